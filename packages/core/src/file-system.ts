@@ -1,0 +1,420 @@
+import { Configuration } from './configuration.js';
+import {
+  ClosedError,
+  FileAlreadyExistsError,
+  FileNotFoundError,
+  InvalidPathError,
+  ParentNotDirectoryError,
+  PathIsNotEmptyDirectoryError,
+  UnsupportedOperationError,
+} from './errors.js';
+import type { ContentSummary, FileStatus, FsPermission } from './file-status.js';
+import { globStatuses, type PathFilter } from './glob.js';
+import type { FSDataInputStream } from './input-stream.js';
+import type { FSDataOutputStream } from './output-stream.js';
+import { Path } from './path.js';
+import {
+  cachedInstance,
+  clearCache,
+  closeAllCached,
+  forgetCached,
+  instantiate,
+  registerScheme,
+  unregisterScheme,
+  type FileSystemProvider,
+} from './registry.js';
+
+export interface FileSystemUri {
+  scheme: string;
+  authority: string;
+}
+
+export interface CreateOptions {
+  /** Replace an existing file (default true). With false, an existing path is FileAlreadyExistsError. */
+  overwrite?: boolean;
+  /** Create missing parent directories (default true); false is Hadoop's createNonRecursive. */
+  recursive?: boolean;
+  bufferSize?: number;
+  blockSize?: number;
+  replication?: number;
+  permission?: FsPermission;
+}
+
+export type ResolvedCreateOptions = Required<Omit<CreateOptions, 'permission'>> & { permission?: FsPermission };
+
+export interface OpenOptions {
+  bufferSize?: number;
+}
+
+export type PathLike = string | Path;
+
+/** Path capabilities, as Hadoop's CommonPathCapabilities spells them. */
+export const PathCapabilities = {
+  APPEND: 'fs.capability.paths.append',
+  CONCAT: 'fs.capability.paths.concat',
+  ATOMIC_RENAME: 'fs.capability.paths.atomic.rename',
+  HFLUSH: 'hflush',
+  HSYNC: 'hsync',
+} as const;
+
+export const DEFAULT_BLOCK_SIZE = 32 * 1024 * 1024;
+export const DEFAULT_BUFFER_SIZE = 64 * 1024;
+
+/**
+ * The filesystem contract (Hadoop's filesystem specification, async). Public methods qualify and check
+ * paths, then call the protected primitives a backend implements; derived operations (exists, listings,
+ * glob, content summary, rename's precondition checks) are written once here so every backend answers
+ * them the same way. Errors are the classes in errors.ts, never a bare IOError where a specific one applies.
+ */
+export abstract class FileSystem implements AsyncDisposable {
+  #uri: FileSystemUri | undefined;
+  #conf: Configuration = new Configuration({ loadDefaults: false });
+  #workingDirectory: Path | undefined;
+  #closed = false;
+
+  // ---- instances ---------------------------------------------------------------------------------
+
+  /** Registers the backend for a scheme (a FileSystem class, or a factory function). */
+  static register(scheme: string, provider: FileSystemProvider): void {
+    registerScheme(scheme, provider);
+  }
+
+  static unregister(scheme: string): boolean {
+    return unregisterScheme(scheme);
+  }
+
+  /**
+   * The FileSystem for `uri`'s scheme and authority, shared through a cache until it is closed. A path
+   * without a scheme means `fs.defaultFS` (default `file:///`). `fs.<scheme>.impl` in `conf` names a
+   * module (`specifier` or `specifier#Export`) that overrides the registered backend.
+   */
+  static get(uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<FileSystem> {
+    return cachedInstance(FileSystem.uriOf(uri, conf), conf);
+  }
+
+  /** A new, uncached instance. */
+  static newInstance(uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<FileSystem> {
+    return instantiate(FileSystem.uriOf(uri, conf), conf);
+  }
+
+  /** Closes every cached instance. */
+  static closeAll(): Promise<void> {
+    return closeAllCached();
+  }
+
+  /** Forgets cached instances without closing them (tests). */
+  static clearCache(): void {
+    clearCache();
+  }
+
+  static uriOf(uri: PathLike | URL, conf: Configuration): FileSystemUri {
+    let p = uri instanceof Path ? uri : new Path(uri instanceof URL ? uri.href : uri);
+    if (p.scheme === undefined) p = new Path(conf.get('fs.defaultFS', 'file:///'));
+    return { scheme: p.scheme!, authority: p.authority ?? '' };
+  }
+
+  /** Called once after construction; a backend overrides it to read its configuration (and calls super). */
+  async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
+    this.#uri = { scheme: uri.scheme.toLowerCase(), authority: uri.authority };
+    this.#conf = conf;
+  }
+
+  getScheme(): string {
+    return this.#requireUri().scheme;
+  }
+
+  /** `scheme://authority`, e.g. `oss://bucket` or `file://`. */
+  getUri(): string {
+    const { scheme, authority } = this.#requireUri();
+    return `${scheme}://${authority}`;
+  }
+
+  getConf(): Configuration {
+    return this.#conf;
+  }
+
+  getWorkingDirectory(): Path {
+    return this.#workingDirectory ?? this.getHomeDirectory();
+  }
+
+  setWorkingDirectory(path: PathLike): void {
+    this.#workingDirectory = this.makeQualified(path);
+  }
+
+  /** Where relative paths start when no working directory was set. */
+  getHomeDirectory(): Path {
+    return this.#root();
+  }
+
+  getDefaultBlockSize(_path?: PathLike): number {
+    return this.#conf.getBytes(`fs.${this.getScheme()}.block.size`, DEFAULT_BLOCK_SIZE);
+  }
+
+  /**
+   * The path qualified with this filesystem's scheme and authority, relative paths resolved against the
+   * working directory. A path of another filesystem is InvalidPathError ("Wrong FS").
+   */
+  makeQualified(path: PathLike): Path {
+    const p = path instanceof Path ? path : new Path(path);
+    const uri = this.#requireUri();
+    if (p.scheme !== undefined && (p.scheme !== uri.scheme || (p.authority ?? '') !== uri.authority)) {
+      throw new InvalidPathError(`Wrong FS: ${p.toString()}, expected: ${this.getUri()}`, { path: p.toString() });
+    }
+    if (p.scheme !== undefined) return p;
+    const base = p.isAbsolute() ? this.#root() : this.getWorkingDirectory();
+    return p.makeQualified(uri, base);
+  }
+
+  /** Whether `capability` (PathCapabilities) holds for `path`; unknown capabilities are false. */
+  async hasPathCapability(path: PathLike, capability: string): Promise<boolean> {
+    this.makeQualified(path);
+    return this.pathCapabilities().has(capability);
+  }
+
+  // ---- the contract ------------------------------------------------------------------------------
+
+  create(path: PathLike, options: CreateOptions = {}): Promise<FSDataOutputStream> {
+    return this.#guard(path, async (p) => {
+      if (p.isRoot()) throw new FileAlreadyExistsError(`cannot create a file over the root directory ${p.toString()}`, { path: p.toString() });
+      return this.createFile(p, {
+        overwrite: options.overwrite ?? true,
+        recursive: options.recursive ?? true,
+        bufferSize: options.bufferSize ?? this.#conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE),
+        blockSize: options.blockSize ?? this.getDefaultBlockSize(p),
+        replication: options.replication ?? 1,
+        ...(options.permission ? { permission: options.permission } : {}),
+      });
+    });
+  }
+
+  /** Opens an existing file for appending; UnsupportedOperationError where the store cannot append. */
+  append(path: PathLike, options: { bufferSize?: number } = {}): Promise<FSDataOutputStream> {
+    return this.#guard(path, (p) =>
+      this.appendFile(p, { bufferSize: options.bufferSize ?? this.#conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE) }),
+    );
+  }
+
+  /** Opens a file for reading; a missing path is FileNotFoundError, a directory PathIsDirectoryError. */
+  open(path: PathLike, options: OpenOptions = {}): Promise<FSDataInputStream> {
+    return this.#guard(path, (p) =>
+      this.openFile(p, { bufferSize: options.bufferSize ?? this.#conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE) }),
+    );
+  }
+
+  getFileStatus(path: PathLike): Promise<FileStatus> {
+    return this.#guard(path, (p) => this.getStatus(p));
+  }
+
+  async exists(path: PathLike): Promise<boolean> {
+    return (await this.#statOrUndefined(path)) !== undefined;
+  }
+
+  async isFile(path: PathLike): Promise<boolean> {
+    return (await this.#statOrUndefined(path))?.isFile() ?? false;
+  }
+
+  async isDirectory(path: PathLike): Promise<boolean> {
+    return (await this.#statOrUndefined(path))?.isDirectory() ?? false;
+  }
+
+  /** The children of a directory, or the file itself for a file; FileNotFoundError for a missing path. */
+  async listStatus(path: PathLike, filter?: PathFilter): Promise<FileStatus[]> {
+    const out: FileStatus[] = [];
+    for await (const status of this.listStatusIterator(path)) if (!filter || filter(status.path)) out.push(status);
+    return out;
+  }
+
+  /**
+   * listStatus as an async iterable that pages through large directories. JavaScript cannot throw at
+   * call time for an async operation, so a missing path raises FileNotFoundError on the first iteration.
+   */
+  listStatusIterator(path: PathLike): AsyncIterable<FileStatus> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        const p = this.#qualifyChecked(path);
+        return this.listEntries(p)[Symbol.asyncIterator]();
+      },
+    };
+  }
+
+  /** Every file (never a directory) at or under `path`; recursive descends depth-first. */
+  listFiles(path: PathLike, recursive: boolean): AsyncIterable<FileStatus> {
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const start = self.#qualifyChecked(path);
+        yield* self.walkFiles(start, recursive);
+      },
+    };
+  }
+
+  /** Hadoop glob (`* ? [abc] [a-z] [^a] {a,b} \\x`): matching statuses sorted by path; [] when none match. */
+  globStatus(pattern: PathLike, filter?: PathFilter): Promise<FileStatus[]> {
+    return this.#guard(pattern, (p) => globStatuses(this, p, filter));
+  }
+
+  /**
+   * Creates the directory and its missing parents; true when it exists afterwards. A file at the path or
+   * on the way is FileAlreadyExistsError / ParentNotDirectoryError, never a false return.
+   */
+  mkdirs(path: PathLike, permission?: FsPermission): Promise<boolean> {
+    return this.#guard(path, (p) => (p.isRoot() ? Promise.resolve(true) : this.makeDirectories(p, permission)));
+  }
+
+  /**
+   * Deletes a file or directory: true if something was deleted, false if nothing was there. A non-empty
+   * directory without `recursive` is PathIsNotEmptyDirectoryError. The root is never deleted: a
+   * non-recursive delete of a non-empty root raises, anything else on the root returns false.
+   */
+  delete(path: PathLike, recursive = false): Promise<boolean> {
+    return this.#guard(path, async (p) => {
+      if (!p.isRoot()) return this.deletePath(p, recursive);
+      if (!recursive) {
+        for await (const child of this.listEntries(p)) {
+          throw new PathIsNotEmptyDirectoryError(`root directory is not empty (holds ${child.path.getName()})`, { path: p.toString() });
+        }
+      }
+      return false;
+    });
+  }
+
+  /**
+   * Renames a file or directory (filesystem.md): a missing source is FileNotFoundError; a destination
+   * that is a directory receives the source as a child; an existing destination file is
+   * FileAlreadyExistsError; a missing destination parent is FileNotFoundError (parents are not created);
+   * a destination under the source is InvalidPathError. True on success; renaming a path onto itself is
+   * a no-op that returns true.
+   */
+  rename(src: PathLike, dst: PathLike): Promise<boolean> {
+    return this.#guard(src, async (from) => {
+      const to = this.#qualifyChecked(dst);
+      const source = await this.getStatus(from);
+      if (from.isRoot()) throw new InvalidPathError(`cannot rename the root directory`, { path: from.toString() });
+      if (from.equals(to)) return true;
+      if (from.contains(to)) {
+        throw new InvalidPathError(`cannot rename ${from.toString()} to a path below itself: ${to.toString()}`, { path: to.toString() });
+      }
+      let target = to;
+      const existing = await this.#statOrUndefined(to);
+      if (existing?.isDirectory()) {
+        target = new Path(to, from.getName());
+        if (target.equals(from)) return true;
+        if (await this.#statOrUndefined(target)) {
+          throw new FileAlreadyExistsError(`rename destination ${target.toString()} already exists`, { path: target.toString() });
+        }
+      } else if (existing) {
+        throw new FileAlreadyExistsError(`rename destination ${to.toString()} is an existing file`, { path: to.toString() });
+      } else {
+        const parent = to.getParent()!;
+        const parentStatus = await this.#statOrUndefined(parent);
+        if (!parentStatus) {
+          throw new FileNotFoundError(`rename destination parent ${parent.toString()} does not exist`, { path: parent.toString() });
+        }
+        if (!parentStatus.isDirectory()) {
+          throw new ParentNotDirectoryError(`rename destination parent ${parent.toString()} is a file`, { path: parent.toString() });
+        }
+      }
+      await this.moveTo(source, target);
+      return true;
+    });
+  }
+
+  /** Totals under `path`, the path itself included (a directory counts itself). */
+  getContentSummary(path: PathLike): Promise<ContentSummary> {
+    return this.#guard(path, async (p) => {
+      const summary: ContentSummary = { length: 0, fileCount: 0, directoryCount: 0 };
+      const visit = async (status: FileStatus): Promise<void> => {
+        if (status.isFile()) {
+          summary.fileCount++;
+          summary.length += status.length;
+          return;
+        }
+        summary.directoryCount++;
+        for await (const child of this.listEntries(status.path)) await visit(child);
+      };
+      await visit(await this.getStatus(p));
+      return summary;
+    });
+  }
+
+  /** Releases the instance and removes it from the cache; later calls raise ClosedError. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    forgetCached(this);
+    await this.releaseResources();
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  toString(): string {
+    return `${this.constructor.name}{${this.#uri ? this.getUri() : 'uninitialised'}}`;
+  }
+
+  // ---- what a backend implements -----------------------------------------------------------------
+  // Every path given to these is qualified with this filesystem's scheme and authority, and absolute.
+
+  protected abstract createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream>;
+  protected appendFile(path: Path, _options: { bufferSize: number }): Promise<FSDataOutputStream> {
+    return Promise.reject(new UnsupportedOperationError(`append is not supported by ${this.getUri()}`, { path: path.toString() }));
+  }
+  protected abstract openFile(path: Path, options: Required<OpenOptions>): Promise<FSDataInputStream>;
+  protected abstract getStatus(path: Path): Promise<FileStatus>;
+  /** listStatus semantics: children of a directory, the file itself for a file, FileNotFoundError otherwise. */
+  protected abstract listEntries(path: Path): AsyncIterable<FileStatus>;
+  protected abstract makeDirectories(path: Path, permission?: FsPermission): Promise<boolean>;
+  /** Never called for the root. */
+  protected abstract deletePath(path: Path, recursive: boolean): Promise<boolean>;
+  /** Moves `source` to `target`, whose parent is an existing directory and which does not exist. */
+  protected abstract moveTo(source: FileStatus, target: Path): Promise<void>;
+  protected pathCapabilities(): ReadonlySet<string> {
+    return new Set();
+  }
+  protected async releaseResources(): Promise<void> {}
+
+  /** Files at or under `start`; a backend with flat listings (object stores) overrides it. */
+  protected async *walkFiles(start: Path, recursive: boolean): AsyncIterable<FileStatus> {
+    for await (const status of this.listEntries(start)) {
+      if (status.isFile()) yield status;
+      else if (recursive) yield* this.walkFiles(status.path, true);
+    }
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  #requireUri(): FileSystemUri {
+    if (!this.#uri) throw new ClosedError(`${this.constructor.name} used before initialize()`);
+    return this.#uri;
+  }
+
+  #root(): Path {
+    const { scheme, authority } = this.#requireUri();
+    return Path.of(scheme, authority, '/');
+  }
+
+  #qualifyChecked(path: PathLike): Path {
+    if (this.#closed) throw new ClosedError(`${this.toString()} is closed`);
+    return this.makeQualified(path);
+  }
+
+  async #guard<T>(path: PathLike, body: (p: Path) => Promise<T>): Promise<T> {
+    return body(this.#qualifyChecked(path));
+  }
+
+  async #statOrUndefined(path: PathLike): Promise<FileStatus | undefined> {
+    try {
+      return await this.getFileStatus(path);
+    } catch (error) {
+      if (error instanceof FileNotFoundError) return undefined;
+      // A file in the middle of the path means the path cannot exist.
+      if (error instanceof ParentNotDirectoryError) return undefined;
+      throw error;
+    }
+  }
+}

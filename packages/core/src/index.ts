@@ -1,0 +1,47 @@
+export { Path, type PathUri } from './path.js';
+export {
+  Configuration,
+  MAX_SUBSTITUTION_DEPTH,
+  isSensitiveKey,
+  parseBytes,
+  parseDuration,
+  redactedValue,
+  type ConfigurationOptions,
+  type ConfigurationResource,
+  type TimeUnit,
+} from './configuration.js';
+export {
+  FileSystem,
+  PathCapabilities,
+  DEFAULT_BLOCK_SIZE,
+  DEFAULT_BUFFER_SIZE,
+  type CreateOptions,
+  type FileSystemUri,
+  type OpenOptions,
+  type PathLike,
+  type ResolvedCreateOptions,
+} from './file-system.js';
+export type { FileSystemClass, FileSystemFactory, FileSystemProvider } from './registry.js';
+export { FileStatus, FsPermission, type ContentSummary, type FileStatusInit } from './file-status.js';
+export { FSDataOutputStream, StreamCapabilities } from './output-stream.js';
+export { FSDataInputStream, DEFAULT_READ_BUFFER } from './input-stream.js';
+export { expandBraces, globElementToRegExp, hasGlob, type PathFilter } from './glob.js';
+export {
+  AlreadyBeingCreatedError,
+  ClosedError,
+  ConfigurationError,
+  EOFError,
+  FileAlreadyExistsError,
+  FileNotFoundError,
+  IOError,
+  InvalidPathError,
+  LeaseExpiredError,
+  ParentNotDirectoryError,
+  PathIsDirectoryError,
+  PathIsNotEmptyDirectoryError,
+  UnsupportedOperationError,
+  type IOErrorOptions,
+} from './errors.js';
+export { PosixFileSystem } from './posix/posix-file-system.js';
+export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
+export { translateErrno, errnoOf } from './posix/errno.js';

@@ -1,0 +1,198 @@
+import { Readable } from 'node:stream';
+import { ClosedError, EOFError } from './errors.js';
+import { SerialQueue } from './internal/serial-queue.js';
+import type { Path } from './path.js';
+
+export const DEFAULT_READ_BUFFER = 64 * 1024;
+
+/**
+ * What open() returns. Sequential reads (read, readByte, seek) are applied in call order and keep a
+ * read-ahead buffer; positioned reads (read(position, …), readFully) touch neither the position nor the
+ * buffer and may run concurrently. EOF rules follow Hadoop's fsdatainputstream.md: read() gives −1 at
+ * EOF, a positioned read past EOF gives −1, readFully past EOF and seek outside [0, length] raise EOFError.
+ */
+export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
+  readonly path: Path;
+  #position = 0;
+  #closed = false;
+  #buffer: Uint8Array | undefined;
+  #bufferStart = 0;
+  #bufferEnd = 0;
+  readonly #bufferSize: number;
+  readonly #queue = new SerialQueue();
+
+  protected constructor(path: Path, bufferSize = DEFAULT_READ_BUFFER) {
+    this.path = path;
+    this.#bufferSize = Math.max(1, bufferSize);
+  }
+
+  /**
+   * Reads up to `length` bytes at `position` into `target[offset…]`; returns how many (0 only at EOF).
+   * May return fewer than asked.
+   */
+  protected abstract readAt(position: number, target: Uint8Array, offset: number, length: number): Promise<number>;
+  /** The current length of the file. */
+  protected abstract getLength(): Promise<number>;
+  protected abstract closeStream(): Promise<void>;
+
+  getPos(): number {
+    return this.#position;
+  }
+
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sequential read at the current position: bytes read, −1 at EOF, 0 when `length` is 0. */
+  read(target: Uint8Array, offset?: number, length?: number): Promise<number>;
+  /** Positioned read: does not move the position; −1 when `position` is at or past EOF. */
+  read(position: number, target: Uint8Array, offset?: number, length?: number): Promise<number>;
+  read(a: Uint8Array | number, b?: Uint8Array | number, c?: number, d?: number): Promise<number> {
+    if (typeof a === 'number') return this.#positionedRead(a, b as Uint8Array, c, d);
+    return this.#sequentialRead(a, b as number | undefined, c);
+  }
+
+  /** One byte at the current position, or −1 at EOF. */
+  async readByte(): Promise<number> {
+    const one = new Uint8Array(1);
+    const n = await this.read(one, 0, 1);
+    return n === 1 ? one[0]! : -1;
+  }
+
+  /** Fills `target[offset, offset+length)` from `position`, or raises EOFError; the position is untouched. */
+  async readFully(position: number, target: Uint8Array, offset = 0, length?: number): Promise<void> {
+    const len = checkRange(target, offset, length);
+    if (len === 0) return;
+    this.#checkOpen('readFully');
+    if (!Number.isInteger(position) || position < 0) throw this.#eof(`readFully at negative position ${position}`);
+    let done = 0;
+    while (done < len) {
+      const n = await this.readAt(position + done, target, offset + done, len - done);
+      if (n <= 0) {
+        throw this.#eof(`readFully: reached end of file after ${done} of ${len} bytes at position ${position}`);
+      }
+      done += n;
+    }
+  }
+
+  /** Moves the position; raises EOFError for a negative position or one past the end of the file. */
+  seek(position: number): Promise<void> {
+    return this.#queue.run(async () => {
+      this.#checkOpen('seek');
+      if (!Number.isInteger(position) || position < 0) throw this.#eof(`cannot seek to negative offset ${position}`);
+      if (position > 0 && !(position >= this.#bufferStart && position <= this.#bufferEnd)) {
+        const length = await this.getLength();
+        if (position > length) throw this.#eof(`cannot seek past end of file: ${position} > ${length}`);
+      }
+      this.#position = position;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#buffer = undefined;
+    await this.closeStream();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Chunks from the current position to EOF; the stream stays open afterwards. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    for (;;) {
+      const chunk = new Uint8Array(this.#bufferSize);
+      const n = await this.read(chunk, 0, chunk.length);
+      if (n < 0) return;
+      yield n === chunk.length ? chunk : chunk.subarray(0, n);
+    }
+  }
+
+  /** A Node Readable from the current position; closes this stream when it ends or is destroyed. */
+  toReadable(options: { chunkSize?: number; autoClose?: boolean } = {}): Readable {
+    const chunkSize = options.chunkSize ?? Math.max(this.#bufferSize, 256 * 1024);
+    const autoClose = options.autoClose ?? true;
+    const readable: Readable = new Readable({
+      highWaterMark: chunkSize,
+      read: (size) => {
+        const chunk = Buffer.allocUnsafe(Math.max(size, chunkSize));
+        this.read(chunk, 0, chunk.length).then(
+          (n) => readable.push(n < 0 ? null : chunk.subarray(0, n)),
+          (error: unknown) => readable.destroy(error as Error),
+        );
+      },
+      destroy: (error, callback) => {
+        if (!autoClose) return callback(error);
+        this.close().then(
+          () => callback(error),
+          (closeError: unknown) => callback(error ?? (closeError as Error)),
+        );
+      },
+    });
+    return readable;
+  }
+
+  async #sequentialRead(target: Uint8Array, offset = 0, length?: number): Promise<number> {
+    const len = checkRange(target, offset, length);
+    return this.#queue.run(async () => {
+      this.#checkOpen('read');
+      if (len === 0) return 0;
+      const n = await this.#readThroughBuffer(target, offset, len);
+      if (n <= 0) return -1;
+      this.#position += n;
+      return n;
+    });
+  }
+
+  async #readThroughBuffer(target: Uint8Array, offset: number, len: number): Promise<number> {
+    const pos = this.#position;
+    if (this.#buffer && pos >= this.#bufferStart && pos < this.#bufferEnd) {
+      const n = Math.min(len, this.#bufferEnd - pos);
+      const from = pos - this.#bufferStart;
+      target.set(this.#buffer.subarray(from, from + n), offset);
+      return n;
+    }
+    // Large reads go straight to the caller's buffer: a copy through ours would only cost time.
+    if (len >= this.#bufferSize) return this.readAt(pos, target, offset, len);
+    this.#buffer ??= new Uint8Array(this.#bufferSize);
+    const filled = await this.readAt(pos, this.#buffer, 0, this.#bufferSize);
+    this.#bufferStart = pos;
+    this.#bufferEnd = pos + Math.max(0, filled);
+    if (filled <= 0) return 0;
+    const n = Math.min(len, filled);
+    target.set(this.#buffer.subarray(0, n), offset);
+    return n;
+  }
+
+  async #positionedRead(position: number, target: Uint8Array, offset = 0, length?: number): Promise<number> {
+    const len = checkRange(target, offset, length);
+    this.#checkOpen('read');
+    if (!Number.isInteger(position) || position < 0) throw this.#eof(`positioned read at negative position ${position}`);
+    if (len === 0) return 0;
+    const n = await this.readAt(position, target, offset, len);
+    return n <= 0 ? -1 : n;
+  }
+
+  #checkOpen(operation: string): void {
+    if (this.#closed) {
+      throw new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() });
+    }
+  }
+
+  #eof(message: string): EOFError {
+    return new EOFError(`${message}: ${this.path.toString()}`, { path: this.path.toString() });
+  }
+}
+
+/** Validates (target, offset, length) the way Java's InputStream does; returns the effective length. */
+function checkRange(target: Uint8Array, offset: number, length: number | undefined): number {
+  if (!(target instanceof Uint8Array)) throw new TypeError('read target must be a Uint8Array');
+  const len = length ?? target.length - offset;
+  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`negative or invalid buffer offset ${offset}`);
+  if (!Number.isInteger(len) || len < 0) throw new RangeError(`negative or invalid length ${len}`);
+  if (offset + len > target.length) {
+    throw new RangeError(`offset ${offset} + length ${len} exceeds the buffer size ${target.length}`);
+  }
+  return len;
+}

@@ -1,0 +1,148 @@
+import { Writable } from 'node:stream';
+import { ClosedError } from './errors.js';
+import { SerialQueue } from './internal/serial-queue.js';
+import type { Path } from './path.js';
+
+/** Stream capability names, as Hadoop's StreamCapabilities spells them. */
+export const StreamCapabilities = {
+  HFLUSH: 'hflush',
+  HSYNC: 'hsync',
+  /** abort() guarantees that nothing written becomes visible at the path. */
+  ABORTABLE: 'fs.capability.outputstream.abortable',
+} as const;
+
+type OutputState = 'open' | 'closing' | 'closed';
+
+/**
+ * What create() and append() return. Calls are applied in call order even when not awaited one by one.
+ *
+ * - flush(): pushes client-side buffers towards the store; what that makes visible or durable depends on
+ *   the store, and no promise is made beyond that.
+ * - hflush(): every byte written so far is visible to new readers, or (for stores declaring it) survives
+ *   the writer's death. Only where hasCapability('hflush') is true; elsewhere it is an honest flush().
+ * - hsync(): as hflush(), and persisted to the storage medium (fsync) where hasCapability('hsync').
+ * - close(): idempotent; completes the file. abort(): releases the stream without completing it.
+ */
+export abstract class FSDataOutputStream {
+  readonly path: Path;
+  #position: number;
+  #state: OutputState = 'open';
+  #closing: Promise<void> | undefined;
+  readonly #queue = new SerialQueue();
+  static readonly #encoder = new TextEncoder();
+
+  protected constructor(path: Path, startPosition = 0) {
+    this.path = path;
+    this.#position = startPosition;
+  }
+
+  /** Bytes written through this stream, plus the starting length for an append stream. */
+  getPos(): number {
+    return this.#position;
+  }
+
+  isClosed(): boolean {
+    return this.#state !== 'open';
+  }
+
+  abstract hasCapability(capability: string): boolean;
+
+  write(data: Uint8Array | string): Promise<void> {
+    const bytes = typeof data === 'string' ? FSDataOutputStream.#encoder.encode(data) : data;
+    if (!(bytes instanceof Uint8Array)) {
+      return Promise.reject(new TypeError('write() takes a Uint8Array or a string'));
+    }
+    return this.#run('write', async () => {
+      if (bytes.byteLength === 0) return;
+      await this.writeBytes(bytes);
+      this.#position += bytes.byteLength;
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.#run('flush', () => this.flushBuffers());
+  }
+
+  hflush(): Promise<void> {
+    return this.#run('hflush', () => this.hflushBytes());
+  }
+
+  hsync(): Promise<void> {
+    return this.#run('hsync', () => this.hsyncBytes());
+  }
+
+  /** Completes the stream. A second call returns the first call's outcome. */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#state = 'closing';
+    this.#closing = this.#queue.run(async () => {
+      try {
+        await this.closeStream();
+      } finally {
+        this.#state = 'closed';
+      }
+    });
+    return this.#closing;
+  }
+
+  /** Gives up the stream: unflushed bytes are discarded and, where the store allows, nothing becomes visible. */
+  abort(): Promise<void> {
+    if (this.#closing) return this.#closing.catch(() => undefined);
+    this.#state = 'closing';
+    this.#closing = this.#queue.run(async () => {
+      try {
+        await this.abortStream();
+      } finally {
+        this.#state = 'closed';
+      }
+    });
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /**
+   * A Node Writable over this stream. Backpressure comes from awaiting each write; end() closes this
+   * stream, destroy() before end() aborts it.
+   */
+  toWritable(options: { highWaterMark?: number } = {}): Writable {
+    return new Writable({
+      highWaterMark: options.highWaterMark ?? 1024 * 1024,
+      write: (chunk: Uint8Array, _encoding, callback) => {
+        this.write(chunk).then(() => callback(), callback);
+      },
+      final: (callback) => {
+        this.close().then(() => callback(), callback);
+      },
+      destroy: (error, callback) => {
+        if (this.isClosed()) return callback(error);
+        this.abort().then(
+          () => callback(error),
+          () => callback(error),
+        );
+      },
+    });
+  }
+
+  /** Buffers `bytes` or passes them on; may return before they reach the store. */
+  protected abstract writeBytes(bytes: Uint8Array): Promise<void>;
+  /** Pushes buffered bytes to the store as far as a plain flush goes. */
+  protected abstract flushBuffers(): Promise<void>;
+  protected hflushBytes(): Promise<void> {
+    return this.flushBuffers();
+  }
+  protected hsyncBytes(): Promise<void> {
+    return this.hflushBytes();
+  }
+  protected abstract closeStream(): Promise<void>;
+  protected abstract abortStream(): Promise<void>;
+
+  #run(operation: string, body: () => Promise<void>): Promise<void> {
+    if (this.#state !== 'open') {
+      return Promise.reject(new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() }));
+    }
+    return this.#queue.run(body);
+  }
+}

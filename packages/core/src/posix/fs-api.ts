@@ -1,0 +1,42 @@
+/**
+ * The slice of `node:fs/promises` a POSIX-style backend needs. node:fs satisfies it, and so does a memfs
+ * Volume's `promises`, which lets the local and memory backends share one implementation of the contract.
+ */
+export interface FsStats {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  size: number | bigint;
+  mtimeMs: number | bigint;
+  atimeMs: number | bigint;
+  mode: number | bigint;
+  uid: number | bigint;
+  gid: number | bigint;
+}
+
+export interface FsFileHandle {
+  read(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number | null,
+  ): Promise<{ bytesRead: number }>;
+  write(buffer: Uint8Array, offset: number, length: number, position?: number | null): Promise<{ bytesWritten: number }>;
+  stat(): Promise<FsStats>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface FsDirent {
+  name: string | Uint8Array;
+}
+
+export interface FsPromisesApi {
+  open(path: string, flags: string, mode?: number): Promise<FsFileHandle>;
+  stat(path: string): Promise<FsStats>;
+  readdir(path: string): Promise<unknown[]>;
+  mkdir(path: string, options: { recursive: boolean; mode?: number }): Promise<unknown>;
+  unlink(path: string): Promise<void>;
+  rmdir(path: string): Promise<void>;
+  rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+}

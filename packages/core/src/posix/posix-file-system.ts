@@ -1,0 +1,240 @@
+import {
+  FileAlreadyExistsError,
+  FileNotFoundError,
+  ParentNotDirectoryError,
+  PathIsDirectoryError,
+  PathIsNotEmptyDirectoryError,
+} from '../errors.js';
+import { FileStatus, FsPermission } from '../file-status.js';
+import { FileSystem, PathCapabilities, type OpenOptions, type ResolvedCreateOptions } from '../file-system.js';
+import type { FSDataInputStream } from '../input-stream.js';
+import type { FSDataOutputStream } from '../output-stream.js';
+import { Path } from '../path.js';
+import { errnoOf, translateErrno } from './errno.js';
+import type { FsFileHandle, FsPromisesApi, FsStats } from './fs-api.js';
+import { PosixInputStream, PosixOutputStream } from './posix-streams.js';
+
+const STAT_CONCURRENCY = 64;
+
+/**
+ * The contract implemented once over any node:fs-like promises API (node:fs itself, a memfs volume).
+ * Each operation is one native call in the common case; errno codes are translated into the contract's
+ * errors instead of checking preconditions with extra calls.
+ */
+export abstract class PosixFileSystem extends FileSystem {
+  protected abstract fsApi(): FsPromisesApi;
+  /** The native path for a qualified path; a backend may refuse paths here (e.g. outside a root). */
+  protected abstract nativePath(path: Path): string;
+  /** Makes a directory entry durable (fsync of the directory); a no-op where there is no medium. */
+  protected async syncDirectory(_nativeDir: string): Promise<void> {}
+
+  protected override pathCapabilities(): ReadonlySet<string> {
+    return new Set([PathCapabilities.APPEND, PathCapabilities.ATOMIC_RENAME, PathCapabilities.HFLUSH, PathCapabilities.HSYNC]);
+  }
+
+  protected async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    const native = this.nativePath(path);
+    const handle = await this.#openForCreate(path, native, options);
+    const parent = path.getParent()!;
+    return new PosixOutputStream(path, handle, {
+      bufferSize: options.bufferSize,
+      startPosition: 0,
+      syncParentDirectory: () => this.syncDirectory(this.nativePath(parent)),
+    });
+  }
+
+  async #openForCreate(path: Path, native: string, options: ResolvedCreateOptions): Promise<FsFileHandle> {
+    const flags = options.overwrite ? 'w' : 'wx';
+    const mode = options.permission?.mode;
+    try {
+      return await this.fsApi().open(native, flags, mode);
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code === 'EISDIR' || (code === 'EEXIST' && !options.overwrite)) {
+        throw new FileAlreadyExistsError(`create: ${path.toString()} already exists`, { path: path.toString(), cause: error });
+      }
+      if (code === 'ENOENT') {
+        const parent = path.getParent()!;
+        if (!options.recursive) {
+          throw new FileNotFoundError(`create: parent directory ${parent.toString()} does not exist`, { path: parent.toString() });
+        }
+        await this.makeDirectories(parent);
+        return this.#openForCreate(path, native, { ...options, recursive: false });
+      }
+      if (code === 'ENOTDIR') {
+        throw new ParentNotDirectoryError(`create: a parent of ${path.toString()} is a file`, { path: path.toString(), cause: error });
+      }
+      throw translateErrno(error, 'create', path);
+    }
+  }
+
+  protected override async appendFile(path: Path, options: { bufferSize: number }): Promise<FSDataOutputStream> {
+    const native = this.nativePath(path);
+    let handle: FsFileHandle;
+    try {
+      handle = await this.fsApi().open(native, 'a');
+    } catch (error) {
+      throw this.#notAFile(error, 'append', path);
+    }
+    try {
+      const stats = await handle.stat();
+      if (stats.isDirectory()) throw new PathIsDirectoryError(`append: ${path.toString()} is a directory`, { path: path.toString() });
+      return new PosixOutputStream(path, handle, { bufferSize: options.bufferSize, startPosition: Number(stats.size) });
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw translateErrno(error, 'append', path);
+    }
+  }
+
+  protected async openFile(path: Path, options: Required<OpenOptions>): Promise<FSDataInputStream> {
+    const native = this.nativePath(path);
+    let handle: FsFileHandle;
+    try {
+      handle = await this.fsApi().open(native, 'r');
+    } catch (error) {
+      throw this.#notAFile(error, 'open', path);
+    }
+    // open(2) of a directory for reading succeeds; the contract wants it refused here, not at read().
+    const stats = await handle.stat().catch(async (error: unknown) => {
+      await handle.close().catch(() => undefined);
+      throw translateErrno(error, 'open', path);
+    });
+    if (stats.isDirectory()) {
+      await handle.close().catch(() => undefined);
+      throw new PathIsDirectoryError(`open: ${path.toString()} is a directory`, { path: path.toString() });
+    }
+    return new PosixInputStream(path, handle, options.bufferSize);
+  }
+
+  #notAFile(error: unknown, operation: string, path: Path): Error {
+    const code = errnoOf(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return new FileNotFoundError(`${operation}: no such file: ${path.toString()}`, { path: path.toString(), cause: error });
+    }
+    if (code === 'EISDIR') return new PathIsDirectoryError(`${operation}: ${path.toString()} is a directory`, { path: path.toString() });
+    return translateErrno(error, operation, path);
+  }
+
+  protected async getStatus(path: Path): Promise<FileStatus> {
+    try {
+      return this.toFileStatus(path, await this.fsApi().stat(this.nativePath(path)));
+    } catch (error) {
+      throw this.#missing(error, 'getFileStatus', path);
+    }
+  }
+
+  #missing(error: unknown, operation: string, path: Path): Error {
+    const code = errnoOf(error);
+    // A file in the middle of the path means nothing exists at the path: Hadoop answers FileNotFound.
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return new FileNotFoundError(`${operation}: no such file or directory: ${path.toString()}`, { path: path.toString(), cause: error });
+    }
+    return translateErrno(error, operation, path);
+  }
+
+  protected toFileStatus(path: Path, stats: FsStats): FileStatus {
+    const directory = stats.isDirectory();
+    return new FileStatus({
+      path,
+      length: Number(stats.size),
+      isDirectory: directory,
+      modificationTime: Math.trunc(Number(stats.mtimeMs)),
+      accessTime: Math.trunc(Number(stats.atimeMs)),
+      blockSize: directory ? 0 : this.getDefaultBlockSize(path),
+      owner: String(stats.uid),
+      group: String(stats.gid),
+      permission: new FsPermission(Number(stats.mode) & 0o7777),
+    });
+  }
+
+  protected async *listEntries(path: Path): AsyncIterable<FileStatus> {
+    const native = this.nativePath(path);
+    let names: string[];
+    try {
+      names = (await this.fsApi().readdir(native)).map(String);
+    } catch (error) {
+      if (errnoOf(error) === 'ENOTDIR') {
+        yield await this.getStatus(path);
+        return;
+      }
+      throw this.#missing(error, 'listStatus', path);
+    }
+    names.sort();
+    for (let i = 0; i < names.length; i += STAT_CONCURRENCY) {
+      const batch = names.slice(i, i + STAT_CONCURRENCY).map(async (name) => {
+        const child = new Path(path, name);
+        try {
+          return this.toFileStatus(child, await this.fsApi().stat(this.nativePath(child)));
+        } catch (error) {
+          // Deleted between readdir and stat: it is simply no longer there.
+          if (errnoOf(error) === 'ENOENT') return undefined;
+          throw translateErrno(error, 'listStatus', child);
+        }
+      });
+      for (const status of await Promise.all(batch)) if (status) yield status;
+    }
+  }
+
+  protected async makeDirectories(path: Path, permission?: FsPermission): Promise<boolean> {
+    const native = this.nativePath(path);
+    const existing = await this.fsApi()
+      .stat(native)
+      .catch((error: unknown) => {
+        const code = errnoOf(error);
+        if (code === 'ENOENT') return undefined;
+        if (code === 'ENOTDIR') {
+          throw new ParentNotDirectoryError(`mkdirs: a parent of ${path.toString()} is a file`, { path: path.toString(), cause: error });
+        }
+        throw translateErrno(error, 'mkdirs', path);
+      });
+    if (existing?.isDirectory()) return true;
+    if (existing) throw new FileAlreadyExistsError(`mkdirs: ${path.toString()} is a file`, { path: path.toString() });
+    try {
+      await this.fsApi().mkdir(native, { recursive: true, ...(permission ? { mode: permission.mode } : {}) });
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code === 'ENOTDIR' || code === 'EEXIST') {
+        throw new ParentNotDirectoryError(`mkdirs: a parent of ${path.toString()} is a file`, { path: path.toString(), cause: error });
+      }
+      throw translateErrno(error, 'mkdirs', path);
+    }
+    return true;
+  }
+
+  protected async deletePath(path: Path, recursive: boolean): Promise<boolean> {
+    const native = this.nativePath(path);
+    const api = this.fsApi();
+    try {
+      await api.unlink(native);
+      return true;
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+      if (code !== 'EISDIR' && code !== 'EPERM') throw translateErrno(error, 'delete', path);
+    }
+    try {
+      if (recursive) await api.rm(native, { recursive: true, force: false });
+      else await api.rmdir(native);
+      return true;
+    } catch (error) {
+      const code = errnoOf(error);
+      if (code === 'ENOENT') return false;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+        throw new PathIsNotEmptyDirectoryError(`delete: directory ${path.toString()} is not empty and recursive is false`, {
+          path: path.toString(),
+        });
+      }
+      throw translateErrno(error, 'delete', path);
+    }
+  }
+
+  protected async moveTo(source: FileStatus, target: Path): Promise<void> {
+    try {
+      await this.fsApi().rename(this.nativePath(source.path), this.nativePath(target));
+    } catch (error) {
+      throw translateErrno(error, 'rename', source.path);
+    }
+    await this.syncDirectory(this.nativePath(target.getParent()!));
+    await this.syncDirectory(this.nativePath(source.path.getParent()!));
+  }
+}

@@ -1,0 +1,122 @@
+import { FSDataInputStream } from '../input-stream.js';
+import { FSDataOutputStream, StreamCapabilities } from '../output-stream.js';
+import type { Path } from '../path.js';
+import { translateErrno } from './errno.js';
+import type { FsFileHandle } from './fs-api.js';
+
+export interface PosixOutputOptions {
+  bufferSize: number;
+  startPosition: number;
+  /** Makes the new file's directory entry durable; called on the first hsync of a created file. */
+  syncParentDirectory?: () => Promise<void>;
+}
+
+/**
+ * Writes through a file handle. Small writes gather in a buffer of `bufferSize`; flush and hflush hand the
+ * buffer to the OS (visible to new readers at once), hsync also fsyncs the file and, once, its directory.
+ */
+export class PosixOutputStream extends FSDataOutputStream {
+  readonly #handle: FsFileHandle;
+  readonly #buffer: Uint8Array;
+  #buffered = 0;
+  #syncParent: (() => Promise<void>) | undefined;
+
+  constructor(path: Path, handle: FsFileHandle, options: PosixOutputOptions) {
+    super(path, options.startPosition);
+    this.#handle = handle;
+    this.#buffer = new Uint8Array(Math.max(1, options.bufferSize));
+    this.#syncParent = options.syncParentDirectory;
+  }
+
+  hasCapability(capability: string): boolean {
+    return capability === StreamCapabilities.HFLUSH || capability === StreamCapabilities.HSYNC;
+  }
+
+  protected async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (this.#buffered + bytes.byteLength <= this.#buffer.byteLength) {
+      this.#buffer.set(bytes, this.#buffered);
+      this.#buffered += bytes.byteLength;
+      return;
+    }
+    await this.flushBuffers();
+    if (bytes.byteLength >= this.#buffer.byteLength) {
+      await this.#writeFully(bytes);
+    } else {
+      this.#buffer.set(bytes, 0);
+      this.#buffered = bytes.byteLength;
+    }
+  }
+
+  protected async flushBuffers(): Promise<void> {
+    if (this.#buffered === 0) return;
+    const pending = this.#buffer.subarray(0, this.#buffered);
+    await this.#writeFully(pending);
+    this.#buffered = 0;
+  }
+
+  protected override async hsyncBytes(): Promise<void> {
+    await this.flushBuffers();
+    try {
+      await this.#handle.sync();
+    } catch (error) {
+      throw translateErrno(error, 'hsync', this.path);
+    }
+    if (this.#syncParent) {
+      await this.#syncParent();
+      this.#syncParent = undefined;
+    }
+  }
+
+  protected async closeStream(): Promise<void> {
+    try {
+      await this.flushBuffers();
+    } finally {
+      await this.#handle.close().catch((error: unknown) => {
+        throw translateErrno(error, 'close', this.path);
+      });
+    }
+  }
+
+  protected async abortStream(): Promise<void> {
+    this.#buffered = 0;
+    await this.#handle.close().catch(() => undefined);
+  }
+
+  async #writeFully(bytes: Uint8Array): Promise<void> {
+    let done = 0;
+    try {
+      while (done < bytes.byteLength) {
+        const { bytesWritten } = await this.#handle.write(bytes, done, bytes.byteLength - done, null);
+        done += bytesWritten;
+      }
+    } catch (error) {
+      throw translateErrno(error, 'write', this.path);
+    }
+  }
+}
+
+export class PosixInputStream extends FSDataInputStream {
+  readonly #handle: FsFileHandle;
+
+  constructor(path: Path, handle: FsFileHandle, bufferSize: number) {
+    super(path, bufferSize);
+    this.#handle = handle;
+  }
+
+  protected async readAt(position: number, target: Uint8Array, offset: number, length: number): Promise<number> {
+    try {
+      const { bytesRead } = await this.#handle.read(target, offset, length, position);
+      return bytesRead;
+    } catch (error) {
+      throw translateErrno(error, 'read', this.path);
+    }
+  }
+
+  protected async getLength(): Promise<number> {
+    return Number((await this.#handle.stat()).size);
+  }
+
+  protected async closeStream(): Promise<void> {
+    await this.#handle.close();
+  }
+}

@@ -1,0 +1,76 @@
+import * as fs from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import {
+  FileSystem,
+  InvalidPathError,
+  Path,
+  PosixFileSystem,
+  type Configuration,
+  type FileSystemUri,
+  type FsPromisesApi,
+} from '@hadoopfs/core';
+
+/** Configuration key: when set, paths outside this directory are refused. */
+export const LOCAL_ROOT_KEY = 'fs.file.root';
+
+/**
+ * `file:///…` on node:fs. hflush hands buffered bytes to the OS (visible to every reader); hsync fsyncs
+ * the file and, the first time for a created file, its directory, so the name survives a power cut too.
+ * rename fsyncs both directories it touched. With `fs.file.root` set, any path outside that directory is
+ * refused with InvalidPathError before the disk is touched.
+ */
+export class LocalFileSystem extends PosixFileSystem {
+  static readonly SCHEME = 'file';
+  #root: string | undefined;
+
+  override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
+    if (uri.authority !== '') {
+      throw new InvalidPathError(`file:// URIs take no authority, got "file://${uri.authority}"`);
+    }
+    await super.initialize(uri, conf);
+    const root = conf.getTrimmed(LOCAL_ROOT_KEY);
+    this.#root = root === undefined ? undefined : resolve(root);
+  }
+
+  override getHomeDirectory(): Path {
+    return this.makeQualified(new Path(process.cwd()));
+  }
+
+  /** The configured root, if any. */
+  getRoot(): string | undefined {
+    return this.#root;
+  }
+
+  protected fsApi(): FsPromisesApi {
+    return fs as unknown as FsPromisesApi;
+  }
+
+  protected nativePath(path: Path): string {
+    const native = path.path;
+    if (this.#root !== undefined && native !== this.#root && !native.startsWith(this.#root.endsWith(sep) ? this.#root : this.#root + sep)) {
+      throw new InvalidPathError(`${path.toString()} is outside the configured root ${this.#root} (${LOCAL_ROOT_KEY})`, {
+        path: path.toString(),
+      });
+    }
+    return native;
+  }
+
+  protected override async syncDirectory(nativeDir: string): Promise<void> {
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(nativeDir, constants.O_RDONLY);
+      await handle.sync();
+    } catch (error) {
+      // Some filesystems refuse fsync on a directory (EINVAL/EISDIR); the data itself is already synced.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EBADF') throw error;
+    } finally {
+      await handle?.close();
+    }
+  }
+}
+
+export function registerLocalFileSystem(): void {
+  FileSystem.register(LocalFileSystem.SCHEME, LocalFileSystem);
+}

@@ -31,7 +31,7 @@ export interface FsDirent {
 }
 
 export interface FsPromisesApi {
-  open(path: string, flags: string, mode?: number): Promise<FsFileHandle>;
+  open(path: string, flags: string | number, mode?: number): Promise<FsFileHandle>;
   stat(path: string): Promise<FsStats>;
   readdir(path: string): Promise<unknown[]>;
   mkdir(path: string, options: { recursive: boolean; mode?: number }): Promise<unknown>;

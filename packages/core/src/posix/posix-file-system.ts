@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import {
   FileAlreadyExistsError,
   FileNotFoundError,
@@ -15,6 +16,7 @@ import type { FsFileHandle, FsPromisesApi, FsStats } from './fs-api.js';
 import { PosixInputStream, PosixOutputStream } from './posix-streams.js';
 
 const STAT_CONCURRENCY = 64;
+const APPEND_EXISTING = constants.O_WRONLY | constants.O_APPEND;
 
 /**
  * The contract implemented once over any node:fs-like promises API (node:fs itself, a memfs volume).
@@ -72,7 +74,8 @@ export abstract class PosixFileSystem extends FileSystem {
     const native = this.nativePath(path);
     let handle: FsFileHandle;
     try {
-      handle = await this.fsApi().open(native, 'a');
+      // O_APPEND without O_CREAT: appending to a missing file must fail, not create it.
+      handle = await this.fsApi().open(native, APPEND_EXISTING);
     } catch (error) {
       throw this.#notAFile(error, 'append', path);
     }

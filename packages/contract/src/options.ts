@@ -1,0 +1,70 @@
+import type { Configuration } from '@hadoopfs/core';
+
+/**
+ * Hadoop's contract options (`fs.contract.<key>`), with Hadoop's meaning: an option that is not set is
+ * false, except the two that Hadoop's Seek suite reads with a default of true.
+ */
+export interface ContractOptions {
+  'is-case-sensitive'?: boolean;
+  'is-blobstore'?: boolean;
+  'create-overwrites-directory'?: boolean;
+  'create-visibility-delayed'?: boolean;
+  'create-file-under-file-allowed'?: boolean;
+  'supports-hflush'?: boolean;
+  'supports-hsync'?: boolean;
+  metadata_updated_on_hsync?: boolean;
+  'rename-creates-dest-dirs'?: boolean;
+  'rename-overwrites-dest'?: boolean;
+  'rename-returns-false-if-dest-exists'?: boolean;
+  'rename-returns-false-if-source-missing'?: boolean;
+  'rename-remove-dest-if-empty-dir'?: boolean;
+  'supports-append'?: boolean;
+  'supports-seek'?: boolean;
+  'supports-seek-on-closed-file'?: boolean;
+  'rejects-seek-past-eof'?: boolean;
+  'supports-positioned-readable'?: boolean;
+  'supports-strict-exceptions'?: boolean;
+  'supports-getfilestatus'?: boolean;
+  'supports-atomic-rename'?: boolean;
+  'test.root-tests-enabled'?: boolean;
+  'test.random-seek-count'?: number;
+}
+
+export type ContractOptionKey = Exclude<keyof ContractOptions, 'test.random-seek-count'>;
+
+const DEFAULT_TRUE: ReadonlySet<string> = new Set(['rejects-seek-past-eof', 'supports-positioned-readable']);
+
+export function isSupported(options: ContractOptions, key: ContractOptionKey): boolean {
+  const value = options[key];
+  return value === undefined ? DEFAULT_TRUE.has(key) : value;
+}
+
+/** Options read from `fs.contract.*` keys, as Hadoop's contract XML files declare them. */
+export function contractOptionsFrom(conf: Configuration): ContractOptions {
+  const options: Record<string, boolean | number> = {};
+  for (const [key, value] of conf.getPropsWithPrefix('fs.contract.')) {
+    options[key] = key === 'test.random-seek-count' ? Number(value) : value.trim().toLowerCase() === 'true';
+  }
+  return options as ContractOptions;
+}
+
+/** HDFS-like semantics as the memory and local backends implement them. */
+export const POSIX_LIKE_OPTIONS: ContractOptions = {
+  'is-case-sensitive': true,
+  'supports-hflush': true,
+  'supports-hsync': true,
+  metadata_updated_on_hsync: true,
+  'supports-append': true,
+  'supports-seek': true,
+  'rejects-seek-past-eof': true,
+  'supports-positioned-readable': true,
+  'supports-strict-exceptions': true,
+  'supports-getfilestatus': true,
+  'supports-atomic-rename': true,
+  'rename-creates-dest-dirs': false,
+  'rename-overwrites-dest': false,
+  'rename-returns-false-if-dest-exists': false,
+  'rename-returns-false-if-source-missing': false,
+  'rename-remove-dest-if-empty-dir': false,
+  'test.random-seek-count': 100,
+};

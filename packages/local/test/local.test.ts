@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Configuration, FileSystem, InvalidPathError, StreamCapabilities } from '@hadoopfs/core';
+import { LOCAL_ROOT_KEY, LocalFileSystem } from '@hadoopfs/local';
+
+describe('LocalFileSystem', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hadoopfs-local-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses paths outside the configured root before touching the disk', async () => {
+    const conf = new Configuration({ loadDefaults: false }).set(LOCAL_ROOT_KEY, dir);
+    const fs = await FileSystem.newInstance('file:///', conf);
+    await (await fs.create(`${dir}/inside.txt`)).close();
+    expect(await fs.exists(`${dir}/inside.txt`)).toBe(true);
+    for (const outside of ['/etc/passwd', `${dir}-sibling/x`, '/']) {
+      await expect(fs.getFileStatus(outside)).rejects.toThrow(InvalidPathError);
+    }
+    await expect(fs.create(`${dir}-evil/x`)).rejects.toThrow(/outside the configured root/);
+    await expect(fs.rename(`${dir}/inside.txt`, '/tmp/stolen.txt')).rejects.toThrow(InvalidPathError);
+    expect(await fs.exists(`${dir}/inside.txt`)).toBe(true);
+    await fs.close();
+  });
+
+  it('refuses an authority in file:// URIs', async () => {
+    await expect(FileSystem.newInstance('file://host/x', new Configuration({ loadDefaults: false }))).rejects.toThrow(/no authority/);
+  });
+
+  it('hflush makes bytes visible to other readers of the real file', async () => {
+    const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));
+    const file = `${dir}/visible.log`;
+    const out = await fs.create(file);
+    await out.write('buffered');
+    expect((await readFile(file)).length).toBe(0);
+    await out.hflush();
+    expect((await readFile(file)).toString()).toBe('buffered');
+    expect(out.hasCapability(StreamCapabilities.HSYNC)).toBe(true);
+    expect(out.hasCapability(StreamCapabilities.ABORTABLE)).toBe(false);
+    await out.write('+more');
+    await out.hsync();
+    expect((await readFile(file)).toString()).toBe('buffered+more');
+    await out.close();
+    await fs.close();
+  });
+
+  it('abort discards unflushed bytes and keeps flushed ones', async () => {
+    const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));
+    const file = `${dir}/aborted.log`;
+    const out = await fs.create(file);
+    await out.write('kept');
+    await out.hflush();
+    await out.write('dropped');
+    await out.abort();
+    expect((await readFile(file)).toString()).toBe('kept');
+    await expect(out.write('x')).rejects.toMatchObject({ code: 'EBADF' });
+    await fs.close();
+  });
+
+  it('lists a symlinked directory like the directory it points to', async () => {
+    const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));
+    await fs.mkdirs(`${dir}/real`);
+    await (await fs.create(`${dir}/real/f`)).close();
+    await symlink(`${dir}/real`, `${dir}/link`);
+    const listing = await fs.listStatus(`${dir}/link`);
+    expect(listing.map((s) => s.path.getName())).toEqual(['f']);
+    await fs.close();
+  });
+
+  it('uses the process working directory for relative paths', async () => {
+    const fs = (await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }))) as LocalFileSystem;
+    expect(fs.getWorkingDirectory().path).toBe(process.cwd());
+    await fs.close();
+  });
+});

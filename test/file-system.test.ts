@@ -122,7 +122,7 @@ describe('FileSystem paths and lifecycle', () => {
     await fs.close();
     await expect(fs.exists('/x')).rejects.toThrow(ClosedError);
     await expect(fs.create('/x')).rejects.toMatchObject({ code: 'EBADF' });
-    expect(() => fs.listStatusIterator('/')[Symbol.asyncIterator]()).toThrow(ClosedError);
+    await expect(fs.listStatusIterator('/')[Symbol.asyncIterator]().next()).rejects.toThrow(ClosedError);
   });
 
   it('works with await using', async () => {

@@ -71,6 +71,9 @@ export abstract class FileSystem implements AsyncDisposable {
   #conf: Configuration = new Configuration({ loadDefaults: false });
   #workingDirectory: Path | undefined;
   #closed = false;
+  #rootPath: Path | undefined;
+  #defaultBufferSize = DEFAULT_BUFFER_SIZE;
+  #defaultBlockSize = DEFAULT_BLOCK_SIZE;
 
   // ---- instances ---------------------------------------------------------------------------------
 
@@ -117,6 +120,9 @@ export abstract class FileSystem implements AsyncDisposable {
   async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
     this.#uri = { scheme: uri.scheme.toLowerCase(), authority: uri.authority };
     this.#conf = conf;
+    // Read once, as Hadoop does: a bad value fails here, and the hot paths do no configuration look-ups.
+    this.#defaultBufferSize = conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE);
+    this.#defaultBlockSize = conf.getBytes(`fs.${this.#uri.scheme}.block.size`, DEFAULT_BLOCK_SIZE);
   }
 
   getScheme(): string {
@@ -146,8 +152,14 @@ export abstract class FileSystem implements AsyncDisposable {
     return this.#root();
   }
 
+  /** `fs.<scheme>.block.size` (default 32 MiB), as read at initialize(). */
   getDefaultBlockSize(_path?: PathLike): number {
-    return this.#conf.getBytes(`fs.${this.getScheme()}.block.size`, DEFAULT_BLOCK_SIZE);
+    return this.#defaultBlockSize;
+  }
+
+  /** `io.file.buffer.size` (default 64 KiB), as read at initialize(). */
+  getDefaultBufferSize(): number {
+    return this.#defaultBufferSize;
   }
 
   /**
@@ -179,7 +191,7 @@ export abstract class FileSystem implements AsyncDisposable {
       return this.createFile(p, {
         overwrite: options.overwrite ?? true,
         recursive: options.recursive ?? true,
-        bufferSize: options.bufferSize ?? this.#conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE),
+        bufferSize: options.bufferSize ?? this.#defaultBufferSize,
         blockSize: options.blockSize ?? this.getDefaultBlockSize(p),
         replication: options.replication ?? 1,
         ...(options.permission ? { permission: options.permission } : {}),
@@ -190,14 +202,14 @@ export abstract class FileSystem implements AsyncDisposable {
   /** Opens an existing file for appending; UnsupportedOperationError where the store cannot append. */
   append(path: PathLike, options: { bufferSize?: number } = {}): Promise<FSDataOutputStream> {
     return this.#guard(path, (p) =>
-      this.appendFile(p, { bufferSize: options.bufferSize ?? this.#conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE) }),
+      this.appendFile(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize }),
     );
   }
 
   /** Opens a file for reading; a missing path is FileNotFoundError, a directory PathIsDirectoryError. */
   open(path: PathLike, options: OpenOptions = {}): Promise<FSDataInputStream> {
     return this.#guard(path, (p) =>
-      this.openFile(p, { bufferSize: options.bufferSize ?? this.#conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE) }),
+      this.openFile(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize }),
     );
   }
 
@@ -219,8 +231,11 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** The children of a directory, or the file itself for a file; FileNotFoundError for a missing path. */
   async listStatus(path: PathLike, filter?: PathFilter): Promise<FileStatus[]> {
+    const p = this.#qualifyChecked(path);
     const out: FileStatus[] = [];
-    for await (const status of this.listStatusIterator(path)) if (!filter || filter(status.path)) out.push(status);
+    for await (const page of this.listPages(p)) {
+      for (const status of page) if (!filter || filter(status.path)) out.push(status);
+    }
     return out;
   }
 
@@ -229,10 +244,11 @@ export abstract class FileSystem implements AsyncDisposable {
    * call time for an async operation, so a missing path raises FileNotFoundError on the first iteration.
    */
   listStatusIterator(path: PathLike): AsyncIterable<FileStatus> {
+    const self = this;
     return {
-      [Symbol.asyncIterator]: () => {
-        const p = this.#qualifyChecked(path);
-        return this.listEntries(p)[Symbol.asyncIterator]();
+      async *[Symbol.asyncIterator]() {
+        const p = self.#qualifyChecked(path);
+        for await (const page of self.listPages(p)) yield* page;
       },
     };
   }
@@ -270,8 +286,9 @@ export abstract class FileSystem implements AsyncDisposable {
     return this.#guard(path, async (p) => {
       if (!p.isRoot()) return this.deletePath(p, recursive);
       if (!recursive) {
-        for await (const child of this.listEntries(p)) {
-          throw new PathIsNotEmptyDirectoryError(`root directory is not empty (holds ${child.path.getName()})`, { path: p.toString() });
+        for await (const page of this.listPages(p)) {
+          if (page.length === 0) continue;
+          throw new PathIsNotEmptyDirectoryError(`root directory is not empty (holds ${page[0]!.path.getName()})`, { path: p.toString() });
         }
       }
       return false;
@@ -330,7 +347,7 @@ export abstract class FileSystem implements AsyncDisposable {
           return;
         }
         summary.directoryCount++;
-        for await (const child of this.listEntries(status.path)) await visit(child);
+        for await (const page of this.listPages(status.path)) for (const child of page) await visit(child);
       };
       await visit(await this.getStatus(p));
       return summary;
@@ -366,8 +383,12 @@ export abstract class FileSystem implements AsyncDisposable {
   }
   protected abstract openFile(path: Path, options: Required<OpenOptions>): Promise<FSDataInputStream>;
   protected abstract getStatus(path: Path): Promise<FileStatus>;
-  /** listStatus semantics: children of a directory, the file itself for a file, FileNotFoundError otherwise. */
-  protected abstract listEntries(path: Path): AsyncIterable<FileStatus>;
+  /**
+   * listStatus semantics, a page at a time: the children of a directory, or the file itself for a file;
+   * FileNotFoundError for a missing path. Pages keep huge directories out of memory and cost one await
+   * per page instead of one per entry.
+   */
+  protected abstract listPages(path: Path): AsyncIterable<readonly FileStatus[]>;
   protected abstract makeDirectories(path: Path, permission?: FsPermission): Promise<boolean>;
   /** Never called for the root. */
   protected abstract deletePath(path: Path, recursive: boolean): Promise<boolean>;
@@ -380,9 +401,11 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Files at or under `start`; a backend with flat listings (object stores) overrides it. */
   protected async *walkFiles(start: Path, recursive: boolean): AsyncIterable<FileStatus> {
-    for await (const status of this.listEntries(start)) {
-      if (status.isFile()) yield status;
-      else if (recursive) yield* this.walkFiles(status.path, true);
+    for await (const page of this.listPages(start)) {
+      for (const status of page) {
+        if (status.isFile()) yield status;
+        else if (recursive) yield* this.walkFiles(status.path, true);
+      }
     }
   }
 
@@ -394,8 +417,11 @@ export abstract class FileSystem implements AsyncDisposable {
   }
 
   #root(): Path {
-    const { scheme, authority } = this.#requireUri();
-    return Path.of(scheme, authority, '/');
+    if (!this.#rootPath) {
+      const { scheme, authority } = this.#requireUri();
+      this.#rootPath = Path.of(scheme, authority, '/');
+    }
+    return this.#rootPath;
   }
 
   #qualifyChecked(path: PathLike): Path {

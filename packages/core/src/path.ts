@@ -37,12 +37,18 @@ export class Path implements PathUri {
 
   /** Builds a path from parts that are already valid; the parts are still checked. */
   static of(scheme: string | undefined, authority: string | undefined, path: string): Path {
-    const p = Object.create(Path.prototype) as { -readonly [K in keyof PathUri]: PathUri[K] };
     const parts = validated(scheme, authority, normalisePath(path, path), path);
-    p.scheme = parts.scheme;
-    p.authority = parts.authority;
-    p.path = parts.path;
-    return p as unknown as Path;
+    return trusted(parts.scheme, parts.authority, parts.path);
+  }
+
+  /** The child named `name` (one element: no '/', not '.' or '..'); cheaper than new Path(parent, name). */
+  child(name: string): Path {
+    if (name === '' || name === '.' || name === '..' || name.includes('/') || CONTROL.test(name)) {
+      throw new InvalidPathError(`not a valid path element: ${JSON.stringify(name)} (under ${this.toString()})`, {
+        path: this.toString(),
+      });
+    }
+    return trusted(this.scheme, this.authority, this.path === '/' ? `/${name}` : `${this.path}/${name}`);
   }
 
   isAbsolute(): boolean {
@@ -63,7 +69,7 @@ export class Path implements PathUri {
     if (this.isRoot()) return null;
     const slash = this.path.lastIndexOf('/');
     if (slash < 0) return null;
-    return Path.of(this.scheme, this.authority, slash === 0 ? '/' : this.path.slice(0, slash));
+    return trusted(this.scheme, this.authority, slash === 0 ? '/' : this.path.slice(0, slash));
   }
 
   /** This path with `suffix` appended to its last element (Hadoop's `Path.suffix`). */
@@ -94,12 +100,12 @@ export class Path implements PathUri {
     let p: Path = this;
     if (!p.isAbsolute()) p = new Path(workingDirectory, p);
     if (p.scheme !== undefined && p.authority !== undefined) return p;
-    return Path.of(p.scheme ?? defaultUri.scheme, p.authority ?? defaultUri.authority, p.path);
+    return trusted(p.scheme ?? defaultUri.scheme.toLowerCase(), p.authority ?? defaultUri.authority, p.path);
   }
 
   /** The same path without scheme and authority. */
   withoutSchemeAndAuthority(): Path {
-    return this.scheme === undefined ? this : Path.of(undefined, undefined, this.path);
+    return this.scheme === undefined ? this : trusted(undefined, undefined, this.path);
   }
 
   toUri(): PathUri {
@@ -158,7 +164,16 @@ function parse(text: string): Path {
     if (!rest.startsWith('/')) throw new InvalidPathError(`path with scheme must be absolute: "${text}"`, { path: text });
   }
   const parts = validated(scheme, authority, normalisePath(rest, text), text);
-  return Path.of(parts.scheme, parts.authority, parts.path);
+  return trusted(parts.scheme, parts.authority, parts.path);
+}
+
+/** A Path from parts already validated and normalised (parsing or deriving from a valid Path). */
+function trusted(scheme: string | undefined, authority: string | undefined, path: string): Path {
+  const p = Object.create(Path.prototype) as { -readonly [K in keyof PathUri]: PathUri[K] };
+  p.scheme = scheme;
+  p.authority = scheme === undefined ? undefined : (authority ?? '');
+  p.path = path;
+  return p as unknown as Path;
 }
 
 function normalisePath(raw: string, original: string): string {
@@ -190,7 +205,7 @@ function validated(
 
 function resolveChild(parent: Path, child: Path): Path {
   if (child.scheme !== undefined) return child;
-  if (child.isAbsolute()) return Path.of(parent.scheme, parent.authority, child.path);
+  if (child.isAbsolute()) return trusted(parent.scheme, parent.authority, child.path);
   const base = parent.path === '/' ? '' : parent.path;
-  return Path.of(parent.scheme, parent.authority, `${base}/${child.path}`);
+  return trusted(parent.scheme, parent.authority, `${base}/${child.path}`);
 }

@@ -4,11 +4,18 @@
  * rejects only its own promise.
  */
 export class SerialQueue {
-  #tail: Promise<unknown> = Promise.resolve();
+  #tail: Promise<unknown> | undefined;
+  #pending = 0;
 
   run<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(operation, operation);
-    this.#tail = result.catch(() => undefined);
+    // Idle queue: start at once, saving a hop through the previous promise (the common, awaited case).
+    const result = this.#pending === 0 ? operation() : this.#tail!.then(operation, operation);
+    this.#pending++;
+    const settled = result.then(
+      () => void this.#pending--,
+      () => void this.#pending--,
+    );
+    this.#tail = settled;
     return result;
   }
 }

@@ -15,7 +15,8 @@ import { errnoOf, translateErrno } from './errno.js';
 import type { FsFileHandle, FsPromisesApi, FsStats } from './fs-api.js';
 import { PosixInputStream, PosixOutputStream } from './posix-streams.js';
 
-const STAT_CONCURRENCY = 64;
+/** Entries stat-ed concurrently and handed out together: bounds memory and open requests per listing. */
+const LIST_PAGE_SIZE = 1000;
 const APPEND_EXISTING = constants.O_WRONLY | constants.O_APPEND;
 
 /**
@@ -24,6 +25,9 @@ const APPEND_EXISTING = constants.O_WRONLY | constants.O_APPEND;
  * errors instead of checking preconditions with extra calls.
  */
 export abstract class PosixFileSystem extends FileSystem {
+  // One function for every stream (a closure per create() costs measurably on small files).
+  readonly #syncParentOf = (file: Path): Promise<void> => this.syncDirectory(this.nativePath(file.getParent()!));
+
   protected abstract fsApi(): FsPromisesApi;
   /** The native path for a qualified path; a backend may refuse paths here (e.g. outside a root). */
   protected abstract nativePath(path: Path): string;
@@ -37,11 +41,10 @@ export abstract class PosixFileSystem extends FileSystem {
   protected async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
     const native = this.nativePath(path);
     const handle = await this.#openForCreate(path, native, options);
-    const parent = path.getParent()!;
     return new PosixOutputStream(path, handle, {
       bufferSize: options.bufferSize,
       startPosition: 0,
-      syncParentDirectory: () => this.syncDirectory(this.nativePath(parent)),
+      syncParentDirectory: this.#syncParentOf,
     });
   }
 
@@ -150,31 +153,43 @@ export abstract class PosixFileSystem extends FileSystem {
     });
   }
 
-  protected async *listEntries(path: Path): AsyncIterable<FileStatus> {
+  protected async *listPages(path: Path): AsyncIterable<readonly FileStatus[]> {
     const native = this.nativePath(path);
     let names: string[];
     try {
       names = (await this.fsApi().readdir(native)).map(String);
     } catch (error) {
       if (errnoOf(error) === 'ENOTDIR') {
-        yield await this.getStatus(path);
+        yield [await this.getStatus(path)];
         return;
       }
       throw this.#missing(error, 'listStatus', path);
     }
     names.sort();
-    for (let i = 0; i < names.length; i += STAT_CONCURRENCY) {
-      const batch = names.slice(i, i + STAT_CONCURRENCY).map(async (name) => {
-        const child = new Path(path, name);
-        try {
-          return this.toFileStatus(child, await this.fsApi().stat(this.nativePath(child)));
-        } catch (error) {
-          // Deleted between readdir and stat: it is simply no longer there.
-          if (errnoOf(error) === 'ENOENT') return undefined;
-          throw translateErrno(error, 'listStatus', child);
-        }
-      });
-      for (const status of await Promise.all(batch)) if (status) yield status;
+    const statPage = (start: number): Promise<FileStatus[]> =>
+      Promise.all(
+        names.slice(start, start + LIST_PAGE_SIZE).map((name) => {
+          const child = path.child(name);
+          return this.fsApi()
+            .stat(`${native === '/' ? '' : native}/${name}`)
+            .then(
+              (stats) => this.toFileStatus(child, stats),
+              (error: unknown) => {
+                // Deleted between readdir and stat: it is simply no longer there.
+                if (errnoOf(error) === 'ENOENT') return undefined;
+                throw translateErrno(error, 'listStatus', child);
+              },
+            );
+        }),
+      ).then((page) => page.filter((status): status is FileStatus => status !== undefined));
+    // One page is stat-ed ahead while the caller consumes the current one.
+    let next = names.length > 0 ? statPage(0) : undefined;
+    for (let i = 0; next; i += LIST_PAGE_SIZE) {
+      const current = next;
+      next = i + LIST_PAGE_SIZE < names.length ? statPage(i + LIST_PAGE_SIZE) : undefined;
+      // A failure of the page fetched ahead surfaces when it is reached, not as an unhandled rejection.
+      next?.catch(() => undefined);
+      yield await current;
     }
   }
 

@@ -4,11 +4,13 @@ import type { Path } from '../path.js';
 import { translateErrno } from './errno.js';
 import type { FsFileHandle } from './fs-api.js';
 
+const MIN_BUFFER = 256;
+
 export interface PosixOutputOptions {
   bufferSize: number;
   startPosition: number;
-  /** Makes the new file's directory entry durable; called on the first hsync of a created file. */
-  syncParentDirectory?: () => Promise<void>;
+  /** Makes a new file's directory entry durable; called with the file's path on its first hsync. */
+  syncParentDirectory?: (path: Path) => Promise<void>;
 }
 
 /**
@@ -17,14 +19,16 @@ export interface PosixOutputOptions {
  */
 export class PosixOutputStream extends FSDataOutputStream {
   readonly #handle: FsFileHandle;
-  readonly #buffer: Uint8Array;
+  readonly #bufferSize: number;
+  // Allocated on the first small write: many streams (one per small file) never need one.
+  #buffer: Uint8Array | undefined;
   #buffered = 0;
-  #syncParent: (() => Promise<void>) | undefined;
+  #syncParent: ((path: Path) => Promise<void>) | undefined;
 
   constructor(path: Path, handle: FsFileHandle, options: PosixOutputOptions) {
     super(path, options.startPosition);
     this.#handle = handle;
-    this.#buffer = new Uint8Array(Math.max(1, options.bufferSize));
+    this.#bufferSize = Math.max(1, options.bufferSize);
     this.#syncParent = options.syncParentDirectory;
   }
 
@@ -33,22 +37,28 @@ export class PosixOutputStream extends FSDataOutputStream {
   }
 
   protected async writeBytes(bytes: Uint8Array): Promise<void> {
-    if (this.#buffered + bytes.byteLength <= this.#buffer.byteLength) {
-      this.#buffer.set(bytes, this.#buffered);
-      this.#buffered += bytes.byteLength;
-      return;
+    if (this.#buffered + bytes.byteLength > this.#bufferSize) {
+      await this.flushBuffers();
+      if (bytes.byteLength >= this.#bufferSize) return this.#writeFully(bytes);
     }
-    await this.flushBuffers();
-    if (bytes.byteLength >= this.#buffer.byteLength) {
-      await this.#writeFully(bytes);
-    } else {
-      this.#buffer.set(bytes, 0);
-      this.#buffered = bytes.byteLength;
-    }
+    this.#reserve(this.#buffered + bytes.byteLength);
+    this.#buffer!.set(bytes, this.#buffered);
+    this.#buffered += bytes.byteLength;
+  }
+
+  /** Grows the buffer by doubling up to bufferSize: a small file never pays for a full-size buffer. */
+  #reserve(needed: number): void {
+    const capacity = this.#buffer?.byteLength ?? 0;
+    if (needed <= capacity) return;
+    let size = Math.max(capacity * 2, MIN_BUFFER);
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(Math.min(size, this.#bufferSize));
+    if (this.#buffer && this.#buffered > 0) grown.set(this.#buffer.subarray(0, this.#buffered));
+    this.#buffer = grown;
   }
 
   protected async flushBuffers(): Promise<void> {
-    if (this.#buffered === 0) return;
+    if (this.#buffered === 0 || !this.#buffer) return;
     const pending = this.#buffer.subarray(0, this.#buffered);
     await this.#writeFully(pending);
     this.#buffered = 0;
@@ -62,7 +72,7 @@ export class PosixOutputStream extends FSDataOutputStream {
       throw translateErrno(error, 'hsync', this.path);
     }
     if (this.#syncParent) {
-      await this.#syncParent();
+      await this.#syncParent(this.path);
       this.#syncParent = undefined;
     }
   }

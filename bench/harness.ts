@@ -1,0 +1,86 @@
+import { writeFile } from 'node:fs/promises';
+
+/** One comparison: the same work done by our code and by a baseline, in this process, on the same data. */
+export interface BenchCase {
+  suite: string;
+  name: string;
+  /** What the ratio should stay within: ours/baseline ≤ maxRatio (time), or ours/baseline ≥ minRatio (rate). */
+  goal: { maxRatio?: number; minRatio?: number };
+  /** 'time' compares seconds (lower is better); 'rate' compares throughput (higher is better). */
+  kind?: 'time' | 'rate';
+  /** Run before each measured pair, not timed (e.g. make a fresh store). */
+  prepare?: () => Promise<void>;
+  baseline: () => Promise<number | void>;
+  ours: () => Promise<number | void>;
+  /** Untimed clean-up after each side. */
+  cleanup?: () => Promise<void>;
+  baselineLabel: string;
+  rounds?: number;
+}
+
+export interface BenchResult {
+  suite: string;
+  name: string;
+  baselineLabel: string;
+  baselineMs: number;
+  oursMs: number;
+  ratio: number;
+  goal: string;
+  met: boolean;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function timed(run: () => Promise<number | void>): Promise<number> {
+  const start = process.hrtime.bigint();
+  const reported = await run();
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  return typeof reported === 'number' ? reported : elapsed;
+}
+
+/** Alternates baseline and ours (order flipped each round) and compares medians, so drift hits both alike. */
+export async function runCase(c: BenchCase): Promise<BenchResult> {
+  const rounds = c.rounds ?? 5;
+  const base: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const order = i % 2 === 0 ? (['baseline', 'ours'] as const) : (['ours', 'baseline'] as const);
+    for (const side of order) {
+      await c.prepare?.();
+      globalThis.gc?.();
+      const ms = await timed(side === 'baseline' ? c.baseline : c.ours);
+      (side === 'baseline' ? base : ours).push(ms);
+      await c.cleanup?.();
+    }
+  }
+  const baselineMs = median(base);
+  const oursMs = median(ours);
+  const ratio = oursMs / baselineMs;
+  const goal = c.goal.maxRatio !== undefined ? `≤ ${c.goal.maxRatio}×` : `≥ ${c.goal.minRatio}×`;
+  const met = c.goal.maxRatio !== undefined ? ratio <= c.goal.maxRatio : ratio >= (c.goal.minRatio ?? 0);
+  return { suite: c.suite, name: c.name, baselineLabel: c.baselineLabel, baselineMs, oursMs, ratio, goal, met };
+}
+
+export function printTable(results: BenchResult[]): void {
+  const rows = results.map((r) => [
+    r.suite,
+    r.name,
+    r.baselineLabel,
+    r.baselineMs.toFixed(1),
+    r.oursMs.toFixed(1),
+    `${r.ratio.toFixed(2)}×`,
+    r.goal,
+    r.met ? 'yes' : 'NO',
+  ]);
+  const header = ['suite', 'case', 'baseline', 'baseline ms', 'ours ms', 'ours/baseline', 'goal', 'met'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+export async function writeResults(file: string, results: BenchResult[]): Promise<void> {
+  const machine = { node: process.version, platform: process.platform, arch: process.arch };
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + '\n');
+}

@@ -72,6 +72,30 @@ describe('LocalFileSystem', () => {
     await fs.close();
   });
 
+  it('fsyncs the directory on the first hsync of a new file and on both sides of a rename', async () => {
+    const synced: string[] = [];
+    class RecordingLocalFileSystem extends LocalFileSystem {
+      protected override async syncDirectory(nativeDir: string): Promise<void> {
+        synced.push(nativeDir);
+        await super.syncDirectory(nativeDir);
+      }
+    }
+    const fs = new RecordingLocalFileSystem();
+    await fs.initialize({ scheme: 'file', authority: '' }, new Configuration({ loadDefaults: false }));
+    const out = await fs.create(`${dir}/a/new.log`);
+    await out.write('x');
+    await out.hsync();
+    await out.write('y');
+    await out.hsync();
+    await out.close();
+    expect(synced).toEqual([`${dir}/a`]);
+    await fs.mkdirs(`${dir}/b`);
+    await fs.rename(`${dir}/a/new.log`, `${dir}/b/moved.log`);
+    expect(synced).toEqual([`${dir}/a`, `${dir}/b`, `${dir}/a`]);
+    expect((await readFile(`${dir}/b/moved.log`)).toString()).toBe('xy');
+    await fs.close();
+  });
+
   it('uses the process working directory for relative paths', async () => {
     const fs = (await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }))) as LocalFileSystem;
     expect(fs.getWorkingDirectory().path).toBe(process.cwd());

@@ -1,0 +1,138 @@
+/**
+ * Deterministic fault injection: rules matched against each request's API and key, drawing from a
+ * seeded generator so that a failing test can be replayed exactly.
+ */
+export type FaultAction =
+  | { type: 'error'; status: number; code: string; message?: string }
+  | { type: 'latency'; ms: number }
+  /** Close the connection: before any response, after half the request body, or after half the response body. */
+  | { type: 'drop'; when: 'before-response' | 'mid-request-body' | 'mid-response-body' }
+  /** Never answer (until the server closes): for client timeout tests. */
+  | { type: 'hang' };
+
+export interface FaultRule {
+  /** API names (PutObject, UploadPart, GetObject, …); all when absent. */
+  apis?: string[];
+  /** A regular expression the object key must match. */
+  keyPattern?: string;
+  /** Chance that a matching request is hit (default 1). */
+  probability?: number;
+  /** Only the Nth matching request (1-based). */
+  nth?: number;
+  /** Only matching requests after the first N ("fail after N"). */
+  after?: number;
+  /** Fire at most this many times. */
+  times?: number;
+  action: FaultAction;
+}
+
+interface ActiveRule {
+  id: number;
+  rule: FaultRule;
+  pattern: RegExp | undefined;
+  seen: number;
+  fired: number;
+}
+
+export class FaultInjector {
+  #rules: ActiveRule[] = [];
+  #nextId = 1;
+  #state = 0x9e3779b9;
+
+  constructor(seed = 1) {
+    this.setSeed(seed);
+  }
+
+  setSeed(seed: number): void {
+    this.#state = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** Adds a rule; returns its id for remove(). */
+  add(rule: FaultRule): number {
+    if (rule.probability !== undefined && (rule.probability < 0 || rule.probability > 1)) {
+      throw new RangeError(`fault probability must be within [0, 1], got ${rule.probability}`);
+    }
+    const id = this.#nextId++;
+    this.#rules.push({ id, rule, pattern: rule.keyPattern ? new RegExp(rule.keyPattern) : undefined, seen: 0, fired: 0 });
+    return id;
+  }
+
+  remove(id: number): boolean {
+    const before = this.#rules.length;
+    this.#rules = this.#rules.filter((r) => r.id !== id);
+    return this.#rules.length !== before;
+  }
+
+  clear(): void {
+    this.#rules = [];
+  }
+
+  list(): Array<FaultRule & { id: number; seen: number; fired: number }> {
+    return this.#rules.map((r) => ({ ...r.rule, id: r.id, seen: r.seen, fired: r.fired }));
+  }
+
+  /** The actions that apply to this request, in rule order (each rule counts the request once). */
+  decide(api: string, key: string | undefined): FaultAction[] {
+    const actions: FaultAction[] = [];
+    for (const r of this.#rules) {
+      const { rule } = r;
+      if (rule.apis && !rule.apis.includes(api)) continue;
+      if (r.pattern && (key === undefined || !r.pattern.test(key))) continue;
+      r.seen++;
+      if (rule.nth !== undefined && r.seen !== rule.nth) continue;
+      if (rule.after !== undefined && r.seen <= rule.after) continue;
+      if (rule.times !== undefined && r.fired >= rule.times) continue;
+      if (rule.probability !== undefined && this.#random() >= rule.probability) continue;
+      r.fired++;
+      actions.push(rule.action);
+    }
+    return actions;
+  }
+
+  /** mulberry32 */
+  #random(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+}
+
+export interface StatsSnapshot {
+  requests: Record<string, number>;
+  errors: Record<string, number>;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** Request counts per API, error counts per code, bytes in and out: what benchmarks report per operation. */
+export class ServerStats {
+  requests: Record<string, number> = {};
+  errors: Record<string, number> = {};
+  bytesIn = 0;
+  bytesOut = 0;
+
+  count(api: string): void {
+    this.requests[api] = (this.requests[api] ?? 0) + 1;
+  }
+
+  error(code: string): void {
+    this.errors[code] = (this.errors[code] ?? 0) + 1;
+  }
+
+  total(): number {
+    return Object.values(this.requests).reduce((a, b) => a + b, 0);
+  }
+
+  snapshot(): StatsSnapshot {
+    return { requests: { ...this.requests }, errors: { ...this.errors }, bytesIn: this.bytesIn, bytesOut: this.bytesOut };
+  }
+
+  reset(): void {
+    this.requests = {};
+    this.errors = {};
+    this.bytesIn = 0;
+    this.bytesOut = 0;
+  }
+}

@@ -1,0 +1,190 @@
+import { checkBucketName, checkObjectKey } from '../addressing.js';
+import type { RequestContext } from '../context.js';
+import { Errors } from '../oss-error.js';
+import type { StoredObject } from '../storage/model.js';
+
+export function objectHeaders(object: StoredObject): Record<string, string | number> {
+  const headers: Record<string, string | number> = {
+    etag: object.etag,
+    'last-modified': new Date(object.lastModified).toUTCString(),
+    'content-type': object.contentType,
+    'x-oss-object-type': object.type,
+    'x-oss-hash-crc64ecma': object.crc64,
+    'x-oss-storage-class': 'Standard',
+    'accept-ranges': 'bytes',
+    ...object.userMeta,
+  };
+  if (object.type === 'Appendable') headers['x-oss-next-append-position'] = object.size;
+  return headers;
+}
+
+function forbidOverwrite(ctx: RequestContext): boolean {
+  return (ctx.header('x-oss-forbid-overwrite') ?? '').toLowerCase() === 'true';
+}
+
+function contentType(ctx: RequestContext): string {
+  return ctx.header('content-type') ?? 'application/octet-stream';
+}
+
+export async function putObject(ctx: RequestContext): Promise<void> {
+  const bucket = ctx.requireBucket();
+  const key = ctx.requireKey();
+  checkObjectKey(key);
+  ctx.store.bucketInfo(bucket);
+  // Fail fast, before the body, when the answer cannot be yes; the commit checks again atomically.
+  if (forbidOverwrite(ctx) && ctx.store.findObject(bucket, key)) throw Errors.fileAlreadyExists();
+  const body = await ctx.ingestBody();
+  const object = await ctx.store.putObject(bucket, key, body, {
+    contentType: contentType(ctx),
+    userMeta: ctx.userMeta(),
+    forbidOverwrite: forbidOverwrite(ctx),
+  });
+  ctx.sendEmpty(200, {
+    etag: object.etag,
+    'x-oss-hash-crc64ecma': object.crc64,
+    'content-md5': body.md5.toString('base64'),
+  });
+}
+
+export async function appendObject(ctx: RequestContext): Promise<void> {
+  const bucket = ctx.requireBucket();
+  const key = ctx.requireKey();
+  checkObjectKey(key);
+  const positionText = ctx.param('position');
+  if (positionText === undefined || !/^\d+$/.test(positionText)) throw Errors.invalidArgument('AppendObject needs ?position=<non-negative integer>');
+  const position = Number(positionText);
+  const existing = ctx.store.findObject(bucket, key);
+  // OSS answers position and type errors before reading the body.
+  if (existing && existing.type !== 'Appendable') throw Errors.objectNotAppendable();
+  if (position !== (existing?.size ?? 0)) {
+    ctx.res.setHeader('x-oss-next-append-position', existing?.size ?? 0);
+    throw Errors.positionNotEqualToLength();
+  }
+  const body = await ctx.ingestBody();
+  try {
+    const object = await ctx.store.appendObject(bucket, key, position, body, { contentType: contentType(ctx), userMeta: ctx.userMeta(), forbidOverwrite: false });
+    ctx.sendEmpty(200, {
+      etag: object.etag,
+      'x-oss-next-append-position': object.size,
+      'x-oss-hash-crc64ecma': object.crc64,
+    });
+  } catch (error) {
+    const current = ctx.store.findObject(bucket, key);
+    if (current) ctx.res.setHeader('x-oss-next-append-position', current.size);
+    throw error;
+  }
+}
+
+/** `bytes=a-b`, `bytes=a-`, `bytes=-n`; anything else (or several ranges) means the whole object, as OSS does. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size };
+  }
+  const start = Number(m[1]);
+  const last = m[2] === '' ? size - 1 : Number(m[2]);
+  if (last < start) return undefined;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end: Math.min(size - 1, last) + 1 };
+}
+
+export async function getObject(ctx: RequestContext, headOnly: boolean): Promise<void> {
+  const bucket = ctx.requireBucket();
+  const key = ctx.requireKey();
+  const object = ctx.store.getObject(bucket, key);
+  const range = parseRange(ctx.header('range'), object.size);
+  if (range === 'unsatisfiable') {
+    ctx.res.setHeader('content-range', `bytes */${object.size}`);
+    throw Errors.invalidRange();
+  }
+  const headers = objectHeaders(object);
+  const start = range?.start ?? 0;
+  const end = range?.end ?? object.size;
+  headers['content-length'] = end - start;
+  if (range) headers['content-range'] = `bytes ${start}-${end - 1}/${object.size}`;
+  const ifNoneMatch = ctx.header('if-none-match');
+  if (ifNoneMatch && ifNoneMatch === object.etag) {
+    ctx.sendEmpty(304, { etag: object.etag });
+    return;
+  }
+  ctx.startBody(range ? 206 : 200, headers);
+  if (headOnly) {
+    ctx.res.end();
+    return;
+  }
+  const dropAt = ctx.bodyFaults.some((f) => f.type === 'drop' && f.when === 'mid-response-body') ? start + Math.floor((end - start) / 2) : -1;
+  let sent = start;
+  for await (const chunk of ctx.store.read(object, start, end)) {
+    if (ctx.res.destroyed) return;
+    if (dropAt >= 0 && sent + chunk.byteLength >= dropAt) {
+      ctx.res.write(chunk.subarray(0, Math.max(0, dropAt - sent)));
+      ctx.res.destroy();
+      return;
+    }
+    sent += chunk.byteLength;
+    ctx.stats.bytesOut += chunk.byteLength;
+    if (!ctx.res.write(chunk)) await new Promise<void>((resolve) => {
+      const done = () => {
+        ctx.res.off('drain', done);
+        ctx.res.off('close', done);
+        resolve();
+      };
+      ctx.res.once('drain', done);
+      ctx.res.once('close', done);
+    });
+  }
+  ctx.res.end();
+}
+
+export async function getObjectMeta(ctx: RequestContext): Promise<void> {
+  const object = ctx.store.getObject(ctx.requireBucket(), ctx.requireKey());
+  ctx.sendEmpty(200, {
+    etag: object.etag,
+    'last-modified': new Date(object.lastModified).toUTCString(),
+    'x-oss-object-type': object.type,
+    'x-oss-hash-crc64ecma': object.crc64,
+    'content-length': object.size,
+  });
+}
+
+export async function deleteObject(ctx: RequestContext): Promise<void> {
+  await ctx.store.deleteObject(ctx.requireBucket(), ctx.requireKey());
+  ctx.sendEmpty(204);
+}
+
+/** `x-oss-copy-source: /bucket/key` (the key URL-encoded) → the source object. */
+export function copySource(ctx: RequestContext): StoredObject {
+  const header = ctx.header('x-oss-copy-source') ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(header);
+  } catch {
+    throw Errors.invalidArgument('x-oss-copy-source is not valid percent-encoding');
+  }
+  const m = /^\/?([^/]+)\/(.+)$/.exec(decoded);
+  if (!m) throw Errors.invalidArgument('x-oss-copy-source must be /bucket/key');
+  checkBucketName(m[1]!);
+  return ctx.store.getObject(m[1]!, m[2]!);
+}
+
+export async function copyObject(ctx: RequestContext): Promise<void> {
+  const bucket = ctx.requireBucket();
+  const key = ctx.requireKey();
+  checkObjectKey(key);
+  const source = copySource(ctx);
+  const directive = (ctx.header('x-oss-metadata-directive') ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') throw Errors.invalidArgument('x-oss-metadata-directive must be COPY or REPLACE');
+  const object = await ctx.store.copyObject(bucket, key, source, {
+    contentType: ctx.header('content-type') ?? source.contentType,
+    userMeta: ctx.userMeta(),
+    forbidOverwrite: forbidOverwrite(ctx),
+    replaceMetadata: directive === 'REPLACE',
+  });
+  ctx.sendXml(200, { CopyObjectResult: { ETag: object.etag, LastModified: new Date(object.lastModified).toISOString() } }, {
+    'x-oss-hash-crc64ecma': object.crc64,
+  });
+}

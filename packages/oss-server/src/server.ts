@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { checkBucketName, parseQuery, resolveAddress, type AddressingOptions } from './addressing.js';
+import { classifyApi } from './api.js';
+import { authenticate, type Credential } from './auth.js';
+import { RequestContext } from './context.js';
+import { FaultInjector, ServerStats, type FaultRule } from './faults.js';
+import * as bucketHandlers from './handlers/bucket.js';
+import * as multipart from './handlers/multipart.js';
+import * as objects from './handlers/object.js';
+import { Errors, OssError } from './oss-error.js';
+import { DiskPersistence } from './storage/disk-persistence.js';
+import { MemoryPersistence } from './storage/memory-persistence.js';
+import { ObjectStore } from './storage/store.js';
+
+export interface OssServerOptions extends AddressingOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Directory for disk storage; without it the store lives in memory. */
+  dataDir?: string;
+  /** fsync every file and directory written (default true): what makes the store survive a machine crash. */
+  fsync?: boolean;
+  /** Accepted credentials; at least one. */
+  credentials: Credential[];
+  /** Buckets to create at start when missing. */
+  buckets?: string[];
+  /** Seed of the fault injector's random draws. */
+  faultSeed?: number;
+  /** Where to write one line per failed request (never secrets); silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface RunningOssServer {
+  /** `http://host:port`, for ali-oss's `endpoint`. */
+  endpoint: string;
+  port: number;
+  faults: FaultInjector;
+  stats: ServerStats;
+  store: ObjectStore;
+  /** Stops accepting, ends open connections (hung requests too) and releases the store. */
+  close(): Promise<void>;
+}
+
+type Handler = (ctx: RequestContext) => Promise<void>;
+
+const HANDLERS: Record<string, Handler> = {
+  ListBuckets: bucketHandlers.listBuckets,
+  PutBucket: bucketHandlers.putBucket,
+  DeleteBucket: bucketHandlers.deleteBucket,
+  HeadBucket: bucketHandlers.headBucket,
+  GetBucketInfo: bucketHandlers.getBucketInfo,
+  GetBucketLocation: bucketHandlers.getBucketLocation,
+  ListObjects: bucketHandlers.listObjects,
+  ListObjectsV2: bucketHandlers.listObjectsV2,
+  ListMultipartUploads: bucketHandlers.listMultipartUploads,
+  DeleteMultipleObjects: bucketHandlers.deleteMultipleObjects,
+  PutObject: objects.putObject,
+  CopyObject: objects.copyObject,
+  AppendObject: objects.appendObject,
+  GetObject: (ctx) => objects.getObject(ctx, false),
+  HeadObject: (ctx) => objects.getObject(ctx, true),
+  GetObjectMeta: objects.getObjectMeta,
+  DeleteObject: objects.deleteObject,
+  InitiateMultipartUpload: multipart.initiateMultipartUpload,
+  UploadPart: multipart.uploadPart,
+  UploadPartCopy: multipart.uploadPartCopy,
+  CompleteMultipartUpload: multipart.completeMultipartUpload,
+  AbortMultipartUpload: multipart.abortMultipartUpload,
+  ListParts: multipart.listParts,
+};
+
+const ADMIN_PREFIX = '/-/admin/';
+
+export async function startOssServer(options: OssServerOptions): Promise<RunningOssServer> {
+  if (options.credentials.length === 0) throw new Error('startOssServer needs at least one credential');
+  const credentials = new Map(options.credentials.map((c) => [c.accessKeyId, c]));
+  let persistence;
+  if (options.dataDir) {
+    await mkdir(options.dataDir, { recursive: true });
+    persistence = new DiskPersistence(options.dataDir, { fsync: options.fsync ?? true });
+  } else {
+    persistence = new MemoryPersistence();
+  }
+  const store = new ObjectStore(persistence);
+  await store.load();
+  for (const bucket of options.buckets ?? []) {
+    checkBucketName(bucket);
+    await store.createBucket(bucket);
+  }
+  const faults = new FaultInjector(options.faultSeed ?? 1);
+  const stats = new ServerStats();
+  const sockets = new Set<Socket>();
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.log?.(`internal failure: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // Requests hung on purpose must not keep the process alive past close().
+  server.keepAliveTimeout = 5_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomBytes(12).toString('hex').toUpperCase();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const search = q < 0 ? '' : url.slice(q + 1);
+    if (rawPath.startsWith(ADMIN_PREFIX)) return admin(req, res, rawPath.slice(ADMIN_PREFIX.length));
+
+    let ctx: RequestContext | undefined;
+    try {
+      const address = resolveAddress(req.headers.host, rawPath, options);
+      const rawQuery = parseQuery(search);
+      const query = new Map(rawQuery);
+      const method = (req.method ?? 'GET').toUpperCase();
+      const api = classifyApi(method, address.bucket, address.key, query, req.headers);
+      ctx = new RequestContext(req, res, requestId, api, address.bucket, address.key, rawQuery, store, stats);
+      stats.count(api);
+      for (const action of faults.decide(api, address.key)) {
+        if (action.type === 'latency') await new Promise((resolve) => setTimeout(resolve, action.ms));
+        else if (action.type === 'error') throw new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
+        else if (action.type === 'hang') return;
+        else if (action.when === 'before-response') {
+          req.socket.destroy();
+          return;
+        } else ctx.bodyFaults.push(action);
+      }
+      authenticate({ method, headers: req.headers, query: rawQuery, bucket: address.bucket, key: address.key }, credentials);
+      if (address.bucket !== undefined) checkBucketName(address.bucket);
+      const handler = HANDLERS[api];
+      if (!handler) throw Errors.methodNotAllowed();
+      await handler(ctx);
+    } catch (error) {
+      const ossError = error instanceof OssError ? error : Errors.internalError((error as Error).message);
+      if (!(error instanceof OssError)) options.log?.(`${requestId} ${req.method} ${rawPath}: ${(error as Error).stack ?? String(error)}`);
+      if (ctx) {
+        // Unread body bytes would be parsed as the next request on a kept-alive connection.
+        if (!req.complete) res.setHeader('connection', 'close');
+        ctx.sendError(ossError);
+      } else {
+        const fallback = new RequestContext(req, res, requestId, 'Unknown', undefined, undefined, [], store, stats);
+        if (!req.complete) res.setHeader('connection', 'close');
+        fallback.sendError(ossError);
+      }
+      if (!req.complete) req.resume();
+    }
+  }
+
+  /** Loopback-only control of faults and stats, for tests and benchmarks in other processes. */
+  async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const remote = req.socket.remoteAddress ?? '';
+    const send = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    };
+    if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) return send(403, { error: 'admin endpoints answer loopback clients only' });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined;
+    const route = `${req.method} ${path}`;
+    try {
+      switch (route) {
+        case 'GET stats':
+          return send(200, stats.snapshot());
+        case 'POST stats/reset':
+          stats.reset();
+          return send(200, { ok: true });
+        case 'GET faults':
+          return send(200, faults.list());
+        case 'POST faults':
+          return send(200, { id: faults.add(body as FaultRule) });
+        case 'PUT faults':
+          faults.clear();
+          if (Array.isArray((body as { rules?: unknown })?.rules)) for (const rule of (body as { rules: FaultRule[] }).rules) faults.add(rule);
+          if (typeof (body as { seed?: unknown })?.seed === 'number') faults.setSeed((body as { seed: number }).seed);
+          return send(200, { ok: true });
+        case 'DELETE faults':
+          faults.clear();
+          return send(200, { ok: true });
+        default:
+          return send(404, { error: `no admin route ${route}` });
+      }
+    } catch (error) {
+      return send(400, { error: (error as Error).message });
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    faults,
+    stats,
+    store,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

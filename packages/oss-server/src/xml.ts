@@ -1,0 +1,50 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Errors } from './oss-error.js';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+export type XmlValue = string | number | boolean | XmlNode | XmlValue[] | undefined;
+export interface XmlNode {
+  [element: string]: XmlValue;
+}
+
+/** Serialises `{ Root: { A: 1, B: [{ C: 'x' }, { C: 'y' }] } }`; arrays repeat their element, undefined is left out. */
+export function toXml(document: XmlNode): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${render(document)}`;
+}
+
+function render(node: XmlNode): string {
+  let out = '';
+  for (const [name, value] of Object.entries(node)) out += element(name, value);
+  return out;
+}
+
+function element(name: string, value: XmlValue): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => element(name, v)).join('');
+  if (typeof value === 'object') return `<${name}>${render(value)}</${name}>`;
+  return `<${name}>${escapeXml(String(value))}</${name}>`;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (tag) => tag === 'Part' || tag === 'Object',
+});
+
+/** Parses a request body; anything that is not well-formed XML with the expected root is MalformedXML. */
+export function parseXmlBody(body: Buffer, root: string): Record<string, unknown> {
+  const text = body.toString('utf8');
+  if (text.trim() === '') throw Errors.malformedXml(`the request body is empty; <${root}> was expected`);
+  const verdict = XMLValidator.validate(text);
+  if (verdict !== true) throw Errors.malformedXml(`malformed XML at line ${verdict.err.line}: ${verdict.err.msg}`);
+  const doc = parser.parse(text) as Record<string, unknown>;
+  const rootNode = doc[root];
+  if (rootNode === undefined) throw Errors.malformedXml(`the root element must be <${root}>`);
+  return typeof rootNode === 'object' && rootNode !== null ? (rootNode as Record<string, unknown>) : {};
+}

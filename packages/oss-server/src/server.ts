@@ -135,8 +135,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
           return;
         } else ctx.bodyFaults.push(action);
       }
-      authenticate({ method, headers: req.headers, query: rawQuery, bucket: address.bucket, key: address.key }, credentials);
       if (address.bucket !== undefined) checkBucketName(address.bucket);
+      authenticate({ method, headers: req.headers, query: rawQuery, bucket: address.bucket, key: address.key }, credentials);
       const handler = HANDLERS[api];
       if (!handler) throw Errors.methodNotAllowed();
       await handler(ctx);

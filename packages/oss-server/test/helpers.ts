@@ -60,3 +60,30 @@ export async function expectOssError(promise: Promise<unknown>, code: string, st
   }
   throw new Error(`expected ${code}, but the call succeeded`);
 }
+
+export interface RawRequest {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
+  object?: string;
+  subres?: Record<string, string> | string;
+  /** Query parameters that are not sub-resources (not part of a V1 signature). */
+  query?: Record<string, string>;
+  content?: Buffer | string;
+  headers?: Record<string, string>;
+  successStatuses?: number[];
+}
+
+/** A request signed by ali-oss but shaped by the test (bodies ali-oss would never send). */
+export async function raw(oss: OSS, params: RawRequest): Promise<{ status: number; headers: Record<string, string>; data: Buffer }> {
+  const content = typeof params.content === 'string' ? Buffer.from(params.content) : params.content;
+  const result = (await (oss as unknown as { request(p: unknown): Promise<{ res: { status: number; headers: Record<string, string> }; data: Buffer }> }).request({
+    method: params.method,
+    bucket: (oss as unknown as { options: { bucket: string } }).options.bucket,
+    object: params.object,
+    subres: params.subres,
+    query: params.query,
+    content,
+    headers: params.headers ?? {},
+    successStatuses: params.successStatuses ?? [200, 204, 206],
+  })) as { res: { status: number; headers: Record<string, string> }; data: Buffer };
+  return { status: result.res.status, headers: result.res.headers, data: result.data };
+}

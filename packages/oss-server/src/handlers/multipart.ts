@@ -60,7 +60,7 @@ export async function uploadPartCopy(ctx: RequestContext): Promise<void> {
   }
   const body = await ctx.store.copyPartFrom(source, start, end);
   const part = await ctx.store.putPart(bucket, key, uploadId, number, body);
-  ctx.sendXml(200, { CopyPartResult: { LastModified: iso(part.lastModified), ETag: part.etag } }, { 'x-oss-hash-crc64ecma': part.crc64 });
+  ctx.sendXml(200, { CopyPartResult: { LastModified: iso(part.lastModified), ETag: part.etag } }, { etag: part.etag, 'x-oss-hash-crc64ecma': part.crc64 });
 }
 
 export async function completeMultipartUpload(ctx: RequestContext): Promise<void> {

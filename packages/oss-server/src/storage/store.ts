@@ -195,17 +195,20 @@ export class ObjectStore {
       segments: body.size > 0 ? [{ blob: body.blob, size: body.size }] : [],
     };
     if (body.size === 0) await this.#release(body.blob);
-    return this.#commit(bucket, object, options.forbidOverwrite);
+    try {
+      return await this.#commit(bucket, object, options.forbidOverwrite);
+    } catch (error) {
+      await this.#releaseAll(object.segments);
+      throw error;
+    }
   }
 
   async #commit(bucketName: string, object: StoredObject, forbidOverwrite: boolean): Promise<StoredObject> {
     return this.#locked(`${bucketName}/${object.key}`, async () => {
       const bucket = this.#bucket(bucketName);
       const previous = bucket.objects.get(object.key);
-      if (previous && forbidOverwrite) {
-        await this.#releaseAll(object.segments);
-        throw Errors.fileAlreadyExists();
-      }
+      // The caller owns object.segments until this returns: a refused commit leaves them to it.
+      if (previous && forbidOverwrite) throw Errors.fileAlreadyExists();
       await this.#persistence.saveObject(bucketName, object);
       bucket.objects.set(object.key, object);
       if (!previous) bucket.keys.splice(lowerBound(bucket.keys, object.key), 0, object.key);
@@ -295,7 +298,12 @@ export class ObjectStore {
       segments,
     };
     delete object.completedUploadId;
-    return this.#commit(bucket, object, options.forbidOverwrite);
+    try {
+      return await this.#commit(bucket, object, options.forbidOverwrite);
+    } catch (error) {
+      await this.#releaseAll(segments);
+      throw error;
+    }
   }
 
   /** Keys ≥ (or > with `after`) `from` that start with `prefix`, in OSS order. */

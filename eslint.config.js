@@ -24,6 +24,7 @@ export default tseslint.config(
     ['memory', ['core']],
     ['local', ['core']],
     ['contract', ['core']],
+    ['oss-server', []],
   ].map(([name, allowed]) => ({
     files: [`packages/${name}/src/**/*.ts`],
     rules: {

@@ -6,7 +6,7 @@ export interface BenchCase {
   name: string;
   /** What the ratio should stay within: ours/baseline ≤ maxRatio (time), or ours/baseline ≥ minRatio (rate). */
   goal: { maxRatio?: number; minRatio?: number };
-  /** 'time' compares seconds (lower is better); 'rate' compares throughput (higher is better). */
+  /** 'time': ratio = our time / baseline time (lower is better); 'rate': ratio = our throughput / baseline throughput. */
   kind?: 'time' | 'rate';
   /** Run before each measured pair, not timed (e.g. make a fresh store). */
   prepare?: () => Promise<void>;
@@ -27,6 +27,7 @@ export interface BenchResult {
   ratio: number;
   goal: string;
   met: boolean;
+  kind: 'time' | 'rate';
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -55,10 +56,11 @@ export async function runCase(c: BenchCase): Promise<BenchResult> {
   }
   const baselineMs = median(base);
   const oursMs = median(ours);
-  const ratio = oursMs / baselineMs;
+  // 'rate' cases compare throughput (same bytes, so rate ratio = baseline time / our time).
+  const ratio = c.kind === 'rate' ? baselineMs / oursMs : oursMs / baselineMs;
   const goal = c.goal.maxRatio !== undefined ? `≤ ${c.goal.maxRatio}×` : `≥ ${c.goal.minRatio}×`;
   const met = c.goal.maxRatio !== undefined ? ratio <= c.goal.maxRatio : ratio >= (c.goal.minRatio ?? 0);
-  return { suite: c.suite, name: c.name, baselineLabel: c.baselineLabel, baselineMs, oursMs, ratio, goal, met };
+  return { suite: c.suite, name: c.name, baselineLabel: c.baselineLabel, baselineMs, oursMs, ratio, goal, met, kind: c.kind ?? 'time' };
 }
 
 export function printTable(results: BenchResult[]): void {
@@ -68,11 +70,11 @@ export function printTable(results: BenchResult[]): void {
     r.baselineLabel,
     r.baselineMs.toFixed(1),
     r.oursMs.toFixed(1),
-    `${r.ratio.toFixed(2)}×`,
+    `${r.ratio.toFixed(2)}×${r.kind === 'rate' ? ' rate' : ''}`,
     r.goal,
     r.met ? 'yes' : 'NO',
   ]);
-  const header = ['suite', 'case', 'baseline', 'baseline ms', 'ours ms', 'ours/baseline', 'goal', 'met'];
+  const header = ['suite', 'case', 'baseline', 'baseline ms', 'ours ms', 'ratio', 'goal', 'met'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
   console.log(line(header));

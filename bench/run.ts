@@ -5,12 +5,13 @@
 import { fileURLToPath } from 'node:url';
 import { printTable, runCase, writeResults, type BenchResult } from './harness.js';
 import { filesystemCases } from './suites/filesystems.js';
+import { ossServerCases } from './suites/oss-server.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const results: BenchResult[] = [];
-const suites = [filesystemCases];
+const suites = [filesystemCases, ossServerCases];
 for (const makeSuite of suites) {
   const { cases, close } = await makeSuite(quick);
   try {

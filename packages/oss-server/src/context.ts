@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Crc64 } from './crc64.js';
 import type { FaultAction, ServerStats } from './faults.js';
 import { Errors, type OssError } from './oss-error.js';
-import type { ObjectStore, WrittenBody } from './storage/store.js';
+import { MAX_OBJECT_SIZE, type ObjectStore, type WrittenBody } from './storage/store.js';
 import { toXml, type XmlNode } from './xml.js';
 
 /** One request on its way through the server. */
@@ -125,11 +125,13 @@ export class RequestContext {
    * and Content-Length. On any failure the blob is discarded and nothing else changes.
    */
   async ingestBody(): Promise<WrittenBody> {
-    const writer = this.store.newBlob();
+    const declared = this.header('content-length');
+    const expected = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
+    if (expected !== undefined && expected > MAX_OBJECT_SIZE) throw Errors.entityTooLarge();
+    const writer = this.store.newBlob(expected);
     const md5 = createHash('md5');
     const crc = new Crc64();
     let size = 0;
-    const declared = this.header('content-length');
     const dropAt = this.bodyFaults.some((f) => f.type === 'drop' && f.when === 'mid-request-body') && declared ? Math.floor(Number(declared) / 2) : -1;
     try {
       for await (const chunk of this.req as AsyncIterable<Buffer>) {

@@ -61,7 +61,7 @@ export class DiskPersistence implements Persistence {
     await mkdir(join(this.#root, 'buckets'), { recursive: true });
   }
 
-  newBlob(): BlobWriter {
+  newBlob(_expectedSize?: number): BlobWriter {
     const tmp = this.#tmpPath();
     let handle: FileHandle | undefined;
     let opening: Promise<FileHandle> | undefined;

@@ -6,19 +6,32 @@ export class MemoryPersistence implements Persistence {
   readonly kind = 'memory';
   readonly #blobs = new Map<string, Buffer>();
 
-  newBlob(): BlobWriter {
+  newBlob(expectedSize?: number): BlobWriter {
+    // Bytes are copied (the caller may reuse its buffer, a network chunk may share a larger allocation),
+    // once into a buffer of the announced size, or into pieces joined at commit when no size was given.
     const chunks: Buffer[] = [];
+    let whole = expectedSize !== undefined && expectedSize > 0 ? Buffer.allocUnsafe(expectedSize) : undefined;
+    let filled = 0;
     let open = true;
     return {
       write: async (chunk) => {
         if (!open) throw new Error('blob already committed or aborted');
-        // Copy: the caller may reuse its buffer, and a network chunk may share a larger allocation.
-        chunks.push(Buffer.from(chunk));
+        if (whole && filled + chunk.byteLength <= whole.length) {
+          whole.set(chunk, filled);
+        } else {
+          if (whole) {
+            chunks.push(whole.subarray(0, filled));
+            whole = undefined;
+          }
+          chunks.push(Buffer.from(chunk));
+        }
+        filled += chunk.byteLength;
       },
       commit: async () => {
         open = false;
         const id = randomUUID();
-        this.#blobs.set(id, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+        const data = whole ? whole.subarray(0, filled) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+        this.#blobs.set(id, data);
         return id;
       },
       abort: async () => {

@@ -66,7 +66,8 @@ export interface LoadedState {
  */
 export interface Persistence {
   readonly kind: 'memory' | 'disk';
-  newBlob(): BlobWriter;
+  /** A writer for a new blob; `expectedSize` (a Content-Length) lets memory storage copy each byte once. */
+  newBlob(expectedSize?: number): BlobWriter;
   /** Bytes [start, end) of a blob. */
   readBlob(blob: string, start: number, end: number): AsyncIterable<Uint8Array>;
   deleteBlob(blob: string): Promise<void>;

@@ -111,8 +111,8 @@ export class ObjectStore {
 
   // ---- bodies ------------------------------------------------------------------------------------
 
-  newBlob(): BlobWriter {
-    return this.#persistence.newBlob();
+  newBlob(expectedSize?: number): BlobWriter {
+    return this.#persistence.newBlob(expectedSize);
   }
 
   /** Releases a blob written for a request that then failed. */

@@ -25,6 +25,7 @@ export default tseslint.config(
     ['local', ['core']],
     ['contract', ['core']],
     ['oss-server', []],
+    ['oss', ['core']],
   ].map(([name, allowed]) => ({
     files: [`packages/${name}/src/**/*.ts`],
     rules: {

@@ -1,0 +1,10 @@
+import { registerAliyunOssFileSystem } from './oss-file-system.js';
+
+export { AliyunOssFileSystem, MULTIPART_COPY_THRESHOLD, registerAliyunOssFileSystem } from './oss-file-system.js';
+export { OssClient, type ListPage, type ObjectInfo } from './oss-client.js';
+export { OssInputStream } from './oss-input-stream.js';
+export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';
+export { OSS_KEYS, readSettings, type OssSettings } from './settings.js';
+export { isRetryable, translateOssError } from './oss-errors.js';
+
+registerAliyunOssFileSystem();

@@ -1,0 +1,214 @@
+import { Agent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Readable } from 'node:stream';
+import OSS from 'ali-oss';
+import { isNetworkError, isRetryable, translateOssError } from './oss-errors.js';
+import type { OssSettings } from './settings.js';
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  lastModified: number;
+  etag: string;
+  type: string;
+}
+
+export interface ListPage {
+  objects: ObjectInfo[];
+  prefixes: string[];
+  nextToken: string | undefined;
+}
+
+export interface RequestCounter {
+  (api: string): void;
+}
+
+/**
+ * The OSS calls the backend makes, typed, over the real ali-oss client: each one retried with exponential
+ * backoff and jitter where that is safe (idempotent requests, or a refusal that proves nothing was
+ * applied), and every failure turned into a hadoopfs error naming the OSS code and request id.
+ */
+export class OssClient {
+  readonly #oss: OSS;
+  readonly #settings: OssSettings;
+  readonly #agent: Agent;
+  /** Called once per HTTP request, retries included (tests and benchmarks count requests). */
+  onRequest: RequestCounter | undefined;
+
+  constructor(settings: OssSettings) {
+    this.#settings = settings;
+    const secure = settings.endpoint.startsWith('https:');
+    this.#agent = secure ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    this.#oss = new OSS({
+      endpoint: settings.endpoint,
+      region: settings.region,
+      accessKeyId: settings.accessKeyId,
+      accessKeySecret: settings.accessKeySecret,
+      ...(settings.securityToken ? { stsToken: settings.securityToken } : {}),
+      bucket: settings.bucket,
+      secure,
+      timeout: settings.readTimeoutMs,
+      ...(settings.pathStyle ? { sldEnable: true } : {}),
+      ...(secure ? { httpsAgent: this.#agent } : { agent: this.#agent }),
+      retryMax: 0,
+    });
+  }
+
+  get bucket(): string {
+    return this.#settings.bucket;
+  }
+
+  /** Runs `call` with retries. `idempotent`: a repeat cannot change the outcome, so ambiguous failures retry too. */
+  async #call<T>(api: string, path: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+    const { maxAttempts, retryBaseDelayMs, retryMaxDelayMs } = this.#settings;
+    for (let attempt = 1; ; attempt++) {
+      this.onRequest?.(api);
+      try {
+        return await call();
+      } catch (error) {
+        const retry = attempt < maxAttempts && isRetryable(error) && (idempotent || !isNetworkError(error));
+        if (!retry) throw translateOssError(error, api, path);
+        const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (attempt - 1));
+        await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+      }
+    }
+  }
+
+  #display(key: string): string {
+    return `oss://${this.#settings.bucket}/${key}`;
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      return await this.#call('HeadObject', this.#display(key), true, async () => {
+        const result = await this.#oss.head(key);
+        const h = result.res.headers as Record<string, string>;
+        return {
+          key,
+          size: Number(h['content-length']),
+          lastModified: Date.parse(h['last-modified'] ?? '') || 0,
+          etag: h['etag'] ?? '',
+          type: h['x-oss-object-type'] ?? 'Normal',
+        };
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Bytes [start, end) as a stream. */
+  async getRange(key: string, start: number, end: number): Promise<Readable> {
+    return this.#call('GetObject', this.#display(key), true, async () => {
+      const result = await this.#oss.getStream(key, { headers: { Range: `bytes=${start}-${end - 1}` } });
+      return result.stream as Readable;
+    });
+  }
+
+  async put(key: string, body: Buffer, options: { forbidOverwrite?: boolean } = {}): Promise<string> {
+    // A refused forbid-overwrite PUT must not be retried into a different answer; a plain PUT is idempotent.
+    return this.#call('PutObject', this.#display(key), !options.forbidOverwrite, async () => {
+      const result = await this.#oss.put(key, body, {
+        headers: options.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {},
+        mime: 'application/octet-stream',
+      });
+      return (result.res.headers as Record<string, string>)['etag'] ?? '';
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#call('DeleteObject', this.#display(key), true, () => this.#oss.delete(key));
+  }
+
+  /** DeleteMultipleObjects in batches of 1000, quietly. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      await this.#call('DeleteMultipleObjects', this.#display(batch[0]!), true, () => this.#oss.deleteMulti(batch, { quiet: true }));
+    }
+  }
+
+  async list(prefix: string, options: { delimiter?: string; token?: string; maxKeys: number }): Promise<ListPage> {
+    return this.#call('ListObjectsV2', this.#display(prefix), true, async () => {
+      const query: Record<string, string> = { 'max-keys': String(options.maxKeys) };
+      // Empty values are left out: OSS and ali-oss disagree on how to sign them.
+      if (prefix) query['prefix'] = prefix;
+      if (options.delimiter) query['delimiter'] = options.delimiter;
+      if (options.token) query['continuation-token'] = options.token;
+      const result = await this.#oss.listV2(query, {});
+      const objects = ((result.objects ?? []) as Array<{ name: string; size: number; lastModified: string; etag: string; type: string }>).map((o) => ({
+        key: o.name,
+        size: Number(o.size),
+        lastModified: Date.parse(o.lastModified) || 0,
+        etag: o.etag,
+        type: o.type,
+      }));
+      const truncated = String(result.isTruncated) === 'true';
+      return { objects, prefixes: (result.prefixes ?? []) as string[], nextToken: truncated ? (result.nextContinuationToken as string) : undefined };
+    });
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    await this.#call('CopyObject', this.#display(toKey), true, () => this.#oss.copy(toKey, fromKey));
+  }
+
+  async initUpload(key: string): Promise<string> {
+    return this.#call('InitiateMultipartUpload', this.#display(key), false, async () => {
+      const result = await this.#oss.initMultipartUpload(key, { mime: 'application/octet-stream' });
+      return result.uploadId as string;
+    });
+  }
+
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
+    return this.#call('UploadPart', this.#display(key), true, async () => {
+      const result = await this.#oss.request({
+        method: 'PUT',
+        bucket: this.#settings.bucket,
+        object: key,
+        subres: { partNumber: String(partNumber), uploadId },
+        content: body,
+        successStatuses: [200],
+      });
+      return (result.res.headers as Record<string, string>)['etag'] ?? '';
+    });
+  }
+
+  async uploadPartCopy(key: string, uploadId: string, partNumber: number, fromKey: string, start: number, end: number): Promise<string> {
+    return this.#call('UploadPartCopy', this.#display(key), true, async () => {
+      const result = await this.#oss.uploadPartCopy(key, uploadId, partNumber, `${start}-${end - 1}`, {
+        sourceKey: fromKey,
+        sourceBucketName: this.#settings.bucket,
+      });
+      return result.etag as string;
+    });
+  }
+
+  async complete(key: string, uploadId: string, parts: ReadonlyArray<{ number: number; etag: string }>, options: { forbidOverwrite?: boolean } = {}): Promise<void> {
+    await this.#call('CompleteMultipartUpload', this.#display(key), false, () =>
+      this.#oss.completeMultipartUpload(key, uploadId, [...parts], {
+        headers: options.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {},
+      }),
+    );
+  }
+
+  async abort(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.#call('AbortMultipartUpload', this.#display(key), true, () => this.#oss.abortMultipartUpload(key, uploadId));
+    } catch (error) {
+      // Already gone (aborted by a retry whose answer was lost, or completed): nothing is left behind.
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+    }
+  }
+
+  /** Incomplete uploads under a prefix (for clean-up and tests). */
+  async listUploads(prefix: string): Promise<Array<{ key: string; uploadId: string }>> {
+    return this.#call('ListMultipartUploads', this.#display(prefix), true, async () => {
+      const result = await this.#oss.listUploads({ ...(prefix ? { prefix } : {}), 'max-uploads': 1000 });
+      return ((result.uploads ?? []) as Array<{ name: string; uploadId: string }>).map((u) => ({ key: u.name, uploadId: u.uploadId }));
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}

@@ -1,0 +1,299 @@
+import {
+  FileAlreadyExistsError,
+  FileNotFoundError,
+  FileStatus,
+  FileSystem,
+  ParentNotDirectoryError,
+  Path,
+  PathIsDirectoryError,
+  PathIsNotEmptyDirectoryError,
+  type Configuration,
+  type FileSystemUri,
+  type FSDataInputStream,
+  type FSDataOutputStream,
+  type OpenOptions,
+  type ResolvedCreateOptions,
+} from '@hadoopfs/core';
+import { OssClient, type ObjectInfo } from './oss-client.js';
+import { OssInputStream } from './oss-input-stream.js';
+import { OssOutputStream } from './oss-output-stream.js';
+import { readSettings, type OssSettings } from './settings.js';
+
+/** Objects larger than this are renamed with UploadPartCopy in parts instead of one CopyObject. */
+export const MULTIPART_COPY_THRESHOLD = 1024 ** 3;
+const COPY_CONCURRENCY = 8;
+
+/**
+ * `oss://bucket/key` through ali-oss (Hadoop's hadoop-aliyun, in TypeScript). Directories are `dir/`
+ * marker objects or prefixes of other keys; a marker is written by mkdirs and put back when a
+ * directory's last child goes, so that an emptied directory stays a directory. Nothing written is
+ * visible before close(); rename is copy + delete and not atomic.
+ */
+export class AliyunOssFileSystem extends FileSystem {
+  static readonly SCHEME = 'oss';
+  #settings!: OssSettings;
+  #client!: OssClient;
+
+  override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
+    this.#settings = readSettings(uri.authority, conf);
+    await super.initialize(uri, conf);
+    this.#client = this.createClient(this.#settings);
+  }
+
+  /** The client for the settings; a subclass (the Jindo backend) may wrap it. */
+  protected createClient(settings: OssSettings): OssClient {
+    return new OssClient(settings);
+  }
+
+  get client(): OssClient {
+    return this.#client;
+  }
+
+  get settings(): OssSettings {
+    return this.#settings;
+  }
+
+  /** The object key of a path: no leading '/', '' for the root. */
+  keyOf(path: Path): string {
+    return path.path === '/' ? '' : path.path.slice(1);
+  }
+
+  #dirKey(path: Path): string {
+    const key = this.keyOf(path);
+    return key === '' ? '' : `${key}/`;
+  }
+
+  #pathOf(key: string): Path {
+    return this.makeQualified(`/${key.endsWith('/') ? key.slice(0, -1) : key}`);
+  }
+
+  #fileStatus(path: Path, info: Pick<ObjectInfo, 'size' | 'lastModified' | 'etag'>): FileStatus {
+    return new FileStatus({
+      path,
+      length: info.size,
+      isDirectory: false,
+      modificationTime: info.lastModified,
+      blockSize: this.getDefaultBlockSize(path),
+      etag: info.etag,
+    });
+  }
+
+  #dirStatus(path: Path, modificationTime = 0): FileStatus {
+    return new FileStatus({ path, length: 0, isDirectory: true, modificationTime, blockSize: 0 });
+  }
+
+  /** A directory exists if its marker or any key below it does: one LIST of at most one key. */
+  async #isDirectory(path: Path): Promise<boolean> {
+    if (path.isRoot()) return true;
+    const page = await this.#client.list(this.#dirKey(path), { maxKeys: 1 });
+    return page.objects.length > 0 || page.prefixes.length > 0;
+  }
+
+  protected async getStatus(path: Path): Promise<FileStatus> {
+    if (path.isRoot()) return this.#dirStatus(path);
+    const info = await this.#client.head(this.keyOf(path));
+    if (info) return this.#fileStatus(path, info);
+    if (await this.#isDirectory(path)) return this.#dirStatus(path);
+    throw new FileNotFoundError(`no such file or directory: ${path.toString()}`, { path: path.toString() });
+  }
+
+  /** A file at `path` or at any ancestor makes a path unusable as a directory. */
+  async #checkAncestors(path: Path, operation: string): Promise<void> {
+    for (let p = path.getParent(); p && !p.isRoot(); p = p.getParent()) {
+      if (await this.#client.head(this.keyOf(p))) {
+        throw new ParentNotDirectoryError(`${operation}: ${p.toString()} is a file, so ${path.toString()} cannot be created`, { path: path.toString() });
+      }
+    }
+  }
+
+  protected async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    if (await this.#isDirectory(path)) {
+      throw new FileAlreadyExistsError(`create: ${path.toString()} is a directory`, { path: path.toString() });
+    }
+    if (!options.overwrite && (await this.#client.head(this.keyOf(path)))) {
+      throw new FileAlreadyExistsError(`create: ${path.toString()} already exists`, { path: path.toString() });
+    }
+    const parent = path.getParent()!;
+    if (!options.recursive && !parent.isRoot() && !(await this.#isDirectory(parent))) {
+      if (await this.#client.head(this.keyOf(parent))) {
+        throw new ParentNotDirectoryError(`create: parent ${parent.toString()} is a file`, { path: parent.toString() });
+      }
+      throw new FileNotFoundError(`create: parent directory ${parent.toString()} does not exist`, { path: parent.toString() });
+    }
+    await this.#checkAncestors(path, 'create');
+    return new OssOutputStream(path, this.#client, {
+      key: this.keyOf(path),
+      partSize: this.#settings.partSize,
+      activeBlocks: this.#settings.activeBlocks,
+      forbidOverwrite: !options.overwrite,
+    });
+  }
+
+  protected async openFile(path: Path, options: Required<OpenOptions>): Promise<FSDataInputStream> {
+    const info = await this.#client.head(this.keyOf(path));
+    if (!info) {
+      if (await this.#isDirectory(path)) throw new PathIsDirectoryError(`open: ${path.toString()} is a directory`, { path: path.toString() });
+      throw new FileNotFoundError(`open: no such file: ${path.toString()}`, { path: path.toString() });
+    }
+    return new OssInputStream(path, this.#client, {
+      key: this.keyOf(path),
+      length: info.size,
+      readAhead: this.#settings.readAhead,
+      bufferSize: options.bufferSize,
+    });
+  }
+
+  protected async *listPages(path: Path): AsyncIterable<readonly FileStatus[]> {
+    const prefix = this.#dirKey(path);
+    let token: string | undefined;
+    let sawAnything = false;
+    let sawMarker = false;
+    do {
+      const page = await this.#client.list(prefix, { delimiter: '/', token, maxKeys: this.#settings.pagingMaximum });
+      token = page.nextToken;
+      const statuses: FileStatus[] = [];
+      for (const p of page.prefixes) statuses.push(this.#dirStatus(this.#pathOf(p)));
+      for (const o of page.objects) {
+        if (o.key === prefix) {
+          sawMarker = true;
+          continue;
+        }
+        statuses.push(this.#fileStatus(this.#pathOf(o.key), o));
+      }
+      statuses.sort((a, b) => a.path.compareTo(b.path));
+      if (statuses.length > 0) {
+        sawAnything = true;
+        yield statuses;
+      }
+    } while (token);
+    if (sawAnything || sawMarker || path.isRoot()) return;
+    const info = await this.#client.head(this.keyOf(path));
+    if (info) {
+      yield [this.#fileStatus(path, info)];
+      return;
+    }
+    throw new FileNotFoundError(`listStatus: no such file or directory: ${path.toString()}`, { path: path.toString() });
+  }
+
+  /** Every file under a prefix with one flat listing, not a walk per directory. */
+  protected override async *walkFiles(start: Path, recursive: boolean): AsyncIterable<FileStatus> {
+    if (!recursive) {
+      yield* super.walkFiles(start, false);
+      return;
+    }
+    const status = await this.getStatus(start);
+    if (status.isFile()) {
+      yield status;
+      return;
+    }
+    for await (const info of this.#allUnder(this.#dirKey(start))) {
+      if (!info.key.endsWith('/')) yield this.#fileStatus(this.#pathOf(info.key), info);
+    }
+  }
+
+  async *#allUnder(prefix: string): AsyncIterable<ObjectInfo> {
+    let token: string | undefined;
+    do {
+      const page = await this.#client.list(prefix, { token, maxKeys: this.#settings.pagingMaximum });
+      token = page.nextToken;
+      yield* page.objects;
+    } while (token);
+  }
+
+  protected async makeDirectories(path: Path): Promise<boolean> {
+    if (await this.#client.head(this.keyOf(path))) {
+      throw new FileAlreadyExistsError(`mkdirs: ${path.toString()} is a file`, { path: path.toString() });
+    }
+    await this.#checkAncestors(path, 'mkdirs');
+    if (await this.#isDirectory(path)) return true;
+    await this.#client.put(this.#dirKey(path), Buffer.alloc(0));
+    return true;
+  }
+
+  /** After the last child of `dir` went, its marker keeps it a directory (Hadoop's parent-recreation rule). */
+  async #keepDirectory(dir: Path): Promise<void> {
+    if (dir.isRoot()) return;
+    const page = await this.#client.list(this.#dirKey(dir), { maxKeys: 1 });
+    if (page.objects.length === 0 && page.prefixes.length === 0) await this.#client.put(this.#dirKey(dir), Buffer.alloc(0));
+  }
+
+  protected async deletePath(path: Path, recursive: boolean): Promise<boolean> {
+    let status: FileStatus;
+    try {
+      status = await this.getStatus(path);
+    } catch (error) {
+      if (error instanceof FileNotFoundError) return false;
+      throw error;
+    }
+    if (status.isFile()) {
+      await this.#client.delete(this.keyOf(path));
+    } else {
+      const prefix = this.#dirKey(path);
+      const keys: string[] = [];
+      for await (const info of this.#allUnder(prefix)) {
+        if (info.key !== prefix && !recursive) {
+          throw new PathIsNotEmptyDirectoryError(`delete: directory ${path.toString()} is not empty and recursive is false`, { path: path.toString() });
+        }
+        keys.push(info.key);
+        // Deleting as the listing goes keeps memory flat for huge directories.
+        if (keys.length === 1000) await this.#client.deleteMany(keys.splice(0));
+      }
+      if (keys.length > 0) await this.#client.deleteMany(keys);
+    }
+    await this.#keepDirectory(path.getParent()!);
+    return true;
+  }
+
+  protected async moveTo(source: FileStatus, target: Path): Promise<void> {
+    if (source.isFile()) {
+      await this.#copyObject(this.keyOf(source.path), this.keyOf(target), source.length);
+      await this.#client.delete(this.keyOf(source.path));
+    } else {
+      const from = this.#dirKey(source.path);
+      const to = this.#dirKey(target);
+      const moved: string[] = [];
+      const pending = new Set<Promise<void>>();
+      for await (const info of this.#allUnder(from)) {
+        while (pending.size >= COPY_CONCURRENCY) await Promise.race(pending);
+        const task: Promise<void> = this.#copyObject(info.key, to + info.key.slice(from.length), info.size).then(() => {
+          moved.push(info.key);
+        });
+        const tracked = task.finally(() => pending.delete(tracked));
+        pending.add(tracked);
+      }
+      await Promise.all(pending);
+      // A directory known only by a marker that was never listed (none here) still needs one at the target.
+      if (moved.length === 0) await this.#client.put(to, Buffer.alloc(0));
+      await this.#client.deleteMany(moved);
+    }
+    await this.#keepDirectory(source.path.getParent()!);
+  }
+
+  async #copyObject(fromKey: string, toKey: string, size: number): Promise<void> {
+    if (size <= MULTIPART_COPY_THRESHOLD) {
+      await this.#client.copy(fromKey, toKey);
+      return;
+    }
+    const partSize = Math.max(this.#settings.partSize, Math.ceil(size / 10_000));
+    const uploadId = await this.#client.initUpload(toKey);
+    try {
+      const parts: Array<{ number: number; etag: string }> = [];
+      for (let start = 0, number = 1; start < size; start += partSize, number++) {
+        const end = Math.min(size, start + partSize);
+        parts.push({ number, etag: await this.#client.uploadPartCopy(toKey, uploadId, number, fromKey, start, end) });
+      }
+      await this.#client.complete(toKey, uploadId, parts);
+    } catch (error) {
+      await this.#client.abort(toKey, uploadId);
+      throw error;
+    }
+  }
+
+  protected override async releaseResources(): Promise<void> {
+    this.#client?.close();
+  }
+}
+
+export function registerAliyunOssFileSystem(): void {
+  FileSystem.register(AliyunOssFileSystem.SCHEME, AliyunOssFileSystem);
+}

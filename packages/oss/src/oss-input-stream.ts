@@ -1,0 +1,116 @@
+import type { Readable } from 'node:stream';
+import { FSDataInputStream, type Path } from '@hadoopfs/core';
+import type { OssClient } from './oss-client.js';
+
+const MAX_RANGE = 64 * 1024 * 1024;
+
+/**
+ * Reads an object with ranged GETs. A reader that keeps reading where the last range ended gets ranges
+ * that double (from `readAhead` up to 64 MiB), so a sequential scan costs few requests; a short forward
+ * seek skips within the open range instead of opening another; any other jump starts over small.
+ */
+export class OssInputStream extends FSDataInputStream {
+  readonly #client: OssClient;
+  readonly #key: string;
+  readonly #length: number;
+  readonly #readAhead: number;
+  #body: AsyncIterator<Buffer> | undefined;
+  #stream: Readable | undefined;
+  #leftover: Buffer | undefined;
+  /** File position of the next byte the open range yields, and where that range ends. */
+  #position = 0;
+  #rangeEnd = 0;
+  #nextRange: number;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(path: Path, client: OssClient, options: { key: string; length: number; readAhead: number; bufferSize: number }) {
+    super(path, options.bufferSize);
+    this.#client = client;
+    this.#key = options.key;
+    this.#length = options.length;
+    this.#readAhead = Math.max(64 * 1024, options.readAhead);
+    this.#nextRange = this.#readAhead;
+  }
+
+  protected getLength(): Promise<number> {
+    return Promise.resolve(this.#length);
+  }
+
+  protected readAt(position: number, target: Uint8Array, offset: number, length: number): Promise<number> {
+    // One open range serves every read, so reads (positioned ones included) take turns.
+    const run = this.#queue.then(() => this.#read(position, target, offset, length));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #read(position: number, target: Uint8Array, offset: number, length: number): Promise<number> {
+    if (position >= this.#length || length === 0) return 0;
+    const open = this.#body !== undefined;
+    if (open && position > this.#position && position < this.#rangeEnd && position - this.#position <= this.#readAhead) {
+      await this.#skip(position - this.#position);
+    } else if (!open || position !== this.#position) {
+      const sequential = open || position === this.#rangeEnd;
+      this.#nextRange = sequential && position === this.#rangeEnd ? Math.min(MAX_RANGE, this.#nextRange * 2) : this.#readAhead;
+      await this.#openRange(position, Math.max(length, this.#nextRange));
+    }
+    let done = 0;
+    while (done < length) {
+      const chunk = await this.#nextChunk();
+      if (!chunk) break;
+      const n = Math.min(chunk.length, length - done);
+      target.set(chunk.subarray(0, n), offset + done);
+      done += n;
+      this.#position += n;
+      this.#leftover = n < chunk.length ? chunk.subarray(n) : undefined;
+      if (this.#position >= this.#rangeEnd) break;
+    }
+    if (this.#position >= this.#rangeEnd) this.#closeRange();
+    return done;
+  }
+
+  async #openRange(position: number, size: number): Promise<void> {
+    this.#closeRange();
+    const end = Math.min(this.#length, position + size);
+    this.#stream = await this.#client.getRange(this.#key, position, end);
+    this.#body = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    this.#position = position;
+    this.#rangeEnd = end;
+  }
+
+  async #nextChunk(): Promise<Buffer | undefined> {
+    if (this.#leftover) {
+      const chunk = this.#leftover;
+      this.#leftover = undefined;
+      return chunk;
+    }
+    const next = await this.#body!.next();
+    return next.done ? undefined : next.value;
+  }
+
+  async #skip(bytes: number): Promise<void> {
+    let left = bytes;
+    while (left > 0) {
+      const chunk = await this.#nextChunk();
+      if (!chunk) return;
+      if (chunk.length > left) {
+        this.#leftover = chunk.subarray(left);
+        this.#position += left;
+        return;
+      }
+      left -= chunk.length;
+      this.#position += chunk.length;
+    }
+  }
+
+  #closeRange(): void {
+    this.#stream?.destroy();
+    this.#stream = undefined;
+    this.#body = undefined;
+    this.#leftover = undefined;
+  }
+
+  protected async closeStream(): Promise<void> {
+    await this.#queue;
+    this.#closeRange();
+  }
+}

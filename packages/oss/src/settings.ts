@@ -1,0 +1,110 @@
+import { ConfigurationError, type Configuration } from '@hadoopfs/core';
+
+/** Everything the OSS backend reads from configuration, checked once at initialize(). */
+export interface OssSettings {
+  bucket: string;
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string | undefined;
+  /** Bucket in the path instead of the host name (ali-oss `sldEnable`). */
+  pathStyle: boolean;
+  partSize: number;
+  activeBlocks: number;
+  pagingMaximum: number;
+  maxAttempts: number;
+  /** First retry delay; later ones double, with jitter, up to `retryMaxDelayMs`. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  /** Bytes fetched ahead by a sequential reader beyond what was asked. */
+  readAhead: number;
+}
+
+export const OSS_KEYS = {
+  endpoint: 'fs.oss.endpoint',
+  region: 'fs.oss.region',
+  accessKeyId: 'fs.oss.accessKeyId',
+  accessKeySecret: 'fs.oss.accessKeySecret',
+  securityToken: 'fs.oss.securityToken',
+  pathStyle: 'fs.oss.path.style.access',
+  partSize: 'fs.oss.multipart.part.size',
+  activeBlocks: 'fs.oss.upload.active.blocks',
+  pagingMaximum: 'fs.oss.paging.maximum',
+  maxAttempts: 'fs.oss.attempts.maximum',
+  retryBaseDelay: 'fs.oss.retry.interval',
+  retryMaxDelay: 'fs.oss.retry.interval.maximum',
+  connectTimeout: 'fs.oss.connection.timeout',
+  readTimeout: 'fs.oss.read.timeout',
+  readAhead: 'fs.oss.readahead.range',
+} as const;
+
+const MIN_PART = 100 * 1024;
+const MAX_PART = 5 * 1024 ** 3;
+
+function firstEnv(...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** Bucket names as OSS allows them: 3–63 of [a-z0-9-], starting and ending with a letter or digit. */
+export function checkBucket(bucket: string, uri: string): void {
+  if (bucket === '') throw new ConfigurationError(`${uri}: an oss:// URI needs a bucket (oss://bucket/path)`);
+  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigurationError(`${uri}: "${bucket}" is not a valid OSS bucket name (3-63 lower-case letters, digits or '-')`);
+  }
+}
+
+/**
+ * Reads the backend's settings. Credentials come from the configuration, else from OSS_ACCESS_KEY_ID /
+ * OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN, else from ALIBABA_CLOUD_ACCESS_KEY_ID / …_SECRET /
+ * ALIBABA_CLOUD_SECURITY_TOKEN. Every missing or invalid item is named in one error; no value is printed.
+ */
+export function readSettings(bucket: string, conf: Configuration): OssSettings {
+  const uri = `oss://${bucket}`;
+  checkBucket(bucket, uri);
+  const endpoint = conf.getTrimmed(OSS_KEYS.endpoint) ?? firstEnv('OSS_ENDPOINT');
+  const accessKeyId = conf.getTrimmed(OSS_KEYS.accessKeyId) ?? firstEnv('OSS_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_ID');
+  const accessKeySecret = conf.getTrimmed(OSS_KEYS.accessKeySecret) ?? firstEnv('OSS_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+  const securityToken = conf.getTrimmed(OSS_KEYS.securityToken) ?? firstEnv('OSS_SESSION_TOKEN', 'ALIBABA_CLOUD_SECURITY_TOKEN');
+  const missing: string[] = [];
+  if (!endpoint) missing.push(`${OSS_KEYS.endpoint} (or OSS_ENDPOINT)`);
+  if (!accessKeyId) missing.push(`${OSS_KEYS.accessKeyId} (or OSS_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_ID)`);
+  if (!accessKeySecret) missing.push(`${OSS_KEYS.accessKeySecret} (or OSS_ACCESS_KEY_SECRET / ALIBABA_CLOUD_ACCESS_KEY_SECRET)`);
+  if (missing.length > 0) throw new ConfigurationError(`${uri}: missing ${missing.join(', ')}`);
+  const partSize = conf.getBytes(OSS_KEYS.partSize, 8 * 1024 * 1024);
+  if (partSize < MIN_PART || partSize > MAX_PART) {
+    throw new ConfigurationError(`${OSS_KEYS.partSize} must be between 100k and 5g, got ${partSize}`, { key: OSS_KEYS.partSize });
+  }
+  const positive = (key: string, value: number) => {
+    if (!(value >= 1)) throw new ConfigurationError(`${key} must be at least 1, got ${value}`, { key });
+    return value;
+  };
+  const paging = conf.getInt(OSS_KEYS.pagingMaximum, 1000);
+  if (paging < 1 || paging > 1000) throw new ConfigurationError(`${OSS_KEYS.pagingMaximum} must be 1..1000, got ${paging}`, { key: OSS_KEYS.pagingMaximum });
+  const normalisedEndpoint = /^https?:\/\//.test(endpoint!) ? endpoint! : `https://${endpoint!}`;
+  const regionFromEndpoint = /(oss-[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com/.exec(normalisedEndpoint)?.[1];
+  return {
+    bucket,
+    endpoint: normalisedEndpoint,
+    region: conf.getTrimmed(OSS_KEYS.region) ?? regionFromEndpoint ?? 'oss-cn-hangzhou',
+    accessKeyId: accessKeyId!,
+    accessKeySecret: accessKeySecret!,
+    securityToken,
+    pathStyle: conf.getBoolean(OSS_KEYS.pathStyle, false),
+    partSize,
+    activeBlocks: positive(OSS_KEYS.activeBlocks, conf.getInt(OSS_KEYS.activeBlocks, 4)),
+    pagingMaximum: paging,
+    maxAttempts: positive(OSS_KEYS.maxAttempts, conf.getInt(OSS_KEYS.maxAttempts, 10)),
+    retryBaseDelayMs: conf.getTimeDuration(OSS_KEYS.retryBaseDelay, 100, 'ms'),
+    retryMaxDelayMs: conf.getTimeDuration(OSS_KEYS.retryMaxDelay, 10_000, 'ms'),
+    connectTimeoutMs: conf.getTimeDuration(OSS_KEYS.connectTimeout, 10_000, 'ms'),
+    readTimeoutMs: conf.getTimeDuration(OSS_KEYS.readTimeout, 60_000, 'ms'),
+    readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
+  };
+}

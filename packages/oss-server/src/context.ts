@@ -79,26 +79,24 @@ export class RequestContext {
       this.res.destroy();
       return;
     }
+    const document = {
+      Error: {
+        Code: error.code,
+        Message: error.message,
+        RequestId: this.requestId,
+        HostId: this.header('host') ?? '',
+        ...(this.bucket !== undefined && error.code === 'NoSuchBucket' ? { BucketName: this.bucket } : {}),
+        ...error.details,
+        EC: ecFor(error.code),
+      },
+    };
     const headers = { 'x-oss-ec': ecFor(error.code) };
     if (this.req.method === 'HEAD') {
-      this.sendEmpty(error.status, headers);
+      // A HEAD answer has no body: OSS sends the error document base64-encoded in x-oss-err instead.
+      this.sendEmpty(error.status, { ...headers, 'x-oss-err': Buffer.from(toXml(document)).toString('base64') });
       return;
     }
-    this.sendXml(
-      error.status,
-      {
-        Error: {
-          Code: error.code,
-          Message: error.message,
-          RequestId: this.requestId,
-          HostId: this.header('host') ?? '',
-          ...(this.bucket !== undefined && error.code === 'NoSuchBucket' ? { BucketName: this.bucket } : {}),
-          ...error.details,
-          EC: ecFor(error.code),
-        },
-      },
-      headers,
-    );
+    this.sendXml(error.status, document, headers);
   }
 
   /** The request body in memory, for the small XML bodies of Complete and DeleteMultiple. */

@@ -23,6 +23,8 @@ describe.each(['ip', 'path', 'v4'] as const)('authentication (%s)', (style) => {
     expect(JSON.stringify(error)).not.toContain('wrong-secret');
     expect(JSON.stringify(error)).not.toContain(ACCESS_KEY_SECRET);
     await expectOssError(client(server, style).head('auth/x'), 'NoSuchKey', 404);
+    // HEAD answers carry no body: the code travels base64-encoded in x-oss-err, as OSS sends it.
+    await expectOssError(oss.head('auth/x'), 'SignatureDoesNotMatch', 403);
   });
 
   it('refuses an unknown access key with InvalidAccessKeyId', async () => {

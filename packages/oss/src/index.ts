@@ -1,6 +1,6 @@
 import { registerAliyunOssFileSystem } from './oss-file-system.js';
 
-export { AliyunOssFileSystem, MULTIPART_COPY_THRESHOLD, registerAliyunOssFileSystem } from './oss-file-system.js';
+export { AliyunOssFileSystem, registerAliyunOssFileSystem } from './oss-file-system.js';
 export { OssClient, type ListPage, type ObjectInfo } from './oss-client.js';
 export { OssInputStream } from './oss-input-stream.js';
 export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';

@@ -50,6 +50,7 @@ export function translateOssError(error: unknown, operation: string, path: strin
     case 'InvalidSecurityToken':
       return new IOError(message, 'EACCES', { path });
     default:
+      if (e.status === 403) return new IOError(message, 'EACCES', { path });
       return new IOError(message, isNetworkError(error) ? 'ECONNRESET' : 'EIO', { path });
   }
 }

@@ -19,8 +19,6 @@ import { OssInputStream } from './oss-input-stream.js';
 import { OssOutputStream } from './oss-output-stream.js';
 import { readSettings, type OssSettings } from './settings.js';
 
-/** Objects larger than this are renamed with UploadPartCopy in parts instead of one CopyObject. */
-export const MULTIPART_COPY_THRESHOLD = 1024 ** 3;
 const COPY_CONCURRENCY = 8;
 
 /**
@@ -270,7 +268,7 @@ export class AliyunOssFileSystem extends FileSystem {
   }
 
   async #copyObject(fromKey: string, toKey: string, size: number): Promise<void> {
-    if (size <= MULTIPART_COPY_THRESHOLD) {
+    if (size <= this.#settings.multipartCopyThreshold) {
       await this.#client.copy(fromKey, toKey);
       return;
     }

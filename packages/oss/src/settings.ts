@@ -21,6 +21,8 @@ export interface OssSettings {
   readTimeoutMs: number;
   /** Bytes fetched ahead by a sequential reader beyond what was asked. */
   readAhead: number;
+  /** Objects above this size are copied (renamed) with UploadPartCopy in parts. */
+  multipartCopyThreshold: number;
 }
 
 export const OSS_KEYS = {
@@ -39,6 +41,7 @@ export const OSS_KEYS = {
   connectTimeout: 'fs.oss.connection.timeout',
   readTimeout: 'fs.oss.read.timeout',
   readAhead: 'fs.oss.readahead.range',
+  multipartCopyThreshold: 'fs.oss.multipart.copy.threshold',
 } as const;
 
 const MIN_PART = 100 * 1024;
@@ -106,5 +109,6 @@ export function readSettings(bucket: string, conf: Configuration): OssSettings {
     connectTimeoutMs: conf.getTimeDuration(OSS_KEYS.connectTimeout, 10_000, 'ms'),
     readTimeoutMs: conf.getTimeDuration(OSS_KEYS.readTimeout, 60_000, 'ms'),
     readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
+    multipartCopyThreshold: conf.getBytes(OSS_KEYS.multipartCopyThreshold, '1g'),
   };
 }

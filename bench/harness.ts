@@ -16,6 +16,8 @@ export interface BenchCase {
   cleanup?: () => Promise<void>;
   baselineLabel: string;
   rounds?: number;
+  /** What the two sides return when they report their own measurement instead of being timed. */
+  unit?: 'ms' | 'MiB';
 }
 
 export interface BenchResult {
@@ -28,6 +30,7 @@ export interface BenchResult {
   goal: string;
   met: boolean;
   kind: 'time' | 'rate';
+  unit: 'ms' | 'MiB';
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -58,9 +61,9 @@ export async function runCase(c: BenchCase): Promise<BenchResult> {
   const oursMs = median(ours);
   // 'rate' cases compare throughput (same bytes, so rate ratio = baseline time / our time).
   const ratio = c.kind === 'rate' ? baselineMs / oursMs : oursMs / baselineMs;
-  const goal = c.goal.maxRatio !== undefined ? `≤ ${c.goal.maxRatio}×` : `≥ ${c.goal.minRatio}×`;
+  const goal = c.goal.maxRatio !== undefined ? `≤ ${+c.goal.maxRatio.toFixed(2)}×` : `≥ ${+(c.goal.minRatio ?? 0).toFixed(2)}×`;
   const met = c.goal.maxRatio !== undefined ? ratio <= c.goal.maxRatio : ratio >= (c.goal.minRatio ?? 0);
-  return { suite: c.suite, name: c.name, baselineLabel: c.baselineLabel, baselineMs, oursMs, ratio, goal, met, kind: c.kind ?? 'time' };
+  return { suite: c.suite, name: c.name, baselineLabel: c.baselineLabel, baselineMs, oursMs, ratio, goal, met, kind: c.kind ?? 'time', unit: c.unit ?? 'ms' };
 }
 
 export function printTable(results: BenchResult[]): void {
@@ -68,13 +71,13 @@ export function printTable(results: BenchResult[]): void {
     r.suite,
     r.name,
     r.baselineLabel,
-    r.baselineMs.toFixed(1),
-    r.oursMs.toFixed(1),
+    `${r.baselineMs.toFixed(1)}${r.unit === 'ms' ? '' : ` ${r.unit}`}`,
+    `${r.oursMs.toFixed(1)}${r.unit === 'ms' ? '' : ` ${r.unit}`}`,
     `${r.ratio.toFixed(2)}×${r.kind === 'rate' ? ' rate' : ''}`,
     r.goal,
     r.met ? 'yes' : 'NO',
   ]);
-  const header = ['suite', 'case', 'baseline', 'baseline ms', 'ours ms', 'ratio', 'goal', 'met'];
+  const header = ['suite', 'case', 'baseline', 'baseline (ms)', 'ours (ms)', 'ratio', 'goal', 'met'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
   console.log(line(header));

@@ -5,13 +5,14 @@
 import { fileURLToPath } from 'node:url';
 import { printTable, runCase, writeResults, type BenchResult } from './harness.js';
 import { filesystemCases } from './suites/filesystems.js';
+import { ossBackendCases } from './suites/oss-backend.js';
 import { ossServerCases } from './suites/oss-server.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const results: BenchResult[] = [];
-const suites = [filesystemCases, ossServerCases];
+const suites = [filesystemCases, ossServerCases, ossBackendCases];
 for (const makeSuite of suites) {
   const { cases, close } = await makeSuite(quick);
   try {

@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
 import { isNetworkError, isRetryable, translateOssError } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
@@ -161,14 +161,8 @@ export class OssClient {
 
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
     return this.#call('UploadPart', this.#display(key), true, async () => {
-      const result = await this.#oss.request({
-        method: 'PUT',
-        bucket: this.#settings.bucket,
-        object: key,
-        subres: { partNumber: String(partNumber), uploadId },
-        content: body,
-        successStatuses: [200],
-      });
+      // Streamed as ali-oss's own multipartUpload does; a retry builds a fresh stream over the same bytes.
+      const result = await this.#oss._uploadPart(key, uploadId, partNumber, { stream: Readable.from([body]), size: body.length }, { disabledMD5: true });
       return (result.res.headers as Record<string, string>)['etag'] ?? '';
     });
   }

@@ -1,0 +1,157 @@
+/**
+ * Issue 4's goals, against one OSS-protocol server (memory storage, a child process) in one run: our
+ * create/write/close vs ali-oss multipartUpload with the same part size and parallelism (≥ 1.0), our
+ * reader vs ali-oss getStream (≥ 1.0), listStatus of 10 000 objects vs a bare listV2 loop (≥ 0.9), and
+ * the memory of 100 streams open at once with one part buffered each, against 100 × part size.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import OSS from 'ali-oss';
+import { Configuration, FileSystem } from '@hadoopfs/core';
+import '@hadoopfs/oss';
+import type { BenchCase } from '../harness.js';
+
+const ID = 'bench';
+const SECRET = 'bench-secret';
+const BUCKET = 'bench';
+const CLI = fileURLToPath(new URL('../../packages/oss-server/dist/cli.js', import.meta.url));
+const MiB = 1024 * 1024;
+
+async function spawnServer(): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, [CLI, '--memory', '--access-key-id', ID, '--access-key-secret', SECRET, '--bucket', BUCKET], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`oss-server exited with ${code}`)));
+  });
+  return { child, endpoint };
+}
+
+export async function ossBackendCases(quick: boolean): Promise<{ cases: BenchCase[]; close: () => Promise<void> }> {
+  const size = (quick ? 64 : 1024) * MiB;
+  const partSize = 8 * MiB;
+  const parallel = 4;
+  const listCount = quick ? 1000 : 10_000;
+  const streams = quick ? 10 : 100;
+  const server = await spawnServer();
+  const conf = new Configuration({ loadDefaults: false })
+    .set('fs.oss.endpoint', server.endpoint)
+    .set('fs.oss.accessKeyId', ID)
+    .set('fs.oss.accessKeySecret', SECRET)
+    .set('fs.oss.multipart.part.size', partSize)
+    .set('fs.oss.upload.active.blocks', parallel);
+  const fs = await FileSystem.newInstance(`oss://${BUCKET}/`, conf);
+  const oss = new OSS({ endpoint: server.endpoint, accessKeyId: ID, accessKeySecret: SECRET, bucket: BUCKET, secure: false, timeout: 600_000 });
+  const data = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i += 4096) data.writeUInt32LE(i, i);
+  let listingReady = false;
+  const suite = 'oss backend vs ali-oss';
+
+  const cases: BenchCase[] = [
+    {
+      suite,
+      name: `write ${size / MiB} MiB (part ${partSize / MiB} MiB ×${parallel})`,
+      baselineLabel: 'ali-oss multipartUpload',
+      goal: { maxRatio: 1.0 },
+      rounds: 5,
+      // Both sides write the same key, so the server holds one copy whichever ran last.
+      baseline: async () => void (await oss.multipartUpload('w', data, { partSize, parallel })),
+      ours: async () => {
+        const out = await fs.create('/w');
+        for (let i = 0; i < size; i += MiB) await out.write(data.subarray(i, i + MiB));
+        await out.close();
+      },
+    },
+    {
+      suite,
+      name: `read ${size / MiB} MiB`,
+      baselineLabel: 'ali-oss getStream',
+      goal: { maxRatio: 1.0 },
+      rounds: 3,
+      prepare: async () => {
+        if (!(await fs.exists('/r'))) await oss.multipartUpload('r', data, { partSize, parallel });
+      },
+      baseline: async () => {
+        const { stream } = await oss.getStream('r');
+        let n = 0;
+        for await (const chunk of stream as AsyncIterable<Buffer>) n += chunk.length;
+        if (n !== size) throw new Error('short read (ali-oss)');
+      },
+      ours: async () => {
+        const input = await fs.open('/r');
+        const buf = Buffer.allocUnsafe(MiB);
+        let n = 0;
+        for (;;) {
+          const got = await input.read(buf, 0, buf.length);
+          if (got < 0) break;
+          n += got;
+        }
+        await input.close();
+        if (n !== size) throw new Error('short read (ours)');
+      },
+    },
+    {
+      suite,
+      name: `listStatus of ${listCount} objects`,
+      baselineLabel: 'ali-oss listV2 loop',
+      goal: { maxRatio: 1 / 0.9 },
+      prepare: async () => {
+        if (listingReady) return;
+        const empty = Buffer.alloc(0);
+        for (let i = 0; i < listCount; i += 100) {
+          await Promise.all(Array.from({ length: Math.min(100, listCount - i) }, (_, j) => oss.put(`list/o${String(i + j).padStart(6, '0')}`, empty)));
+        }
+        listingReady = true;
+      },
+      baseline: async () => {
+        let token: string | undefined;
+        let n = 0;
+        do {
+          const page = await oss.listV2({ prefix: 'list/', delimiter: '/', 'max-keys': '1000', ...(token ? { 'continuation-token': token } : {}) }, {});
+          n += (page.objects ?? []).length;
+          token = String(page.isTruncated) === 'true' ? page.nextContinuationToken : undefined;
+        } while (token);
+        if (n !== listCount) throw new Error(`bare listing saw ${n}`);
+      },
+      ours: async () => {
+        const listing = await fs.listStatus('/list');
+        if (listing.length !== listCount) throw new Error(`listStatus saw ${listing.length}`);
+      },
+    },
+    {
+      suite,
+      name: `RSS of ${streams} streams, one ${partSize / MiB} MiB part buffered each`,
+      baselineLabel: `${streams} × part size`,
+      unit: 'MiB',
+      goal: { maxRatio: 1.25 },
+      rounds: 1,
+      baseline: async () => (streams * partSize) / MiB,
+      ours: async () => {
+        globalThis.gc?.();
+        const before = process.memoryUsage().rss;
+        const open = [];
+        // One byte short of a part: each stream holds a full buffer, none has started an upload.
+        for (let i = 0; i < streams; i++) {
+          const out = await fs.create(`/rss/s${i}`);
+          await out.write(data.subarray(0, partSize - 1));
+          open.push(out);
+        }
+        const peak = process.memoryUsage().rss;
+        await Promise.all(open.map((out) => out.abort()));
+        return (peak - before) / MiB;
+      },
+    },
+  ];
+  return {
+    cases,
+    close: async () => {
+      await fs.close();
+      server.child.kill('SIGTERM');
+    },
+  };
+}

@@ -64,8 +64,17 @@ export class OssInputStream extends FSDataInputStream {
       this.#leftover = n < chunk.length ? chunk.subarray(n) : undefined;
       if (this.#position >= this.#rangeEnd) break;
     }
-    if (this.#position >= this.#rangeEnd) this.#closeRange();
+    if (this.#position >= this.#rangeEnd) await this.#finishRange();
     return done;
+  }
+
+  /** A range read to its end is let finish, so that its keep-alive connection goes back to the pool. */
+  async #finishRange(): Promise<void> {
+    const body = this.#body;
+    this.#body = undefined;
+    this.#stream = undefined;
+    this.#leftover = undefined;
+    if (body) await body.next().catch(() => undefined);
   }
 
   async #openRange(position: number, size: number): Promise<void> {

@@ -24,8 +24,9 @@ export default tseslint.config(
     ['memory', ['core']],
     ['local', ['core']],
     ['contract', ['core']],
-    ['oss-server', []],
+    ['oss-server', ['core']],
     ['oss', ['core']],
+    ['jindo', ['core', 'oss']],
   ].map(([name, allowed]) => ({
     files: [`packages/${name}/src/**/*.ts`],
     rules: {

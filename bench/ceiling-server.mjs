@@ -4,7 +4,7 @@
 // faithful server's cost), so that the server's own overhead can be told apart from the checksums'.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { Crc64 } from '../packages/oss-server/dist/crc64.js';
+import { Crc64 } from '../packages/core/dist/crc64.js';
 
 const size = Number(process.argv[2] ?? 64 * 1024 * 1024);
 const hash = process.argv.includes('--hash');

@@ -42,6 +42,7 @@ export {
   UnsupportedOperationError,
   type IOErrorOptions,
 } from './errors.js';
+export { Crc64, Crc64Js, crc64, crc64Combine } from './crc64.js';
 export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
 export { translateErrno, errnoOf } from './posix/errno.js';

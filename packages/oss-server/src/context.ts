@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Crc64 } from './crc64.js';
+import { Crc64 } from '@hadoopfs/core';
 import type { FaultAction, ServerStats } from './faults.js';
 import { Errors, type OssError } from './oss-error.js';
 import { MAX_OBJECT_SIZE, type ObjectStore, type WrittenBody } from './storage/store.js';

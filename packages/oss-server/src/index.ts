@@ -1,6 +1,5 @@
 export { startOssServer, type OssServerOptions, type RunningOssServer } from './server.js';
 export type { Credential } from './auth.js';
 export { FaultInjector, ServerStats, type FaultAction, type FaultRule, type StatsSnapshot } from './faults.js';
-export { Crc64, crc64, crc64Combine } from './crc64.js';
 export { OssError } from './oss-error.js';
 export { MIN_PART_SIZE, MAX_PART_NUMBER } from './storage/store.js';

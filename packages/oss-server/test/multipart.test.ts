@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crc64, MIN_PART_SIZE, type RunningOssServer } from '@hadoopfs/oss-server';
+import { crc64 } from '@hadoopfs/core';
+import { MIN_PART_SIZE, type RunningOssServer } from '@hadoopfs/oss-server';
 import { bytes, client, expectOssError, raw, startTestServer } from './helpers.js';
 
 let server: RunningOssServer;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crc64, type RunningOssServer } from '@hadoopfs/oss-server';
+import { crc64 } from '@hadoopfs/core';
+import type { RunningOssServer } from '@hadoopfs/oss-server';
 import { bytes, client, expectOssError, startTestServer, type ClientStyle } from './helpers.js';
 
 let server: RunningOssServer;

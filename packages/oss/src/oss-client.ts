@@ -11,6 +11,8 @@ export interface ObjectInfo {
   lastModified: number;
   etag: string;
   type: string;
+  /** `x-oss-hash-crc64ecma` (HEAD only). */
+  crc64?: string | undefined;
 }
 
 export interface ListPage {
@@ -89,6 +91,7 @@ export class OssClient {
           lastModified: Date.parse(h['last-modified'] ?? '') || 0,
           etag: h['etag'] ?? '',
           type: h['x-oss-object-type'] ?? 'Normal',
+          crc64: h['x-oss-hash-crc64ecma'],
         };
       });
     } catch (error) {
@@ -105,14 +108,53 @@ export class OssClient {
     });
   }
 
+  /** A whole (small) object in memory, or undefined if there is none. */
+  async getBytes(key: string): Promise<Buffer | undefined> {
+    try {
+      return await this.#call('GetObject', this.#display(key), true, async () => {
+        const result = await this.#oss.get(key);
+        return result.content as Buffer;
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** The parts of an incomplete upload, or undefined once it was completed or aborted. */
+  async listParts(key: string, uploadId: string): Promise<Array<{ number: number; etag: string; size: number }> | undefined> {
+    try {
+      return await this.#call('ListParts', this.#display(key), true, async () => {
+        const parts: Array<{ number: number; etag: string; size: number }> = [];
+        let marker: string | undefined;
+        for (;;) {
+          const result = await this.#oss.listParts(key, uploadId, { 'max-parts': '1000', ...(marker ? { 'part-number-marker': marker } : {}) });
+          const page = ([] as Array<{ PartNumber: string; ETag: string; Size: string }>).concat(result.parts ?? []);
+          for (const p of page) parts.push({ number: Number(p.PartNumber), etag: p.ETag, size: Number(p.Size) });
+          if (String(result.isTruncated) !== 'true') return parts;
+          marker = String(result.nextPartNumberMarker);
+        }
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
   async put(key: string, body: Buffer, options: { forbidOverwrite?: boolean } = {}): Promise<string> {
+    return (await this.putWithChecksum(key, body, options)).etag;
+  }
+
+  /** PutObject, answering the ETag and the CRC-64 the server computed. */
+  async putWithChecksum(key: string, body: Buffer, options: { forbidOverwrite?: boolean } = {}): Promise<{ etag: string; crc64: string | undefined }> {
     // A refused forbid-overwrite PUT must not be retried into a different answer; a plain PUT is idempotent.
     return this.#call('PutObject', this.#display(key), !options.forbidOverwrite, async () => {
       const result = await this.#oss.put(key, body, {
         headers: options.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {},
         mime: 'application/octet-stream',
       });
-      return (result.res.headers as Record<string, string>)['etag'] ?? '';
+      const headers = result.res.headers as Record<string, string>;
+      return { etag: headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
     });
   }
 
@@ -160,10 +202,16 @@ export class OssClient {
   }
 
   async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
+    return (await this.uploadPartWithChecksum(key, uploadId, partNumber, body)).etag;
+  }
+
+  /** UploadPart, answering the part's ETag and the CRC-64 the server computed. */
+  async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<{ etag: string; crc64: string | undefined }> {
     return this.#call('UploadPart', this.#display(key), true, async () => {
       // Streamed as ali-oss's own multipartUpload does; a retry builds a fresh stream over the same bytes.
       const result = await this.#oss._uploadPart(key, uploadId, partNumber, { stream: Readable.from([body]), size: body.length }, { disabledMD5: true });
-      return (result.res.headers as Record<string, string>)['etag'] ?? '';
+      const headers = result.res.headers as Record<string, string>;
+      return { etag: headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
     });
   }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Crc64, crc64Combine } from '../crc64.js';
+import { Crc64, crc64Combine } from '@hadoopfs/core';
 import { Errors } from '../oss-error.js';
 import { compareKeys, lowerBound } from './key-order.js';
 import type {

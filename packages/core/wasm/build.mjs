@@ -1,5 +1,5 @@
 // Compiles crc64.wat into src/crc64-wasm.ts (the module's bytes, base64). Run after editing the .wat:
-//   node packages/oss-server/wasm/build.mjs
+//   node packages/core/wasm/build.mjs
 // A test checks that the committed bytes are what this produces.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,0 +1,53 @@
+import { Configuration, FileSystem } from '@hadoopfs/core';
+import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
+import { JindoOssFileSystem } from '@hadoopfs/jindo';
+
+export const ID = 'jindo-test';
+export const SECRET = 'jindo-test-secret';
+export const PART = 100 * 1024;
+
+export async function startServer(buckets: string[]): Promise<RunningOssServer> {
+  return startOssServer({ credentials: [{ accessKeyId: ID, accessKeySecret: SECRET }], buckets });
+}
+
+export function jindoConf(server: RunningOssServer, extra: Record<string, string | number> = {}): Configuration {
+  const conf = new Configuration({ loadDefaults: false })
+    .set('fs.oss.endpoint', server.endpoint)
+    .set('fs.oss.accessKeyId', ID)
+    .set('fs.oss.accessKeySecret', SECRET)
+    .set('fs.oss.multipart.part.size', PART)
+    .set('fs.oss.upload.active.blocks', 2)
+    .set('fs.oss.attempts.maximum', 1)
+    .set('fs.jfs.cache.oss.flush.enable', 'true')
+    .set('fs.jfs.cache.flush.staging.path', '/tmp');
+  for (const [k, v] of Object.entries(extra)) conf.set(k, v);
+  return conf;
+}
+
+export async function jindoFs(server: RunningOssServer, bucket: string, extra: Record<string, string | number> = {}): Promise<JindoOssFileSystem> {
+  return (await FileSystem.newInstance(`oss://${bucket}/`, jindoConf(server, extra))) as JindoOssFileSystem;
+}
+
+export function bytes(length: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+export async function readAll(fs: FileSystem, path: string): Promise<Buffer> {
+  await using input = await fs.open(path);
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** Every key in a bucket, staging included. */
+export function keys(server: RunningOssServer, bucket: string): string[] {
+  return [...server.store.keysFrom(bucket, '', '', false)].map((o) => o.key);
+}

@@ -141,16 +141,26 @@ export async function recoverFile(client: OssClient, stagingPrefix: string, targ
   return report('recovered', `completed ${summary}`, manifest.flushedLength);
 }
 
-/** The target keys with a manifest under `prefix` in the staging area (one flat, paged listing). */
+const STAGING_FILE = /\/(manifest\.json|tail-a|tail-b)$/;
+
+/**
+ * The target keys with anything staged under `prefix` (one flat, paged listing): a manifest, or tails
+ * left by a flush that died before its manifest, which recover then removes.
+ */
 export async function* stagedTargets(client: OssClient, stagingPrefix: string, targetPrefix: string, pageSize: number): AsyncIterable<string> {
   const listPrefix = `${stagingPrefix}/${targetPrefix}`;
   let token: string | undefined;
+  let last: string | undefined;
   do {
     const page = await client.list(listPrefix, { token, maxKeys: pageSize });
     token = page.nextToken;
     for (const object of page.objects) {
-      if (!object.key.endsWith('/manifest.json')) continue;
-      yield object.key.slice(stagingPrefix.length + 1, -'/manifest.json'.length);
+      const match = STAGING_FILE.exec(object.key);
+      if (!match) continue;
+      const target = object.key.slice(stagingPrefix.length + 1, object.key.length - match[0].length);
+      // A target's staging files are listed next to each other: one report per target.
+      if (target !== last) yield target;
+      last = target;
     }
   } while (token);
 }

@@ -47,6 +47,9 @@ export class RequestContext {
     return this.key;
   }
 
+  /** Set by the 'instead-of-response' fault: the request is handled, then the connection is cut. */
+  dropResponse = false;
+
   #baseHeaders(extra: Record<string, string | number>): Record<string, string | number> {
     return {
       'x-oss-request-id': this.requestId,
@@ -57,6 +60,7 @@ export class RequestContext {
   }
 
   sendXml(status: number, document: XmlNode, headers: Record<string, string | number> = {}): void {
+    if (this.dropResponse) return void this.res.destroy();
     const body = Buffer.from(toXml(document));
     this.res.writeHead(status, this.#baseHeaders({ 'content-type': 'application/xml', 'content-length': body.length, ...headers }));
     this.stats.bytesOut += body.length;
@@ -64,12 +68,14 @@ export class RequestContext {
   }
 
   sendEmpty(status: number, headers: Record<string, string | number> = {}): void {
+    if (this.dropResponse) return void this.res.destroy();
     this.res.writeHead(status, this.#baseHeaders({ 'content-length': 0, ...headers }));
     this.res.end();
   }
 
   /** Starts a response whose body the caller streams. */
   startBody(status: number, headers: Record<string, string | number>): void {
+    if (this.dropResponse) return void this.res.destroy();
     this.res.writeHead(status, this.#baseHeaders(headers));
   }
 

@@ -5,8 +5,12 @@
 export type FaultAction =
   | { type: 'error'; status: number; code: string; message?: string }
   | { type: 'latency'; ms: number }
-  /** Close the connection: before any response, after half the request body, or after half the response body. */
-  | { type: 'drop'; when: 'before-response' | 'mid-request-body' | 'mid-response-body' }
+  /**
+   * Close the connection: before the request is handled, after half the request body, after half the
+   * response body, or after the request was handled in full but instead of answering (the client cannot
+   * tell whether it was applied: the hardest case for a retrying or crash-recovering client).
+   */
+  | { type: 'drop'; when: 'before-response' | 'mid-request-body' | 'mid-response-body' | 'instead-of-response' }
   /** Never answer (until the server closes): for client timeout tests. */
   | { type: 'hang' };
 
@@ -108,6 +112,9 @@ export interface StatsSnapshot {
 
 /** Request counts per API, error counts per code, bytes in and out: what benchmarks report per operation. */
 export class ServerStats {
+  /** Requests being handled right now. */
+  active = 0;
+  #idle: Array<() => void> = [];
   requests: Record<string, number> = {};
   errors: Record<string, number> = {};
   bytesIn = 0;
@@ -119,6 +126,20 @@ export class ServerStats {
 
   error(code: string): void {
     this.errors[code] = (this.errors[code] ?? 0) + 1;
+  }
+
+  begin(): void {
+    this.active++;
+  }
+
+  end(): void {
+    this.active--;
+    if (this.active === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Resolves once no request is being handled (at once if none is). */
+  idle(): Promise<void> {
+    return this.active === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));
   }
 
   total(): number {

@@ -96,6 +96,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((req, res) => {
+    stats.begin();
+    res.once('close', () => stats.end());
     handle(req, res).catch((error: unknown) => {
       options.log?.(`internal failure: ${(error as Error).stack ?? String(error)}`);
       if (!res.headersSent) res.writeHead(500).end();
@@ -133,7 +135,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
         else if (action.when === 'before-response') {
           req.socket.destroy();
           return;
-        } else ctx.bodyFaults.push(action);
+        } else if (action.when === 'instead-of-response') ctx.dropResponse = true;
+        else ctx.bodyFaults.push(action);
       }
       if (address.bucket !== undefined) checkBucketName(address.bucket);
       authenticate({ method, headers: req.headers, query: rawQuery, bucket: address.bucket, key: address.key }, credentials);

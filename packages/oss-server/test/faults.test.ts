@@ -75,6 +75,14 @@ describe('fault injection', () => {
     expect(((await oss.get('half')).content as Buffer).length).toBe(1024 * 1024);
   });
 
+  it('applies a request and then cuts the connection instead of answering', async () => {
+    const oss = client(server);
+    server.faults.add({ apis: ['PutObject'], times: 1, action: { type: 'drop', when: 'instead-of-response' } });
+    await expect(oss.put('applied-unanswered', Buffer.from('it landed'))).rejects.toThrow();
+    await server.stats.idle();
+    expect(((await oss.get('applied-unanswered')).content as Buffer).toString()).toBe('it landed');
+  });
+
   it('delays or never answers, so that client timeouts fire', async () => {
     server.faults.add({ apis: ['HeadObject'], times: 1, action: { type: 'hang' } });
     const impatient = client(server, 'ip', { timeout: 300 });

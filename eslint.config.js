@@ -26,7 +26,7 @@ export default tseslint.config(
     ['contract', ['core']],
     ['oss-server', ['core']],
     ['oss', ['core']],
-    ['jindo', ['core', 'oss']],
+    ['jindo', ['core', 'oss', 'local', 'memory']],
   ].map(([name, allowed]) => ({
     files: [`packages/${name}/src/**/*.ts`],
     rules: {

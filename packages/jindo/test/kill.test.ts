@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileSystem } from '@hadoopfs/core';
+import { main, type CliIo } from '../src/cli.js';
+import type { RunningOssServer } from '@hadoopfs/oss-server';
+import { bytes, ID, jindoFs, keys, readAll, SECRET, startServer } from './helpers.js';
+
+const WRITER = fileURLToPath(new URL('./fixtures/flushing-writer.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const KILLS = process.env['HADOOPFS_LONG'] ? 100 : 20;
+const TOTAL = 2 * 1024 * 1024;
+
+let server: RunningOssServer;
+beforeAll(async () => {
+  server = await startServer(['killed']);
+});
+afterAll(async () => {
+  await FileSystem.closeAll();
+  await server.close();
+});
+
+function capture(): CliIo & { text: () => string; errors: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    stdout: process.stdout,
+    isTTY: false,
+    text: () => out,
+    errors: () => err,
+  };
+}
+
+/** Runs the writer until it has reported `flushes` flushes (or finished), then SIGKILLs it. */
+async function runAndKill(target: string, seed: number, flushes: number): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      JINDO_ENDPOINT: server.endpoint,
+      JINDO_ACCESS_KEY_ID: ID,
+      JINDO_ACCESS_KEY_SECRET: SECRET,
+      JINDO_TARGET: target,
+      JINDO_SEED: String(seed),
+      JINDO_TOTAL: String(TOTAL),
+    },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let flushed = 0;
+  let seen = 0;
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const m = /^flushed (\d+)$/.exec(line);
+        if (m) {
+          flushed = Number(m[1]);
+          seen++;
+        }
+        if (seen >= flushes || line === 'done') {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }
+    });
+    child.once('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`writer exited on its own (${code}): ${stderr}`));
+    });
+  });
+  await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  return flushed;
+}
+
+describe('SIGKILLed writers and the jindo command', () => {
+  it(`recovers every flushed byte after ${KILLS} kills at random moments (D1, D2)`, async () => {
+    for (let i = 0; i < KILLS; i++) {
+      const seed = 1000 + i;
+      const target = `oss://killed/run-${i}/part-0000.log`;
+      const flushed = await runAndKill(target, seed, 1 + (seed % 7));
+      await server.stats.idle();
+      const io = capture();
+      const code = await main(
+        ['jfs', '-recover', '-R', '-force', '-endpoint', server.endpoint, '-accessKeyId', ID, '-accessKeySecret', SECRET, `oss://killed/run-${i}`],
+        io,
+      );
+      expect(code, io.errors()).toBe(0);
+      expect(io.text()).not.toContain(SECRET);
+      const fs = await jindoFs(server, 'killed');
+      const content = await readAll(fs, `/run-${i}/part-0000.log`);
+      const expected = bytes(TOTAL, seed);
+      expect(content.length).toBeGreaterThanOrEqual(flushed);
+      expect(content.equals(expected.subarray(0, content.length))).toBe(true);
+      await fs.close();
+    }
+    expect(keys(server, 'killed').filter((k) => k.startsWith('tmp/'))).toEqual([]);
+  }, 300_000);
+});
+
+describe('jindo jfs commands', () => {
+  it('lists, puts, gets, moves, sizes, tests and removes on mem:// and oss://', async () => {
+    const base = ['jfs', '-D', `fs.oss.endpoint=${server.endpoint}`, '-D', `fs.oss.accessKeyId=${ID}`, '-D', `fs.oss.accessKeySecret=${SECRET}`];
+    const io = capture();
+    const { writeFile, readFile, mkdtemp } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'jindo-cli-'));
+    await writeFile(join(dir, 'in.txt'), 'hello from disk\n');
+    expect(await main([...base, '-mkdir', '-p', 'oss://killed/cli/sub'], io)).toBe(0);
+    expect(await main([...base, '-put', join(dir, 'in.txt'), 'oss://killed/cli/a.txt'], io)).toBe(0);
+    expect(await main([...base, '-ls', 'oss://killed/cli'], io)).toBe(0);
+    expect(io.text()).toMatch(/Found 2 items/);
+    expect(io.text()).toMatch(/16 .* oss:\/\/killed\/cli\/a\.txt/);
+    expect(await main([...base, '-mv', 'oss://killed/cli/a.txt', 'oss://killed/cli/sub/'], io)).toBe(0);
+    expect(await main([...base, '-test', '-f', 'oss://killed/cli/sub/a.txt'], io)).toBe(0);
+    expect(await main([...base, '-test', '-e', 'oss://killed/cli/a.txt'], io)).toBe(1);
+    expect(await main([...base, '-get', 'oss://killed/cli/sub/a.txt', join(dir, 'out.txt')], io)).toBe(0);
+    expect(await readFile(join(dir, 'out.txt'), 'utf8')).toBe('hello from disk\n');
+    expect(await main([...base, '-json', '-du', '-s', 'oss://killed/cli'], io)).toBe(0);
+    expect(io.text()).toContain('{"path":"oss://killed/cli","length":16}');
+    expect(await main([...base, '-rm', 'oss://killed/cli'], io)).toBe(1);
+    expect(await main([...base, '-rm', '-r', 'oss://killed/cli'], io)).toBe(0);
+    expect(await main([...base, '-test', '-d', 'oss://killed/cli'], io)).toBe(1);
+    expect(await main(['jfs', '-mkdir', '-p', `file://${dir}/x/y`], io)).toBe(0);
+    expect(await main(['jfs', '-test', '-d', `file://${dir}/x/y`], io)).toBe(0);
+    expect(io.text() + io.errors()).not.toContain(SECRET);
+  });
+
+  it('answers usage errors with exit code 2, and -recover reports in JSON', async () => {
+    const io = capture();
+    expect(await main(['jfs', '-frobnicate'], io)).toBe(2);
+    expect(await main(['nope'], io)).toBe(2);
+    expect(await main(['jfs', '-recover'], io)).toBe(2);
+    expect(await main(['jfs', '-recover', 'file:///tmp/x'], io)).toBe(2);
+    const json = capture();
+    const code = await main(['jfs', '-json', '-recover', '-R', '-endpoint', server.endpoint, '-accessKeyId', ID, '-accessKeySecret', SECRET, 'oss://killed/none'], json);
+    expect(code).toBe(0);
+    expect(JSON.parse(json.text())).toEqual([]);
+  });
+
+  it('names a wrong secret without printing it', async () => {
+    const io = capture();
+    const code = await main(['jfs', '-recover', '-endpoint', server.endpoint, '-accessKeyId', ID, '-accessKeySecret', 'WRONG-SECRET-VALUE', 'oss://killed/some/file'], io);
+    expect(code).toBe(1);
+    expect(io.errors() + io.text()).toMatch(/SignatureDoesNotMatch/);
+    expect(io.errors() + io.text()).not.toContain('WRONG-SECRET-VALUE');
+  });
+});

@@ -27,12 +27,17 @@ export interface ContractOptions {
   'supports-getfilestatus'?: boolean;
   'supports-atomic-rename'?: boolean;
   'test.root-tests-enabled'?: boolean;
+  /**
+   * hadoopfs extension, default true: bytes that hflush/hsync made durable are also visible to new
+   * readers. JindoSDK-style durable flush on OSS persists without making visible (false).
+   */
+  'flush-visible-to-readers'?: boolean;
   'test.random-seek-count'?: number;
 }
 
 export type ContractOptionKey = Exclude<keyof ContractOptions, 'test.random-seek-count'>;
 
-const DEFAULT_TRUE: ReadonlySet<string> = new Set(['rejects-seek-past-eof', 'supports-positioned-readable']);
+const DEFAULT_TRUE: ReadonlySet<string> = new Set(['rejects-seek-past-eof', 'supports-positioned-readable', 'flush-visible-to-readers']);
 
 export function isSupported(options: ContractOptions, key: ContractOptionKey): boolean {
   const value = options[key];

@@ -85,7 +85,27 @@ export function printTable(results: BenchResult[]): void {
   for (const row of rows) console.log(line(row));
 }
 
-export async function writeResults(file: string, results: BenchResult[]): Promise<void> {
+export async function writeResults(file: string, results: BenchResult[], metrics: BenchMetric[] = []): Promise<void> {
   const machine = { node: process.version, platform: process.platform, arch: process.arch };
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2) + '\n');
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), machine, results, metrics }, null, 2) + '\n');
+}
+
+/** A figure reported as it is (latency percentiles, requests per operation): no baseline, no goal. */
+export interface BenchMetric {
+  suite: string;
+  name: string;
+  value: number;
+  unit: string;
+}
+
+export function printMetrics(metrics: BenchMetric[]): void {
+  if (metrics.length === 0) return;
+  const rows = metrics.map((m) => [m.suite, m.name, `${+m.value.toFixed(2)} ${m.unit}`]);
+  const header = ['suite', 'figure', 'value'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  console.log('');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
 }

@@ -3,8 +3,9 @@
  * Prints a table and writes bench/results.json. `--quick` shrinks the data (a smoke run, not a measurement).
  */
 import { fileURLToPath } from 'node:url';
-import { printTable, runCase, writeResults, type BenchResult } from './harness.js';
+import { printMetrics, printTable, runCase, writeResults, type BenchCase, type BenchMetric, type BenchResult } from './harness.js';
 import { filesystemCases } from './suites/filesystems.js';
+import { jindoCases } from './suites/jindo.js';
 import { ossBackendCases } from './suites/oss-backend.js';
 import { ossServerCases } from './suites/oss-server.js';
 
@@ -12,10 +13,13 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 
 const results: BenchResult[] = [];
-const suites = [filesystemCases, ossServerCases, ossBackendCases];
+const metrics: BenchMetric[] = [];
+type Suite = (quick: boolean) => Promise<{ cases: BenchCase[]; close: () => Promise<void>; metrics?: (only: string | undefined) => Promise<BenchMetric[]> }>;
+const suites: Suite[] = [filesystemCases, ossServerCases, ossBackendCases, jindoCases];
 for (const makeSuite of suites) {
-  const { cases, close } = await makeSuite(quick);
+  const { cases, close, metrics: measure } = await makeSuite(quick);
   try {
+    if (measure) metrics.push(...(await measure(only)));
     for (const c of cases) {
       if (only && !`${c.suite} ${c.name}`.includes(only)) continue;
       const result = await runCase({ ...c, rounds: quick ? 1 : c.rounds });
@@ -28,6 +32,7 @@ for (const makeSuite of suites) {
 }
 
 printTable(results);
+printMetrics(metrics);
 const out = fileURLToPath(new URL(quick ? './results.quick.json' : './results.json', import.meta.url));
-await writeResults(out, results);
+await writeResults(out, results, metrics);
 console.log(`\nwritten ${out}`);

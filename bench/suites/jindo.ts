@@ -1,0 +1,152 @@
+/**
+ * Issue 5's figures, against one OSS-protocol server (memory storage, a child process): writing 1 GiB
+ * with an hflush every 32 MiB through JindoOssFileSystem vs the plain OSS backend without flushes (goal
+ * ≥ 0.9 of its throughput) and vs ali-oss multipartUpload; flush latency p50/p99 with 4 KiB, 1 MiB and
+ * 32 MiB pending; writes per flush; and recover -R of 1 000 crashed 1 MiB files (time and requests per file).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import OSS from 'ali-oss';
+import { Configuration, FileSystem } from '@hadoopfs/core';
+import { JindoOssFileSystem } from '@hadoopfs/jindo';
+import type { BenchCase, BenchMetric } from '../harness.js';
+
+const ID = 'bench';
+const SECRET = 'bench-secret';
+const BUCKET = 'bench';
+const CLI = fileURLToPath(new URL('../../packages/oss-server/dist/cli.js', import.meta.url));
+const MiB = 1024 * 1024;
+const WRITE_APIS = ['PutObject', 'UploadPart', 'InitiateMultipartUpload', 'CompleteMultipartUpload', 'DeleteObject', 'DeleteMultipleObjects', 'CopyObject', 'UploadPartCopy'];
+
+async function spawnServer(): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, [CLI, '--memory', '--access-key-id', ID, '--access-key-secret', SECRET, '--bucket', BUCKET], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`oss-server exited with ${code}`)));
+  });
+  return { child, endpoint };
+}
+
+async function stats(endpoint: string, reset = false): Promise<{ requests: Record<string, number> }> {
+  if (reset) await fetch(`${endpoint}/-/admin/stats/reset`, { method: 'POST' });
+  return (await (await fetch(`${endpoint}/-/admin/stats`)).json()) as { requests: Record<string, number> };
+}
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+export async function jindoCases(quick: boolean): Promise<{ cases: BenchCase[]; close: () => Promise<void>; metrics: (only: string | undefined) => Promise<BenchMetric[]> }> {
+  const size = (quick ? 128 : 1024) * MiB;
+  const flushEvery = 32 * MiB;
+  const partSize = 8 * MiB;
+  const server = await spawnServer();
+  const base = () =>
+    new Configuration({ loadDefaults: false })
+      .set('fs.oss.endpoint', server.endpoint)
+      .set('fs.oss.accessKeyId', ID)
+      .set('fs.oss.accessKeySecret', SECRET)
+      .set('fs.oss.multipart.part.size', partSize)
+      .set('fs.oss.upload.active.blocks', 4);
+  const durable = (await JindoOssFileSystem.newInstance(`oss://${BUCKET}/`, base().set('fs.jfs.cache.oss.flush.enable', 'true').set('fs.oss.impl', '@hadoopfs/jindo#JindoOssFileSystem'))) as JindoOssFileSystem;
+  const plain = await FileSystem.newInstance(`oss://${BUCKET}/`, base().set('fs.oss.impl', '@hadoopfs/oss#AliyunOssFileSystem'));
+  const oss = new OSS({ endpoint: server.endpoint, accessKeyId: ID, accessKeySecret: SECRET, bucket: BUCKET, secure: false, timeout: 600_000 });
+  const data = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i += 4096) data.writeUInt32LE(i, i);
+
+  const write = async (fs: FileSystem, path: string, flush: boolean) => {
+    const out = await fs.create(path);
+    for (let i = 0; i < size; i += MiB) {
+      await out.write(data.subarray(i, i + MiB));
+      if (flush && (i + MiB) % flushEvery === 0) await out.hflush();
+    }
+    await out.close();
+  };
+  const suite = 'jindo durable flush';
+  const cases: BenchCase[] = [
+    {
+      suite,
+      name: `write ${size / MiB} MiB, hflush every 32 MiB`,
+      baselineLabel: 'plain OSS backend, no flush',
+      goal: { maxRatio: 1 / 0.9 },
+      rounds: 3,
+      baseline: () => write(plain, '/w', false),
+      ours: () => write(durable, '/w', true),
+    },
+    {
+      suite,
+      name: `write ${size / MiB} MiB, hflush every 32 MiB`,
+      baselineLabel: 'ali-oss multipartUpload',
+      goal: { maxRatio: 1 / 0.9 },
+      rounds: 3,
+      baseline: async () => void (await oss.multipartUpload('w', data, { partSize, parallel: 4 })),
+      ours: () => write(durable, '/w', true),
+    },
+  ];
+
+  const metrics = async (only: string | undefined): Promise<BenchMetric[]> => {
+    if (only && !`${suite} flush latency recover`.includes(only)) return [];
+    const out: BenchMetric[] = [];
+    for (const pending of [4 * 1024, MiB, 32 * MiB]) {
+      const label = pending >= MiB ? `${pending / MiB} MiB` : `${pending / 1024} KiB`;
+      const stream = await durable.create(`/latency-${pending}`);
+      const times: number[] = [];
+      await stats(server.endpoint, true);
+      const rounds = quick ? 5 : pending >= 32 * MiB ? 10 : 50;
+      for (let i = 0; i < rounds; i++) {
+        for (let at = 0; at < pending; at += MiB) await stream.write(data.subarray(at, Math.min(pending, at + MiB)));
+        const start = process.hrtime.bigint();
+        await stream.hflush();
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      }
+      const counted = (await stats(server.endpoint)).requests;
+      const writes = WRITE_APIS.reduce((n, api) => n + (api === 'UploadPart' || api === 'InitiateMultipartUpload' ? 0 : (counted[api] ?? 0)), 0);
+      await stream.close();
+      out.push({ suite, name: `flush latency p50, ${label} pending`, value: percentile(times, 50), unit: 'ms' });
+      out.push({ suite, name: `flush latency p99, ${label} pending`, value: percentile(times, 99), unit: 'ms' });
+      out.push({ suite, name: `writes per flush beyond parts, ${label} pending`, value: writes / rounds, unit: 'requests' });
+    }
+    // recover -R of crashed files: each written with 1 MiB and one hflush, then abandoned.
+    const files = quick ? 100 : 1000;
+    const writers = await JindoOssFileSystem.newInstance(`oss://${BUCKET}/`, base().set('fs.jfs.cache.oss.flush.enable', 'true').set('fs.oss.impl', '@hadoopfs/jindo#JindoOssFileSystem'));
+    for (let i = 0; i < files; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, files - i) }, async (_, j) => {
+          const s = await writers.create(`/crashed/f${i + j}`);
+          await s.write(data.subarray(0, MiB));
+          await s.hflush();
+        }),
+      );
+    }
+    await writers.close();
+    const recoverer = (await JindoOssFileSystem.newInstance(
+      `oss://${BUCKET}/`,
+      base().set('fs.jfs.cache.oss.flush.enable', 'true').set('fs.jfs.cache.flush.lease', '0s').set('fs.oss.impl', '@hadoopfs/jindo#JindoOssFileSystem'),
+    )) as JindoOssFileSystem;
+    await stats(server.endpoint, true);
+    const start = process.hrtime.bigint();
+    const reports = await recoverer.recoverAll('/crashed', { recursive: true, concurrency: 16 });
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+    const total = Object.values((await stats(server.endpoint)).requests).reduce((a, b) => a + b, 0);
+    if (reports.filter((r) => r.state === 'recovered').length !== files) throw new Error('recover -R did not recover every file');
+    await recoverer.close();
+    out.push({ suite, name: `recover -R of ${files} crashed 1 MiB files`, value: elapsed, unit: 'ms' });
+    out.push({ suite, name: 'recover -R, time per file', value: elapsed / files, unit: 'ms' });
+    out.push({ suite, name: 'recover -R, requests per file', value: total / files, unit: 'requests' });
+    return out;
+  };
+
+  return {
+    cases,
+    metrics,
+    close: async () => {
+      await durable.close();
+      await plain.close();
+      server.child.kill('SIGTERM');
+    },
+  };
+}

@@ -27,6 +27,7 @@ export default tseslint.config(
     ['oss-server', ['core']],
     ['oss', ['core']],
     ['jindo', ['core', 'oss', 'local', 'memory']],
+    ['flume', ['core', 'oss', 'jindo', 'local', 'memory']],
   ].map(([name, allowed]) => ({
     files: [`packages/${name}/src/**/*.ts`],
     rules: {

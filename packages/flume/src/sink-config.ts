@@ -1,0 +1,188 @@
+import { isKnownTimeZone } from './time-zones.js';
+import type { RoundUnit } from './escapes.js';
+
+/** A configuration problem found before any event is taken, naming the key. */
+export class FlumeConfigurationError extends Error {
+  override name = 'FlumeConfigurationError';
+  constructor(
+    message: string,
+    readonly key: string,
+  ) {
+    super(message);
+  }
+}
+
+export type FileType = 'DataStream' | 'CompressedStream';
+export type SerializerKind = 'TEXT' | 'HEADER_AND_TEXT';
+
+/** Flume's HDFS sink settings, names and defaults as in Flume 1.9–1.11 (times in ms here). */
+export interface HdfsSinkConfig {
+  path: string;
+  filePrefix: string;
+  fileSuffix: string;
+  inUsePrefix: string;
+  inUseSuffix: string;
+  emptyInUseSuffix: boolean;
+  rollIntervalMs: number;
+  rollSize: number;
+  rollCount: number;
+  idleTimeoutMs: number;
+  batchSize: number;
+  codec: 'gzip' | undefined;
+  fileType: FileType;
+  maxOpenFiles: number;
+  callTimeoutMs: number;
+  threadsPoolSize: number;
+  round: boolean;
+  roundValue: number;
+  roundUnit: RoundUnit;
+  timeZone: string | undefined;
+  useLocalTimeStamp: boolean;
+  closeTries: number;
+  retryIntervalMs: number;
+  serializer: SerializerKind;
+  appendNewline: boolean;
+  /** hadoopfs: where events that cannot be placed (no timestamp for a time escape) go instead of blocking the sink. */
+  deadLetterPath: string | undefined;
+}
+
+const HDFS_KEYS = [
+  'path', 'filePrefix', 'fileSuffix', 'inUsePrefix', 'inUseSuffix', 'emptyInUseSuffix', 'rollInterval', 'rollSize', 'rollCount',
+  'idleTimeout', 'batchSize', 'codeC', 'fileType', 'maxOpenFiles', 'minBlockReplicas', 'writeFormat', 'callTimeout', 'threadsPoolSize',
+  'rollTimerPoolSize', 'kerberosPrincipal', 'kerberosKeytab', 'proxyUser', 'round', 'roundValue', 'roundUnit', 'timeZone',
+  'useLocalTimeStamp', 'closeTries', 'retryInterval', 'deadLetterPath',
+];
+const OTHER_KEYS = ['type', 'channel', 'serializer', 'serializer.appendNewline'];
+
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const d = Array.from({ length: x.length + 1 }, (_, i) => [i, ...new Array<number>(y.length).fill(0)]);
+  for (let j = 1; j <= y.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+  }
+  return d[x.length]![y.length]!;
+}
+
+function closest(key: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const score = distance(key, c);
+    if (score < bestScore) {
+      bestScore = score;
+      best = c;
+    }
+  }
+  // A key that merely resembles something is still worth a hint; suffix matches (Unit ~ roundUnit) too.
+  const suffix = candidates.find((c) => c.toLowerCase().endsWith(key.toLowerCase()) && key.length >= 4);
+  return suffix ?? (bestScore <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined);
+}
+
+/**
+ * Reads a sink's context (keys after `agent.sinks.NAME.`). Invalid values are errors naming the key;
+ * keys Flume would silently ignore come back as warnings naming the key Flume would have read.
+ */
+export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName = 'sink'): { config: HdfsSinkConfig; warnings: string[] } {
+  const warnings: string[] = [];
+  const where = (key: string) => `sinks.${sinkName}.${key}`;
+  for (const key of context.keys()) {
+    if (key.startsWith('hdfs.')) {
+      const name = key.slice(5);
+      if (!HDFS_KEYS.includes(name)) {
+        const hint = closest(name, HDFS_KEYS);
+        warnings.push(`${where(key)} is not an HDFS sink property and is ignored${hint ? `; did you mean ${where(`hdfs.${hint}`)}?` : ''}`);
+      }
+    } else if (!OTHER_KEYS.includes(key) && !key.startsWith('serializer.')) {
+      const hint = HDFS_KEYS.includes(key) ? key : closest(key, HDFS_KEYS);
+      warnings.push(`${where(key)} is ignored by the HDFS sink${hint ? `; did you mean ${where(`hdfs.${hint}`)}?` : ''}`);
+    }
+  }
+  const get = (key: string) => context.get(`hdfs.${key}`)?.trim();
+  const text = (key: string, dflt: string) => context.get(`hdfs.${key}`) ?? dflt;
+  const bool = (key: string, dflt: boolean) => {
+    const v = get(key);
+    if (v === undefined) return dflt;
+    if (/^true$/i.test(v)) return true;
+    if (/^false$/i.test(v)) return false;
+    throw new FlumeConfigurationError(`${where(`hdfs.${key}`)}: "${v}" is not true or false`, `hdfs.${key}`);
+  };
+  const int = (key: string, dflt: number, { min = -Infinity, max = Infinity } = {}) => {
+    const v = get(key);
+    if (v === undefined) return dflt;
+    const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Infinity ? `at least ${min}` : `between ${min} and ${max}`;
+      throw new FlumeConfigurationError(`${where(`hdfs.${key}`)}: "${v}" is not a whole number ${range}`, `hdfs.${key}`);
+    }
+    return n;
+  };
+
+  const path = get('path');
+  if (!path) throw new FlumeConfigurationError(`${where('hdfs.path')} is required`, 'hdfs.path');
+  const fileTypeText = get('fileType') ?? 'SequenceFile';
+  if (fileTypeText === 'SequenceFile') {
+    throw new FlumeConfigurationError(
+      `${where('hdfs.fileType')}: SequenceFile (Flume's default) is not supported; set hdfs.fileType = DataStream or CompressedStream`,
+      'hdfs.fileType',
+    );
+  }
+  if (fileTypeText !== 'DataStream' && fileTypeText !== 'CompressedStream') {
+    throw new FlumeConfigurationError(`${where('hdfs.fileType')}: unknown file type "${fileTypeText}" (DataStream, CompressedStream)`, 'hdfs.fileType');
+  }
+  const codecText = get('codeC');
+  if (codecText !== undefined && codecText.toLowerCase() !== 'gzip' && codecText.toLowerCase() !== 'gzipcodec') {
+    throw new FlumeConfigurationError(`${where('hdfs.codeC')}: codec "${codecText}" is not supported (gzip)`, 'hdfs.codeC');
+  }
+  if (fileTypeText === 'CompressedStream' && codecText === undefined) {
+    throw new FlumeConfigurationError(`${where('hdfs.codeC')} is required with hdfs.fileType = CompressedStream`, 'hdfs.codeC');
+  }
+  const roundUnitText = (get('roundUnit') ?? 'second').toLowerCase();
+  if (roundUnitText !== 'second' && roundUnitText !== 'minute' && roundUnitText !== 'hour') {
+    throw new FlumeConfigurationError(`${where('hdfs.roundUnit')}: "${get('roundUnit')}" is not second, minute or hour`, 'hdfs.roundUnit');
+  }
+  const roundUnit = roundUnitText as RoundUnit;
+  const roundValue = int('roundValue', 1, { min: 1, max: roundUnit === 'hour' ? 24 : 60 });
+  const timeZone = get('timeZone');
+  if (timeZone !== undefined && !isKnownTimeZone(timeZone)) {
+    throw new FlumeConfigurationError(`${where('hdfs.timeZone')}: unknown time zone "${timeZone}"`, 'hdfs.timeZone');
+  }
+  const serializerText = (context.get('serializer') ?? 'TEXT').trim();
+  if (serializerText !== 'TEXT' && serializerText !== 'HEADER_AND_TEXT') {
+    throw new FlumeConfigurationError(`${where('serializer')}: "${serializerText}" is not supported (TEXT, HEADER_AND_TEXT)`, 'serializer');
+  }
+  const appendNewlineText = context.get('serializer.appendNewline')?.trim() ?? 'true';
+  const config: HdfsSinkConfig = {
+    path,
+    filePrefix: text('filePrefix', 'FlumeData'),
+    fileSuffix: text('fileSuffix', ''),
+    inUsePrefix: text('inUsePrefix', ''),
+    inUseSuffix: text('inUseSuffix', '.tmp'),
+    emptyInUseSuffix: bool('emptyInUseSuffix', false),
+    rollIntervalMs: int('rollInterval', 30, { min: 0 }) * 1000,
+    rollSize: int('rollSize', 1024, { min: 0 }),
+    rollCount: int('rollCount', 10, { min: 0 }),
+    idleTimeoutMs: int('idleTimeout', 0, { min: 0 }) * 1000,
+    batchSize: int('batchSize', 100, { min: 1 }),
+    codec: codecText === undefined ? undefined : 'gzip',
+    fileType: fileTypeText,
+    maxOpenFiles: int('maxOpenFiles', 5000, { min: 1 }),
+    callTimeoutMs: int('callTimeout', 30_000, { min: 0 }),
+    threadsPoolSize: int('threadsPoolSize', 10, { min: 1 }),
+    round: bool('round', false),
+    roundValue,
+    roundUnit,
+    timeZone,
+    useLocalTimeStamp: bool('useLocalTimeStamp', false),
+    closeTries: int('closeTries', 0, { min: 0 }),
+    retryIntervalMs: int('retryInterval', 180, { min: 0 }) * 1000,
+    serializer: serializerText,
+    appendNewline: /^true$/i.test(appendNewlineText),
+    deadLetterPath: get('deadLetterPath'),
+  };
+  if (config.emptyInUseSuffix) config.inUseSuffix = '';
+  return { config, warnings };
+}

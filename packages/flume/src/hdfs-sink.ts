@@ -1,0 +1,209 @@
+import { FileSystem, Path, type Configuration } from '@hadoopfs/core';
+import { JindoOssFileSystem } from '@hadoopfs/jindo';
+import { BucketWriter } from './bucket-writer.js';
+import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
+import type { FlumeEvent } from './event.js';
+import type { MemoryChannel } from './memory-channel.js';
+import type { HdfsSinkConfig } from './sink-config.js';
+
+export interface SinkMetrics {
+  eventsTaken: number;
+  eventsCommitted: number;
+  batchesCommitted: number;
+  batchesRolledBack: number;
+  eventsDeadLettered: number;
+  filesOpened: number;
+  filesClosed: number;
+  bytesFlushed: number;
+  leftoversRecovered: number;
+}
+
+export type ProcessResult = 'READY' | 'BACKOFF';
+
+export interface HdfsSinkOptions {
+  conf: Configuration;
+  log?: (line: string) => void;
+}
+
+/**
+ * Flume's HDFS sink over any hadoopfs FileSystem. process() is one transaction: take up to batchSize
+ * events, append each to the file of its bucket (path and prefix escaped per event), hflush every file
+ * touched, commit; any failure rolls the transaction back so that the events are delivered again.
+ */
+export class HdfsEventSink {
+  readonly config: HdfsSinkConfig;
+  readonly metrics: SinkMetrics = {
+    eventsTaken: 0,
+    eventsCommitted: 0,
+    batchesCommitted: 0,
+    batchesRolledBack: 0,
+    eventsDeadLettered: 0,
+    filesOpened: 0,
+    filesClosed: 0,
+    bytesFlushed: 0,
+    leftoversRecovered: 0,
+  };
+  readonly #options: HdfsSinkOptions;
+  /** Open writers by bucket path, in least-recently-used order (Map keeps insertion order). */
+  readonly #writers = new Map<string, BucketWriter>();
+  readonly #escape: EscapeOptions;
+  #deadLetter: BucketWriter | undefined;
+
+  constructor(config: HdfsSinkConfig, options: HdfsSinkOptions) {
+    this.config = config;
+    this.#options = options;
+    this.#escape = {
+      timeZone: config.timeZone,
+      round: config.round,
+      roundValue: config.roundValue,
+      roundUnit: config.roundUnit,
+      useLocalTimeStamp: config.useLocalTimeStamp,
+    };
+  }
+
+  get openFiles(): number {
+    return [...this.#writers.values()].filter((w) => w.isOpen).length;
+  }
+
+  #log(line: string): void {
+    this.#options.log?.(line);
+  }
+
+  async #fsFor(path: Path): Promise<FileSystem> {
+    return FileSystem.get(path, this.#options.conf);
+  }
+
+  /**
+   * Tidies what a dead agent left under the sink's path: with durable flush, flushed files are first
+   * recovered from the staging area; then every in-use file is renamed to its final name. Returns the
+   * number of files made final.
+   */
+  async start(): Promise<number> {
+    const root = new Path(staticPrefix(this.config.path) || '/');
+    const fs = await this.#fsFor(root);
+    if (fs instanceof JindoOssFileSystem && fs.jindoSettings.flushEnabled) {
+      for (const report of await fs.recoverAll(root, { recursive: true })) {
+        if (report.error) this.#log(`leftover ${report.path}: ${report.state}: ${report.error.message}`);
+      }
+    }
+    if (!(await fs.exists(root))) return 0;
+    const { inUsePrefix, inUseSuffix } = this.config;
+    if (inUseSuffix === '' && inUsePrefix === '') return 0;
+    let count = 0;
+    for await (const status of fs.listFiles(root, true)) {
+      const name = status.path.getName();
+      if (!name.startsWith(inUsePrefix) || !name.endsWith(inUseSuffix) || name.length <= inUsePrefix.length + inUseSuffix.length) continue;
+      const finalPath = new Path(status.path.getParent()!, name.slice(inUsePrefix.length, name.length - inUseSuffix.length));
+      if (await fs.exists(finalPath)) {
+        this.#log(`leftover ${status.path.toString()} not renamed: ${finalPath.toString()} exists`);
+        continue;
+      }
+      await fs.rename(status.path, finalPath);
+      count++;
+    }
+    this.metrics.leftoversRecovered += count;
+    return count;
+  }
+
+  async #writerFor(realPath: string, realName: string): Promise<BucketWriter> {
+    const lookup = `${realPath}/${realName}`;
+    const existing = this.#writers.get(lookup);
+    if (existing) {
+      this.#writers.delete(lookup);
+      this.#writers.set(lookup, existing);
+      return existing;
+    }
+    while (this.#writers.size >= this.config.maxOpenFiles) {
+      const [oldestKey, oldest] = this.#writers.entries().next().value as [string, BucketWriter];
+      this.#writers.delete(oldestKey);
+      await oldest.close();
+    }
+    const dir = new Path(realPath);
+    const writer = new BucketWriter(await this.#fsFor(dir), dir, realName, this.config, {
+      onFileClosed: () => {
+        this.metrics.filesClosed++;
+      },
+      onIdleClose: (w) => {
+        if (this.#writers.get(lookup) === w) this.#writers.delete(lookup);
+      },
+      onError: (error) => this.#log(error.message),
+    });
+    this.#writers.set(lookup, writer);
+    return writer;
+  }
+
+  async #toDeadLetter(event: FlumeEvent, reason: string): Promise<void> {
+    if (!this.#deadLetter) {
+      // A dead-letter path without a scheme lives on the sink's own filesystem.
+      const home = new Path(staticPrefix(this.config.path) || this.config.path);
+      const configured = new Path(this.config.deadLetterPath ?? `${home.path === '/' ? '' : home.path}/_dead_letter`);
+      const dir = configured.scheme === undefined && home.scheme !== undefined ? Path.of(home.scheme, home.authority, configured.path) : configured;
+      this.#deadLetter = new BucketWriter(await this.#fsFor(dir), dir, 'deadletter', {
+        ...this.config,
+        fileType: 'DataStream',
+        serializer: 'TEXT',
+        appendNewline: true,
+        fileSuffix: '.jsonl',
+        rollIntervalMs: 0,
+        idleTimeoutMs: 0,
+        rollCount: 0,
+        rollSize: 0,
+      });
+    }
+    const line = JSON.stringify({ reason, headers: event.headers, body: Buffer.from(event.body).toString('utf8') });
+    await this.#deadLetter.append({ headers: {}, body: Buffer.from(line) });
+    this.metrics.eventsDeadLettered++;
+  }
+
+  /** One transaction of at most batchSize events. */
+  async process(channel: MemoryChannel): Promise<ProcessResult> {
+    const tx = channel.getTransaction();
+    const touched = new Set<BucketWriter>();
+    let count = 0;
+    try {
+      for (; count < this.config.batchSize; count++) {
+        const event = tx.take();
+        if (!event) break;
+        this.metrics.eventsTaken++;
+        let realPath: string;
+        let realName: string;
+        try {
+          realPath = escapeString(this.config.path, event.headers, this.#escape);
+          realName = escapeString(this.config.filePrefix, event.headers, this.#escape);
+        } catch (error) {
+          if (!(error instanceof MissingTimestampError)) throw error;
+          await this.#toDeadLetter(event, error.message);
+          continue;
+        }
+        const writer = await this.#writerFor(realPath, realName);
+        const wasOpen = writer.isOpen;
+        await writer.append(event);
+        if (!wasOpen) this.metrics.filesOpened++;
+        touched.add(writer);
+      }
+      for (const writer of touched) await writer.flush();
+      if (this.#deadLetter && count > 0) await this.#deadLetter.flush();
+      tx.commit();
+      this.metrics.eventsCommitted += count;
+      if (count > 0) this.metrics.batchesCommitted++;
+      return count === 0 ? 'BACKOFF' : 'READY';
+    } catch (error) {
+      tx.rollback();
+      this.metrics.batchesRolledBack++;
+      this.#log(`transaction of ${count} event(s) rolled back: ${(error as Error).message}`);
+      return 'BACKOFF';
+    }
+  }
+
+  /** Closes every open file (renaming each to its final name). */
+  async stop(): Promise<void> {
+    const writers = [...this.#writers.values()];
+    this.#writers.clear();
+    const errors: Error[] = [];
+    for (const w of [...writers, ...(this.#deadLetter ? [this.#deadLetter] : [])]) {
+      await w.close().catch((error: unknown) => errors.push(error as Error));
+    }
+    this.#deadLetter = undefined;
+    if (errors.length > 0) throw new AggregateError(errors, `${errors.length} file(s) failed to close: ${errors.map((e) => e.message).join('; ')}`);
+  }
+}

@@ -24,6 +24,8 @@ export class MemoryChannel {
   #head = 0;
   #inFlight = 0;
   readonly #waiting: Array<() => void> = [];
+  /** Called after every put: the sink runner sleeps on an empty channel until then. */
+  onPut: (() => void) | undefined;
 
   constructor(
     readonly capacity = 100,
@@ -43,6 +45,7 @@ export class MemoryChannel {
       while (this.size >= this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
       this.#queue.push(event);
     }
+    this.onPut?.();
   }
 
   getTransaction(): ChannelTransaction {

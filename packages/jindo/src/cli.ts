@@ -12,10 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import { Configuration, FileSystem, Path, type FileStatus } from '@hadoopfs/core';
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
-import { JindoOssFileSystem } from './jindo-file-system.js';
+import { JindoOssFileSystem, registerJindoOssFileSystem } from './jindo-file-system.js';
 import type { RecoverReport } from './recover.js';
 import { JINDO_KEYS } from './settings.js';
-import './index.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -42,6 +41,7 @@ const defaultIo: CliIo = {
 };
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  registerJindoOssFileSystem();
   try {
     return await run(argv, io);
   } catch (error) {

@@ -13,6 +13,7 @@ export {
   type ManifestPart,
   type ManifestTail,
 } from './manifest.js';
+export { main as runJindoCommand, type CliIo } from './cli.js';
 export { JINDO_KEYS, readJindoSettings, stagingKeysFor, type JindoSettings, type StagingKeys } from './settings.js';
 
 registerJindoOssFileSystem();

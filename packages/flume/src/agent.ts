@@ -1,0 +1,175 @@
+import { createServer, type Server } from 'node:http';
+import type { Configuration } from '@hadoopfs/core';
+import { HdfsEventSink } from './hdfs-sink.js';
+import { MemoryChannel } from './memory-channel.js';
+import { names, subContext } from './properties.js';
+import { FlumeConfigurationError, parseSinkConfig } from './sink-config.js';
+import { HttpSource, StdinSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';
+
+export interface AgentOptions {
+  /** Hadoop configuration for the sinks' filesystems (core-site.xml). */
+  conf: Configuration;
+  log?: (line: string) => void;
+  /** Called after every committed transaction with the running total of committed events. */
+  onCommit?: (eventsCommitted: number) => void;
+  /** Serve the metrics as JSON on this port (0 picks one). */
+  metricsPort?: number;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface AgentMetrics {
+  eventsTaken: number;
+  eventsCommitted: number;
+  batchesRolledBack: number;
+  eventsDeadLettered: number;
+  filesOpen: number;
+  filesClosed: number;
+  leftoversRecovered: number;
+  channelSize: number;
+}
+
+/**
+ * One Flume agent: sources → memory channel → HDFS sink, wired from a Flume properties file as Flume
+ * reads it (`<agent>.sources`, `<agent>.channels`, `<agent>.sinks`). One channel and one sink; sources
+ * `stdin` and `http` (JSON handler), with Flume's `timestamp` interceptor.
+ */
+export class Agent {
+  readonly channel: MemoryChannel;
+  readonly sink: HdfsEventSink;
+  readonly sources: Source[];
+  readonly warnings: string[];
+  readonly #options: AgentOptions;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #metricsServer: Server | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(properties: ReadonlyMap<string, string>, agentName: string, options: AgentOptions) {
+    this.#options = options;
+    const agent = subContext(properties, agentName);
+    if (agent.size === 0) throw new FlumeConfigurationError(`no properties for agent "${agentName}" (keys start with "${agentName}.")`, agentName);
+    const channelNames = names(agent.get('channels'));
+    const sinkNames = names(agent.get('sinks'));
+    const sourceNames = names(agent.get('sources'));
+    if (channelNames.length !== 1) throw new FlumeConfigurationError(`${agentName}.channels must name exactly one channel`, `${agentName}.channels`);
+    if (sinkNames.length !== 1) throw new FlumeConfigurationError(`${agentName}.sinks must name exactly one sink`, `${agentName}.sinks`);
+    const channelName = channelNames[0]!;
+    const channelContext = subContext(agent, `channels.${channelName}`);
+    const channelType = channelContext.get('type') ?? 'memory';
+    if (channelType !== 'memory') throw new FlumeConfigurationError(`channel ${channelName}: type "${channelType}" is not supported (memory)`, `${agentName}.channels.${channelName}.type`);
+    const int = (value: string | undefined, dflt: number, key: string, min = 1) => {
+      if (value === undefined) return dflt;
+      const n = Number(value);
+      if (!Number.isSafeInteger(n) || n < min) throw new FlumeConfigurationError(`${key}: "${value}" is not a whole number of at least ${min}`, key);
+      return n;
+    };
+    const capacity = int(channelContext.get('capacity'), 100, `channels.${channelName}.capacity`);
+    const transactionCapacity = int(channelContext.get('transactionCapacity'), 100, `channels.${channelName}.transactionCapacity`);
+    this.channel = new MemoryChannel(capacity, Math.min(capacity, transactionCapacity));
+
+    const sinkName = sinkNames[0]!;
+    const sinkContext = subContext(agent, `sinks.${sinkName}`);
+    const sinkType = sinkContext.get('type') ?? 'hdfs';
+    if (sinkType !== 'hdfs') throw new FlumeConfigurationError(`sink ${sinkName}: type "${sinkType}" is not supported (hdfs)`, `sinks.${sinkName}.type`);
+    const { config, warnings } = parseSinkConfig(sinkContext, sinkName);
+    if (config.batchSize > this.channel.transactionCapacity) {
+      throw new FlumeConfigurationError(
+        `sinks.${sinkName}.hdfs.batchSize (${config.batchSize}) exceeds channels.${channelName}.transactionCapacity (${this.channel.transactionCapacity})`,
+        `sinks.${sinkName}.hdfs.batchSize`,
+      );
+    }
+    this.warnings = warnings;
+    this.sink = new HdfsEventSink(config, { conf: options.conf, ...(options.log ? { log: options.log } : {}) });
+
+    this.sources = sourceNames.map((name) => {
+      const ctx = subContext(agent, `sources.${name}`);
+      const interceptors: Interceptor[] = names(ctx.get('interceptors')).map((i) => {
+        const type = ctx.get(`interceptors.${i}.type`);
+        if (type !== 'timestamp' && type !== 'org.apache.flume.interceptor.TimestampInterceptor$Builder') {
+          throw new FlumeConfigurationError(`source ${name}: interceptor type "${type}" is not supported (timestamp)`, `sources.${name}.interceptors.${i}.type`);
+        }
+        return timestampInterceptor(/^true$/i.test(ctx.get(`interceptors.${i}.preserveExisting`) ?? 'false'));
+      });
+      switch (ctx.get('type')) {
+        case 'stdin':
+          return new StdinSource(this.channel, interceptors, options.stdin);
+        case 'http':
+          return new HttpSource(this.channel, interceptors, ctx.get('bind') ?? '127.0.0.1', int(ctx.get('port'), 5140, `sources.${name}.port`, 0));
+        default:
+          throw new FlumeConfigurationError(`source ${name}: type "${ctx.get('type')}" is not supported (stdin, http)`, `sources.${name}.type`);
+      }
+    });
+    this.channel.onPut = () => this.#wake?.();
+  }
+
+  metrics(): AgentMetrics {
+    const m = this.sink.metrics;
+    return {
+      eventsTaken: m.eventsTaken,
+      eventsCommitted: m.eventsCommitted,
+      batchesRolledBack: m.batchesRolledBack,
+      eventsDeadLettered: m.eventsDeadLettered,
+      filesOpen: this.sink.openFiles,
+      filesClosed: m.filesClosed,
+      leftoversRecovered: m.leftoversRecovered,
+      channelSize: this.channel.size,
+    };
+  }
+
+  /** Tidies leftovers of a dead agent, starts the sink loop, then the sources. */
+  async start(): Promise<void> {
+    for (const w of this.warnings) this.#options.log?.(`warning: ${w}`);
+    const recovered = await this.sink.start();
+    if (recovered > 0) this.#options.log?.(`made ${recovered} leftover in-use file(s) final`);
+    this.#running = true;
+    this.#loop = this.#runSink();
+    if (this.#options.metricsPort !== undefined) {
+      this.#metricsServer = createServer((_req, res) => {
+        const body = JSON.stringify(this.metrics());
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      });
+      await new Promise<void>((resolve) => this.#metricsServer!.listen(this.#options.metricsPort, '127.0.0.1', () => resolve()));
+    }
+    for (const source of this.sources) await source.start();
+  }
+
+  get metricsPort(): number | undefined {
+    return (this.#metricsServer?.address() as { port: number } | null)?.port;
+  }
+
+  async #runSink(): Promise<void> {
+    let backoff = 0;
+    while (this.#running || this.channel.size > 0) {
+      const before = this.sink.metrics.batchesRolledBack;
+      const result = await this.sink.process(this.channel);
+      if (result === 'READY') {
+        backoff = 0;
+        this.#options.onCommit?.(this.sink.metrics.eventsCommitted);
+        continue;
+      }
+      if (this.sink.metrics.batchesRolledBack > before) {
+        // A failed transaction: back off like Flume's sink runner (doubling up to 5 s), then try again.
+        backoff = Math.min(5000, Math.max(250, backoff * 2));
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        continue;
+      }
+      if (!this.#running) break;
+      // Empty channel: sleep until a source puts something, or stop() wakes us.
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        if (this.channel.size > 0 || !this.#running) resolve();
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  /** Stops the sources, drains the channel through the sink, closes every file. */
+  async stop(): Promise<void> {
+    for (const source of this.sources) await source.stop();
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    await this.sink.stop();
+    await new Promise<void>((resolve) => (this.#metricsServer ? this.#metricsServer.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,110 @@
+import { createServer, type Server } from 'node:http';
+import { createInterface } from 'node:readline';
+import type { FlumeEvent } from './event.js';
+import type { MemoryChannel } from './memory-channel.js';
+
+/** A source pushes events into its channel and can be stopped. */
+export interface Source {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when the source has nothing more to deliver (stdin at EOF); never for a server source. */
+  readonly finished: Promise<void>;
+}
+
+export type Interceptor = (event: FlumeEvent) => FlumeEvent;
+
+/** Flume's timestamp interceptor: a `timestamp` header with the current time, unless one is kept. */
+export function timestampInterceptor(preserveExisting: boolean, now: () => number = Date.now): Interceptor {
+  return (event) => {
+    if (preserveExisting && event.headers['timestamp'] !== undefined) return event;
+    return { ...event, headers: { ...event.headers, timestamp: String(now()) } };
+  };
+}
+
+const applyAll = (interceptors: Interceptor[], event: FlumeEvent) => interceptors.reduce((e, f) => f(e), event);
+
+/** Lines of a stream (stdin by default) as events. */
+export class StdinSource implements Source {
+  readonly finished: Promise<void>;
+  #done!: () => void;
+  #stopped = false;
+
+  constructor(
+    private readonly channel: MemoryChannel,
+    private readonly interceptors: Interceptor[],
+    private readonly input: NodeJS.ReadableStream = process.stdin,
+  ) {
+    this.finished = new Promise((resolve) => (this.#done = resolve));
+  }
+
+  async start(): Promise<void> {
+    const lines = createInterface({ input: this.input, crlfDelay: Infinity });
+    void (async () => {
+      for await (const line of lines) {
+        if (this.#stopped) break;
+        await this.channel.put([applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })]);
+      }
+      this.#done();
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+  }
+}
+
+/**
+ * Flume's HTTP source with its JSON handler: POST a JSON array of `{"headers": {…}, "body": "…"}`; the
+ * answer is 200 once every event is in the channel (503 while stopping, 400 for a malformed body).
+ */
+export class HttpSource implements Source {
+  readonly finished = new Promise<void>(() => undefined);
+  #server: Server | undefined;
+  #stopping = false;
+  port = 0;
+
+  constructor(
+    private readonly channel: MemoryChannel,
+    private readonly interceptors: Interceptor[],
+    private readonly bind: string,
+    private readonly requestedPort: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.#server = createServer((req, res) => {
+      if (this.#stopping) return void res.writeHead(503).end();
+      if (req.method !== 'POST') return void res.writeHead(405).end();
+      const chunks: Buffer[] = [];
+      req.on('data', (d: Buffer) => chunks.push(d));
+      req.on('end', () => {
+        let events: FlumeEvent[];
+        try {
+          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+          if (!Array.isArray(parsed)) throw new Error('the body must be a JSON array of events');
+          events = parsed.map((e: { headers?: Record<string, unknown>; body?: unknown }) => {
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(e.headers ?? {})) headers[k] = String(v);
+            return applyAll(this.interceptors, { headers, body: Buffer.from(String(e.body ?? ''), 'utf8') });
+          });
+        } catch (error) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`);
+          return;
+        }
+        this.channel.put(events).then(
+          () => res.writeHead(200).end(),
+          (error: unknown) => res.writeHead(503).end(`${(error as Error).message}\n`),
+        );
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.#server!.once('error', reject);
+      this.#server!.listen(this.requestedPort, this.bind, () => resolve());
+    });
+    this.port = (this.#server.address() as { port: number }).port;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+}

@@ -4,7 +4,7 @@ import { HdfsEventSink } from './hdfs-sink.js';
 import { MemoryChannel } from './memory-channel.js';
 import { names, subContext } from './properties.js';
 import { FlumeConfigurationError, parseSinkConfig } from './sink-config.js';
-import { HttpSource, StdinSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';
+import { HttpSource, StdinSource, TailSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';
 
 export interface AgentOptions {
   /** Hadoop configuration for the sinks' filesystems (core-site.xml). */
@@ -24,6 +24,7 @@ export interface AgentMetrics {
   eventsDeadLettered: number;
   filesOpen: number;
   filesClosed: number;
+  bytesFlushed: number;
   leftoversRecovered: number;
   channelSize: number;
 }
@@ -93,10 +94,12 @@ export class Agent {
       switch (ctx.get('type')) {
         case 'stdin':
           return new StdinSource(this.channel, interceptors, options.stdin);
+        case 'tail':
+          return new TailSource(this.channel, interceptors, ctx.get('file') ?? '', int(ctx.get('offset'), 0, `sources.${name}.offset`, 0), int(ctx.get('pollInterval'), 200, `sources.${name}.pollInterval`));
         case 'http':
           return new HttpSource(this.channel, interceptors, ctx.get('bind') ?? '127.0.0.1', int(ctx.get('port'), 5140, `sources.${name}.port`, 0));
         default:
-          throw new FlumeConfigurationError(`source ${name}: type "${ctx.get('type')}" is not supported (stdin, http)`, `sources.${name}.type`);
+          throw new FlumeConfigurationError(`source ${name}: type "${ctx.get('type')}" is not supported (stdin, tail, http)`, `sources.${name}.type`);
       }
     });
     this.channel.onPut = () => this.#wake?.();
@@ -111,6 +114,7 @@ export class Agent {
       eventsDeadLettered: m.eventsDeadLettered,
       filesOpen: this.sink.openFiles,
       filesClosed: m.filesClosed,
+      bytesFlushed: m.bytesFlushed,
       leftoversRecovered: m.leftoversRecovered,
       channelSize: this.channel.size,
     };

@@ -8,6 +8,8 @@ import { Mutex, withTimeout } from './timeouts.js';
 export interface BucketWriterEvents {
   /** A file was completed and renamed to its final name. */
   onFileClosed?: (finalPath: Path, bytes: number) => void;
+  /** Bytes made durable by an hflush (the file grew by this much since the last one). */
+  onFlushed?: (bytes: number) => void;
   /** The writer closed itself (roll interval, idle timeout): the sink forgets it. */
   onIdleClose?: (writer: BucketWriter) => void;
   onError?: (error: Error) => void;
@@ -33,6 +35,7 @@ export class BucketWriter {
   #eventCount = 0;
   #bodyBytes = 0;
   #batchCount = 0;
+  #flushedAt = 0;
   #pendingCompressed: Buffer[] = [];
   #rollTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -105,6 +108,7 @@ export class BucketWriter {
     this.#eventCount = 0;
     this.#bodyBytes = 0;
     this.#batchCount = 0;
+    this.#flushedAt = 0;
     this.#closed = false;
     if (this.#config.rollIntervalMs > 0) {
       this.#rollTimer = setTimeout(() => this.#timerClose('roll interval'), this.#config.rollIntervalMs);
@@ -122,6 +126,9 @@ export class BucketWriter {
       }
       await this.#call(this.#out.hflush(), 'hflush');
       this.#batchCount = 0;
+      const position = this.#out.getPos();
+      this.#events.onFlushed?.(position - this.#flushedAt);
+      this.#flushedAt = position;
     }
     this.#armIdle();
   }

@@ -123,6 +123,9 @@ export class HdfsEventSink {
       onFileClosed: () => {
         this.metrics.filesClosed++;
       },
+      onFlushed: (bytes) => {
+        this.metrics.bytesFlushed += bytes;
+      },
       onIdleClose: (w) => {
         if (this.#writers.get(lookup) === w) this.#writers.delete(lookup);
       },

@@ -8,4 +8,4 @@ export { serialize } from './serializers.js';
 export { textEvent, type FlumeEvent } from './event.js';
 export { CallTimeoutError, withTimeout } from './timeouts.js';
 export { Agent, type AgentMetrics, type AgentOptions } from './agent.js';
-export { HttpSource, StdinSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';
+export { HttpSource, StdinSource, TailSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';

@@ -1,3 +1,4 @@
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { FlumeEvent } from './event.js';
@@ -106,5 +107,64 @@ export class HttpSource implements Source {
   async stop(): Promise<void> {
     this.#stopping = true;
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * Lines appended to a file, from a byte offset on (hadoopfs's small tail source; Flume's TAILDIR does
+ * more). A partial last line waits for its newline. The file is polled every `pollMs`.
+ */
+export class TailSource implements Source {
+  readonly finished = new Promise<void>(() => undefined);
+  #position: number;
+  #partial = Buffer.alloc(0);
+  #stopped = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly channel: MemoryChannel,
+    private readonly interceptors: Interceptor[],
+    private readonly file: string,
+    offset: number,
+    private readonly pollMs: number,
+  ) {
+    if (!file) throw new Error('a tail source needs a file');
+    this.#position = offset;
+  }
+
+  /** Where the next unread byte is (what to give as offset to resume). */
+  get position(): number {
+    return this.#position - this.#partial.length;
+  }
+
+  async start(): Promise<void> {
+    this.#loop = (async () => {
+      let handle: FileHandle | undefined;
+      const buffer = Buffer.allocUnsafe(64 * 1024);
+      while (!this.#stopped) {
+        handle ??= await openFile(this.file, 'r').catch(() => undefined);
+        let n = 0;
+        if (handle) {
+          ({ bytesRead: n } = await handle.read(buffer, 0, buffer.length, this.#position));
+          if (n > 0) {
+            this.#position += n;
+            const data = Buffer.concat([this.#partial, buffer.subarray(0, n)]);
+            const end = data.lastIndexOf(10);
+            this.#partial = end < 0 ? data : Buffer.from(data.subarray(end + 1));
+            if (end >= 0) {
+              const lines = data.subarray(0, end).toString('utf8').split('\n');
+              await this.channel.put(lines.map((line) => applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })));
+            }
+          }
+        }
+        if (n === 0) await new Promise((resolve) => setTimeout(resolve, this.pollMs));
+      }
+      await handle?.close();
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#loop;
   }
 }

@@ -1,0 +1,104 @@
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Configuration, FileSystem } from '@hadoopfs/core';
+import '@hadoopfs/memory';
+import { Agent, FlumeConfigurationError, loadProperties, type HttpSource } from '@hadoopfs/flume';
+
+const conf = new Configuration({ loadDefaults: false });
+let n = 0;
+
+function properties(source: string, extraSink = ''): { props: Map<string, string>; base: string } {
+  const base = `mem://agent-${++n}`;
+  const text = `
+a.sources = s1
+a.channels = c1
+a.sinks = k1
+a.sources.s1.channels = c1
+${source}
+a.sources.s1.interceptors = ts
+a.sources.s1.interceptors.ts.type = timestamp
+a.channels.c1.type = memory
+a.channels.c1.capacity = 1000
+a.channels.c1.transactionCapacity = 100
+a.sinks.k1.type = hdfs
+a.sinks.k1.channel = c1
+a.sinks.k1.hdfs.path = ${base}/logs/%Y
+a.sinks.k1.hdfs.fileType = DataStream
+a.sinks.k1.hdfs.rollInterval = 0
+a.sinks.k1.hdfs.rollCount = 0
+a.sinks.k1.hdfs.rollSize = 0
+${extraSink}
+`;
+  return { props: loadProperties({ text }), base };
+}
+
+async function content(base: string): Promise<string[]> {
+  const fs = await FileSystem.get(base, conf);
+  const out: string[] = [];
+  for await (const status of fs.listFiles('/', true)) {
+    await using input = await fs.open(status.path);
+    const chunks: Buffer[] = [];
+    for await (const c of input) chunks.push(Buffer.from(c));
+    out.push(`${status.path.getName().replace(/\d+/, 'N')}: ${Buffer.concat(chunks).toString()}`);
+  }
+  return out;
+}
+
+afterEach(async () => {
+  await FileSystem.closeAll();
+});
+
+describe('agent', () => {
+  it('runs stdin → memory channel → HDFS sink, and drains on stop', async () => {
+    const { props, base } = properties('a.sources.s1.type = stdin');
+    const commits: number[] = [];
+    const agent = new Agent(props, 'a', { conf, stdin: Readable.from(['one\ntwo\n', 'three\n']), onCommit: (c) => commits.push(c) });
+    await agent.start();
+    await Promise.all(agent.sources.map((s) => s.finished));
+    await agent.stop();
+    expect(await content(base)).toEqual(['FlumeData.N: one\ntwo\nthree\n']);
+    expect(agent.metrics()).toMatchObject({ eventsCommitted: 3, filesOpen: 0, filesClosed: 1, bytesFlushed: 14, channelSize: 0 });
+    expect(commits.at(-1)).toBe(3);
+  });
+
+  it('accepts JSON events over HTTP, refuses malformed bodies, serves metrics', async () => {
+    const { props, base } = properties('a.sources.s1.type = http\na.sources.s1.port = 0');
+    const agent = new Agent(props, 'a', { conf, metricsPort: 0 });
+    await agent.start();
+    const port = (agent.sources[0] as HttpSource).port;
+    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify([{ headers: { h: 'v' }, body: 'hello' }, { body: 'world' }]) });
+    expect(ok.status).toBe(200);
+    const bad = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{"not": "an array"}' });
+    expect(bad.status).toBe(400);
+    const metrics = (await (await fetch(`http://127.0.0.1:${agent.metricsPort}/`)).json()) as { channelSize: number; eventsTaken: number };
+    expect(metrics.channelSize + metrics.eventsTaken).toBe(2);
+    await agent.stop();
+    expect(await content(base)).toEqual(['FlumeData.N: hello\nworld\n']);
+    await expect(fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '[]' })).rejects.toThrow();
+  });
+
+  it('tails a file from an offset, waiting for whole lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flume-tail-'));
+    const file = join(dir, 'app.log');
+    await writeFile(file, 'skipped\nfirst\nsecond\npart');
+    const { props, base } = properties(`a.sources.s1.type = tail\na.sources.s1.file = ${file}\na.sources.s1.offset = 8\na.sources.s1.pollInterval = 10`);
+    let allCommitted!: () => void;
+    const committed = new Promise<void>((resolve) => (allCommitted = resolve));
+    const agent = new Agent(props, 'a', { conf, onCommit: (count) => (count >= 3 ? allCommitted() : undefined) });
+    await agent.start();
+    await appendFile(file, 'ial\n');
+    await committed;
+    await agent.stop();
+    expect(await content(base)).toEqual(['FlumeData.N: first\nsecond\npartial\n']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a configuration Flume would run wrongly, naming the key, before taking any event', () => {
+    expect(() => new Agent(properties('a.sources.s1.type = stdin', 'a.sinks.k1.hdfs.batchSize = 500').props, 'a', { conf })).toThrow(/hdfs\.batchSize \(500\) exceeds channels\.c1\.transactionCapacity \(100\)/);
+    expect(() => new Agent(properties('a.sources.s1.type = avro').props, 'a', { conf })).toThrow(FlumeConfigurationError);
+    expect(() => new Agent(properties('a.sources.s1.type = stdin').props, 'nobody', { conf })).toThrow(/no properties for agent "nobody"/);
+  });
+});

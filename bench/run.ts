@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { printMetrics, printTable, runCase, writeResults, type BenchCase, type BenchMetric, type BenchResult } from './harness.js';
 import { filesystemCases } from './suites/filesystems.js';
+import { flumeCases } from './suites/flume.js';
 import { jindoCases } from './suites/jindo.js';
 import { ossBackendCases } from './suites/oss-backend.js';
 import { ossServerCases } from './suites/oss-server.js';
@@ -15,7 +16,7 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 const results: BenchResult[] = [];
 const metrics: BenchMetric[] = [];
 type Suite = (quick: boolean) => Promise<{ cases: BenchCase[]; close: () => Promise<void>; metrics?: (only: string | undefined) => Promise<BenchMetric[]> }>;
-const suites: Suite[] = [filesystemCases, ossServerCases, ossBackendCases, jindoCases];
+const suites: Suite[] = [filesystemCases, ossServerCases, ossBackendCases, jindoCases, flumeCases];
 for (const makeSuite of suites) {
   const { cases, close, metrics: measure } = await makeSuite(quick);
   try {

@@ -129,6 +129,45 @@ function localIp(): string {
  * Flume would fail the transaction forever.
  */
 export function escapeString(text: string, headers: Readonly<Record<string, string>>, options: EscapeOptions): string {
+  const kind = templateKind(text);
+  if (kind === 'constant') return text.replace(/%%/g, '%');
+  if (kind === 'time' && !options.useLocalTimeStamp) {
+    // A path with only time escapes is the same for every event of the same second: memoised.
+    const header = headers['timestamp'];
+    const cacheKey = `${text}\0${options.timeZone ?? ''}\0${options.round ? `${options.roundValue}${options.roundUnit}` : ''}\0${header}`;
+    const cached = header !== undefined && /^\d+$/.test(header) ? memo.get(cacheKey) : undefined;
+    if (cached !== undefined) return cached;
+    const result = expand(text, headers, options);
+    if (header !== undefined) {
+      if (memo.size >= 1024) memo.clear();
+      memo.set(cacheKey, result);
+    }
+    return result;
+  }
+  return expand(text, headers, options);
+}
+
+const memo = new Map<string, string>();
+const kinds = new Map<string, 'constant' | 'time' | 'mixed'>();
+
+/** 'constant': no escapes but %%; 'time': time escapes only (and %t, which varies by the ms); else 'mixed'. */
+function templateKind(text: string): 'constant' | 'time' | 'mixed' {
+  let kind = kinds.get(text);
+  if (kind) return kind;
+  kind = 'constant';
+  for (const m of text.matchAll(ESCAPE)) {
+    if (m[1] === '%') continue;
+    if (m[1] !== undefined && TIME_ESCAPES.has(m[1]) && m[1] !== 's') kind = 'time';
+    else {
+      kind = 'mixed';
+      break;
+    }
+  }
+  kinds.set(text, kind);
+  return kind;
+}
+
+function expand(text: string, headers: Readonly<Record<string, string>>, options: EscapeOptions): string {
   let time: { zoned: ZonedTime; raw: number; rounded: number } | undefined;
   const timeOf = () => {
     if (time) return time;

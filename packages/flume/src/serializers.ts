@@ -19,3 +19,18 @@ export function serialize(event: FlumeEvent, kind: SerializerKind, appendNewline
   if (appendNewline) parts.push(NEWLINE);
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
+
+/** Many events serialised into one buffer, allocated once (TEXT without headers is the hot path). */
+export function serializeAll(events: readonly FlumeEvent[], kind: SerializerKind, appendNewline: boolean): Buffer {
+  if (kind !== 'TEXT') return Buffer.concat(events.map((e) => serialize(e, kind, appendNewline)));
+  let size = 0;
+  for (const e of events) size += e.body.byteLength + (appendNewline ? 1 : 0);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const e of events) {
+    out.set(e.body, at);
+    at += e.body.byteLength;
+    if (appendNewline) out[at++] = 10;
+  }
+  return out;
+}

@@ -49,7 +49,21 @@ export function isKnownTimeZone(timeZone: string): boolean {
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+// Events of a batch mostly share their second: formatToParts costs microseconds, a lookup nanoseconds.
+const recent = new Map<string, ZonedTime>();
+
 export function zonedTime(timestamp: number, timeZone: string | undefined): ZonedTime {
+  const second = Math.floor(timestamp / 1000);
+  const key = `${timeZone ?? ''}@${second}`;
+  const cached = recent.get(key);
+  if (cached) return { ...cached, millisecond: ((timestamp % 1000) + 1000) % 1000 };
+  const computed = computeZonedTime(timestamp, timeZone);
+  if (recent.size >= 64) recent.delete(recent.keys().next().value as string);
+  recent.set(key, computed);
+  return computed;
+}
+
+function computeZonedTime(timestamp: number, timeZone: string | undefined): ZonedTime {
   const parts = formatterFor(timeZone).formatToParts(new Date(timestamp));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const offset = /GMT(?:([+-])(\d{2}):(\d{2}))?/.exec(get('timeZoneName'));

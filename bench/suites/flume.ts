@@ -3,38 +3,20 @@
  * flush, one OSS-protocol server in a child process) at ≥ 0.8 of the byte rate of writing the same bytes
  * with ali-oss directly (multipartUpload, 8 MiB parts ×4).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import '@hadoopfs/jindo';
 import { HdfsEventSink, MemoryChannel, parseSinkConfig, type FlumeEvent } from '@hadoopfs/flume';
+import { BENCH, spawnOssServer } from '../servers.js';
 import type { BenchCase } from '../harness.js';
 
-const ID = 'bench';
-const SECRET = 'bench-secret';
-const BUCKET = 'bench';
-const CLI = fileURLToPath(new URL('../../packages/oss-server/dist/cli.js', import.meta.url));
+const { id: ID, secret: SECRET, bucket: BUCKET } = BENCH;
 
-async function spawnServer(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [CLI, '--memory', '--access-key-id', ID, '--access-key-secret', SECRET, '--bucket', BUCKET], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`oss-server exited with ${code}`)));
-  });
-  return { child, endpoint };
-}
 
 export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; close: () => Promise<void> }> {
   const batch = 100_000;
   const total = quick ? 100_000 : 500_000;
-  const server = await spawnServer();
+  const server = await spawnOssServer();
   const conf = new Configuration({ loadDefaults: false })
     .set('fs.oss.endpoint', server.endpoint)
     .set('fs.oss.accessKeyId', ID)

@@ -4,34 +4,15 @@
  * ≥ 0.9 of its throughput) and vs ali-oss multipartUpload; flush latency p50/p99 with 4 KiB, 1 MiB and
  * 32 MiB pending; writes per flush; and recover -R of 1 000 crashed 1 MiB files (time and requests per file).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
+import { BENCH, spawnOssServer } from '../servers.js';
 import type { BenchCase, BenchMetric } from '../harness.js';
 
-const ID = 'bench';
-const SECRET = 'bench-secret';
-const BUCKET = 'bench';
-const CLI = fileURLToPath(new URL('../../packages/oss-server/dist/cli.js', import.meta.url));
+const { id: ID, secret: SECRET, bucket: BUCKET } = BENCH;
 const MiB = 1024 * 1024;
 const WRITE_APIS = ['PutObject', 'UploadPart', 'InitiateMultipartUpload', 'CompleteMultipartUpload', 'DeleteObject', 'DeleteMultipleObjects', 'CopyObject', 'UploadPartCopy'];
-
-async function spawnServer(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [CLI, '--memory', '--access-key-id', ID, '--access-key-secret', SECRET, '--bucket', BUCKET], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`oss-server exited with ${code}`)));
-  });
-  return { child, endpoint };
-}
 
 async function stats(endpoint: string, reset = false): Promise<{ requests: Record<string, number> }> {
   if (reset) await fetch(`${endpoint}/-/admin/stats/reset`, { method: 'POST' });
@@ -44,7 +25,7 @@ export async function jindoCases(quick: boolean): Promise<{ cases: BenchCase[]; 
   const size = (quick ? 128 : 1024) * MiB;
   const flushEvery = 32 * MiB;
   const partSize = 8 * MiB;
-  const server = await spawnServer();
+  const server = await spawnOssServer();
   const base = () =>
     new Configuration({ loadDefaults: false })
       .set('fs.oss.endpoint', server.endpoint)

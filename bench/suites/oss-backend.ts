@@ -4,33 +4,15 @@
  * reader vs ali-oss getStream (≥ 1.0), listStatus of 10 000 objects vs a bare listV2 loop (≥ 0.9), and
  * the memory of 100 streams open at once with one part buffered each, against 100 × part size.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import OSS from 'ali-oss';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import '@hadoopfs/oss';
+import { BENCH, spawnOssServer } from '../servers.js';
 import type { BenchCase } from '../harness.js';
 
-const ID = 'bench';
-const SECRET = 'bench-secret';
-const BUCKET = 'bench';
-const CLI = fileURLToPath(new URL('../../packages/oss-server/dist/cli.js', import.meta.url));
+const { id: ID, secret: SECRET, bucket: BUCKET } = BENCH;
 const MiB = 1024 * 1024;
 
-async function spawnServer(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [CLI, '--memory', '--access-key-id', ID, '--access-key-secret', SECRET, '--bucket', BUCKET], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`oss-server exited with ${code}`)));
-  });
-  return { child, endpoint };
-}
 
 export async function ossBackendCases(quick: boolean): Promise<{ cases: BenchCase[]; close: () => Promise<void> }> {
   const size = (quick ? 64 : 1024) * MiB;
@@ -38,7 +20,7 @@ export async function ossBackendCases(quick: boolean): Promise<{ cases: BenchCas
   const parallel = 4;
   const listCount = quick ? 1000 : 10_000;
   const streams = quick ? 10 : 100;
-  const server = await spawnServer();
+  const server = await spawnOssServer();
   const conf = new Configuration({ loadDefaults: false })
     .set('fs.oss.endpoint', server.endpoint)
     .set('fs.oss.accessKeyId', ID)

@@ -3,7 +3,6 @@
  * at ≥ 0.7 of a bare node:http server that does nothing with them. Both servers run as child processes,
  * as they do in the demo and the crash tests; the client is node:http with keep-alive in this process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -11,25 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase } from '../harness.js';
+import { OSS_SERVER_CLI as CLI, spawnServer } from '../servers.js';
 
 const ID = 'bench';
 const SECRET = 'bench-secret';
 const BUCKET = 'bench';
-const CLI = fileURLToPath(new URL('../../packages/oss-server/dist/cli.js', import.meta.url));
 const CEILING = fileURLToPath(new URL('../ceiling-server.mjs', import.meta.url));
 
-async function spawnServer(args: string[]): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]!.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, endpoint };
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 

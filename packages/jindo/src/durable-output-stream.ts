@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FSDataOutputStream, LeaseExpiredError, StreamCapabilities, type Path } from '@hadoopfs/core';
-import type { OssClient } from '@hadoopfs/oss';
+import { PartUploader, type OssClient } from '@hadoopfs/oss';
 import { MANIFEST_KIND, MANIFEST_VERSION, parseManifest, serialiseManifest, type FlushManifest, type ManifestPart, type ManifestTail } from './manifest.js';
 import type { StagingKeys } from './settings.js';
 
@@ -19,26 +19,19 @@ export interface DurableOutputOptions {
 /**
  * A writer whose hflush()/hsync() survive its own death (DESIGN §4, rules D1–D5).
  *
- * Whole parts stream up as a multipart upload in the background. A flush waits for them, writes the
- * leftover bytes (less than a part) to one of two alternating tail objects in the staging area — never
- * the one the current manifest names — and then replaces the manifest: two writes beyond the parts, and
- * none at all when nothing was written since the last flush. Only whole parts are ever uploaded before
- * close, so flushing often never adds parts. Before it trusts its own state, every flush and close reads
- * the manifest back: if `recover` (or anyone) took the file over, the writer fails with LeaseExpiredError
- * instead of resurrecting it.
+ * Whole parts stream up as a multipart upload in the background (PartUploader). A flush waits for them,
+ * writes the leftover bytes (less than a part) to one of two alternating tail objects in the staging
+ * area — never the one the current manifest names — and then replaces the manifest: two writes beyond
+ * the parts, and none at all when nothing was written since the last flush. Only whole parts are ever
+ * uploaded before close, so flushing often never adds parts. Before it trusts its own state, every flush
+ * and close reads the manifest back: if `recover` (or anyone) took the file over, the writer fails with
+ * LeaseExpiredError instead of resurrecting it.
  */
 export class DurableOssOutputStream extends FSDataOutputStream {
   readonly writerId = randomUUID();
   readonly #client: OssClient;
   readonly #options: DurableOutputOptions;
-  #buffer: Buffer | undefined;
-  readonly #spare: Buffer[] = [];
-  #filled = 0;
-  #uploadId: Promise<string> | undefined;
-  readonly #parts = new Map<number, ManifestPart>();
-  readonly #inFlight = new Set<Promise<void>>();
-  #nextPart = 1;
-  #failure: Error | undefined;
+  readonly #parts: PartUploader;
   #sequence = 0;
   #flushedAt = 0;
   #manifestSaved = false;
@@ -48,6 +41,13 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     super(path);
     this.#client = client;
     this.#options = options;
+    this.#parts = new PartUploader(client, {
+      key: options.key,
+      partSize: options.partSize,
+      activeBlocks: options.activeBlocks,
+      maxParts: MAX_PARTS,
+      translateError: (error) => this.#fencedOr(error, 'upload a part'),
+    });
   }
 
   hasCapability(capability: string): boolean {
@@ -55,51 +55,11 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   }
 
   get uploadId(): Promise<string> | undefined {
-    return this.#uploadId;
+    return this.#parts.uploadId;
   }
 
-  protected async writeBytes(bytes: Uint8Array): Promise<void> {
-    this.#throwIfFailed();
-    const { partSize } = this.#options;
-    let at = 0;
-    while (at < bytes.byteLength) {
-      this.#buffer ??= this.#spare.pop() ?? Buffer.allocUnsafe(partSize);
-      const n = Math.min(partSize - this.#filled, bytes.byteLength - at);
-      this.#buffer.set(bytes.subarray(at, at + n), this.#filled);
-      this.#filled += n;
-      at += n;
-      if (this.#filled === partSize) await this.#sendPart();
-    }
-  }
-
-  async #sendPart(): Promise<void> {
-    while (this.#inFlight.size >= this.#options.activeBlocks) await Promise.race(this.#inFlight);
-    this.#throwIfFailed();
-    const number = this.#nextPart;
-    if (number > MAX_PARTS) {
-      throw new RangeError(`${this.path.toString()}: a file written with durable flush is limited to ${MAX_PARTS} parts of ${this.#options.partSize} bytes`);
-    }
-    this.#nextPart++;
-    const whole = this.#buffer!;
-    const body = whole.subarray(0, this.#filled);
-    this.#buffer = undefined;
-    this.#filled = 0;
-    this.#uploadId ??= this.#client.initUpload(this.#options.key);
-    const task = (async () => {
-      const uploadId = await this.#uploadId!;
-      const { etag, crc64 } = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, number, body).catch((error: unknown) => {
-        throw this.#fencedOr(error, 'upload a part');
-      });
-      if (crc64 === undefined) throw new Error(`the server sent no x-oss-hash-crc64ecma for part ${number} of ${this.path.toString()}`);
-      this.#parts.set(number, { number, size: body.length, etag, crc64 });
-    })().then(
-      () => void this.#spare.push(whole),
-      (error: unknown) => {
-        this.#failure ??= error as Error;
-      },
-    );
-    const tracked: Promise<void> = task.finally(() => this.#inFlight.delete(tracked));
-    this.#inFlight.add(tracked);
+  protected writeBytes(bytes: Uint8Array): Promise<void> {
+    return this.#parts.write(bytes);
   }
 
   /** NoSuchUpload while writing means someone completed or aborted our upload: our lease is gone. */
@@ -112,37 +72,37 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     return error as Error;
   }
 
-  #throwIfFailed(): void {
-    if (this.#failure) throw this.#failure;
-  }
-
   protected async flushBuffers(): Promise<void> {
     // A plain flush() keeps Hadoop's meaning (push client buffers); durability is hflush/hsync's job.
-    this.#throwIfFailed();
+    this.#parts.throwIfFailed();
   }
 
   protected override async hflushBytes(): Promise<void> {
-    this.#throwIfFailed();
+    this.#parts.throwIfFailed();
     if (this.getPos() === this.#flushedAt && this.#manifestSaved) return;
-    await Promise.all(this.#inFlight);
-    this.#throwIfFailed();
+    await this.#parts.drain();
     await this.#checkLease('flush');
     let tail: ManifestTail | null = null;
-    if (this.#filled > 0) {
+    const buffered = this.#parts.buffered;
+    if (buffered.length > 0) {
       const slot: 0 | 1 = this.#tailSlot === 0 ? 1 : 0;
       const key = this.#options.staging.tail(slot);
-      const { etag, crc64 } = await this.#client.putWithChecksum(key, this.#buffer!.subarray(0, this.#filled));
+      const { etag, crc64 } = await this.#client.putWithChecksum(key, buffered);
       if (crc64 === undefined) throw new Error(`the server sent no x-oss-hash-crc64ecma for ${key}`);
-      tail = { key, size: this.#filled, etag, crc64 };
+      tail = { key, size: buffered.length, etag, crc64 };
       this.#tailSlot = slot;
     }
-    const parts = [...this.#parts.values()].sort((a, b) => a.number - b.number);
+    const parts: ManifestPart[] = this.#parts.parts.map(({ number, size, etag, crc64 }) => {
+      if (crc64 === undefined) throw new Error(`the server sent no x-oss-hash-crc64ecma for part ${number} of ${this.path.toString()}`);
+      return { number, size, etag, crc64 };
+    });
+    const uploadId = this.#parts.uploadId;
     const manifest: FlushManifest = {
       kind: MANIFEST_KIND,
       version: MANIFEST_VERSION,
       bucket: this.#options.bucket,
       target: this.#options.key,
-      uploadId: this.#uploadId ? await this.#uploadId : null,
+      uploadId: uploadId ? await uploadId : null,
       partSize: this.#options.partSize,
       parts,
       tail,
@@ -182,15 +142,14 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   protected async closeStream(): Promise<void> {
     try {
       await this.#checkLease('close');
-      if (!this.#uploadId) {
-        const body = this.#buffer ? this.#buffer.subarray(0, this.#filled) : Buffer.alloc(0);
-        await this.#client.put(this.#options.key, body, { forbidOverwrite: this.#options.forbidOverwrite });
+      const uploadId = this.#parts.uploadId;
+      if (!uploadId) {
+        await this.#client.put(this.#options.key, this.#parts.buffered, { forbidOverwrite: this.#options.forbidOverwrite });
       } else {
-        if (this.#filled > 0) await this.#sendPart();
-        await Promise.all(this.#inFlight);
-        this.#throwIfFailed();
-        const parts = [...this.#parts.values()].sort((a, b) => a.number - b.number).map(({ number, etag }) => ({ number, etag }));
-        await this.#client.complete(this.#options.key, await this.#uploadId, parts, { forbidOverwrite: this.#options.forbidOverwrite }).catch((error: unknown) => {
+        if (this.#parts.buffered.length > 0) await this.#parts.sendBuffered();
+        await this.#parts.drain();
+        const parts = this.#parts.parts.map(({ number, etag }) => ({ number, etag }));
+        await this.#client.complete(this.#options.key, await uploadId, parts, { forbidOverwrite: this.#options.forbidOverwrite }).catch((error: unknown) => {
           throw this.#fencedOr(error, 'complete the upload');
         });
       }
@@ -199,22 +158,17 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       if (!(error instanceof LeaseExpiredError)) await this.#discard();
       throw error;
     } finally {
-      this.#buffer = undefined;
-      this.#spare.length = 0;
+      this.#parts.release();
     }
     await this.#removeStaging();
   }
 
   protected async abortStream(): Promise<void> {
-    this.#buffer = undefined;
-    this.#spare.length = 0;
     await this.#discard();
   }
 
   async #discard(): Promise<void> {
-    await Promise.allSettled(this.#inFlight);
-    const uploadId = await this.#uploadId?.catch(() => undefined);
-    if (uploadId) await this.#client.abort(this.#options.key, uploadId);
+    await this.#parts.abort();
     await this.#removeStaging();
   }
 

@@ -4,6 +4,7 @@ export { AliyunOssFileSystem, registerAliyunOssFileSystem } from './oss-file-sys
 export { OssClient, type ListPage, type ObjectInfo } from './oss-client.js';
 export { OssInputStream } from './oss-input-stream.js';
 export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';
+export { PartUploader, type PartUploaderOptions, type UploadedPart } from './part-uploader.js';
 export { OSS_KEYS, readSettings, type OssSettings } from './settings.js';
 export { isRetryable, translateOssError } from './oss-errors.js';
 

@@ -125,8 +125,8 @@ describe('writes and reads', () => {
     const fs = (await ossFs(server, 'data', { 'fs.oss.multipart.part.size': '100k', 'fs.oss.upload.active.blocks': 2 })) as AliyunOssFileSystem;
     let inFlight = 0;
     let peak = 0;
-    const original = fs.client.uploadPart.bind(fs.client);
-    fs.client.uploadPart = async (...args: Parameters<typeof original>) => {
+    const original = fs.client.uploadPartWithChecksum.bind(fs.client);
+    fs.client.uploadPartWithChecksum = async (...args: Parameters<typeof original>) => {
       peak = Math.max(peak, ++inFlight);
       try {
         return await original(...args);

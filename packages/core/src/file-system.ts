@@ -429,8 +429,15 @@ export abstract class FileSystem implements AsyncDisposable {
     return this.makeQualified(path);
   }
 
-  async #guard<T>(path: PathLike, body: (p: Path) => Promise<T>): Promise<T> {
-    return body(this.#qualifyChecked(path));
+  /** Qualifies and checks the path, then runs the body; a bad path becomes a rejected promise, not a throw. */
+  #guard<T>(path: PathLike, body: (p: Path) => Promise<T>): Promise<T> {
+    let qualified: Path;
+    try {
+      qualified = this.#qualifyChecked(path);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return body(qualified);
   }
 
   async #statOrUndefined(path: PathLike): Promise<FileStatus | undefined> {

@@ -8,6 +8,8 @@
  * never printed: errors name keys, not values.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Configuration, FileSystem, Path, type FileStatus } from '@hadoopfs/core';
 import '@hadoopfs/local';
@@ -243,14 +245,36 @@ async function ls(args: string[], conf: Configuration, io: CliIo, json: boolean)
   });
 }
 
+/** Counts bytes on their way through; on a terminal, shows how far a long copy is. */
+function progressMeter(io: CliIo, label: string, total: number): Transform {
+  let done = 0;
+  let shown = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      done += chunk.length;
+      if (io.isTTY && done - shown >= 8 * 1024 * 1024) {
+        shown = done;
+        const percent = total > 0 ? ` (${Math.floor((done / total) * 100)}%)` : '';
+        io.err(`\r${label}: ${(done / 1024 / 1024).toFixed(0)} MiB${percent}`);
+      }
+      callback(null, chunk);
+    },
+    flush(callback) {
+      if (io.isTTY && shown > 0) io.err('\n');
+      callback();
+    },
+  });
+}
+
 async function put(args: string[], conf: Configuration, io: CliIo): Promise<number> {
   const overwrite = takeFlag(args, '-f');
   if (args.length !== 2) throw new UsageError('-put takes a local source and a destination');
   const [local, dst] = args as [string, string];
   return forEachPath([dst], conf, io, async (fs, p) => {
     const target = (await fs.isDirectory(p)) ? new Path(p, local.split('/').pop()!) : p;
+    const size = (await stat(local)).size;
     const out = await fs.create(target, { overwrite });
-    await pipeline(createReadStream(local), out.toWritable());
+    await pipeline(createReadStream(local), progressMeter(io, `put ${target.toString()}`, size), out.toWritable());
   });
 }
 
@@ -258,8 +282,9 @@ async function get(args: string[], conf: Configuration, io: CliIo): Promise<numb
   if (args.length !== 2) throw new UsageError('-get takes a source and a local destination');
   const [src, local] = args as [string, string];
   return forEachPath([src], conf, io, async (fs, p) => {
+    const size = (await fs.getFileStatus(p)).length;
     const input = await fs.open(p);
-    await pipeline(input.toReadable(), createWriteStream(local, { flags: 'wx' }));
+    await pipeline(input.toReadable(), progressMeter(io, `get ${p.toString()}`, size), createWriteStream(local, { flags: 'wx' }));
   });
 }
 

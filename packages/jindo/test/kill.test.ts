@@ -134,6 +134,19 @@ describe('jindo jfs commands', () => {
     expect(io.text() + io.errors()).not.toContain(SECRET);
   });
 
+  it('shows progress of a long -put on a terminal', async () => {
+    const { writeFile, mkdtemp } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'jindo-put-'));
+    await writeFile(join(dir, 'big.bin'), bytes(20 * 1024 * 1024, 3));
+    const io = { ...capture(), isTTY: true };
+    const base = ['jfs', '-D', `fs.oss.endpoint=${server.endpoint}`, '-D', `fs.oss.accessKeyId=${ID}`, '-D', `fs.oss.accessKeySecret=${SECRET}`];
+    expect(await main([...base, '-put', join(dir, 'big.bin'), 'oss://killed/progress/big.bin'], io)).toBe(0);
+    expect(io.errors()).toMatch(/put oss:\/\/killed\/progress\/big\.bin: 16 MiB \(80%\)/);
+    expect(await main([...base, '-stat', 'oss://killed/progress/big.bin'], io)).toBe(0);
+  });
+
   it('answers usage errors with exit code 2, and -recover reports in JSON', async () => {
     const io = capture();
     expect(await main(['jfs', '-frobnicate'], io)).toBe(2);

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
@@ -82,6 +83,8 @@ describe('configuration', () => {
     expect(error.message).toMatch(/OSS SignatureDoesNotMatch 403, request id [0-9A-F]+/);
     expect(error.message).not.toContain('not-the-secret');
     expect(String(fs)).not.toContain('not-the-secret');
+    expect(inspect(fs, { depth: 5 })).not.toContain('not-the-secret');
+    expect(JSON.stringify(error)).not.toContain('not-the-secret');
     await fs.close();
   });
 });

@@ -210,7 +210,8 @@ export class HdfsEventSink {
         touched.push(writer);
       }
       for (const { event, reason } of deadLetters) await this.#toDeadLetter(event, reason);
-      for (const writer of touched) await writer.flush();
+      // Flume runs the flushes of a transaction on its call pool (hdfs.threadsPoolSize): so do we.
+      await runBounded(touched, this.config.threadsPoolSize, (writer) => writer.flush());
       if (this.#deadLetter && deadLetters.length > 0) await this.#deadLetter.flush();
       tx.commit();
       this.metrics.eventsCommitted += count;
@@ -235,4 +236,20 @@ export class HdfsEventSink {
     this.#deadLetter = undefined;
     if (errors.length > 0) throw new AggregateError(errors, `${errors.length} file(s) failed to close: ${errors.map((e) => e.message).join('; ')}`);
   }
+}
+
+/** Runs `task` for every item, at most `limit` at a time; the first failure is raised after all settle. */
+async function runBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await task(item).catch((error: unknown) => {
+        failure ??= error;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure !== undefined) throw failure;
 }

@@ -80,16 +80,17 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   protected override async hflushBytes(): Promise<void> {
     this.#parts.throwIfFailed();
     if (this.getPos() === this.#flushedAt && this.#manifestSaved) return;
-    await this.#parts.drain();
-    await this.#checkLease('flush');
-    let tail: ManifestTail | null = null;
+    // The tail goes up while the parts in flight finish and the lease is checked: only the manifest has
+    // to wait for all three. The slot written is never the one the current manifest names.
     const buffered = this.#parts.buffered;
-    if (buffered.length > 0) {
-      const slot: 0 | 1 = this.#tailSlot === 0 ? 1 : 0;
-      const key = this.#options.staging.tail(slot);
-      const { etag, crc64 } = await this.#client.putWithChecksum(key, buffered);
-      if (crc64 === undefined) throw new Error(`the server sent no x-oss-hash-crc64ecma for ${key}`);
-      tail = { key, size: buffered.length, etag, crc64 };
+    const slot: 0 | 1 = this.#tailSlot === 0 ? 1 : 0;
+    const tailKey = this.#options.staging.tail(slot);
+    const tailUpload = buffered.length > 0 ? this.#client.putWithChecksum(tailKey, buffered) : undefined;
+    const [, , uploadedTail] = await Promise.all([this.#parts.drain(), this.#checkLease('flush'), tailUpload]);
+    let tail: ManifestTail | null = null;
+    if (uploadedTail) {
+      if (uploadedTail.crc64 === undefined) throw new Error(`the server sent no x-oss-hash-crc64ecma for ${tailKey}`);
+      tail = { key: tailKey, size: buffered.length, etag: uploadedTail.etag, crc64: uploadedTail.crc64 };
       this.#tailSlot = slot;
     }
     const parts: ManifestPart[] = this.#parts.parts.map(({ number, size, etag, crc64 }) => {

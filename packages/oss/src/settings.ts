@@ -92,12 +92,11 @@ export function readSettings(bucket: string, conf: Configuration): OssSettings {
   if (paging < 1 || paging > 1000) throw new ConfigurationError(`${OSS_KEYS.pagingMaximum} must be 1..1000, got ${paging}`, { key: OSS_KEYS.pagingMaximum });
   const normalisedEndpoint = /^https?:\/\//.test(endpoint!) ? endpoint! : `https://${endpoint!}`;
   const regionFromEndpoint = /(oss-[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com/.exec(normalisedEndpoint)?.[1];
-  return {
+  const settings = {
     bucket,
     endpoint: normalisedEndpoint,
     region: conf.getTrimmed(OSS_KEYS.region) ?? regionFromEndpoint ?? 'oss-cn-hangzhou',
     accessKeyId: accessKeyId!,
-    accessKeySecret: accessKeySecret!,
     securityToken,
     pathStyle: conf.getBoolean(OSS_KEYS.pathStyle, false),
     partSize,
@@ -110,5 +109,8 @@ export function readSettings(bucket: string, conf: Configuration): OssSettings {
     readTimeoutMs: conf.getTimeDuration(OSS_KEYS.readTimeout, 60_000, 'ms'),
     readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
     multipartCopyThreshold: conf.getBytes(OSS_KEYS.multipartCopyThreshold, '1g'),
-  };
+  } as Omit<OssSettings, 'accessKeySecret'> as OssSettings;
+  // The secret is kept out of enumeration, so that logging or serialising the settings cannot leak it.
+  Object.defineProperty(settings, 'accessKeySecret', { value: accessKeySecret!, enumerable: false });
+  return settings;
 }

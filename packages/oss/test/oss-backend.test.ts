@@ -84,6 +84,8 @@ describe('configuration', () => {
     expect(error.message).not.toContain('not-the-secret');
     expect(String(fs)).not.toContain('not-the-secret');
     expect(inspect(fs, { depth: 5 })).not.toContain('not-the-secret');
+    expect(JSON.stringify((fs as AliyunOssFileSystem).settings)).not.toContain('not-the-secret');
+    expect(inspect((fs as AliyunOssFileSystem).settings)).not.toContain('not-the-secret');
     expect(JSON.stringify(error)).not.toContain('not-the-secret');
     await fs.close();
   });

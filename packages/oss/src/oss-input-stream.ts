@@ -6,8 +6,10 @@ const MAX_RANGE = 64 * 1024 * 1024;
 
 /**
  * Reads an object with ranged GETs. A reader that keeps reading where the last range ended gets ranges
- * that double (from `readAhead` up to 64 MiB), so a sequential scan costs few requests; a short forward
- * seek skips within the open range instead of opening another; any other jump starts over small.
+ * that double (from `readAhead` up to 64 MiB), so a sequential scan costs few requests, and the next
+ * range is requested while the current one is read, so that the scan never waits for a round trip; a
+ * short forward seek skips within the open range instead of opening another; any other jump starts over
+ * small and drops the range fetched ahead.
  */
 export class OssInputStream extends FSDataInputStream {
   readonly #client: OssClient;
@@ -21,6 +23,8 @@ export class OssInputStream extends FSDataInputStream {
   #position = 0;
   #rangeEnd = 0;
   #nextRange: number;
+  /** The range after the open one, requested ahead while reading sequentially. */
+  #ahead: { position: number; end: number; stream: Promise<Readable> } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(path: Path, client: OssClient, options: { key: string; length: number; readAhead: number; bufferSize: number }) {
@@ -49,9 +53,10 @@ export class OssInputStream extends FSDataInputStream {
     if (open && position > this.#position && position < this.#rangeEnd && position - this.#position <= this.#readAhead) {
       await this.#skip(position - this.#position);
     } else if (!open || position !== this.#position) {
-      const sequential = open || position === this.#rangeEnd;
-      this.#nextRange = sequential && position === this.#rangeEnd ? Math.min(MAX_RANGE, this.#nextRange * 2) : this.#readAhead;
+      const sequential = position === this.#rangeEnd;
+      this.#nextRange = sequential ? Math.min(MAX_RANGE, this.#nextRange * 2) : this.#readAhead;
       await this.#openRange(position, Math.max(length, this.#nextRange));
+      if (sequential) this.#fetchAhead();
     }
     let done = 0;
     while (done < length) {
@@ -80,10 +85,38 @@ export class OssInputStream extends FSDataInputStream {
   async #openRange(position: number, size: number): Promise<void> {
     this.#closeRange();
     const end = Math.min(this.#length, position + size);
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    if (ahead && ahead.position === position && ahead.end >= end) {
+      const stream = await ahead.stream.catch(() => undefined);
+      if (stream) {
+        this.#stream = stream;
+        this.#body = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+        this.#position = position;
+        this.#rangeEnd = ahead.end;
+        return;
+      }
+    } else this.#dropAhead(ahead);
     this.#stream = await this.#client.getRange(this.#key, position, end);
     this.#body = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     this.#position = position;
     this.#rangeEnd = end;
+  }
+
+  /** Requests the range after the open one, sized as the next sequential range will be. */
+  #fetchAhead(): void {
+    const position = this.#rangeEnd;
+    if (position >= this.#length) return;
+    const end = Math.min(this.#length, position + Math.min(MAX_RANGE, this.#nextRange * 2));
+    const stream = this.#client.getRange(this.#key, position, end);
+    // A failure surfaces when (and if) the range is used: then it is requested again.
+    stream.catch(() => undefined);
+    this.#ahead = { position, end, stream };
+  }
+
+  #dropAhead(ahead = this.#ahead): void {
+    if (ahead) ahead.stream.then((s) => s.destroy(), () => undefined);
+    if (ahead === this.#ahead) this.#ahead = undefined;
   }
 
   async #nextChunk(): Promise<Buffer | undefined> {
@@ -121,5 +154,6 @@ export class OssInputStream extends FSDataInputStream {
   protected async closeStream(): Promise<void> {
     await this.#queue;
     this.#closeRange();
+    this.#dropAhead();
   }
 }

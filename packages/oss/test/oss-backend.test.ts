@@ -109,6 +109,32 @@ describe('writes and reads', () => {
     await fs.close();
   });
 
+  it('reads right across doubling ranges fetched ahead, with jumps that drop them', async () => {
+    const fs = await ossFs(server, 'data', { 'fs.oss.readahead.range': '64k' });
+    const data = pattern(3_000_000, 9);
+    await write(fs, '/rw/ranges', data, 500_000);
+    await using input = await fs.open('/rw/ranges');
+    const buf = Buffer.alloc(100_000);
+    let at = 0;
+    server.stats.reset();
+    for (let i = 0; i < 10; i++) {
+      const n = await input.read(buf, 0, buf.length);
+      expect(buf.subarray(0, n).equals(data.subarray(at, at + n))).toBe(true);
+      at += n;
+    }
+    // Sequential reading after 64 KiB doubles: far fewer GETs than reads, each range asked for ahead.
+    expect(server.stats.requests['GetObject']).toBeLessThanOrEqual(7);
+    await input.seek(2_500_000);
+    expect((await input.read(buf, 0, 10)) === 10 && buf.subarray(0, 10).equals(data.subarray(2_500_000, 2_500_010))).toBe(true);
+    await input.seek(5);
+    const rest = Buffer.alloc(data.length - 5);
+    await input.readFully(5, rest);
+    expect(rest.equals(data.subarray(5))).toBe(true);
+    await input.close();
+    await server.stats.idle();
+    await fs.close();
+  });
+
   it('sends a small file as one PutObject and makes nothing visible before close', async () => {
     const fs = await ossFs(server, 'data');
     server.stats.reset();

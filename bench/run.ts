@@ -34,6 +34,7 @@ for (const makeSuite of suites) {
 
 printTable(results);
 printMetrics(metrics);
-const out = fileURLToPath(new URL(quick ? './results.quick.json' : './results.json', import.meta.url));
+// A partial (--only) or quick run must not replace the full figures.
+const out = fileURLToPath(new URL(quick ? './results.quick.json' : only ? './results.only.json' : './results.json', import.meta.url));
 await writeResults(out, results, metrics);
 console.log(`\nwritten ${out}`);

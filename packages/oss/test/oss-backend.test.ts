@@ -213,6 +213,16 @@ describe('faults', () => {
     await fs.close();
   });
 
+  it('a server that never answers ends in a clear timeout error after the configured attempts', async () => {
+    const fs = await ossFs(server, 'data', { 'fs.oss.read.timeout': '300ms', 'fs.oss.attempts.maximum': 2 });
+    server.faults.add({ apis: ['HeadObject'], action: { type: 'hang' } });
+    server.stats.reset();
+    const error = (await fs.getFileStatus('/hanging').catch((e: unknown) => e)) as Error & { code: string };
+    expect(error.message).toMatch(/HeadObject oss:\/\/data\/hanging: OSS .*Timeout/);
+    expect(server.stats.requests['HeadObject']).toBe(2);
+    await fs.close();
+  });
+
   it('a permanent failure aborts the multipart upload and leaves nothing behind', async () => {
     const fs = await ossFs(server, 'data', { 'fs.oss.multipart.part.size': '100k', 'fs.oss.attempts.maximum': 3 });
     server.faults.add({ apis: ['UploadPart'], after: 2, action: { type: 'error', status: 500, code: 'InternalError' } });

@@ -65,6 +65,24 @@ describe('durable flush', () => {
     await out.close();
   });
 
+  it('flushing often never adds parts: only whole parts go up before close', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const data = bytes(5 * PART + 1234, 12);
+    const out = await fs.create('/often');
+    server.stats.reset();
+    const step = Math.ceil(PART / 10);
+    for (let at = 0; at < data.length; at += step) {
+      await out.write(data.subarray(at, at + step));
+      await out.hflush();
+    }
+    expect(server.stats.requests['UploadPart']).toBe(5);
+    await out.close();
+    expect(server.stats.requests['UploadPart']).toBe(6);
+    expect((await readAll(fs, '/often')).equals(data)).toBe(true);
+    expect(await server.store.listUploads(b, '')).toEqual([]);
+  });
+
   it('close publishes the file and leaves no staging and no incomplete upload; abort leaves nothing', async () => {
     const b = await bucket();
     const fs = await jindoFs(server, b);

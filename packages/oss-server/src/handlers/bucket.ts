@@ -63,9 +63,10 @@ export async function getBucketLocation(ctx: RequestContext): Promise<void> {
   ctx.sendXml(200, { LocationConstraint: 'oss-local' });
 }
 
-function maxKeys(ctx: RequestContext, name: string): number {
+/** A page size parameter: 1..1000, `dflt` when absent (100 for keys, 1000 for uploads, as OSS). */
+function maxKeys(ctx: RequestContext, name: string, dflt = 100): number {
   const text = ctx.param(name);
-  if (text === undefined || text === '') return 100;
+  if (text === undefined || text === '') return dflt;
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(n >= 1 && n <= 1000)) throw Errors.invalidArgument(`${name} must be an integer between 1 and 1000`);
   return n;
@@ -200,13 +201,7 @@ export async function listMultipartUploads(ctx: RequestContext): Promise<void> {
   const delimiter = ctx.param('delimiter') ?? '';
   const keyMarker = ctx.param('key-marker') ?? '';
   const uploadIdMarker = ctx.param('upload-id-marker') ?? '';
-  const limit = (() => {
-    const text = ctx.param('max-uploads');
-    if (text === undefined || text === '') return 1000;
-    const n = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!(n >= 1 && n <= 1000)) throw Errors.invalidArgument('max-uploads must be an integer between 1 and 1000');
-    return n;
-  })();
+  const limit = maxKeys(ctx, 'max-uploads', 1000);
   const encode = encoder(ctx);
   const uploads = ctx.store.listUploads(bucket, prefix).filter((u) => {
     if (keyMarker === '') return true;

@@ -47,10 +47,8 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     return this.#jindo.flushEnabled ? new Set([PathCapabilities.HFLUSH, PathCapabilities.HSYNC]) : super.pathCapabilities();
   }
 
-  protected override async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
-    const plain = await super.createFile(path, options);
-    if (!this.#jindo.flushEnabled) return plain;
-    // The checks of the plain create() ran; its stream has sent nothing and is simply dropped.
+  protected override newOutputStream(path: Path, options: ResolvedCreateOptions): FSDataOutputStream {
+    if (!this.#jindo.flushEnabled) return super.newOutputStream(path, options);
     const key = this.keyOf(path);
     return new DurableOssOutputStream(path, this.client, {
       bucket: this.settings.bucket,

@@ -201,10 +201,6 @@ export class OssClient {
     });
   }
 
-  async uploadPart(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<string> {
-    return (await this.uploadPartWithChecksum(key, uploadId, partNumber, body)).etag;
-  }
-
   /** UploadPart, answering the part's ETag and the CRC-64 the server computed. */
   async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<{ etag: string; crc64: string | undefined }> {
     return this.#call('UploadPart', this.#display(key), true, async () => {

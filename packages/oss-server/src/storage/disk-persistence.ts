@@ -25,7 +25,6 @@ import type {
  * of the server process (or the machine) leaves each document old or new, never torn.
  */
 export class DiskPersistence implements Persistence {
-  readonly kind = 'disk';
   readonly #root: string;
   readonly #fsync: boolean;
 

@@ -3,7 +3,6 @@ import type { BlobWriter, LoadedState, Persistence, StoredBucket, StoredObject, 
 
 /** Everything in this process's memory: fast, gone with the process. */
 export class MemoryPersistence implements Persistence {
-  readonly kind = 'memory';
   readonly #blobs = new Map<string, Buffer>();
 
   newBlob(expectedSize?: number): BlobWriter {

@@ -65,7 +65,6 @@ export interface LoadedState {
  * finds the old version or the new one, never a mix.
  */
 export interface Persistence {
-  readonly kind: 'memory' | 'disk';
   /** A writer for a new blob; `expectedSize` (a Content-Length) lets memory storage copy each byte once. */
   newBlob(expectedSize?: number): BlobWriter;
   /** Bytes [start, end) of a blob. */

@@ -4,7 +4,6 @@ import { Errors } from '../oss-error.js';
 import { compareKeys, lowerBound } from './key-order.js';
 import type {
   BlobWriter,
-  ObjectType,
   Persistence,
   Segment,
   StoredBucket,
@@ -54,10 +53,6 @@ export class ObjectStore {
 
   constructor(persistence: Persistence) {
     this.#persistence = persistence;
-  }
-
-  get persistence(): Persistence {
-    return this.#persistence;
   }
 
   async load(): Promise<void> {
@@ -459,10 +454,6 @@ export class ObjectStore {
       .map((e) => e.upload)
       .filter((u) => u.key.startsWith(prefix))
       .sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || compareKeys(a.id, b.id));
-  }
-
-  objectType(object: StoredObject): ObjectType {
-    return object.type;
   }
 
   async close(): Promise<void> {

@@ -55,6 +55,8 @@ export const PathCapabilities = {
   ATOMIC_RENAME: 'fs.capability.paths.atomic.rename',
   HFLUSH: 'hflush',
   HSYNC: 'hsync',
+  /** Streams created at the path declare StreamCapabilities.DURABLE_FLUSH. */
+  DURABLE_FLUSH: 'hadoopfs.capability.outputstream.durable-flush',
 } as const;
 
 export const DEFAULT_BLOCK_SIZE = 32 * 1024 * 1024;

@@ -9,6 +9,11 @@ export const StreamCapabilities = {
   HSYNC: 'hsync',
   /** abort() guarantees that nothing written becomes visible at the path. */
   ABORTABLE: 'fs.capability.outputstream.abortable',
+  /**
+   * hflush()/hsync() make every byte written so far durable (it survives the writer's death and can be
+   * recovered), without making it visible to readers: not Hadoop's Syncable, which promises visibility.
+   */
+  DURABLE_FLUSH: 'hadoopfs.capability.outputstream.durable-flush',
 } as const;
 
 type OutputState = 'open' | 'closing' | 'closed';
@@ -71,15 +76,22 @@ export abstract class FSDataOutputStream {
     return this.#run('hsync', () => this.hsyncBytes());
   }
 
-  /** Completes the stream. A second call returns the first call's outcome. */
+  /**
+   * Completes the stream. A second call returns the first call's outcome, except where the stream says a
+   * failed close can be tried again (closeIsRetryable): then a later close() tries again and abort()
+   * gives the stream up. Writes and flushes stay refused after the first close().
+   */
   close(): Promise<void> {
     if (this.#closing) return this.#closing;
     this.#state = 'closing';
     this.#closing = this.#queue.run(async () => {
       try {
         await this.closeStream();
+      } catch (error) {
+        if (this.closeIsRetryable()) this.#closing = undefined;
+        throw error;
       } finally {
-        this.#state = 'closed';
+        if (this.#closing !== undefined) this.#state = 'closed';
       }
     });
     return this.#closing;
@@ -138,6 +150,10 @@ export abstract class FSDataOutputStream {
   }
   protected abstract closeStream(): Promise<void>;
   protected abstract abortStream(): Promise<void>;
+  /** After closeStream() failed: may close() be called again (the stream kept what it needs)? */
+  protected closeIsRetryable(): boolean {
+    return false;
+  }
 
   #run(operation: string, body: () => Promise<void>): Promise<void> {
     if (this.#state !== 'open') {

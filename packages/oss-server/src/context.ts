@@ -19,7 +19,7 @@ export class RequestContext {
     readonly api: string,
     readonly bucket: string | undefined,
     readonly key: string | undefined,
-    rawQuery: Array<[string, string | null]>,
+    readonly rawQuery: Array<[string, string | null]>,
     readonly store: ObjectStore,
     readonly stats: ServerStats,
   ) {

@@ -12,7 +12,14 @@ export type FaultAction =
    */
   | { type: 'drop'; when: 'before-response' | 'mid-request-body' | 'mid-response-body' | 'instead-of-response' }
   /** Never answer (until the server closes): for client timeout tests. */
-  | { type: 'hang' };
+  | { type: 'hang' }
+  /**
+   * Applied late: the connection is cut at once (the client sees no answer and may retry or give up),
+   * and the request, body and all, is applied `ms` later, as a request stuck in the network would be.
+   */
+  | { type: 'late'; ms: number }
+  /** Applied twice: handled and answered as usual, then applied once more `ms` later (a duplicate). */
+  | { type: 'duplicate'; ms: number };
 
 export interface FaultRule {
   /** API names (PutObject, UploadPart, GetObject, …); all when absent. */

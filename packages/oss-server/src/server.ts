@@ -11,6 +11,7 @@ import * as bucketHandlers from './handlers/bucket.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/object.js';
 import { Errors, OssError } from './oss-error.js';
+import { discardedResponse, readWholeBody, replayedRequest } from './replay.js';
 import { DiskPersistence } from './storage/disk-persistence.js';
 import { MemoryPersistence } from './storage/memory-persistence.js';
 import { ObjectStore } from './storage/store.js';
@@ -94,6 +95,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   const faults = new FaultInjector(options.faultSeed ?? 1);
   const stats = new ServerStats();
   const sockets = new Set<Socket>();
+  const delayed = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer((req, res) => {
     stats.begin();
@@ -132,31 +134,70 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
         if (action.type === 'latency') await new Promise((resolve) => setTimeout(resolve, action.ms));
         else if (action.type === 'error') throw new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
         else if (action.type === 'hang') return;
-        else if (action.when === 'before-response') {
+        else if (action.type === 'late' || action.type === 'duplicate') {
+          const body = await readWholeBody(req);
+          const again = () => new RequestContext(replayedRequest(req, body), discardedResponse(), requestId, api, address.bucket, address.key, rawQuery, store, stats);
+          if (action.type === 'late') {
+            req.socket.destroy();
+            applyLater(action.ms, again);
+            return;
+          }
+          await apply(new RequestContext(replayedRequest(req, body), res, requestId, api, address.bucket, address.key, rawQuery, store, stats), method, address);
+          applyLater(action.ms, again);
+          return;
+        } else if (action.when === 'before-response') {
           req.socket.destroy();
           return;
         } else if (action.when === 'instead-of-response') ctx.dropResponse = true;
         else ctx.bodyFaults.push(action);
       }
-      if (address.bucket !== undefined) checkBucketName(address.bucket);
-      authenticate({ method, headers: req.headers, query: rawQuery, bucket: address.bucket, key: address.key }, credentials);
-      const handler = HANDLERS[api];
-      if (!handler) throw Errors.methodNotAllowed();
-      await handler(ctx);
+      await authenticateAndHandle(ctx, method, address);
     } catch (error) {
-      const ossError = error instanceof OssError ? error : Errors.internalError((error as Error).message);
-      if (!(error instanceof OssError)) options.log?.(`${requestId} ${req.method} ${rawPath}: ${(error as Error).stack ?? String(error)}`);
-      if (ctx) {
-        // Unread body bytes would be parsed as the next request on a kept-alive connection.
-        if (!req.complete) res.setHeader('connection', 'close');
-        ctx.sendError(ossError);
-      } else {
-        const fallback = new RequestContext(req, res, requestId, 'Unknown', undefined, undefined, [], store, stats);
-        if (!req.complete) res.setHeader('connection', 'close');
-        fallback.sendError(ossError);
-      }
-      if (!req.complete) req.resume();
+      answerError(error, ctx, req, res, requestId, rawPath);
     }
+  }
+
+  async function authenticateAndHandle(ctx: RequestContext, method: string, address: { bucket?: string | undefined; key?: string | undefined }): Promise<void> {
+    if (address.bucket !== undefined) checkBucketName(address.bucket);
+    authenticate({ method, headers: ctx.req.headers, query: [...ctx.rawQuery], bucket: address.bucket, key: address.key }, credentials);
+    const handler = HANDLERS[ctx.api];
+    if (!handler) throw Errors.methodNotAllowed();
+    await handler(ctx);
+  }
+
+  /** A replayed request: handled as any other, errors answered on its own (possibly discarded) response. */
+  async function apply(ctx: RequestContext, method: string, address: { bucket?: string | undefined; key?: string | undefined }): Promise<void> {
+    try {
+      await authenticateAndHandle(ctx, method, address);
+    } catch (error) {
+      answerError(error, ctx, ctx.req, ctx.res, ctx.requestId, ctx.key ?? '');
+    }
+  }
+
+  /** A request applied `ms` from now; stats.idle() waits for it, close() cancels it. */
+  function applyLater(ms: number, makeContext: () => RequestContext): void {
+    stats.begin();
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      const ctx = makeContext();
+      apply(ctx, (ctx.req.method ?? 'GET').toUpperCase(), { bucket: ctx.bucket, key: ctx.key }).finally(() => stats.end());
+    }, ms);
+    delayed.add(timer);
+  }
+
+  function answerError(error: unknown, ctx: RequestContext | undefined, req: IncomingMessage, res: ServerResponse, requestId: string, rawPath: string): void {
+    const ossError = error instanceof OssError ? error : Errors.internalError((error as Error).message);
+    if (!(error instanceof OssError)) options.log?.(`${requestId} ${req.method} ${rawPath}: ${(error as Error).stack ?? String(error)}`);
+    if (ctx) {
+      // Unread body bytes would be parsed as the next request on a kept-alive connection.
+      if (!req.complete) res.setHeader('connection', 'close');
+      ctx.sendError(ossError);
+    } else {
+      const fallback = new RequestContext(req, res, requestId, 'Unknown', undefined, undefined, [], store, stats);
+      if (!req.complete) res.setHeader('connection', 'close');
+      fallback.sendError(ossError);
+    }
+    if (!req.complete) req.resume();
   }
 
   /** Loopback-only control of faults and stats, for tests and benchmarks in other processes. */
@@ -216,6 +257,11 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     store,
     close() {
       closing ??= (async () => {
+        for (const timer of delayed) {
+          clearTimeout(timer);
+          stats.end();
+        }
+        delayed.clear();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await closed;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, client, expectOssError, startTestServer } from './helpers.js';
+import { BUCKET, bytes, client, expectOssError, startTestServer } from './helpers.js';
 
 let server: RunningOssServer;
 beforeAll(async () => {
@@ -38,6 +38,29 @@ describe('fault injection', () => {
     server.faults.setSeed(42);
     server.faults.add({ apis: ['PutObject'], probability: 0.5, action: { type: 'error', status: 503, code: 'SlowDown' } });
     expect(await outcomes(30)).toBe(first);
+  });
+
+  it('applies a request late: no answer now, the write lands after the client gave up and wrote again', async () => {
+    const oss = client(server);
+    server.faults.add({ apis: ['PutObject'], keyPattern: '^late/', times: 1, action: { type: 'late', ms: 30 } });
+    const failed = await oss.put('late/k', Buffer.from('first')).then(() => 'ok', (e: { code?: string; status?: number }) => e.status ?? e.code);
+    expect(failed).not.toBe('ok');
+    expect(() => server.store.getObject(BUCKET, 'late/k')).toThrow();
+    await oss.put('late/k', Buffer.from('second'));
+    expect((await oss.get('late/k')).content.toString()).toBe('second');
+    await server.stats.idle();
+    // The stale request won: exactly what a store may do with a request stuck in the network.
+    expect((await oss.get('late/k')).content.toString()).toBe('first');
+  });
+
+  it('applies a request twice: answered once, applied again later', async () => {
+    const oss = client(server);
+    server.faults.add({ apis: ['DeleteObject'], keyPattern: '^twice/', times: 1, action: { type: 'duplicate', ms: 20 } });
+    await oss.put('twice/k', Buffer.from('v1'));
+    await oss.delete('twice/k');
+    await oss.put('twice/k', Buffer.from('v2'));
+    await server.stats.idle();
+    await expectOssError(oss.get('twice/k'), 'NoSuchKey', 404);
   });
 
   it('fails exactly the Nth matching request', async () => {

@@ -1,41 +1,52 @@
-import { randomUUID } from 'node:crypto';
-import { FSDataOutputStream, LeaseExpiredError, StreamCapabilities, type Path } from '@hadoopfs/core';
+import { randomBytes } from 'node:crypto';
+import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, type Path } from '@hadoopfs/core';
 import { PartUploader, type OssClient } from '@hadoopfs/oss';
-import { MANIFEST_KIND, MANIFEST_VERSION, parseManifest, serialiseManifest, type FlushManifest, type ManifestPart, type ManifestTail } from './manifest.js';
-import type { StagingKeys } from './settings.js';
+import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
+import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
 
-/** OSS allows 10 000 parts: with only whole parts uploaded, a file may grow to 10 000 × part size. */
-export const MAX_PARTS = 10_000;
+/** Past this many parts, flushes stop turning short runs into parts, so that whole parts can still follow. */
+export const FLUSH_PART_BUDGET = 5000;
+/** The writer's own part numbers (recover owns the two above). */
+export const MAX_PARTS = MAX_WRITER_PART;
 
 export interface DurableOutputOptions {
   bucket: string;
   key: string;
-  staging: StagingKeys;
+  /** The target's staging folder, `<staging>/<target>/`. */
+  folder: string;
   partSize: number;
   activeBlocks: number;
   forbidOverwrite: boolean;
+  /** ETag of the object this writer replaces (HEAD at create), or null if there was none. */
+  replaces: string | null;
 }
 
 /**
- * A writer whose hflush()/hsync() survive its own death (DESIGN §4, rules D1–D5).
+ * A writer whose hflush()/hsync() survive its own death (protocol v2, package README; DESIGN §4, D1–D5).
  *
- * Whole parts stream up as a multipart upload in the background (PartUploader). A flush waits for them,
- * writes the leftover bytes (less than a part) to one of two alternating tail objects in the staging
- * area — never the one the current manifest names — and then replaces the manifest: two writes beyond
- * the parts, and none at all when nothing was written since the last flush. Only whole parts are ever
- * uploaded before close, so flushing often never adds parts. Before it trusts its own state, every flush
- * and close reads the manifest back: if `recover` (or anyone) took the file over, the writer fails with
- * LeaseExpiredError instead of resurrecting it.
+ * Full parts stream up in the background. A flush sends what is buffered as a part of its own when it is
+ * at least 100 KiB (so a flush uploads only what is new), then saves one manifest object — a JSON header
+ * naming the upload and its parts, followed by the remaining bytes — under a key unique to this writer and
+ * sequence, create-only; then one fencing read (ListParts above part 9998) proves that the upload still
+ * exists and that no recover claimed it. Only then does the flush return, and only then is the previous
+ * manifest removed. Every state change is recorded after the request that makes it true succeeded: a
+ * failed flush leaves the previous manifest in force and the stream able to flush again.
  */
 export class DurableOssOutputStream extends FSDataOutputStream {
-  readonly writerId = randomUUID();
+  readonly writerId = randomBytes(16).toString('hex');
   readonly #client: OssClient;
   readonly #options: DurableOutputOptions;
   readonly #parts: PartUploader;
   #sequence = 0;
-  #flushedAt = 0;
-  #manifestSaved = false;
-  #tailSlot: 0 | 1 = 0;
+  /** The manifest of the last flush that returned: the state recover rebuilds. */
+  #durable: { key: string; length: number } | undefined;
+  /** Every manifest key this writer tried to create: close and abort remove them all. */
+  readonly #attempted = new Set<string>();
+  /** Set once the file was taken over (recover, another writer, an aborted upload): final. */
+  #fenced: LeaseExpiredError | undefined;
+  /** close() completed the object; only the staging removal remains. */
+  #completed = false;
+  #retryableClose = false;
 
   constructor(path: Path, client: OssClient, options: DurableOutputOptions) {
     super(path);
@@ -45,76 +56,85 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       key: options.key,
       partSize: options.partSize,
       activeBlocks: options.activeBlocks,
-      maxParts: MAX_PARTS,
+      maxParts: MAX_WRITER_PART,
+      meta: { [WRITER_META]: this.writerId },
       translateError: (error) => this.#fencedOr(error, 'upload a part'),
     });
   }
 
+  /**
+   * Durable, not visible: a flushed byte survives the writer's death but no reader sees it before close or
+   * recover. Hadoop's hflush/hsync promise visibility, so they are not declared (outputstream.md).
+   */
   hasCapability(capability: string): boolean {
-    return capability === StreamCapabilities.HFLUSH || capability === StreamCapabilities.HSYNC || capability === StreamCapabilities.ABORTABLE;
+    return capability === StreamCapabilities.DURABLE_FLUSH || capability === StreamCapabilities.ABORTABLE;
   }
 
   get uploadId(): Promise<string> | undefined {
     return this.#parts.uploadId;
   }
 
+  /** Bytes the last successful flush made durable. */
+  get flushedLength(): number {
+    return this.#durable?.length ?? 0;
+  }
+
   protected writeBytes(bytes: Uint8Array): Promise<void> {
+    if (this.#fenced) return Promise.reject(this.#fenced);
     return this.#parts.write(bytes);
   }
 
-  /** NoSuchUpload while writing means someone completed or aborted our upload: our lease is gone. */
+  #fence(reason: string): LeaseExpiredError {
+    this.#fenced ??= new LeaseExpiredError(`${this.path.toString()}: ${reason}; this writer can no longer flush or close`, { path: this.path.toString() });
+    return this.#fenced;
+  }
+
+  /** NoSuchUpload while writing means someone completed or aborted our upload: the file is no longer ours. */
   #fencedOr(error: unknown, what: string): Error {
-    if ((error as { code?: string }).code === 'ENOENT') {
-      return new LeaseExpiredError(`${this.path.toString()}: cannot ${what}: the upload was completed or aborted by someone else (recovered?)`, {
-        path: this.path.toString(),
-      });
-    }
+    if ((error as { code?: string }).code === 'ENOENT') return this.#fence(`cannot ${what}: the upload was completed or aborted by someone else`);
     return error as Error;
   }
 
   protected async flushBuffers(): Promise<void> {
     // A plain flush() keeps Hadoop's meaning (push client buffers); durability is hflush/hsync's job.
-    this.#parts.throwIfFailed();
+    if (this.#fenced) throw this.#fenced;
   }
 
   protected override async hflushBytes(): Promise<void> {
-    this.#parts.throwIfFailed();
-    if (this.getPos() === this.#flushedAt && this.#manifestSaved) return;
-    // The tail goes up while the parts in flight finish and the lease is checked: only the manifest has
-    // to wait for all three. The slot written is never the one the current manifest names.
-    const buffered = this.#parts.buffered;
-    const slot: 0 | 1 = this.#tailSlot === 0 ? 1 : 0;
-    const tailKey = this.#options.staging.tail(slot);
-    const tailUpload = buffered.length > 0 ? this.#client.putWithChecksum(tailKey, buffered) : undefined;
-    const [, , uploadedTail] = await Promise.all([this.#parts.drain(), this.#checkLease('flush'), tailUpload]);
-    let tail: ManifestTail | null = null;
-    if (uploadedTail) {
-      if (uploadedTail.crc64 === undefined) throw new Error(`the server sent no x-oss-hash-crc64ecma for ${tailKey}`);
-      tail = { key: tailKey, size: buffered.length, etag: uploadedTail.etag, crc64: uploadedTail.crc64 };
-      this.#tailSlot = slot;
-    }
-    const parts: ManifestPart[] = this.#parts.parts.map(({ number, size, etag, crc64 }) => {
-      if (crc64 === undefined) throw new Error(`the server sent no x-oss-hash-crc64ecma for part ${number} of ${this.path.toString()}`);
-      return { number, size, etag, crc64 };
+    if (this.#fenced) throw this.#fenced;
+    if (this.#durable?.length === this.getPos()) return;
+    if (this.#parts.buffered.length >= MIN_PART_SIZE && this.#parts.partsStarted < FLUSH_PART_BUDGET) await this.#parts.sendBuffered();
+    const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain()]).catch((error: unknown) => {
+      throw this.#fencedOr(error, 'flush');
     });
-    const uploadId = this.#parts.uploadId;
+    const tail = this.#parts.buffered;
+    const parts = this.#parts.parts.map(({ number, size, etag, crc64: crc }) => {
+      if (crc === undefined) throw new IOError(`the server sent no x-oss-hash-crc64ecma for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
+      return { number, size, etag, crc64: crc };
+    });
     const manifest: FlushManifest = {
       kind: MANIFEST_KIND,
       version: MANIFEST_VERSION,
       bucket: this.#options.bucket,
       target: this.#options.key,
-      uploadId: uploadId ? await uploadId : null,
-      partSize: this.#options.partSize,
-      parts,
-      tail,
-      flushedLength: this.getPos(),
       writerId: this.writerId,
+      // A new sequence for every attempt: a failed or late PutObject can only ever create its own key.
       sequence: ++this.#sequence,
-      updated: Date.now(),
+      uploadId,
+      parts,
+      tail: { size: tail.length, etag: tailEtag(tail), crc64: crc64(tail).toString() },
+      flushedLength: this.getPos(),
+      replaces: this.#options.replaces,
     };
-    await this.#client.put(this.#options.staging.manifest, serialiseManifest(manifest));
-    this.#manifestSaved = true;
-    this.#flushedAt = this.getPos();
+    const key = manifestKeyFor(this.#options.folder, this.writerId, manifest.sequence);
+    this.#attempted.add(key);
+    await this.#client.put(key, encodeManifest(manifest, tail), { forbidOverwrite: true });
+    // The fencing read comes after the manifest is durable: a recover that claims the upload later sees
+    // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
+    // goes at the same time: the new one, durable now, supersedes it whatever the fencing read says.
+    const previous = this.#durable;
+    await Promise.all([this.#checkNotTakenOver(uploadId, 'flush'), previous ? this.#removeSuperseded(previous.key) : undefined]);
+    this.#durable = { key, length: manifest.flushedLength };
   }
 
   protected override hsyncBytes(): Promise<void> {
@@ -122,62 +142,107 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     return this.hflushBytes();
   }
 
-  /** Fencing (D5): once we saved a manifest, it must still be ours, unchanged by anyone else. */
-  async #checkLease(what: string): Promise<void> {
-    if (!this.#manifestSaved) return;
-    const bytes = await this.#client.getBytes(this.#options.staging.manifest);
-    let current: FlushManifest | undefined;
+  /** One ListParts above the writer's part numbers: NoSuchUpload, or a part recover put there, ends this writer. */
+  async #checkNotTakenOver(uploadId: string, what: string): Promise<void> {
+    const above = await this.#client.listParts(this.#options.key, uploadId, { after: MAX_WRITER_PART, limit: 2 });
+    if (above === undefined) throw this.#fence(`cannot ${what}: the upload ${uploadId} no longer exists (completed or aborted by someone else: recover, another writer, a lifecycle rule)`);
+    if (above.length > 0) throw this.#fence(`cannot ${what}: recover took the file over`);
+  }
+
+  /** A failure to remove an older manifest only leaves it behind: it loses to the newer one, and close removes it. */
+  async #removeSuperseded(key: string): Promise<void> {
     try {
-      current = bytes ? parseManifest(bytes, this.#options.staging.manifest, this.#options.bucket, this.#options.key) : undefined;
+      await this.#client.deleteMany([key]);
+      this.#attempted.delete(key);
     } catch {
-      current = undefined;
-    }
-    if (!current || current.writerId !== this.writerId || current.sequence !== this.#sequence) {
-      throw new LeaseExpiredError(
-        `${this.path.toString()}: cannot ${what}: the flush manifest was ${bytes ? 'replaced' : 'removed'} by someone else (recovered?)`,
-        { path: this.path.toString() },
-      );
+      // kept in #attempted for close
     }
   }
 
+  protected override closeIsRetryable(): boolean {
+    return this.#retryableClose;
+  }
+
   protected async closeStream(): Promise<void> {
+    if (this.#fenced) throw this.#fenced;
+    if (!this.#durable) {
+      await this.#closeUnflushed();
+      return;
+    }
+    // From here on a failure keeps everything: the last flush stays recoverable and close() may be tried again.
+    this.#retryableClose = true;
     try {
-      await this.#checkLease('close');
+      if (!this.#completed) {
+        if (this.#parts.buffered.length > 0 || this.#parts.partsStarted === 0) await this.#parts.sendBuffered();
+        await this.#parts.drain();
+        const uploadId = await this.#parts.ensureUpload();
+        await this.#checkNotTakenOver(uploadId, 'close');
+        await this.#complete(uploadId);
+        this.#completed = true;
+      }
+      await this.#client.deleteMany([...this.#attempted]);
+      this.#attempted.clear();
+      this.#retryableClose = false;
+      this.#parts.release();
+    } catch (error) {
+      if (error instanceof LeaseExpiredError) {
+        this.#retryableClose = false;
+        throw error;
+      }
+      const what = this.#completed
+        ? `the object is complete, but its staging could not be removed (close() again, or jindo jfs -recover tidies it)`
+        : `the last successful flush (${this.#durable.length} bytes) stays recoverable: close() again, or jindo jfs -recover`;
+      throw new IOError(`${this.path.toString()}: close failed: ${(error as Error).message}; ${what}`, (error as { code?: string }).code ?? 'EIO', {
+        path: this.path.toString(),
+        cause: error,
+      });
+    }
+  }
+
+  /** Complete; an answer lost after OSS applied it is recognised by the object it produced (our writer id, our length). */
+  async #complete(uploadId: string): Promise<void> {
+    const parts = this.#parts.parts.map(({ number, etag }) => ({ number, etag }));
+    try {
+      await this.#client.complete(this.#options.key, uploadId, parts, { forbidOverwrite: this.#options.forbidOverwrite });
+    } catch (error) {
+      const head = await this.#client.head(this.#options.key).catch(() => undefined);
+      if (head?.meta?.[WRITER_META] === this.writerId && head.size === this.getPos()) return;
+      throw this.#fencedOr(error, 'complete the upload');
+    }
+  }
+
+  /** Never flushed: nothing is staged and nothing was promised, so this is the plain OSS close. */
+  async #closeUnflushed(): Promise<void> {
+    try {
       const uploadId = this.#parts.uploadId;
       if (!uploadId) {
         await this.#client.put(this.#options.key, this.#parts.buffered, { forbidOverwrite: this.#options.forbidOverwrite });
       } else {
         if (this.#parts.buffered.length > 0) await this.#parts.sendBuffered();
         await this.#parts.drain();
-        const parts = this.#parts.parts.map(({ number, etag }) => ({ number, etag }));
-        await this.#client.complete(this.#options.key, await uploadId, parts, { forbidOverwrite: this.#options.forbidOverwrite }).catch((error: unknown) => {
-          throw this.#fencedOr(error, 'complete the upload');
-        });
+        await this.#complete(await uploadId);
       }
+      if (this.#attempted.size > 0) await this.#client.deleteMany([...this.#attempted]);
     } catch (error) {
-      // Someone else owns the file now: its upload and staging are theirs to finish, not ours to abort.
       if (!(error instanceof LeaseExpiredError)) await this.#discard();
       throw error;
     } finally {
       this.#parts.release();
     }
-    await this.#removeStaging();
   }
 
   protected async abortStream(): Promise<void> {
+    // Taken over: the upload and the staging are recover's (or the new writer's) now, not ours to remove.
+    if (this.#fenced) {
+      this.#parts.release();
+      return;
+    }
     await this.#discard();
   }
 
   async #discard(): Promise<void> {
     await this.#parts.abort();
-    await this.#removeStaging();
-  }
-
-  /** Tails first, manifest last: a crash in between leaves a manifest that recover recognises as done. */
-  async #removeStaging(): Promise<void> {
-    if (!this.#manifestSaved) return;
-    const { staging } = this.#options;
-    await this.#client.deleteMany([staging.tail(0), staging.tail(1)]);
-    await this.#client.delete(staging.manifest);
+    if (this.#attempted.size > 0) await this.#client.deleteMany([...this.#attempted]);
+    this.#attempted.clear();
   }
 }

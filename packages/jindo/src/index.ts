@@ -1,19 +1,38 @@
 import { registerJindoOssFileSystem } from './jindo-file-system.js';
 
 export { JindoOssFileSystem, registerJindoOssFileSystem, type RecoverAllOptions } from './jindo-file-system.js';
-export { DurableOssOutputStream, MAX_PARTS, type DurableOutputOptions } from './durable-output-stream.js';
-export { recoverFile, stagedTargets, type RecoverOptions, type RecoverReport, type RecoverState } from './recover.js';
+export { DurableOssOutputStream, FLUSH_PART_BUDGET, MAX_PARTS, type DurableOutputOptions } from './durable-output-stream.js';
+export { listStagedFolder, recoverFile, stagedFolders, type RecoverOptions, type RecoverReport, type RecoverState } from './recover.js';
+export { purgeStaleUploads, type PurgeOptions } from './purge.js';
 export {
   CorruptManifestError,
+  decodeManifest,
+  encodeManifest,
   MANIFEST_KIND,
+  MANIFEST_V1,
   MANIFEST_VERSION,
-  parseManifest,
-  serialiseManifest,
+  parseManifestV1,
+  type DecodedManifest,
   type FlushManifest,
+  type FlushManifestV1,
   type ManifestPart,
+  type ManifestPartV2,
   type ManifestTail,
 } from './manifest.js';
+export {
+  CLAIM_PART,
+  manifestKeyFor,
+  MAX_WRITER_PART,
+  MIN_PART_SIZE,
+  parseStagingName,
+  SECOND_TAIL_PART,
+  stagingFolderFor,
+  WRITER_META,
+  type StagedFolder,
+  type StagedObject,
+  type StagingName,
+} from './staging.js';
 export { main as runJindoCommand, type CliIo } from './cli.js';
-export { JINDO_KEYS, readJindoSettings, stagingKeysFor, type JindoSettings, type StagingKeys } from './settings.js';
+export { JINDO_KEYS, readJindoSettings, type JindoSettings } from './settings.js';
 
 registerJindoOssFileSystem();

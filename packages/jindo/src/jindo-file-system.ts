@@ -1,4 +1,5 @@
 import {
+  AlreadyBeingCreatedError,
   FileSystem,
   PathCapabilities,
   type Configuration,
@@ -10,29 +11,33 @@ import {
 } from '@hadoopfs/core';
 import { AliyunOssFileSystem } from '@hadoopfs/oss';
 import { DurableOssOutputStream } from './durable-output-stream.js';
-import { recoverFile, stagedTargets, type RecoverReport } from './recover.js';
-import { readJindoSettings, stagingKeysFor, type JindoSettings } from './settings.js';
+import { purgeStaleUploads } from './purge.js';
+import { recoverFile, reportFor, stagedFolders, type RecoverReport } from './recover.js';
+import { readJindoSettings, type JindoSettings } from './settings.js';
+import { stagingFolderFor, type StagedFolder } from './staging.js';
 
 export interface RecoverAllOptions {
-  /** Every staged file below the path (a folder), not only the path itself. */
+  /** Every staged file below the path (a folder), not only the path itself; also purges stale uploads. */
   recursive?: boolean;
   dryRun?: boolean;
   /** Take over manifests refreshed within the lease. */
   force?: boolean;
   /** Files recovered at once (default 8). */
   concurrency?: number;
-  /** Called after each file, for progress displays. */
+  /** Called after each report, for progress displays. */
   onReport?: (report: RecoverReport) => void;
 }
 
 /**
  * OSS with durable flush (JindoSDK's `fs.jfs.cache.oss.flush.enable`): with flush enabled, create()
  * returns a stream whose hflush()/hsync() put every byte written so far into the bucket, so that
- * `recover` can rebuild the file after the writer died (DESIGN §4). With flush disabled it is the plain
- * OSS backend, and its streams say so through hasCapability.
+ * `recover` can rebuild the file after the writer died (DESIGN §4, package README). With flush disabled
+ * it is the plain OSS backend.
  */
 export class JindoOssFileSystem extends AliyunOssFileSystem {
   #jindo!: JindoSettings;
+  /** What create() saw at the target for the stream it is about to build: the object it replaces. */
+  readonly #replacing = new Map<string, string | null>();
 
   override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
     this.#jindo = readJindoSettings(conf);
@@ -44,7 +49,31 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
   }
 
   protected override pathCapabilities(): ReadonlySet<string> {
-    return this.#jindo.flushEnabled ? new Set([PathCapabilities.HFLUSH, PathCapabilities.HSYNC]) : super.pathCapabilities();
+    return this.#jindo.flushEnabled ? new Set([...super.pathCapabilities(), PathCapabilities.DURABLE_FLUSH]) : super.pathCapabilities();
+  }
+
+  /**
+   * HDFS's rule for a file under construction: while another writer's lease runs, create() is
+   * AlreadyBeingCreatedError; once it ran out, that writer's flushed bytes are recovered into the target
+   * first (lease recovery), so that create(overwrite=false) then finds the file, and overwrite replaces it
+   * only when the new writer closes.
+   */
+  protected override async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    if (!this.#jindo.flushEnabled) return super.createFile(path, options);
+    const key = this.keyOf(path);
+    for (const report of await recoverFile(this.client, this.#jindo.stagingPrefix, key, { leaseMs: this.#jindo.leaseMs })) {
+      if (report.state === 'live-writer') {
+        throw new AlreadyBeingCreatedError(`create: ${path.toString()} is being written by another writer (${report.action})`, { path: path.toString() });
+      }
+      if (report.state === 'failed') throw report.error!;
+    }
+    const head = await this.client.head(key);
+    this.#replacing.set(key, head?.etag ?? null);
+    try {
+      return await super.createFile(path, options);
+    } finally {
+      this.#replacing.delete(key);
+    }
   }
 
   protected override newOutputStream(path: Path, options: ResolvedCreateOptions): FSDataOutputStream {
@@ -53,10 +82,11 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     return new DurableOssOutputStream(path, this.client, {
       bucket: this.settings.bucket,
       key,
-      staging: stagingKeysFor(this.#jindo.stagingPrefix, key),
+      folder: stagingFolderFor(this.#jindo.stagingPrefix, key),
       partSize: this.settings.partSize,
       activeBlocks: this.settings.activeBlocks,
       forbidOverwrite: !options.overwrite,
+      replaces: this.#replacing.get(key) ?? null,
     });
   }
 
@@ -71,38 +101,43 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     return reports.some((r) => r.state === 'recovered');
   }
 
-  /** recover with a report per file: state found, action taken, bytes recovered, the error if any. */
+  /** recover with a report per staged writer (and, recursively, per purged upload). */
   async recoverAll(path: PathLike, options: RecoverAllOptions = {}): Promise<RecoverReport[]> {
     const qualified = this.makeQualified(path);
     const key = this.keyOf(qualified);
-    const targets: string[] = [];
-    if (options.recursive) {
-      for await (const target of stagedTargets(this.client, this.#jindo.stagingPrefix, key === '' ? '' : `${key}/`, this.settings.pagingMaximum)) targets.push(target);
-    } else {
-      targets.push(key);
-    }
-    const reports: RecoverReport[] = new Array(targets.length);
+    const prefix = key === '' ? '' : `${key}/`;
+    const work: Array<{ targetKey: string; listed?: StagedFolder }> = options.recursive
+      ? (await stagedFolders(this.client, this.#jindo.stagingPrefix, prefix, this.settings.pagingMaximum)).map((listed) => ({ targetKey: listed.targetKey, listed }))
+      : [{ targetKey: key }];
+    const perTarget: RecoverReport[][] = new Array(work.length);
     const concurrency = Math.max(1, options.concurrency ?? 8);
     let next = 0;
     const worker = async () => {
-      while (next < targets.length) {
+      while (next < work.length) {
         const i = next++;
-        const report = await recoverFile(this.client, this.#jindo.stagingPrefix, targets[i]!, {
-          leaseMs: this.#jindo.leaseMs,
-          ...(options.force ? { force: true } : {}),
-          ...(options.dryRun ? { dryRun: true } : {}),
-        }).catch((error: unknown) => ({
-          path: `oss://${this.settings.bucket}/${targets[i]!}`,
-          state: 'failed' as const,
-          recoveredBytes: 0,
-          action: 'stopped by an error',
-          error: error as Error,
-        }));
-        reports[i] = report;
-        options.onReport?.(report);
+        const { targetKey, listed } = work[i]!;
+        const reports = await recoverFile(
+          this.client,
+          this.#jindo.stagingPrefix,
+          targetKey,
+          { leaseMs: this.#jindo.leaseMs, ...(options.force ? { force: true } : {}), ...(options.dryRun ? { dryRun: true } : {}) },
+          listed,
+        ).catch((error: unknown) => [reportFor(this.client, targetKey)('failed', 'stopped by an error', { error: error as Error })]);
+        perTarget[i] = reports;
+        for (const report of reports) options.onReport?.(report);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker));
+    const reports = perTarget.flat();
+    if (options.recursive) {
+      const keepUploads = new Set(reports.filter((r) => r.state === 'live-writer' && r.uploadId).map((r) => r.uploadId!));
+      const keepTargets = new Set(
+        reports.filter((r) => r.state === 'corrupt-manifest' || r.state === 'failed' || (r.state === 'live-writer' && !r.uploadId)).map((r) => this.keyOf(this.makeQualified(r.path))),
+      );
+      const purged = await purgeStaleUploads(this.client, prefix, { leaseMs: this.#jindo.leaseMs, keepUploads, keepTargets, ...(options.dryRun ? { dryRun: true } : {}) });
+      for (const report of purged) options.onReport?.(report);
+      reports.push(...purged);
+    }
     return reports;
   }
 }

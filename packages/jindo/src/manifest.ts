@@ -1,11 +1,13 @@
-import { IOError } from '@hadoopfs/core';
+import { createHash } from 'node:crypto';
+import { crc64, crc64Combine, IOError } from '@hadoopfs/core';
 
 /**
- * The flush manifest (format documented in the package README): everything `recover` needs to rebuild a
- * target after its writer died. It is replaced as a whole by one PutObject, which OSS makes atomic.
+ * Flush manifests (formats documented in the package README). Version 2 is what writers save now; version
+ * 1, which earlier releases left in buckets, is still read so that recover can finish those files.
  */
 export const MANIFEST_KIND = 'hadoopfs-jindo-flush-manifest';
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
+export const MANIFEST_V1 = 1;
 
 export interface ManifestPart {
   number: number;
@@ -22,9 +24,10 @@ export interface ManifestTail {
   crc64: string;
 }
 
-export interface FlushManifest {
+/** Version 1: one manifest.json per target, replaced at each flush, tails in two alternating objects. */
+export interface FlushManifestV1 {
   kind: typeof MANIFEST_KIND;
-  version: typeof MANIFEST_VERSION;
+  version: typeof MANIFEST_V1;
   bucket: string;
   /** Object key of the file being written. */
   target: string;
@@ -51,19 +54,17 @@ export class CorruptManifestError extends IOError {
   }
 }
 
-export function serialiseManifest(manifest: FlushManifest): Buffer {
-  return Buffer.from(JSON.stringify(manifest, null, 1));
-}
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isCrc = (v: unknown): v is string => typeof v === 'string' && /^\d{1,20}$/.test(v);
 
 /**
- * Parses and checks a manifest read from `location` for `bucket`/`target`. Every inconsistency is a
- * CorruptManifestError naming what is wrong, so that recover leaves the staging area untouched.
+ * Parses and checks a version 1 manifest read from `location` for `bucket`/`target`. Every inconsistency
+ * is a CorruptManifestError naming what is wrong, so that recover leaves the staging area untouched. A
+ * tail must be one of the two tail objects of the target's own folder: recover copies nothing else.
  */
-export function parseManifest(bytes: Buffer, location: string, bucket: string, target: string): FlushManifest {
+export function parseManifestV1(bytes: Buffer, location: string, bucket: string, target: string, allowedTails: readonly string[]): FlushManifestV1 {
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
@@ -73,7 +74,7 @@ export function parseManifest(bytes: Buffer, location: string, bucket: string, t
   const bad = (what: string) => new CorruptManifestError(`manifest ${location}: ${what}`, location);
   if (typeof doc !== 'object' || doc === null) throw bad('not an object');
   if (doc['kind'] !== MANIFEST_KIND) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${MANIFEST_KIND} (a foreign file in the staging area?)`);
-  if (doc['version'] !== MANIFEST_VERSION) throw bad(`version ${JSON.stringify(doc['version'])} is not supported (this reader knows ${MANIFEST_VERSION})`);
+  if (doc['version'] !== MANIFEST_V1) throw bad(`version ${JSON.stringify(doc['version'])} is not ${MANIFEST_V1}`);
   if (doc['bucket'] !== bucket || doc['target'] !== target) {
     throw bad(`it describes oss://${String(doc['bucket'])}/${String(doc['target'])}, not oss://${bucket}/${target}`);
   }
@@ -94,10 +95,117 @@ export function parseManifest(bytes: Buffer, location: string, bucket: string, t
   if (tail !== null) {
     if (typeof tail !== 'object' || tail === undefined) throw bad('tail must be an object or null');
     if (!isText(tail['key']) || !isCount(tail['size']) || !isText(tail['etag']) || !isCrc(tail['crc64'])) throw bad('tail lacks key, size, ETag or CRC-64');
+    if (!allowedTails.includes(tail['key'])) throw bad(`tail ${JSON.stringify(tail['key'])} is not a tail object of this file's staging folder`);
     if (tail['size'] === 0 || tail['size'] >= (doc['partSize'] as number)) throw bad(`tail size ${String(tail['size'])} is not within (0, part size)`);
     total += tail['size'];
   }
   if (!isCount(doc['flushedLength']) || doc['flushedLength'] !== total) throw bad(`flushedLength ${JSON.stringify(doc['flushedLength'])} is not the sum of parts and tail (${total})`);
   if (!isText(doc['writerId']) || !isCount(doc['sequence']) || !isCount(doc['updated'])) throw bad('writerId, sequence or updated is missing');
-  return doc as unknown as FlushManifest;
+  return doc as unknown as FlushManifestV1;
+}
+
+/** A part of the writer's upload, as UploadPart answered for it. */
+export interface ManifestPartV2 {
+  number: number;
+  size: number;
+  etag: string;
+  crc64: string;
+}
+
+/**
+ * Version 2, the header of a manifest object: `<this JSON>\n<tail bytes>`. The tail (the flushed bytes
+ * after the last part) travels inside the manifest object, so one create-only PutObject makes a flush
+ * durable and recover copies the tail from the manifest itself, never from a key a manifest names.
+ */
+export interface FlushManifest {
+  kind: typeof MANIFEST_KIND;
+  version: typeof MANIFEST_VERSION;
+  bucket: string;
+  target: string;
+  writerId: string;
+  sequence: number;
+  /** The writer's multipart upload of the target. */
+  uploadId: string;
+  /** Parts 1..n in order, each at least 100 KiB (OSS's minimum for any part but the last). */
+  parts: ManifestPartV2[];
+  /** The bytes after the last part: size, MD5 as OSS writes ETags ("HEX"), CRC-64/XZ (unsigned decimal). */
+  tail: { size: number; etag: string; crc64: string };
+  /** The sum of the parts and the tail. */
+  flushedLength: number;
+  /** ETag of the object the writer replaces, as it was when the writer was created; null if there was none. */
+  replaces: string | null;
+}
+
+export interface DecodedManifest {
+  manifest: FlushManifest;
+  /** Where the tail starts in the manifest object. */
+  tailOffset: number;
+  tail: Buffer;
+}
+
+export function encodeManifest(manifest: FlushManifest, tail: Uint8Array): Buffer {
+  const header = Buffer.from(`${JSON.stringify(manifest)}\n`);
+  return Buffer.concat([header, tail]);
+}
+
+/** The longest header recover reads: 10 000 parts of ~120 bytes each, with room to spare. */
+const MAX_HEADER = 4 * 1024 * 1024;
+
+/**
+ * Decodes and checks a version 2 manifest object read from `location`, written by `writerId` as its
+ * `sequence`-th manifest (both from the object's name) for `bucket`/`target`.
+ */
+export function decodeManifest(
+  bytes: Buffer,
+  location: string,
+  expected: { bucket: string; target: string; writerId: string; sequence: number; minPartSize: number; maxPart: number },
+): DecodedManifest {
+  const bad = (what: string) => new CorruptManifestError(`manifest ${location}: ${what}`, location);
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0 || newline > MAX_HEADER) throw bad('no header line');
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw bad(`the header is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('the header is not an object');
+  if (doc['kind'] !== MANIFEST_KIND) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${MANIFEST_KIND}`);
+  if (doc['version'] !== MANIFEST_VERSION) throw bad(`version ${JSON.stringify(doc['version'])} is not ${MANIFEST_VERSION}`);
+  if (doc['bucket'] !== expected.bucket || doc['target'] !== expected.target) {
+    throw bad(`it describes oss://${String(doc['bucket'])}/${String(doc['target'])}, not oss://${expected.bucket}/${expected.target}`);
+  }
+  if (doc['writerId'] !== expected.writerId || doc['sequence'] !== expected.sequence) throw bad('writerId or sequence differs from the object name');
+  if (!isText(doc['uploadId']) || /[\s/?#&]/.test(doc['uploadId'])) throw bad('uploadId is missing or malformed');
+  if (!Array.isArray(doc['parts'])) throw bad('parts must be an array');
+  let total = 0;
+  (doc['parts'] as unknown[]).forEach((raw, i) => {
+    const p = (raw ?? {}) as Record<string, unknown>;
+    if (p['number'] !== i + 1 || i + 1 > expected.maxPart) throw bad(`part ${i + 1} has number ${JSON.stringify(p['number'])}`);
+    if (!isCount(p['size']) || p['size'] < expected.minPartSize) throw bad(`part ${i + 1} has size ${JSON.stringify(p['size'])}, below OSS's part minimum`);
+    if (!isText(p['etag']) || !isCrc(p['crc64'])) throw bad(`part ${i + 1} lacks an ETag or CRC-64`);
+    total += p['size'];
+  });
+  const tail = (doc['tail'] ?? null) as Record<string, unknown> | null;
+  if (tail === null || typeof tail !== 'object' || !isCount(tail['size']) || !isText(tail['etag']) || !isCrc(tail['crc64'])) throw bad('tail lacks size, ETag or CRC-64');
+  const tailOffset = newline + 1;
+  if (bytes.length - tailOffset !== tail['size']) throw bad(`the object holds ${bytes.length - tailOffset} tail bytes, the header says ${String(tail['size'])}`);
+  total += tail['size'];
+  if (doc['flushedLength'] !== total) throw bad(`flushedLength ${JSON.stringify(doc['flushedLength'])} is not the sum of parts and tail (${total})`);
+  if (!(doc['replaces'] === null || isText(doc['replaces']))) throw bad('replaces must be an ETag or null');
+  const tailBytes = bytes.subarray(tailOffset);
+  if (crc64(tailBytes).toString() !== tail['crc64'] || tailEtag(tailBytes) !== String(tail['etag']).toUpperCase()) throw bad('the tail bytes do not match their CRC-64 or MD5');
+  return { manifest: doc as unknown as FlushManifest, tailOffset, tail: tailBytes };
+}
+
+/** The ETag OSS gives a part or simple object holding `bytes`: its MD5, quoted, upper-case hex. */
+export function tailEtag(bytes: Uint8Array): string {
+  return `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
+}
+
+/** The CRC-64 of the whole file a manifest describes (parts, then tail), combined from the pieces'. */
+export function expectedCrc(pieces: ReadonlyArray<{ crc64: string; size: number }>): bigint {
+  let crc: bigint | undefined;
+  for (const piece of pieces) crc = crc === undefined ? BigInt(piece.crc64) : crc64Combine(crc, BigInt(piece.crc64), piece.size);
+  return crc ?? 0n;
 }

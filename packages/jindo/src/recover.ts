@@ -1,9 +1,34 @@
-import { crc64Combine, IOError, LeaseExpiredError } from '@hadoopfs/core';
+import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { OssClient } from '@hadoopfs/oss';
-import { CorruptManifestError, parseManifest, type FlushManifest } from './manifest.js';
-import { stagingKeysFor } from './settings.js';
+import { CorruptManifestError, decodeManifest, expectedCrc, type DecodedManifest } from './manifest.js';
+import { recoverV1 } from './recover-v1.js';
+import {
+  classifyStagingKey,
+  CLAIM_PART,
+  manifestsByWriter,
+  MAX_WRITER_PART,
+  MIN_PART_SIZE,
+  ossAge,
+  parseStagingName,
+  SECOND_TAIL_PART,
+  stagingFolderFor,
+  WRITER_META,
+  type StagedFolder,
+  type StagedObject,
+} from './staging.js';
 
-export type RecoverState = 'nothing-staged' | 'recovered' | 'already-complete' | 'would-recover' | 'live-writer' | 'corrupt-manifest' | 'failed';
+export type RecoverState =
+  | 'nothing-staged'
+  | 'recovered'
+  | 'already-complete'
+  | 'would-recover'
+  | 'live-writer'
+  | 'corrupt-manifest'
+  | 'superseded'
+  | 'upload-gone'
+  | 'failed'
+  | 'purged'
+  | 'would-purge';
 
 export interface RecoverReport {
   /** oss:// URI of the target file. */
@@ -13,6 +38,8 @@ export interface RecoverReport {
   recoveredBytes: number;
   /** What was done, in words. */
   action: string;
+  /** The multipart upload the report is about, when there is one. */
+  uploadId?: string;
   error?: Error;
 }
 
@@ -22,145 +49,242 @@ export interface RecoverOptions {
   /** Say what would be done, change nothing. */
   dryRun?: boolean;
   leaseMs: number;
-  now?: () => number;
 }
 
-/** A manifest this recovery can work from: parsed, its staging keys, and the CRC the target must end with. */
-function expectedCrc(manifest: FlushManifest): bigint {
-  let crc = 0n;
-  let first = true;
-  const pieces = [...manifest.parts.map((p) => ({ crc: BigInt(p.crc64), size: p.size })), ...(manifest.tail ? [{ crc: BigInt(manifest.tail.crc64), size: manifest.tail.size }] : [])];
-  for (const piece of pieces) {
-    crc = first ? piece.crc : crc64Combine(crc, piece.crc, piece.size);
-    first = false;
-  }
-  return crc;
-}
-
-/**
- * Rebuilds one target from its manifest (D1–D3): completes the writer's multipart upload with exactly the
- * manifest's parts plus the tail copied in as the last part, checks the result's length and CRC-64, then
- * removes the staging entries (tails first, manifest last). Every step can be repeated after a crash: a
- * re-copied tail replaces the same part number, and a target already completed from this manifest is
- * recognised by its length and CRC-64 and only tidied up.
- */
-export async function recoverFile(client: OssClient, stagingPrefix: string, targetKey: string, options: RecoverOptions): Promise<RecoverReport> {
+export function reportFor(client: OssClient, targetKey: string) {
   const path = `oss://${client.bucket}/${targetKey}`;
-  const staging = stagingKeysFor(stagingPrefix, targetKey);
-  const report = (state: RecoverState, action: string, recoveredBytes = 0, error?: Error): RecoverReport => ({
+  return (state: RecoverState, action: string, extra: { recoveredBytes?: number; uploadId?: string; error?: Error } = {}): RecoverReport => ({
     path,
     state,
-    recoveredBytes,
+    recoveredBytes: extra.recoveredBytes ?? 0,
     action,
-    ...(error ? { error } : {}),
+    ...(extra.uploadId ? { uploadId: extra.uploadId } : {}),
+    ...(extra.error ? { error: extra.error } : {}),
   });
-  const bytes = await client.getBytes(staging.manifest);
-  if (!bytes) {
-    // Tails without a manifest belong to a flush that never returned: no promise was made about them.
-    if (!options.dryRun) await client.deleteMany([staging.tail(0), staging.tail(1)]);
-    return report('nothing-staged', 'no flush manifest: nothing to recover');
-  }
-  let manifest: FlushManifest;
-  try {
-    manifest = parseManifest(bytes, `oss://${client.bucket}/${staging.manifest}`, client.bucket, targetKey);
-  } catch (error) {
-    if (error instanceof CorruptManifestError) return report('corrupt-manifest', 'left the staging area untouched', 0, error);
-    throw error;
-  }
-  const now = (options.now ?? Date.now)();
-  const age = now - manifest.updated;
-  if (age < options.leaseMs && !options.force) {
-    return report(
-      'live-writer',
-      `manifest refreshed ${Math.round(age / 1000)} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease: a writer may be alive (use force to take over)`,
-      0,
-      new LeaseExpiredError(`${path}: refusing to recover a file whose writer renewed its lease ${Math.round(age / 1000)} s ago`, { path }),
-    );
-  }
-  const crc = expectedCrc(manifest);
-  const summary = `${manifest.parts.length} part(s)${manifest.tail ? ` + ${manifest.tail.size}-byte tail` : ''}, ${manifest.flushedLength} bytes`;
-  if (options.dryRun) return report('would-recover', `would complete ${summary}`, manifest.flushedLength);
-
-  const targetMatches = async () => {
-    const head = await client.head(targetKey);
-    return head !== undefined && head.size === manifest.flushedLength && (head.crc64 === undefined || head.crc64 === crc.toString());
-  };
-  const tidy = async () => {
-    await client.deleteMany([staging.tail(0), staging.tail(1)]);
-    await client.delete(staging.manifest);
-  };
-
-  if (manifest.uploadId === null) {
-    if (await targetMatches()) {
-      await tidy();
-      return report('already-complete', 'target already held the flushed bytes; staging removed', manifest.flushedLength);
-    }
-    if (manifest.tail) await client.copy(manifest.tail.key, targetKey);
-    else await client.put(targetKey, Buffer.alloc(0));
-  } else {
-    const uploaded = await client.listParts(targetKey, manifest.uploadId);
-    if (!uploaded) {
-      if (await targetMatches()) {
-        await tidy();
-        return report('already-complete', 'upload already completed with the flushed bytes; staging removed', manifest.flushedLength);
-      }
-      return report('failed', 'left the staging area untouched', 0, new IOError(`${path}: upload ${manifest.uploadId} no longer exists and the target does not hold the flushed bytes (aborted by someone?)`, 'EIO', { path }));
-    }
-    const byNumber = new Map(uploaded.map((p) => [p.number, p]));
-    for (const part of manifest.parts) {
-      const found = byNumber.get(part.number);
-      if (!found || found.size !== part.size || found.etag.toUpperCase() !== part.etag.toUpperCase()) {
-        return report('failed', 'left the staging area untouched', 0, new IOError(`${path}: part ${part.number} of upload ${manifest.uploadId} is missing or differs from the manifest`, 'EIO', { path }));
-      }
-    }
-    const parts = manifest.parts.map(({ number, etag }) => ({ number, etag }));
-    if (manifest.tail) {
-      const number = manifest.parts.length + 1;
-      const etag = await client.uploadPartCopy(targetKey, manifest.uploadId, number, manifest.tail.key, 0, manifest.tail.size);
-      if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
-        return report('failed', 'left the staging area untouched', 0, new IOError(`${path}: the staged tail ${manifest.tail.key} does not match the manifest`, 'EIO', { path }));
-      }
-      parts.push({ number, etag });
-    }
-    if (parts.length === 0) {
-      await client.put(targetKey, Buffer.alloc(0));
-      await client.abort(targetKey, manifest.uploadId);
-    } else {
-      try {
-        await client.complete(targetKey, manifest.uploadId, parts);
-      } catch (error) {
-        // Completed by a run whose answer was lost: fine if the target is exactly what we wanted.
-        if (!(await targetMatches())) throw error;
-      }
-    }
-  }
-  if (!(await targetMatches())) {
-    return report('failed', 'left the staging area untouched', 0, new IOError(`${path}: after recovery the target's length or CRC-64 differs from the manifest`, 'EIO', { path }));
-  }
-  await tidy();
-  return report('recovered', `completed ${summary}`, manifest.flushedLength);
 }
 
-const STAGING_FILE = /\/(manifest\.json|tail-a|tail-b)$/;
-
-/**
- * The target keys with anything staged under `prefix` (one flat, paged listing): a manifest, or tails
- * left by a flush that died before its manifest, which recover then removes.
- */
-export async function* stagedTargets(client: OssClient, stagingPrefix: string, targetPrefix: string, pageSize: number): AsyncIterable<string> {
-  const listPrefix = `${stagingPrefix}/${targetPrefix}`;
+/** The protocol's objects in one target's folder (a LIST with delimiter: deeper folders are other targets'). */
+export async function listStagedFolder(client: OssClient, stagingPrefix: string, targetKey: string): Promise<StagedFolder> {
+  const folder = stagingFolderFor(stagingPrefix, targetKey);
+  const objects: StagedObject[] = [];
   let token: string | undefined;
-  let last: string | undefined;
+  let serverTime: number | undefined;
   do {
-    const page = await client.list(listPrefix, { token, maxKeys: pageSize });
+    const page = await client.list(folder, { delimiter: '/', token, maxKeys: 1000 });
+    serverTime ??= page.serverTime;
     token = page.nextToken;
-    for (const object of page.objects) {
-      const match = STAGING_FILE.exec(object.key);
-      if (!match) continue;
-      const target = object.key.slice(stagingPrefix.length + 1, object.key.length - match[0].length);
-      // A target's staging files are listed next to each other: one report per target.
-      if (target !== last) yield target;
-      last = target;
+    for (const o of page.objects) {
+      const name = parseStagingName(o.key.slice(folder.length));
+      if (name) objects.push({ key: o.key, name, size: o.size, lastModified: o.lastModified });
     }
   } while (token);
+  return { targetKey, folder, objects, serverTime: serverTime ?? Date.now() };
+}
+
+/**
+ * Every target with protocol objects under `<staging>/<targetPrefix>`, from one flat, paged listing; each
+ * folder comes with what the listing showed, so that recover needs no listing of its own to start.
+ */
+export async function stagedFolders(client: OssClient, stagingPrefix: string, targetPrefix: string, pageSize: number): Promise<StagedFolder[]> {
+  const folders = new Map<string, StagedFolder>();
+  let token: string | undefined;
+  do {
+    const page = await client.list(`${stagingPrefix}/${targetPrefix}`, { token, maxKeys: pageSize });
+    token = page.nextToken;
+    for (const o of page.objects) {
+      const found = classifyStagingKey(stagingPrefix, o.key);
+      if (!found) continue;
+      let folder = folders.get(found.targetKey);
+      if (!folder) {
+        folder = { targetKey: found.targetKey, folder: stagingFolderFor(stagingPrefix, found.targetKey), objects: [], serverTime: page.serverTime };
+        folders.set(found.targetKey, folder);
+      }
+      folder.objects.push({ ...found.object, size: o.size, lastModified: o.lastModified });
+    }
+  } while (token);
+  return [...folders.values()];
+}
+
+/**
+ * Rebuilds one target from what its writers staged (protocol v2, package README "recover"): one report per
+ * writer found in the folder. Version 1 staging is handed to recoverV1.
+ */
+export async function recoverFile(
+  client: OssClient,
+  stagingPrefix: string,
+  targetKey: string,
+  options: RecoverOptions,
+  listed?: StagedFolder,
+): Promise<RecoverReport[]> {
+  const folder = listed ?? (await listStagedFolder(client, stagingPrefix, targetKey));
+  const reports: RecoverReport[] = [];
+  if (folder.objects.some((o) => o.name.kind === 'v1')) reports.push(await recoverV1(client, folder, options));
+  const writers = manifestsByWriter(folder.objects);
+  // Older writers first: whatever the newest writer leaves in place is the last word.
+  const order = [...writers.entries()].sort((a, b) => a[1][0]!.lastModified - b[1][0]!.lastModified);
+  for (const [writerId, manifests] of order) {
+    reports.push(await recoverWriter(client, folder, writerId, manifests, options));
+  }
+  if (reports.length === 0) reports.push(reportFor(client, targetKey)('nothing-staged', 'no flush manifest: nothing to recover'));
+  return reports;
+}
+
+async function readManifest(client: OssClient, folder: StagedFolder, object: StagedObject): Promise<DecodedManifest | undefined> {
+  if (object.name.kind !== 'manifest') throw new Error('not a manifest');
+  const bytes = await client.getBytes(object.key);
+  if (!bytes) return undefined;
+  return decodeManifest(bytes, `oss://${client.bucket}/${object.key}`, {
+    bucket: client.bucket,
+    target: folder.targetKey,
+    writerId: object.name.writerId,
+    sequence: object.name.sequence,
+    minPartSize: MIN_PART_SIZE,
+    maxPart: MAX_WRITER_PART,
+  });
+}
+
+/** The newest manifest of a writer that can still be read (an older one may have been removed meanwhile). */
+async function newestManifest(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<{ object: StagedObject; decoded: DecodedManifest } | undefined> {
+  for (const object of manifests) {
+    const decoded = await readManifest(client, folder, object);
+    if (decoded) return { object, decoded };
+  }
+  return undefined;
+}
+
+async function recoverWriter(
+  client: OssClient,
+  folder: StagedFolder,
+  writerId: string,
+  manifests: StagedObject[],
+  options: RecoverOptions,
+): Promise<RecoverReport> {
+  const report = reportFor(client, folder.targetKey);
+  const path = `oss://${client.bucket}/${folder.targetKey}`;
+  let found: Awaited<ReturnType<typeof newestManifest>>;
+  try {
+    found = await newestManifest(client, folder, manifests);
+  } catch (error) {
+    if (error instanceof CorruptManifestError) return report('corrupt-manifest', 'left the staging folder untouched', { error });
+    throw error;
+  }
+  if (!found) return report('nothing-staged', `writer ${writerId}'s manifests were removed meanwhile (its close finished?)`);
+  let { manifest } = found.decoded;
+  const mine = (head: { meta?: Record<string, string> } | undefined) => head?.meta?.[WRITER_META] === writerId;
+  const writerKeys = () => manifests.map((m) => m.key);
+  const summary = (m: typeof manifest) => `${m.parts.length} part(s) + ${m.tail.size}-byte tail, ${m.flushedLength} bytes`;
+
+  // A target completed from this writer's upload (its close, or an earlier recover) is final: only the
+  // staging is left to remove, whatever the lease says, since no flush of that upload can succeed again.
+  const head = await client.head(folder.targetKey);
+  if (mine(head)) {
+    if (options.dryRun) return report('already-complete', `the target is this writer's completed upload; would remove its staging`, { recoveredBytes: head!.size });
+    await client.deleteMany(writerKeys());
+    return report('already-complete', `the target is this writer's completed upload (${head!.size} bytes); staging removed`, { recoveredBytes: head!.size });
+  }
+  const age = ossAge(folder.serverTime, manifests[0]!.lastModified);
+  if (age < options.leaseMs && !options.force) {
+    const seconds = Math.max(0, Math.round(age / 1000));
+    return report('live-writer', `writer ${writerId} flushed ${seconds} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease: it may be alive (force takes over)`, {
+      uploadId: manifest.uploadId,
+      error: new LeaseExpiredError(`${path}: refusing to recover a file whose writer flushed ${seconds} s ago (within its lease)`, { path }),
+    });
+  }
+  const superseded = head !== undefined && head.etag !== manifest.replaces;
+  if (options.dryRun) {
+    return superseded
+      ? report('superseded', 'the target was replaced after the writer began: would leave it and remove the writer\'s staging', { uploadId: manifest.uploadId })
+      : report('would-recover', `would complete ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
+  }
+  if (superseded) {
+    // Written by someone else after this writer began (D7): the newer file stays, the older writer's state goes.
+    await client.abort(folder.targetKey, manifest.uploadId);
+    await client.deleteMany(writerKeys());
+    return report('superseded', `the target was replaced after writer ${writerId} began; left it, aborted the writer's upload and removed its staging`, { uploadId: manifest.uploadId });
+  }
+
+  // The claim: from here on every flush of the writer fails its fencing read, so the newest manifest
+  // listed after it holds every flush that returned success (D5).
+  const gone = async (): Promise<RecoverReport> => {
+    const now = await client.head(folder.targetKey);
+    if (mine(now)) {
+      await client.deleteMany(writerKeys());
+      return report('already-complete', 'the writer (or another recover) completed the upload meanwhile; staging removed', { recoveredBytes: now!.size });
+    }
+    await client.deleteMany(writerKeys());
+    return report('upload-gone', 'staging removed', {
+      uploadId: manifest.uploadId,
+      error: new IOError(
+        `${path}: the upload ${manifest.uploadId} of writer ${writerId} no longer exists (aborted by someone else, e.g. a lifecycle rule): its ${manifest.flushedLength} flushed bytes cannot be recovered`,
+        'EIO',
+        { path },
+      ),
+    });
+  };
+  let tailPart: number;
+  try {
+    tailPart = await putTail(client, folder.targetKey, manifest, found.object.key, found.decoded.tailOffset, CLAIM_PART);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return gone();
+    throw error;
+  }
+  const relisted = manifestsByWriter((await relist(client, folder)).objects).get(writerId) ?? [];
+  if (relisted.length > 0 && relisted[0]!.name.kind === 'manifest' && found.object.name.kind === 'manifest' && relisted[0]!.name.sequence > found.object.name.sequence) {
+    const newer = await newestManifest(client, folder, relisted).catch((error: unknown) => {
+      if (error instanceof CorruptManifestError) return undefined;
+      throw error;
+    });
+    if (newer && newer.decoded.manifest.flushedLength >= manifest.flushedLength) {
+      manifest = newer.decoded.manifest;
+      try {
+        tailPart = await putTail(client, folder.targetKey, manifest, newer.object.key, newer.decoded.tailOffset, SECOND_TAIL_PART);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') return gone();
+        throw error;
+      }
+    }
+  }
+  for (const m of relisted) if (!manifests.some((k) => k.key === m.key)) manifests.push(m);
+
+  const parts = manifest.parts.map(({ number, etag }) => ({ number, etag }));
+  if (manifest.tail.size > 0 || parts.length === 0) parts.push({ number: tailPart, etag: manifest.tail.etag });
+  let crc: string | undefined;
+  try {
+    crc = (await client.complete(folder.targetKey, manifest.uploadId, parts)).crc64;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return gone();
+    throw error;
+  }
+  const expected = expectedCrc([...manifest.parts, manifest.tail]).toString();
+  if (crc === undefined) crc = (await client.head(folder.targetKey))?.crc64;
+  if (crc !== undefined && crc !== expected) {
+    return report('failed', 'left the staging folder untouched', {
+      uploadId: manifest.uploadId,
+      error: new IOError(`${path}: the completed object's CRC-64 ${crc} differs from the manifest's ${expected}`, 'EIO', { path }),
+    });
+  }
+  await client.deleteMany(manifests.map((m) => m.key));
+  return report('recovered', `completed ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
+}
+
+/**
+ * Copies the manifest's tail into `number` (recover's own part numbers, above any writer's), checking the
+ * copy's ETag; a manifest without a tail gets an empty part, which still claims the upload.
+ */
+async function putTail(client: OssClient, targetKey: string, manifest: DecodedManifest['manifest'], manifestKey: string, tailOffset: number, number: number): Promise<number> {
+  let etag: string;
+  if (manifest.tail.size === 0) {
+    etag = (await client.uploadPartWithChecksum(targetKey, manifest.uploadId, number, Buffer.alloc(0))).etag;
+  } else {
+    etag = await client.uploadPartCopy(targetKey, manifest.uploadId, number, manifestKey, tailOffset, tailOffset + manifest.tail.size);
+  }
+  if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
+    throw new IOError(`oss://${client.bucket}/${targetKey}: the tail copied from ${manifestKey} has ETag ${etag}, not the manifest's ${manifest.tail.etag}`, 'EIO');
+  }
+  return number;
+}
+
+async function relist(client: OssClient, folder: StagedFolder): Promise<StagedFolder> {
+  const stagingPrefix = folder.folder.slice(0, folder.folder.length - folder.targetKey.length - 2);
+  return listStagedFolder(client, stagingPrefix, folder.targetKey);
 }

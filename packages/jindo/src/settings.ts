@@ -42,19 +42,3 @@ export function readJindoSettings(conf: Configuration): JindoSettings {
   }
   return { flushEnabled, stagingPrefix, leaseMs: conf.getTimeDuration(JINDO_KEYS.lease, '60s', 'ms') };
 }
-
-/** Staging keys for a target key: `<staging>/<target>/manifest.json` and two alternating tail slots. */
-export interface StagingKeys {
-  prefix: string;
-  manifest: string;
-  tail(slot: 0 | 1): string;
-}
-
-export function stagingKeysFor(stagingPrefix: string, targetKey: string): StagingKeys {
-  const prefix = `${stagingPrefix}/${targetKey}/`;
-  return {
-    prefix,
-    manifest: `${prefix}manifest.json`,
-    tail: (slot) => `${prefix}tail-${slot === 0 ? 'a' : 'b'}`,
-  };
-}

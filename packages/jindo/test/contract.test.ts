@@ -6,9 +6,9 @@ import { jindoFs, startServer } from './helpers.js';
 
 /**
  * The contract suite on JindoOssFileSystem with durable flush: an object store (nothing visible before
- * close) whose streams do declare hflush and hsync. hsync persists (recoverable) but does not make the
- * bytes visible to readers, so metadata_updated_on_hsync stays off; the staging area lives in its own
- * bucket path, and the root tests run on a bucket of their own.
+ * close). Its flushes are durable but not visible, so its streams declare neither hflush nor hsync
+ * (Hadoop's Syncable promises visibility) but hadoopfs's durable-flush capability; the staging area lives
+ * in its own bucket path, and the root tests run on a bucket of their own.
  */
 let server: RunningOssServer;
 let n = 0;
@@ -26,8 +26,8 @@ runContractSuite({
     'is-case-sensitive': true,
     'is-blobstore': true,
     'create-visibility-delayed': true,
-    'supports-hflush': true,
-    'supports-hsync': true,
+    'supports-hflush': false,
+    'supports-hsync': false,
     metadata_updated_on_hsync: false,
     'flush-visible-to-readers': false,
     'supports-append': false,

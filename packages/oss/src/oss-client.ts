@@ -13,12 +13,30 @@ export interface ObjectInfo {
   type: string;
   /** `x-oss-hash-crc64ecma` (HEAD only). */
   crc64?: string | undefined;
+  /** User metadata, `x-oss-meta-*` header names in lower case (HEAD only). */
+  meta?: Record<string, string>;
 }
 
 export interface ListPage {
   objects: ObjectInfo[];
   prefixes: string[];
   nextToken: string | undefined;
+  /** The server's clock when it answered (its Date header, ms): ages compared with lastModified use one clock. */
+  serverTime: number;
+}
+
+export interface UploadInfo {
+  key: string;
+  uploadId: string;
+  /** When OSS initiated it (ms, OSS's clock). */
+  initiated: number;
+}
+
+export interface PartInfo {
+  number: number;
+  etag: string;
+  size: number;
+  lastModified: number;
 }
 
 export interface RequestCounter {
@@ -85,6 +103,8 @@ export class OssClient {
       return await this.#call('HeadObject', this.#display(key), true, async () => {
         const result = await this.#oss.head(key);
         const h = result.res.headers as Record<string, string>;
+        const meta: Record<string, string> = {};
+        for (const [name, value] of Object.entries(h)) if (name.startsWith('x-oss-meta-')) meta[name] = value;
         return {
           key,
           size: Number(h['content-length']),
@@ -92,6 +112,7 @@ export class OssClient {
           etag: h['etag'] ?? '',
           type: h['x-oss-object-type'] ?? 'Normal',
           crc64: h['x-oss-hash-crc64ecma'],
+          meta,
         };
       });
     } catch (error) {
@@ -121,17 +142,20 @@ export class OssClient {
     }
   }
 
-  /** The parts of an incomplete upload, or undefined once it was completed or aborted. */
-  async listParts(key: string, uploadId: string): Promise<Array<{ number: number; etag: string; size: number }> | undefined> {
+  /**
+   * The parts of an incomplete upload numbered above `after` (all by default, paged), or undefined once the
+   * upload was completed or aborted. `limit` stops after one page of at most that many parts.
+   */
+  async listParts(key: string, uploadId: string, options: { after?: number; limit?: number } = {}): Promise<PartInfo[] | undefined> {
     try {
       return await this.#call('ListParts', this.#display(key), true, async () => {
-        const parts: Array<{ number: number; etag: string; size: number }> = [];
-        let marker: string | undefined;
+        const parts: PartInfo[] = [];
+        let marker: string | undefined = options.after ? String(options.after) : undefined;
         for (;;) {
-          const result = await this.#oss.listParts(key, uploadId, { 'max-parts': '1000', ...(marker ? { 'part-number-marker': marker } : {}) });
-          const page = ([] as Array<{ PartNumber: string; ETag: string; Size: string }>).concat(result.parts ?? []);
-          for (const p of page) parts.push({ number: Number(p.PartNumber), etag: p.ETag, size: Number(p.Size) });
-          if (String(result.isTruncated) !== 'true') return parts;
+          const result = await this.#oss.listParts(key, uploadId, { 'max-parts': String(options.limit ?? 1000), ...(marker ? { 'part-number-marker': marker } : {}) });
+          const page = ([] as Array<{ PartNumber: string; ETag: string; Size: string; LastModified: string }>).concat(result.parts ?? []);
+          for (const p of page) parts.push({ number: Number(p.PartNumber), etag: p.ETag, size: Number(p.Size), lastModified: Date.parse(p.LastModified) || 0 });
+          if (options.limit !== undefined || String(result.isTruncated) !== 'true') return parts;
           marker = String(result.nextPartNumberMarker);
         }
       });
@@ -186,7 +210,13 @@ export class OssClient {
         type: o.type,
       }));
       const truncated = String(result.isTruncated) === 'true';
-      return { objects, prefixes: (result.prefixes ?? []) as string[], nextToken: truncated ? (result.nextContinuationToken as string) : undefined };
+      const date = Date.parse((result.res.headers as Record<string, string>)['date'] ?? '');
+      return {
+        objects,
+        prefixes: (result.prefixes ?? []) as string[],
+        nextToken: truncated ? (result.nextContinuationToken as string) : undefined,
+        serverTime: Number.isNaN(date) ? Date.now() : date,
+      };
     });
   }
 
@@ -194,9 +224,14 @@ export class OssClient {
     await this.#call('CopyObject', this.#display(toKey), true, () => this.#oss.copy(toKey, fromKey));
   }
 
-  async initUpload(key: string): Promise<string> {
-    return this.#call('InitiateMultipartUpload', this.#display(key), false, async () => {
-      const result = await this.#oss.initMultipartUpload(key, { mime: 'application/octet-stream' });
+  /**
+   * InitiateMultipartUpload; `meta` (`x-oss-meta-*` names) becomes the completed object's metadata. Retried
+   * like an idempotent call: a repeat can only leave an extra empty upload, which nothing names and purge
+   * removes, while giving up would fail the stream.
+   */
+  async initUpload(key: string, meta: Record<string, string> = {}): Promise<string> {
+    return this.#call('InitiateMultipartUpload', this.#display(key), true, async () => {
+      const result = await this.#oss.initMultipartUpload(key, { mime: 'application/octet-stream', headers: { ...meta } });
       return result.uploadId as string;
     });
   }
@@ -221,12 +256,20 @@ export class OssClient {
     });
   }
 
-  async complete(key: string, uploadId: string, parts: ReadonlyArray<{ number: number; etag: string }>, options: { forbidOverwrite?: boolean } = {}): Promise<void> {
-    await this.#call('CompleteMultipartUpload', this.#display(key), false, () =>
-      this.#oss.completeMultipartUpload(key, uploadId, [...parts], {
+  /** CompleteMultipartUpload, answering the object's ETag and the CRC-64 the server computed. */
+  async complete(
+    key: string,
+    uploadId: string,
+    parts: ReadonlyArray<{ number: number; etag: string }>,
+    options: { forbidOverwrite?: boolean } = {},
+  ): Promise<{ etag: string; crc64: string | undefined }> {
+    return this.#call('CompleteMultipartUpload', this.#display(key), false, async () => {
+      const result = await this.#oss.completeMultipartUpload(key, uploadId, [...parts], {
         headers: options.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {},
-      }),
-    );
+      });
+      const headers = result.res.headers as Record<string, string>;
+      return { etag: headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
+    });
   }
 
   async abort(key: string, uploadId: string): Promise<void> {
@@ -238,12 +281,31 @@ export class OssClient {
     }
   }
 
-  /** Incomplete uploads under a prefix (for clean-up and tests). */
-  async listUploads(prefix: string): Promise<Array<{ key: string; uploadId: string }>> {
-    return this.#call('ListMultipartUploads', this.#display(prefix), true, async () => {
-      const result = await this.#oss.listUploads({ ...(prefix ? { prefix } : {}), 'max-uploads': 1000 });
-      return ((result.uploads ?? []) as Array<{ name: string; uploadId: string }>).map((u) => ({ key: u.name, uploadId: u.uploadId }));
-    });
+  /** Every incomplete upload under a prefix, paged, with the server's clock at the first answer. */
+  async listUploads(prefix: string): Promise<{ uploads: UploadInfo[]; serverTime: number }> {
+    const uploads: UploadInfo[] = [];
+    let serverTime: number | undefined;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      type UploadsPage = { res: { headers: unknown }; uploads?: unknown[]; isTruncated: boolean; nextKeyMarker?: string; nextUploadIdMarker?: string };
+      const page: UploadsPage = await this.#call('ListMultipartUploads', this.#display(prefix), true, () =>
+        this.#oss.listUploads({
+          ...(prefix ? { prefix } : {}),
+          'max-uploads': 1000,
+          ...(keyMarker ? { 'key-marker': keyMarker } : {}),
+          ...(uploadIdMarker ? { 'upload-id-marker': uploadIdMarker } : {}),
+        }),
+      );
+      const date = Date.parse((page.res.headers as Record<string, string>)['date'] ?? '');
+      serverTime ??= Number.isNaN(date) ? Date.now() : date;
+      for (const u of (page.uploads ?? []) as Array<{ name: string; uploadId: string; initiated: string }>) {
+        uploads.push({ key: u.name, uploadId: u.uploadId, initiated: Date.parse(u.initiated) || 0 });
+      }
+      if (!page.isTruncated || !page.nextKeyMarker) return { uploads, serverTime };
+      keyMarker = page.nextKeyMarker as string;
+      uploadIdMarker = page.nextUploadIdMarker as string;
+    }
   }
 
   close(): void {

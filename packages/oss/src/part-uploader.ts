@@ -1,3 +1,4 @@
+import { IOError } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 
 export interface UploadedPart {
@@ -15,8 +16,16 @@ export interface PartUploaderOptions {
   activeBlocks: number;
   /** Turns a part upload's failure into the error the stream should raise (e.g. fencing). */
   translateError?: (error: unknown) => Error;
-  /** Refuses to start part number `maxParts + 1`. */
+  /** The highest part number this writer may use (OSS allows 10 000). */
   maxParts?: number;
+  /** `x-oss-meta-*` headers for InitiateMultipartUpload: the completed object carries them. */
+  meta?: Record<string, string>;
+}
+
+interface FailedPart {
+  number: number;
+  body: Buffer;
+  whole: Buffer;
 }
 
 /**
@@ -24,6 +33,10 @@ export interface PartUploaderOptions {
  * the background, at most `activeBlocks` at a time, so memory stays within (active + 1) × part size;
  * part buffers are reused once uploaded (fresh 8 MiB allocations cost page faults and garbage
  * collection on the writer's core). The upload is initiated with the first part.
+ *
+ * A part that failed keeps its number and bytes and is sent again by the next drain() or write(): a
+ * failure is reported, not final, and a part number never carries two different contents, so a late
+ * attempt that lands after the retry writes the same bytes.
  */
 export class PartUploader {
   readonly #client: OssClient;
@@ -34,15 +47,16 @@ export class PartUploader {
   #uploadId: Promise<string> | undefined;
   readonly #parts = new Map<number, UploadedPart>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #failed = new Map<number, FailedPart>();
+  #lastFailure: Error | undefined;
   #nextPart = 1;
-  #failure: Error | undefined;
 
   constructor(client: OssClient, options: PartUploaderOptions) {
     this.#client = client;
     this.#options = options;
   }
 
-  /** The multipart upload id, once the first part started one. */
+  /** The multipart upload id, once the first part (or ensureUpload) started one. */
   get uploadId(): Promise<string> | undefined {
     return this.#uploadId;
   }
@@ -57,13 +71,38 @@ export class PartUploader {
     return [...this.#parts.values()].sort((a, b) => a.number - b.number);
   }
 
-  throwIfFailed(): void {
-    if (this.#failure) throw this.#failure;
+  /** Part numbers handed out so far (uploaded, in flight or failed). */
+  get partsStarted(): number {
+    return this.#nextPart - 1;
   }
 
+  get #maxParts(): number {
+    return this.#options.maxParts ?? 10_000;
+  }
+
+  throwIfFailed(): void {
+    if (this.#failed.size > 0) throw this.#lastFailure!;
+  }
+
+  /** Starts the multipart upload if none was started (or the last attempt failed). */
+  ensureUpload(): Promise<string> {
+    if (!this.#uploadId) {
+      const started = this.#client.initUpload(this.#options.key, this.#options.meta);
+      this.#uploadId = started;
+      // A failed initiation is tried again by the next caller, not remembered.
+      started.catch(() => {
+        if (this.#uploadId === started) this.#uploadId = undefined;
+      });
+    }
+    return this.#uploadId;
+  }
+
+  /** Buffers `bytes`, sending full parts. All or nothing: a refusal (failed parts, part limit) takes no byte. */
   async write(bytes: Uint8Array): Promise<void> {
-    this.throwIfFailed();
+    if (this.#failed.size > 0) await this.drain();
     const { partSize } = this.#options;
+    const partsNeeded = Math.floor((this.#filled + bytes.byteLength) / partSize);
+    if (this.partsStarted + partsNeeded > this.#maxParts) throw this.#tooManyParts();
     let at = 0;
     while (at < bytes.byteLength) {
       this.#buffer ??= this.#spare.pop() ?? Buffer.allocUnsafe(partSize);
@@ -75,39 +114,55 @@ export class PartUploader {
     }
   }
 
-  /** Hands what is buffered (a full part, or the last one at close) to a background upload. */
+  #tooManyParts(): IOError {
+    const { key, partSize } = this.#options;
+    return new IOError(
+      `oss://${this.#client.bucket}/${key}: the file would need more than ${this.#maxParts} parts of at most ${partSize} bytes; ` +
+        'set a larger fs.oss.multipart.part.size for files this large',
+      'EFBIG',
+      { path: `oss://${this.#client.bucket}/${key}` },
+    );
+  }
+
+  /** Hands what is buffered (a full part, a flushed run of bytes, or the last part at close) to a background upload. */
   async sendBuffered(): Promise<void> {
     while (this.#inFlight.size >= this.#options.activeBlocks) await Promise.race(this.#inFlight);
-    this.throwIfFailed();
     const number = this.#nextPart;
-    if (this.#options.maxParts !== undefined && number > this.#options.maxParts) {
-      throw new RangeError(`oss://${this.#client.bucket}/${this.#options.key}: more than ${this.#options.maxParts} parts of ${this.#options.partSize} bytes`);
-    }
+    if (number > this.#maxParts) throw this.#tooManyParts();
     this.#nextPart++;
-    const whole = this.#buffer!;
+    const whole = this.#buffer ?? Buffer.alloc(0);
     const body = whole.subarray(0, this.#filled);
     this.#buffer = undefined;
     this.#filled = 0;
-    this.#uploadId ??= this.#client.initUpload(this.#options.key);
+    this.#start({ number, body, whole });
+  }
+
+  #start(part: FailedPart): void {
     const task = (async () => {
-      const uploadId = await this.#uploadId!;
-      const { etag, crc64 } = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, number, body).catch((error: unknown) => {
-        throw this.#options.translateError ? this.#options.translateError(error) : error;
-      });
-      this.#parts.set(number, { number, size: body.length, etag, crc64 });
+      const uploadId = await this.ensureUpload();
+      const { etag, crc64 } = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.body);
+      this.#parts.set(part.number, { number: part.number, size: part.body.length, etag, crc64 });
     })().then(
-      () => void this.#spare.push(whole),
+      () => {
+        this.#failed.delete(part.number);
+        if (part.whole.length === this.#options.partSize) this.#spare.push(part.whole);
+      },
       (error: unknown) => {
-        this.#failure ??= error as Error;
+        this.#lastFailure = this.#options.translateError ? this.#options.translateError(error) : (error as Error);
+        this.#failed.set(part.number, part);
       },
     );
     const tracked: Promise<void> = task.finally(() => this.#inFlight.delete(tracked));
     this.#inFlight.add(tracked);
   }
 
-  /** Waits for every part in flight; raises the first failure. */
+  /** Waits for every part in flight, sends failed parts once more, and raises a failure that remains. */
   async drain(): Promise<void> {
     await Promise.all(this.#inFlight);
+    if (this.#failed.size > 0) {
+      for (const part of [...this.#failed.values()]) this.#start(part);
+      await Promise.all(this.#inFlight);
+    }
     this.throwIfFailed();
   }
 
@@ -116,6 +171,7 @@ export class PartUploader {
     this.#buffer = undefined;
     this.#filled = 0;
     this.#spare.length = 0;
+    this.#failed.clear();
   }
 
   /** Lets the parts in flight settle, then aborts the upload, if one was started. */

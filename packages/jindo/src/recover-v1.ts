@@ -1,0 +1,103 @@
+import { IOError, LeaseExpiredError } from '@hadoopfs/core';
+import type { OssClient } from '@hadoopfs/oss';
+import { CorruptManifestError, expectedCrc, parseManifestV1 } from './manifest.js';
+import { reportFor, type RecoverOptions, type RecoverReport } from './recover.js';
+import { ossAge, type StagedFolder } from './staging.js';
+
+/**
+ * Finishes a file that a writer of protocol version 1 (hadoopfs 0.1) left: `manifest.json` and the tails
+ * `tail-a`/`tail-b` in the target's folder. Held to the v2 rules where v1 allows: the tail must be one of
+ * the folder's own two tails, the lease runs on OSS's clock (the manifest's Last-Modified against the
+ * listing's Date), and a target at least as new as the manifest is never replaced (D7) — version 1 left no
+ * mark on the object it completed, so "as new as" is all recover can tell.
+ */
+export async function recoverV1(client: OssClient, folder: StagedFolder, options: RecoverOptions): Promise<RecoverReport> {
+  const report = reportFor(client, folder.targetKey);
+  const path = `oss://${client.bucket}/${folder.targetKey}`;
+  const manifestKey = `${folder.folder}manifest.json`;
+  const tails = [`${folder.folder}tail-a`, `${folder.folder}tail-b`];
+  const listedManifest = folder.objects.find((o) => o.key === manifestKey);
+  const tidy = async () => {
+    await client.deleteMany(tails);
+    await client.delete(manifestKey);
+  };
+  if (!listedManifest) {
+    // Tails without a manifest belong to a flush that never returned: no promise was made about them.
+    if (!options.dryRun) await client.deleteMany(tails);
+    return report('nothing-staged', 'version 1 tails without a manifest: removed');
+  }
+  const bytes = await client.getBytes(manifestKey);
+  if (!bytes) return report('nothing-staged', 'the version 1 manifest was removed meanwhile');
+  let manifest;
+  try {
+    manifest = parseManifestV1(bytes, `oss://${client.bucket}/${manifestKey}`, client.bucket, folder.targetKey, tails);
+  } catch (error) {
+    if (error instanceof CorruptManifestError) return report('corrupt-manifest', 'left the staging folder untouched', { error });
+    throw error;
+  }
+  const uploadId = manifest.uploadId ?? undefined;
+  const age = ossAge(folder.serverTime, listedManifest.lastModified);
+  if (age < options.leaseMs && !options.force) {
+    return report('live-writer', `version 1 manifest written ${Math.round(age / 1000)} s ago, within the lease (force takes over)`, {
+      ...(uploadId ? { uploadId } : {}),
+      error: new LeaseExpiredError(`${path}: refusing to recover a file whose writer flushed ${Math.round(age / 1000)} s ago`, { path }),
+    });
+  }
+  const crc = expectedCrc([...manifest.parts, ...(manifest.tail ? [manifest.tail] : [])]).toString();
+  const head = await client.head(folder.targetKey);
+  if (head && head.size === manifest.flushedLength && (head.crc64 === undefined || head.crc64 === crc)) {
+    if (!options.dryRun) await tidy();
+    return report('already-complete', 'the target already held the flushed bytes; staging removed', { recoveredBytes: manifest.flushedLength });
+  }
+  if (head && head.lastModified >= listedManifest.lastModified) {
+    if (options.dryRun) return report('superseded', 'the target is as new as the manifest: would leave it and remove the staging');
+    if (uploadId) await client.abort(folder.targetKey, uploadId);
+    await tidy();
+    return report('superseded', 'the target is as new as the version 1 manifest (completed by its close, or written since): left it, staging removed');
+  }
+  const summary = `${manifest.parts.length} part(s)${manifest.tail ? ` + ${manifest.tail.size}-byte tail` : ''}, ${manifest.flushedLength} bytes`;
+  if (options.dryRun) return report('would-recover', `would complete ${summary}`, { recoveredBytes: manifest.flushedLength });
+
+  if (!uploadId) {
+    if (manifest.tail) await client.copy(manifest.tail.key, folder.targetKey);
+    else await client.put(folder.targetKey, Buffer.alloc(0));
+  } else {
+    const uploaded = await client.listParts(folder.targetKey, uploadId);
+    if (!uploaded) {
+      await tidy();
+      return report('upload-gone', 'staging removed', {
+        error: new IOError(`${path}: upload ${uploadId} no longer exists and the target does not hold the flushed bytes (aborted by someone?)`, 'EIO', { path }),
+      });
+    }
+    const byNumber = new Map(uploaded.map((p) => [p.number, p]));
+    for (const part of manifest.parts) {
+      const found = byNumber.get(part.number);
+      if (!found || found.size !== part.size || found.etag.toUpperCase() !== part.etag.toUpperCase()) {
+        return report('failed', 'left the staging folder untouched', {
+          error: new IOError(`${path}: part ${part.number} of upload ${uploadId} is missing or differs from the manifest`, 'EIO', { path }),
+        });
+      }
+    }
+    const parts = manifest.parts.map(({ number, etag }) => ({ number, etag }));
+    if (manifest.tail) {
+      const number = manifest.parts.length + 1;
+      const etag = await client.uploadPartCopy(folder.targetKey, uploadId, number, manifest.tail.key, 0, manifest.tail.size);
+      if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
+        return report('failed', 'left the staging folder untouched', { error: new IOError(`${path}: the staged tail ${manifest.tail.key} does not match the manifest`, 'EIO', { path }) });
+      }
+      parts.push({ number, etag });
+    }
+    if (parts.length === 0) {
+      await client.put(folder.targetKey, Buffer.alloc(0));
+      await client.abort(folder.targetKey, uploadId);
+    } else {
+      await client.complete(folder.targetKey, uploadId, parts);
+    }
+  }
+  const after = await client.head(folder.targetKey);
+  if (!after || after.size !== manifest.flushedLength || (after.crc64 !== undefined && after.crc64 !== crc)) {
+    return report('failed', 'left the staging folder untouched', { error: new IOError(`${path}: after recovery the target's length or CRC-64 differs from the manifest`, 'EIO', { path }) });
+  }
+  await tidy();
+  return report('recovered', `completed the version 1 manifest: ${summary}`, { recoveredBytes: manifest.flushedLength });
+}

@@ -1,0 +1,90 @@
+/**
+ * Where a target's flushed state lives, and the names the protocol gives its objects (package README,
+ * "Layout"). Staging for `dir1/file1` is the folder `<staging>/dir1/file1/`; the protocol's objects are its
+ * direct children, named in a grammar no other tool is likely to use. Anything else in the folder
+ * (another target's deeper folder, a user's file) is not ours: recover neither reads nor deletes it.
+ */
+
+/** Part numbers a writer may use: 1..9998. recover uses 9999 and 10000, so no late part of a writer can collide. */
+export const MAX_WRITER_PART = 9998;
+export const CLAIM_PART = 10_000;
+export const SECOND_TAIL_PART = 9999;
+/** OSS's smallest part but the last. */
+export const MIN_PART_SIZE = 100 * 1024;
+
+/** The metadata header on every upload a durable writer starts: the completed object names its writer. */
+export const WRITER_META = 'x-oss-meta-hadoopfs-flush-writer';
+
+const MANIFEST_NAME = /^flush\.([0-9a-f]{32})\.(\d{10})\.manifest$/;
+const V1_NAME = /^(manifest\.json|tail-a|tail-b)$/;
+
+export function stagingFolderFor(stagingPrefix: string, targetKey: string): string {
+  return `${stagingPrefix}/${targetKey}/`;
+}
+
+/** Unique per (writer, sequence): no two requests ever write different bytes to one staging key. */
+export function manifestKeyFor(folder: string, writerId: string, sequence: number): string {
+  return `${folder}flush.${writerId}.${String(sequence).padStart(10, '0')}.manifest`;
+}
+
+export type StagingName = { kind: 'manifest'; writerId: string; sequence: number } | { kind: 'v1'; name: 'manifest.json' | 'tail-a' | 'tail-b' };
+
+/** What a direct child of a staging folder is, by its name alone; undefined for anything not ours. */
+export function parseStagingName(name: string): StagingName | undefined {
+  const m = MANIFEST_NAME.exec(name);
+  if (m) return { kind: 'manifest', writerId: m[1]!, sequence: Number(m[2]) };
+  if (V1_NAME.test(name)) return { kind: 'v1', name: name as 'manifest.json' | 'tail-a' | 'tail-b' };
+  return undefined;
+}
+
+/** A staged object of the protocol, as a listing shows it. */
+export interface StagedObject {
+  key: string;
+  name: StagingName;
+  size: number;
+  /** OSS's Last-Modified (ms). */
+  lastModified: number;
+}
+
+/** The protocol's objects in one target's folder, from a listing; serverTime is the listing's Date. */
+export interface StagedFolder {
+  targetKey: string;
+  folder: string;
+  objects: StagedObject[];
+  serverTime: number;
+}
+
+/** Splits `<staging>/<target>/<name>` into target and name, if the name is ours. */
+export function classifyStagingKey(stagingPrefix: string, key: string): { targetKey: string; object: Omit<StagedObject, 'size' | 'lastModified'> } | undefined {
+  if (!key.startsWith(`${stagingPrefix}/`)) return undefined;
+  const slash = key.lastIndexOf('/');
+  const targetKey = key.slice(stagingPrefix.length + 1, slash);
+  if (targetKey === '') return undefined;
+  const name = parseStagingName(key.slice(slash + 1));
+  return name ? { targetKey, object: { key, name } } : undefined;
+}
+
+/** A writer's manifests in a folder, newest (highest sequence) first. */
+export function manifestsByWriter(objects: readonly StagedObject[]): Map<string, StagedObject[]> {
+  const writers = new Map<string, StagedObject[]>();
+  for (const o of objects) {
+    if (o.name.kind !== 'manifest') continue;
+    const list = writers.get(o.name.writerId) ?? [];
+    list.push(o);
+    writers.set(o.name.writerId, list);
+  }
+  for (const list of writers.values()) list.sort((a, b) => seq(b) - seq(a));
+  return writers;
+}
+
+function seq(o: StagedObject): number {
+  return o.name.kind === 'manifest' ? o.name.sequence : -1;
+}
+
+/**
+ * How long ago `then` was, both on OSS's clock. OSS's Date header has whole seconds, its Last-Modified
+ * may have more: both are cut to seconds, so that an age is never negative.
+ */
+export function ossAge(serverTime: number, then: number): number {
+  return Math.max(0, Math.floor(serverTime / 1000) * 1000 - Math.floor(then / 1000) * 1000);
+}

@@ -40,8 +40,6 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   #sequence = 0;
   /** The manifest of the last flush that returned: the state recover rebuilds. */
   #durable: { key: string; length: number } | undefined;
-  /** Every manifest key this writer tried to create: close and abort remove them all. */
-  readonly #attempted = new Set<string>();
   /** Set once the file was taken over (recover, another writer, an aborted upload): final. */
   #fenced: LeaseExpiredError | undefined;
   /** close() completed the object; only the staging removal remains. */
@@ -102,7 +100,12 @@ export class DurableOssOutputStream extends FSDataOutputStream {
 
   protected override async hflushBytes(): Promise<void> {
     if (this.#fenced) throw this.#fenced;
-    if (this.#durable?.length === this.getPos()) return;
+    if (this.#durable?.length === this.getPos()) {
+      // Nothing new, but "durable" must still be true when this returns: the upload may have been
+      // aborted (a lifecycle rule) or claimed since the last flush. One read says so.
+      await this.#checkNotTakenOver(await this.#parts.ensureUpload(), 'flush');
+      return;
+    }
     if (this.#parts.buffered.length >= MIN_PART_SIZE && this.#parts.partsStarted < FLUSH_PART_BUDGET) await this.#parts.sendBuffered();
     const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain()]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
@@ -127,7 +130,6 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       replaces: this.#options.replaces,
     };
     const key = manifestKeyFor(this.#options.folder, this.writerId, manifest.sequence);
-    this.#attempted.add(key);
     await this.#client.put(key, encodeManifest(manifest, tail), { forbidOverwrite: true });
     // The fencing read comes after the manifest is durable: a recover that claims the upload later sees
     // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
@@ -151,12 +153,16 @@ export class DurableOssOutputStream extends FSDataOutputStream {
 
   /** A failure to remove an older manifest only leaves it behind: it loses to the newer one, and close removes it. */
   async #removeSuperseded(key: string): Promise<void> {
-    try {
-      await this.#client.deleteMany([key]);
-      this.#attempted.delete(key);
-    } catch {
-      // kept in #attempted for close
-    }
+    await this.#client.deleteMany([key]).catch(() => undefined);
+  }
+
+  /**
+   * Every manifest key this writer ever tried to create, already removed or not: a duplicated PutObject
+   * may have recreated one after its removal, so close and abort remove them all (derived from the
+   * sequence, not remembered one by one).
+   */
+  #everyManifestKey(): string[] {
+    return Array.from({ length: this.#sequence }, (_, i) => manifestKeyFor(this.#options.folder, this.writerId, i + 1));
   }
 
   protected override closeIsRetryable(): boolean {
@@ -180,8 +186,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         await this.#complete(uploadId);
         this.#completed = true;
       }
-      await this.#client.deleteMany([...this.#attempted]);
-      this.#attempted.clear();
+      await this.#client.deleteMany(this.#everyManifestKey());
       this.#retryableClose = false;
       this.#parts.release();
     } catch (error) {
@@ -222,7 +227,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         await this.#parts.drain();
         await this.#complete(await uploadId);
       }
-      if (this.#attempted.size > 0) await this.#client.deleteMany([...this.#attempted]);
+      if (this.#sequence > 0) await this.#client.deleteMany(this.#everyManifestKey());
     } catch (error) {
       if (!(error instanceof LeaseExpiredError)) await this.#discard();
       throw error;
@@ -242,7 +247,6 @@ export class DurableOssOutputStream extends FSDataOutputStream {
 
   async #discard(): Promise<void> {
     await this.#parts.abort();
-    if (this.#attempted.size > 0) await this.#client.deleteMany([...this.#attempted]);
-    this.#attempted.clear();
+    if (this.#sequence > 0) await this.#client.deleteMany(this.#everyManifestKey());
   }
 }

@@ -17,14 +17,9 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
   const manifestKey = `${folder.folder}manifest.json`;
   const tails = [`${folder.folder}tail-a`, `${folder.folder}tail-b`];
   const listedManifest = folder.objects.find((o) => o.key === manifestKey);
-  const tidy = async () => {
-    await client.deleteMany(tails);
-    await client.delete(manifestKey);
-  };
   if (!listedManifest) {
-    // Tails without a manifest belong to a flush that never returned: no promise was made about them.
-    if (!options.dryRun) await client.deleteMany(tails);
-    return report('nothing-staged', 'version 1 tails without a manifest: removed');
+    // Without a manifest nothing shows that these objects are ours: they may be anybody's file (D6).
+    return report('nothing-staged', 'objects named tail-a/tail-b without a manifest: not ours to judge, left untouched');
   }
   const bytes = await client.getBytes(manifestKey);
   if (!bytes) return report('nothing-staged', 'the version 1 manifest was removed meanwhile');
@@ -36,6 +31,11 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
     throw error;
   }
   const uploadId = manifest.uploadId ?? undefined;
+  // Only what this manifest names is removed: the other tail slot may be a stranger's object.
+  const tidy = async () => {
+    if (manifest.tail) await client.delete(manifest.tail.key);
+    await client.delete(manifestKey);
+  };
   const age = ossAge(folder.serverTime, listedManifest.lastModified);
   if (age < options.leaseMs && !options.force) {
     return report('live-writer', `version 1 manifest written ${Math.round(age / 1000)} s ago, within the lease (force takes over)`, {

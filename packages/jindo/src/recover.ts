@@ -122,8 +122,28 @@ export async function recoverFile(
   const writers = manifestsByWriter(folder.objects);
   // Older writers first: whatever the newest writer leaves in place is the last word.
   const order = [...writers.entries()].sort((a, b) => a[1][0]!.lastModified - b[1][0]!.lastModified);
+  const read: Array<{ writerId: string; manifests: StagedObject[]; found: Found | undefined; error?: CorruptManifestError }> = [];
   for (const [writerId, manifests] of order) {
-    reports.push(await recoverWriter(client, folder, writerId, manifests, options));
+    try {
+      read.push({ writerId, manifests, found: await newestManifest(client, folder, manifests) });
+    } catch (error) {
+      if (!(error instanceof CorruptManifestError)) throw error;
+      read.push({ writerId, manifests, found: undefined, error });
+    }
+  }
+  // Two writers never share an upload: one of them is forged (or copied), and neither can be trusted.
+  const claimed = new Map<string, number>();
+  for (const r of read) if (r.found) claimed.set(r.found.decoded.manifest.uploadId, (claimed.get(r.found.decoded.manifest.uploadId) ?? 0) + 1);
+  for (const r of read) {
+    if (r.error) {
+      reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error: r.error }));
+    } else if (r.found && claimed.get(r.found.decoded.manifest.uploadId)! > 1) {
+      const location = `oss://${client.bucket}/${r.found.object.key}`;
+      const error = new CorruptManifestError(`manifest ${location}: its upload ${r.found.decoded.manifest.uploadId} is named by another writer's manifest too`, location);
+      reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error }));
+    } else {
+      reports.push(await recoverWriter(client, folder, r.writerId, r.manifests, r.found, options));
+    }
   }
   if (reports.length === 0) reports.push(reportFor(client, targetKey)('nothing-staged', 'no flush manifest: nothing to recover'));
   return reports;
@@ -144,7 +164,7 @@ async function readManifest(client: OssClient, folder: StagedFolder, object: Sta
 }
 
 /** The newest manifest of a writer that can still be read (an older one may have been removed meanwhile). */
-async function newestManifest(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<{ object: StagedObject; decoded: DecodedManifest } | undefined> {
+async function newestManifest(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<Found | undefined> {
   for (const object of manifests) {
     const decoded = await readManifest(client, folder, object);
     if (decoded) return { object, decoded };
@@ -152,22 +172,18 @@ async function newestManifest(client: OssClient, folder: StagedFolder, manifests
   return undefined;
 }
 
+type Found = { object: StagedObject; decoded: DecodedManifest };
+
 async function recoverWriter(
   client: OssClient,
   folder: StagedFolder,
   writerId: string,
   manifests: StagedObject[],
+  found: Found | undefined,
   options: RecoverOptions,
 ): Promise<RecoverReport> {
   const report = reportFor(client, folder.targetKey);
   const path = `oss://${client.bucket}/${folder.targetKey}`;
-  let found: Awaited<ReturnType<typeof newestManifest>>;
-  try {
-    found = await newestManifest(client, folder, manifests);
-  } catch (error) {
-    if (error instanceof CorruptManifestError) return report('corrupt-manifest', 'left the staging folder untouched', { error });
-    throw error;
-  }
   if (!found) return report('nothing-staged', `writer ${writerId}'s manifests were removed meanwhile (its close finished?)`);
   let { manifest } = found.decoded;
   const mine = (head: { meta?: Record<string, string> } | undefined) => head?.meta?.[WRITER_META] === writerId;
@@ -183,7 +199,9 @@ async function recoverWriter(
     return report('already-complete', `the target is this writer's completed upload (${head!.size} bytes); staging removed`, { recoveredBytes: head!.size });
   }
   const age = ossAge(folder.serverTime, manifests[0]!.lastModified);
-  if (age < options.leaseMs && !options.force) {
+  // A fresh manifest whose upload is gone is a stale one (a duplicated PutObject landing after its writer
+  // was done): no writer can flush into it, so it never blocks.
+  if (age < options.leaseMs && !options.force && (await client.listParts(folder.targetKey, manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) {
     const seconds = Math.max(0, Math.round(age / 1000));
     return report('live-writer', `writer ${writerId} flushed ${seconds} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease: it may be alive (force takes over)`, {
       uploadId: manifest.uploadId,
@@ -211,15 +229,14 @@ async function recoverWriter(
       await client.deleteMany(writerKeys());
       return report('already-complete', 'the writer (or another recover) completed the upload meanwhile; staging removed', { recoveredBytes: now!.size });
     }
+    // Not an error of this run: the bytes were already gone (the writer's own abort, a takeover, or a
+    // lifecycle rule; the writer's next flush failed on it). Said once, then the staging is removed.
     await client.deleteMany(writerKeys());
-    return report('upload-gone', 'staging removed', {
-      uploadId: manifest.uploadId,
-      error: new IOError(
-        `${path}: the upload ${manifest.uploadId} of writer ${writerId} no longer exists (aborted by someone else, e.g. a lifecycle rule): its ${manifest.flushedLength} flushed bytes cannot be recovered`,
-        'EIO',
-        { path },
-      ),
-    });
+    return report(
+      'upload-gone',
+      `the upload ${manifest.uploadId} of writer ${writerId} no longer exists (aborted by the writer, another writer or a lifecycle rule): its ${manifest.flushedLength} flushed bytes cannot be recovered; staging removed`,
+      { uploadId: manifest.uploadId },
+    );
   };
   let tailPart: number;
   try {
@@ -250,9 +267,21 @@ async function recoverWriter(
   if (manifest.tail.size > 0 || parts.length === 0) parts.push({ number: tailPart, etag: manifest.tail.etag });
   let crc: string | undefined;
   try {
-    crc = (await client.complete(folder.targetKey, manifest.uploadId, parts)).crc64;
+    // Create-only where there was nothing: a Complete that lands late cannot then replace a newer file.
+    crc = (await client.complete(folder.targetKey, manifest.uploadId, parts, { forbidOverwrite: head === undefined })).crc64;
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return gone();
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') return gone();
+    if (code === 'EEXIST') {
+      const now = await client.head(folder.targetKey);
+      if (mine(now)) {
+        await client.deleteMany(manifests.map((m) => m.key));
+        return report('already-complete', 'completed by an earlier attempt whose answer was lost; staging removed', { recoveredBytes: now!.size });
+      }
+      await client.abort(folder.targetKey, manifest.uploadId);
+      await client.deleteMany(manifests.map((m) => m.key));
+      return report('superseded', 'the target was written while recover ran; left it, aborted the writer\'s upload and removed its staging', { uploadId: manifest.uploadId });
+    }
     throw error;
   }
   const expected = expectedCrc([...manifest.parts, manifest.tail]).toString();

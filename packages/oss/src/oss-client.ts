@@ -2,6 +2,7 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
+import { ClosedError } from '@hadoopfs/core';
 import { isNetworkError, isRetryable, translateOssError } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
 
@@ -52,6 +53,7 @@ export class OssClient {
   readonly #oss: OSS;
   readonly #settings: OssSettings;
   readonly #agent: Agent;
+  #closed = false;
   /** Called once per HTTP request, retries included (tests and benchmarks count requests). */
   onRequest: RequestCounter | undefined;
 
@@ -82,6 +84,8 @@ export class OssClient {
   async #call<T>(api: string, path: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
     const { maxAttempts, retryBaseDelayMs, retryMaxDelayMs } = this.#settings;
     for (let attempt = 1; ; attempt++) {
+      // A closed client sends nothing more, not even the retry of a call it started before.
+      if (this.#closed) throw new ClosedError(`${api} ${path}: the OSS client was closed`, { path });
       this.onRequest?.(api);
       try {
         return await call();
@@ -309,6 +313,7 @@ export class OssClient {
   }
 
   close(): void {
+    this.#closed = true;
     this.#agent.destroy();
   }
 }

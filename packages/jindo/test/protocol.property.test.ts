@@ -1,0 +1,450 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlreadyBeingCreatedError, FileSystem, LeaseExpiredError } from '@hadoopfs/core';
+import { parseStagingName, type DurableOssOutputStream, type JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
+import type { FaultAction, RunningOssServer } from '@hadoopfs/oss-server';
+import { bytes, jindoFs, readAll, startServer } from './helpers.js';
+
+/**
+ * The durable-flush protocol (v2) as a model-based property, against the real OSS-protocol server over
+ * HTTP through ali-oss.
+ *
+ * The adversary, per command: any one of its requests is refused before it is applied (503, or the
+ * connection cut), applied with its answer lost, applied late (the client sees no answer; the store
+ * applies it up to 40 ms later, after the client retried or went on), or applied twice. Processes die at
+ * any command (their connections cut, their streams never closed). Writers go on after failures: flush
+ * again, close, retry a failed close, abort. recover runs with and without force and with an expired
+ * lease, itself hit by faults; a second writer creates the same path; someone aborts the upload
+ * (a lifecycle rule) or overwrites the target outside the protocol; foreign objects and junk under the
+ * protocol's own names appear in the staging folder, and an object outside it must stay untouched.
+ *
+ * The model keeps, for the target, the set of contents it may hold now ("committed") and, for the current
+ * writer, what a recover must produce if it died now ("obligation": at least every byte of a flush that
+ * returned, and only a prefix of what it wrote). At the end every writer dies, recover runs until it
+ * reports no error, and the properties below are checked.
+ */
+const LONG = Boolean(process.env['HADOOPFS_LONG']);
+const PART_SIZE = 200 * 1024;
+const TARGET = 'data/events.log';
+const FOLDER = `tmp/${TARGET}/`;
+
+let server: RunningOssServer;
+let run = 0;
+beforeAll(async () => {
+  server = await startServer([]);
+});
+afterAll(async () => {
+  await FileSystem.closeAll();
+  await server.close();
+});
+
+type Fault = { action: FaultAction; nth: number } | null;
+type Command =
+  | { op: 'write'; size: number; fault: Fault }
+  | { op: 'hflush' | 'hsync' | 'close' | 'abort'; fault: Fault }
+  | { op: 'crash' }
+  | { op: 'recover'; mode: 'within-lease' | 'forced' | 'lease-expired'; fault: Fault }
+  | { op: 'create'; leaseExpired: boolean; fault: Fault }
+  | { op: 'zombie'; what: 'flush' | 'close' }
+  | { op: 'external-abort' }
+  | { op: 'external-put'; size: number }
+  | { op: 'plant'; what: 'foreign' | 'junk-manifest' };
+
+const actionArb: fc.Arbitrary<FaultAction> = fc.oneof(
+  fc.constant<FaultAction>({ type: 'error', status: 503, code: 'SlowDown' }),
+  fc.constant<FaultAction>({ type: 'drop', when: 'before-response' }),
+  fc.constant<FaultAction>({ type: 'drop', when: 'instead-of-response' }),
+  fc.integer({ min: 1, max: 40 }).map((ms): FaultAction => ({ type: 'late', ms })),
+  fc.integer({ min: 1, max: 40 }).map((ms): FaultAction => ({ type: 'duplicate', ms })),
+);
+const faultArb: fc.Arbitrary<Fault> = fc.option(fc.record({ action: actionArb, nth: fc.integer({ min: 1, max: 6 }) }), { nil: null, freq: 2 });
+const sizeArb = fc.oneof(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 90 * 1024, max: 160 * 1024 }), fc.integer({ min: 190 * 1024, max: 420 * 1024 }));
+const commandArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('write' as const), size: sizeArb, fault: faultArb }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('hflush' as const, 'hsync' as const), fault: faultArb }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), fault: faultArb }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('abort' as const), fault: faultArb }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'crash' as const }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), fault: faultArb }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), fault: faultArb }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('zombie' as const), what: fc.constantFrom('flush' as const, 'close' as const) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'external-abort' as const }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('external-put' as const), size: fc.integer({ min: 0, max: 2000 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('plant' as const), what: fc.constantFrom('foreign' as const, 'junk-manifest' as const) }) },
+);
+
+/** A content the target may hold: none, exactly these bytes, or a prefix of at least `min` bytes of a writer's bytes. */
+type Outcome = { kind: 'absent' } | { kind: 'exact'; bytes: Buffer } | { kind: 'prefix'; writer: Writer; min: number };
+
+interface Writer {
+  name: string;
+  fs: JindoOssFileSystem;
+  out: DurableOssOutputStream;
+  chunks: Buffer[];
+  length: number;
+  /** Bytes covered by the last flush that returned. */
+  flushedOk: number;
+  /** A flush returned at least once (the stream has durable state). */
+  durable: boolean;
+  /** A flush was attempted: a manifest may exist. */
+  staged: boolean;
+  state: 'open' | 'close-failed' | 'closed' | 'aborted' | 'dead';
+  fenced: 'no' | 'maybe' | 'yes';
+  /** What recover must yield if the writer died now; undefined: nothing of this writer's counts. */
+  obligation: Outcome[] | undefined;
+  alive: boolean;
+  /** The target was overwritten outside the protocol after this writer began: recover leaves that file (D7). */
+  superseded: boolean;
+}
+
+const written = (w: Writer) => Buffer.concat(w.chunks);
+
+function matches(content: Buffer | undefined, outcome: Outcome): boolean {
+  if (outcome.kind === 'absent') return content === undefined;
+  if (content === undefined) return false;
+  if (outcome.kind === 'exact') return content.equals(outcome.bytes);
+  const all = written(outcome.writer);
+  return content.length >= outcome.min && content.length <= all.length && content.equals(all.subarray(0, content.length));
+}
+
+function describeOutcome(o: Outcome): string {
+  if (o.kind === 'absent') return 'absent';
+  if (o.kind === 'exact') return `exactly ${o.bytes.length} bytes`;
+  return `a prefix of ${o.writer.name}'s ${o.writer.length} bytes, at least ${o.min}`;
+}
+
+/**
+ * Installs a command's fault. Two exceptions, outside what any OSS client can answer for, since OSS has no
+ * conditional write that would fence them: a late or repeated PutObject of the target itself (a file closed
+ * without any flush is one plain PutObject), and a late CompleteMultipartUpload of an existing target, would
+ * land over whatever was written after them. Such requests are refused or lost in this test instead (a
+ * duplicated Complete is harmless and stays in: its second application finds no upload).
+ */
+async function withFault<T>(fault: Fault, body: () => Promise<T>): Promise<T> {
+  const ids: number[] = [];
+  if (fault) {
+    const delayed = fault.action.type === 'late' || fault.action.type === 'duplicate';
+    if (!delayed) ids.push(server.faults.add({ nth: fault.nth, action: fault.action }));
+    else {
+      const others = ['GetObject', 'HeadObject', 'DeleteObject', 'DeleteMultipleObjects', 'ListObjectsV2', 'InitiateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads'];
+      if (fault.action.type === 'duplicate') others.push('CompleteMultipartUpload');
+      ids.push(server.faults.add({ nth: fault.nth, apis: others, action: fault.action }));
+      ids.push(server.faults.add({ nth: fault.nth, apis: ['PutObject'], keyPattern: '^tmp/', action: fault.action }));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    for (const id of ids) server.faults.remove(id);
+  }
+}
+
+async function outcome<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: Error }> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error: error as Error }),
+  );
+}
+
+const settings = { 'fs.oss.multipart.part.size': PART_SIZE, 'fs.oss.attempts.maximum': 2, 'fs.oss.retry.interval': '1ms', 'fs.oss.retry.interval.maximum': '5ms' };
+
+describe('durable flush protocol v2 (model-based property)', () => {
+  it('flushed bytes survive every fault schedule, recover only completes what writers wrote, and touches nothing else', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 14 }), async (commands) => {
+        const bucket = `protocol-${++run}`;
+        await server.store.createBucket(bucket);
+        server.faults.clear();
+        const trace: string[] = [];
+        const fail = (what: string): never => {
+          throw new Error(`${what}\n  trace: ${trace.join(' | ')}`);
+        };
+        const fsWith = (lease: string) => jindoFs(server, bucket, { ...settings, 'fs.jfs.cache.flush.lease': lease });
+        const outside = { key: 'private/key.pem', bytes: randomBytes(64) };
+        const admin = await fsWith('60s');
+        await admin.client.put(outside.key, outside.bytes);
+        const planted = new Map<string, Buffer>();
+        let junkPlanted = false;
+        let committed: Outcome[] = [{ kind: 'absent' }];
+        const writers: Writer[] = [];
+        let current: Writer | undefined;
+
+        const readTarget = async (fs: JindoOssFileSystem) => ((await fs.exists(`/${TARGET}`)) ? readAll(fs, `/${TARGET}`) : undefined);
+        const createWriter = async (lease: string, fault: Fault): Promise<Writer | Error> => {
+          const fs = await fsWith(lease);
+          const created = await withFault(fault, () => outcome(fs.create(`/${TARGET}`)));
+          if (!created.ok) {
+            await fs.close();
+            return created.error;
+          }
+          const w: Writer = {
+            name: `W${writers.length + 1}`,
+            fs,
+            out: created.value as DurableOssOutputStream,
+            chunks: [],
+            length: 0,
+            flushedOk: 0,
+            durable: false,
+            staged: false,
+            state: 'open',
+            fenced: 'no',
+            obligation: undefined,
+            alive: true,
+            superseded: false,
+          };
+          writers.push(w);
+          return w;
+        };
+        const die = async (w: Writer) => {
+          if (!w.alive) return;
+          w.alive = false;
+          if (w.state === 'open' || w.state === 'close-failed') w.state = 'dead';
+          await w.fs.close();
+        };
+        /** After a takeover of `w` (recover or create) that ended without error: its flushed bytes are in the target now. */
+        const tookOver = async (w: Writer | undefined, reader: JindoOssFileSystem) => {
+          if (!w || !w.staged) return;
+          if (w.obligation !== undefined) {
+            const content = await readTarget(reader);
+            if (!w.obligation.some((o) => matches(content, o))) {
+              fail(`after taking over ${w.name} the target holds ${content?.length ?? 'nothing'}, not ${w.obligation.map(describeOutcome).join(' or ')}`);
+            }
+            committed = [content === undefined ? { kind: 'absent' } : { kind: 'exact', bytes: content }];
+            // A manifest of a flush that failed may still land later, and a later recover finish it.
+            if (!w.durable) committed.push({ kind: 'prefix', writer: w, min: 0 });
+            w.obligation = undefined;
+          }
+          // A manifest that returned was surely there to be taken over; one whose flush failed may not have landed.
+          if (w.durable && w.state !== 'closed' && w.state !== 'aborted') w.fenced = 'yes';
+          else if (w.fenced === 'no') w.fenced = 'maybe';
+        };
+        /** After a takeover attempt that may have stopped anywhere: the target is either as before or the writer's. */
+        const maybeTookOver = (w: Writer | undefined) => {
+          if (!w || !w.staged) return;
+          if (w.obligation) committed = [...committed, ...w.obligation];
+          if (w.fenced === 'no') w.fenced = 'maybe';
+        };
+        const errorsOf = (reports: RecoverReport[]) => reports.filter((r) => r.error && r.state !== 'corrupt-manifest');
+
+        const first = await createWriter('60s', null);
+        if (first instanceof Error) throw first;
+        current = first;
+
+        let delayedFaults = false;
+        for (const command of commands) {
+          if ('fault' in command && command.fault && (command.fault.action.type === 'late' || command.fault.action.type === 'duplicate')) delayedFaults = true;
+          trace.push(`${command.op}${'mode' in command ? `:${command.mode}` : ''}${'fault' in command && command.fault ? `[${command.fault.action.type}@${command.fault.nth}]` : ''}`);
+          const w = current;
+          const usable = w !== undefined && w.alive && (w.state === 'open' || (w.state === 'close-failed' && (command.op === 'close' || command.op === 'abort')));
+          switch (command.op) {
+            case 'write': {
+              if (!usable || w.state !== 'open') break;
+              const chunk = bytes(command.size, run * 1000 + w.chunks.length);
+              const r = await withFault(command.fault, () => outcome(w.out.write(chunk)));
+              if (r.ok) {
+                w.chunks.push(chunk);
+                w.length += chunk.length;
+              } else if (r.error instanceof LeaseExpiredError) {
+                if (w.fenced === 'no') fail(`${w.name}: write refused as taken over, but nobody took it over: ${r.error.message}`);
+                w.fenced = 'yes';
+              }
+              break;
+            }
+            case 'hflush':
+            case 'hsync': {
+              if (!usable || w.state !== 'open') break;
+              w.staged = true;
+              const r = await withFault(command.fault, () => outcome(command.op === 'hflush' ? w.out.hflush() : w.out.hsync()));
+              if (r.ok) {
+                if (w.fenced === 'yes') fail(`${w.name}: a flush succeeded after the file was taken over (D5)`);
+                w.flushedOk = w.length;
+                w.durable = true;
+                w.obligation = w.superseded ? undefined : [{ kind: 'prefix', writer: w, min: w.flushedOk }];
+              } else if (r.error instanceof LeaseExpiredError) {
+                if (w.fenced === 'no') fail(`${w.name}: flush refused as taken over, but nobody took it over: ${r.error.message}`);
+                w.fenced = 'yes';
+              } else if (!w.superseded) {
+                // The manifest may have landed (answer lost) or land later: the file may hold more, never less.
+                w.obligation = w.durable ? [{ kind: 'prefix', writer: w, min: w.flushedOk }] : [...committed, { kind: 'prefix', writer: w, min: 0 }];
+              }
+              break;
+            }
+            case 'close': {
+              if (!usable) break;
+              const r = await withFault(command.fault, () => outcome(w.out.close()));
+              if (r.ok) {
+                if (w.fenced === 'yes') fail(`${w.name}: close succeeded after the file was taken over (D5)`);
+                w.state = 'closed';
+                committed = [{ kind: 'exact', bytes: written(w) }];
+                w.obligation = undefined;
+                const left = server.store.keysFrom(bucket, FOLDER, '', false);
+                const ours = [...left].filter((o) => o.key.includes(w.out.writerId) && parseStagingName(o.key.slice(FOLDER.length)));
+                // D4. A duplicated or late manifest PutObject may land after close removed it (nothing a client
+                // can fence): then the manifest is stale, and the final recover must tidy it, which is checked below.
+                if (!delayedFaults && ours.length > 0) fail(`${w.name}: close returned but left ${ours.map((o) => o.key).join(', ')}`);
+              } else if (r.error instanceof LeaseExpiredError) {
+                if (w.fenced === 'no') fail(`${w.name}: close refused as taken over, but nobody took it over: ${r.error.message}`);
+                w.fenced = 'yes';
+                w.state = 'closed';
+              } else if (w.durable) {
+                // D1 wins over D4: the last flush stays recoverable, and close may be tried again.
+                w.state = 'close-failed';
+                if (!w.superseded) w.obligation = [{ kind: 'prefix', writer: w, min: w.flushedOk }];
+                else committed = [...committed, { kind: 'exact', bytes: written(w) }];
+              } else {
+                w.state = 'closed';
+                committed = [...committed, { kind: 'prefix', writer: w, min: 0 }];
+                w.obligation = undefined;
+              }
+              break;
+            }
+            case 'abort': {
+              if (!usable) break;
+              const r = await withFault(command.fault, () => outcome(w.out.abort()));
+              w.state = 'aborted';
+              if (w.fenced === 'yes') break;
+              if (r.ok) w.obligation = undefined;
+              else w.obligation = [...(w.obligation ?? []), ...committed, { kind: 'prefix', writer: w, min: 0 }];
+              break;
+            }
+            case 'crash':
+              if (w) await die(w);
+              break;
+            case 'recover': {
+              const lease = command.mode === 'lease-expired' ? '0s' : '60s';
+              const recoverer = await fsWith(lease);
+              const before = await readTarget(recoverer);
+              const r = await withFault(command.fault, () => outcome(recoverer.recoverAll(`/${TARGET}`, command.mode === 'forced' ? { force: true } : {})));
+              if (command.mode === 'within-lease') {
+                // Every manifest here is younger than the lease: nothing may change but leftovers of a finished close.
+                const after = await readTarget(recoverer);
+                if ((before === undefined) !== (after === undefined) || (before && after && !before.equals(after))) fail('a recover within the lease changed the target');
+                // (Stale manifests, whose upload is gone, may be tidied away: they block nobody.)
+                if (r.ok && r.value.some((x) => x.state === 'recovered')) fail(`a recover within the lease acted: ${r.value.map((x) => x.state).join(',')}`);
+              } else if (r.ok && errorsOf(r.value).length === 0 && command.fault === null) {
+                await tookOver(w, recoverer);
+              } else {
+                maybeTookOver(w);
+              }
+              await recoverer.close();
+              break;
+            }
+            case 'create': {
+              const previous = current;
+              const created = await createWriter(command.leaseExpired ? '0s' : '60s', command.fault);
+              if (created instanceof Error) {
+                if (created instanceof AlreadyBeingCreatedError) {
+                  if (command.leaseExpired) fail(`create with an expired lease refused: ${created.message}`);
+                  if (previous && !previous.staged) fail(`create refused though ${previous.name} has nothing staged: ${created.message}`);
+                }
+                if (command.leaseExpired) maybeTookOver(previous);
+                break;
+              }
+              if (!command.leaseExpired && previous?.durable && previous.fenced === 'no' && previous.obligation !== undefined && previous.state !== 'closed' && previous.state !== 'aborted') {
+                fail(`create succeeded within the lease of ${previous.name}'s live staging`);
+              }
+              if (command.fault === null) await tookOver(previous, created.fs);
+              else maybeTookOver(previous);
+              // A writer that was not taken over has no staging anyone could see: it dies here, as a writer
+              // whose successor started would.
+              if (previous && previous.fenced !== 'yes') await die(previous);
+              current = created;
+              break;
+            }
+            case 'zombie': {
+              const zombie = [...writers].reverse().find((z) => z !== current && z.alive && z.fenced === 'yes' && z.state === 'open');
+              if (!zombie) break;
+              const r = command.what === 'flush' ? await outcome(zombie.out.write('late').then(() => zombie.out.hflush())) : await outcome(zombie.out.close());
+              if (r.ok) fail(`${zombie.name}, taken over, still could ${command.what} (D5)`);
+              else if (!(r.error instanceof LeaseExpiredError)) fail(`${zombie.name}: a taken-over writer's ${command.what} failed without LeaseExpiredError: ${r.error.message}`);
+              if (command.what === 'close') zombie.state = 'closed';
+              break;
+            }
+            case 'external-abort': {
+              if (!w || !w.alive || w.state !== 'open' || !w.out.uploadId) break;
+              const uploadId = await w.out.uploadId.catch(() => undefined);
+              if (!uploadId || !server.store.listUploads(bucket, TARGET).some((u) => u.id === uploadId)) break;
+              await server.store.abortUpload(bucket, TARGET, uploadId);
+              // The adversary destroyed the parts: no promise about them is left, and the writer must notice.
+              // Every later flush and close must fail (the writer notices), and nothing of it can be recovered.
+              w.obligation = undefined;
+              w.superseded = true;
+              w.fenced = 'yes';
+              break;
+            }
+            case 'external-put': {
+              const content = randomBytes(command.size);
+              await admin.client.put(TARGET, content);
+              committed = [{ kind: 'exact', bytes: content }];
+              for (const other of writers) {
+                // Newer than any manifest: recover leaves it, whether the writer lives or died (D7).
+                if (other.state === 'open' || other.state === 'close-failed' || other.obligation !== undefined) {
+                  other.superseded = true;
+                  other.obligation = undefined;
+                }
+              }
+              break;
+            }
+            case 'plant': {
+              if (command.what === 'foreign') {
+                for (const key of [`${FOLDER}notes.txt`, `${FOLDER}flush.manifest`, 'tmp/data/other/flush.0123456789abcdef.manifest', 'tmp/data/events.log/nested/tail-a']) {
+                  const content = randomBytes(32);
+                  await admin.client.put(key, content);
+                  planted.set(key, content);
+                }
+              } else {
+                const key = `${FOLDER}flush.${randomBytes(16).toString('hex')}.0000000001.manifest`;
+                const content = Buffer.from('{"kind":"hadoopfs-jindo-flush-manifest","version":2}\nnot a tail');
+                await admin.client.put(key, content);
+                planted.set(key, content);
+                junkPlanted = true;
+              }
+              break;
+            }
+          }
+        }
+
+        // The end: every writer dies; once nothing is on its way any more, recover runs until it is done.
+        server.faults.clear();
+        for (const w of writers) await die(w);
+        await server.stats.idle();
+        const recoverer = await fsWith('0s');
+        let reports: RecoverReport[] = [];
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          reports = await recoverer.recoverAll('/data', { recursive: true });
+          await server.stats.idle();
+          if (errorsOf(reports).length === 0) break;
+        }
+        if (errorsOf(reports).length > 0) fail(`recover kept failing: ${errorsOf(reports).map((r) => `${r.state}: ${r.error!.message}`).join('; ')}`);
+        const corrupt = reports.filter((r) => r.state === 'corrupt-manifest');
+        if (corrupt.length > 0 && !junkPlanted) fail(`a manifest the protocol wrote was reported corrupt: ${corrupt.map((r) => r.error!.message).join('; ')}`);
+
+        const content = await readTarget(recoverer);
+        const expected = current?.obligation ?? committed;
+        if (!expected.some((o) => matches(content, o))) {
+          fail(`D1/D2/D7: the target holds ${content === undefined ? 'nothing' : `${content.length} bytes`}, expected ${expected.map(describeOutcome).join(' or ')}`);
+        }
+        // D3: once more changes nothing.
+        const again = await recoverer.recoverAll('/data', { recursive: true });
+        const acted = again.filter((r) => r.state !== 'nothing-staged' && r.state !== 'corrupt-manifest');
+        if (acted.length > 0) fail(`a second recover still acted: ${acted.map((r) => `${r.state} ${r.action}`).join('; ')}`);
+        const contentAgain = await readTarget(recoverer);
+        if ((content === undefined) !== (contentAgain === undefined) || (content && contentAgain && !content.equals(contentAgain))) fail('D3: a second recover changed the target');
+        // Nothing of the protocol is left; nothing it did not write was touched (D6).
+        const left = [...server.store.keysFrom(bucket, 'tmp/', '', false)].map((o) => o.key).filter((k) => !planted.has(k));
+        if (left.length > 0) fail(`staging left behind: ${left.join(', ')}`);
+        for (const [key, bytesPlanted] of [...planted, [outside.key, outside.bytes] as const]) {
+          if (!(await readAll(recoverer, `/${key}`)).equals(bytesPlanted)) fail(`${key} (not ours) was changed`);
+        }
+        if (!junkPlanted) {
+          const uploads = server.store.listUploads(bucket, '');
+          if (uploads.length > 0) fail(`incomplete uploads left after recover -R: ${uploads.map((u) => u.key).join(', ')}`);
+        }
+        await recoverer.close();
+        await admin.close();
+      }),
+      { seed: Number(process.env["PROTOCOL_SEED"] ?? 20261201), numRuns: LONG ? 10_000 : Number(process.env["PROTOCOL_RUNS"] ?? 500), endOnFailure: true },
+    );
+  }, LONG ? 3_600_000 : 300_000);
+});

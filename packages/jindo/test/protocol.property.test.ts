@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { AlreadyBeingCreatedError, FileSystem, LeaseExpiredError } from '@hadoopfs/core';
 import { parseStagingName, type DurableOssOutputStream, type JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
 import type { FaultAction, RunningOssServer } from '@hadoopfs/oss-server';

@@ -12,6 +12,7 @@ export {
   MANIFEST_V1,
   MANIFEST_VERSION,
   parseManifestV1,
+  tailEtag,
   type DecodedManifest,
   type FlushManifest,
   type FlushManifestV1,

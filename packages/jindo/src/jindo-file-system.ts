@@ -130,7 +130,8 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker));
     const reports = perTarget.flat();
     if (options.recursive) {
-      const keepUploads = new Set(reports.filter((r) => r.state === 'live-writer' && r.uploadId).map((r) => r.uploadId!));
+      // Uploads that a manifest still names (a live writer's; in a dry run also those recover would complete).
+      const keepUploads = new Set(reports.filter((r) => (r.state === 'live-writer' || r.state === 'would-recover') && r.uploadId).map((r) => r.uploadId!));
       const keepTargets = new Set(
         reports.filter((r) => r.state === 'corrupt-manifest' || r.state === 'failed' || (r.state === 'live-writer' && !r.uploadId)).map((r) => this.keyOf(this.makeQualified(r.path))),
       );

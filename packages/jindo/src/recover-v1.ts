@@ -1,6 +1,6 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { OssClient } from '@hadoopfs/oss';
-import { CorruptManifestError, expectedCrc, parseManifestV1 } from './manifest.js';
+import { CorruptManifestError, expectedCrc, MANIFEST_KIND, parseManifestV1 } from './manifest.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover.js';
 import { ossAge, type StagedFolder } from './staging.js';
 
@@ -23,6 +23,14 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
   }
   const bytes = await client.getBytes(manifestKey);
   if (!bytes) return report('nothing-staged', 'the version 1 manifest was removed meanwhile');
+  // A manifest.json that is not JSON of our kind is a user's file that happens to have the name (D6).
+  let declared: unknown;
+  try {
+    declared = (JSON.parse(bytes.toString('utf8')) as { kind?: unknown } | null)?.kind;
+  } catch {
+    declared = undefined;
+  }
+  if (declared !== MANIFEST_KIND) return report('nothing-staged', `${manifestKey} is not a flush manifest: not ours, left untouched`);
   let manifest;
   try {
     manifest = parseManifestV1(bytes, `oss://${client.bucket}/${manifestKey}`, client.bucket, folder.targetKey, tails);

@@ -187,16 +187,23 @@ describe('fencing and corrupt manifests', () => {
       await out.write(bytes(500, 10));
       await out.hflush();
     }
-    await fs.client.put('tmp/logs/broken/manifest.json', Buffer.from('{ not json'));
-    await fs.client.put('tmp/logs/foreign/manifest.json', Buffer.from(JSON.stringify({ kind: 'something-else' })));
+    await fs.client.put(`tmp/logs/broken/flush.${'a'.repeat(32)}.0000000001.manifest`, Buffer.from('{ not json'));
+    await fs.client.put('tmp/logs/foreign/manifest.json', Buffer.from(JSON.stringify({ kind: 'hadoopfs-jindo-flush-manifest', version: 7 })));
+    await fs.client.put('tmp/logs/users/manifest.json', Buffer.from(JSON.stringify({ kind: 'something-else' })));
     const reports = await fs.recoverAll('/logs', { recursive: true });
     const byPath = Object.fromEntries(reports.map((r) => [r.path.replace(`oss://${b}/`, ''), r]));
     expect(byPath['logs/good1']!.state).toBe('recovered');
     expect(byPath['logs/good2']!.state).toBe('recovered');
     expect(byPath['logs/broken']!.state).toBe('corrupt-manifest');
     expect(byPath['logs/broken']!.error).toBeInstanceOf(CorruptManifestError);
-    expect(byPath['logs/foreign']!.error?.message).toMatch(/kind is "something-else"/);
-    expect(keys(server, b).filter((k) => k.startsWith('tmp/'))).toEqual(['tmp/logs/broken/manifest.json', 'tmp/logs/foreign/manifest.json']);
+    expect(byPath['logs/foreign']!.error?.message).toMatch(/version 7 is not 1/);
+    // Not of our kind: a user's file with that name, neither an error nor touched.
+    expect(byPath['logs/users']!.state).toBe('nothing-staged');
+    expect(keys(server, b).filter((k) => k.startsWith('tmp/'))).toEqual([
+      `tmp/logs/broken/flush.${'a'.repeat(32)}.0000000001.manifest`,
+      'tmp/logs/foreign/manifest.json',
+      'tmp/logs/users/manifest.json',
+    ]);
     await expect(fs.recover('/logs', true)).rejects.toBeInstanceOf(CorruptManifestError);
   });
 

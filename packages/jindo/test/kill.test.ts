@@ -8,6 +8,7 @@ import { bytes, ID, jindoFs, keys, readAll, SECRET, startServer } from './helper
 
 const WRITER = fileURLToPath(new URL('./fixtures/flushing-writer.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
 const KILLS = process.env['HADOOPFS_LONG'] ? 100 : 20;
 const TOTAL = 2 * 1024 * 1024;
 
@@ -33,8 +34,18 @@ function capture(): CliIo & { text: () => string; errors: () => string } {
   };
 }
 
-/** Runs the writer until it has reported `flushes` flushes (or finished), then SIGKILLs it. */
-async function runAndKill(target: string, seed: number, flushes: number): Promise<number> {
+/** What a killed writer had said: its last returned flush, and for a closing one, its length and whether close returned. */
+interface KilledWriter {
+  flushed: number;
+  closing?: number;
+  closed: boolean;
+}
+
+/**
+ * Runs the writer until it has reported `flushes` flushes (or finished), then SIGKILLs it; with
+ * `killInClose`, the writer closes after `flushes` flushes and is killed that many ms into its close.
+ */
+async function runAndKill(target: string, seed: number, flushes: number, killInClose?: number): Promise<KilledWriter> {
   const child = spawn(process.execPath, ['--import', 'tsx', WRITER], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,12 +57,15 @@ async function runAndKill(target: string, seed: number, flushes: number): Promis
       JINDO_TARGET: target,
       JINDO_SEED: String(seed),
       JINDO_TOTAL: String(TOTAL),
+      ...(killInClose !== undefined ? { JINDO_CLOSE_AFTER: String(flushes) } : {}),
     },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   let flushed = 0;
   let seen = 0;
+  let closing: number | undefined;
+  let closed = false;
   await new Promise<void>((resolve, reject) => {
     let buffered = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -65,7 +79,13 @@ async function runAndKill(target: string, seed: number, flushes: number): Promis
           flushed = Number(m[1]);
           seen++;
         }
-        if (seen >= flushes || line === 'done') {
+        const c = /^closing (\d+)$/.exec(line);
+        if (c) {
+          closing = Number(c[1]);
+          setTimeout(() => child.kill('SIGKILL'), killInClose);
+        }
+        if (line === 'closed') closed = true;
+        if ((killInClose === undefined && seen >= flushes) || line === 'done' || closed) {
           child.kill('SIGKILL');
           resolve();
         }
@@ -77,7 +97,26 @@ async function runAndKill(target: string, seed: number, flushes: number): Promis
     });
   });
   await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
-  return flushed;
+  return { flushed, closed, ...(closing !== undefined ? { closing } : {}) };
+}
+
+/** Runs `jindo jfs -recover -R -force` as a process of its own and SIGKILLs it as the server receives its `nth` request. */
+async function runRecoverAndKill(path: string, nth: number): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'jfs', '-recover', '-R', '-force', '-endpoint', server.endpoint, '-accessKeyId', ID, '-accessKeySecret', SECRET, path], {
+    cwd: REPO,
+    stdio: 'ignore',
+  });
+  const count = server.stats.count.bind(server.stats);
+  let seen = 0;
+  server.stats.count = (api: string) => {
+    count(api);
+    if (++seen === nth) child.kill('SIGKILL');
+  };
+  try {
+    await new Promise((resolve) => child.once('exit', resolve));
+  } finally {
+    server.stats.count = count;
+  }
 }
 
 describe('SIGKILLed writers and the jindo command', () => {
@@ -85,7 +124,7 @@ describe('SIGKILLed writers and the jindo command', () => {
     for (let i = 0; i < KILLS; i++) {
       const seed = 1000 + i;
       const target = `oss://killed/run-${i}/part-0000.log`;
-      const flushed = await runAndKill(target, seed, 1 + (seed % 7));
+      const { flushed } = await runAndKill(target, seed, 1 + (seed % 7));
       await server.stats.idle();
       const io = capture();
       const code = await main(
@@ -102,6 +141,31 @@ describe('SIGKILLed writers and the jindo command', () => {
       await fs.close();
     }
     expect(keys(server, 'killed').filter((k) => k.startsWith('tmp/'))).toEqual([]);
+  }, 300_000);
+});
+
+describe('SIGKILL during close and during recover', () => {
+  const ROUNDS = process.env['HADOOPFS_LONG'] ? 40 : 8;
+  it(`${ROUNDS} writers killed in close, each followed by a recover process killed midway, lose no flushed byte (D1, D2, D3, D4)`, async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const seed = 5000 + i;
+      const dir = `oss://killed/close-${i}`;
+      const killed = await runAndKill(`${dir}/part-0000.log`, seed, 1 + (i % 3), (i * 7) % 40);
+      await server.stats.idle();
+      await runRecoverAndKill(dir, 1 + (i % 7));
+      await server.stats.idle();
+      const io = capture();
+      expect(await main(['jfs', '-recover', '-R', '-force', '-endpoint', server.endpoint, '-accessKeyId', ID, '-accessKeySecret', SECRET, dir], io), io.errors()).toBe(0);
+      const fs = await jindoFs(server, 'killed');
+      const content = await readAll(fs, `/close-${i}/part-0000.log`);
+      const expected = bytes(TOTAL, seed);
+      if (killed.closed) expect(content.length).toBe(killed.closing);
+      expect(content.length).toBeGreaterThanOrEqual(killed.flushed);
+      expect(content.equals(expected.subarray(0, content.length))).toBe(true);
+      expect(keys(server, 'killed').filter((k) => k.startsWith(`tmp/close-${i}/`))).toEqual([]);
+      expect(server.store.listUploads('killed', `close-${i}/`)).toEqual([]);
+      await fs.close();
+    }
   }, 300_000);
 });
 

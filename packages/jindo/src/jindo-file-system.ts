@@ -67,6 +67,12 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
       }
       if (report.state === 'failed') throw report.error!;
     }
+    // Uploads of the key that no staged writer owns (a writer before its first flush, or one that died
+    // there) are ended: their writer fails its next flush or close, and no late manifest of theirs can
+    // compete with this writer's.
+    for (const upload of (await this.client.listUploads(key)).uploads) {
+      if (upload.key === key) await this.client.abort(key, upload.uploadId);
+    }
     const head = await this.client.head(key);
     this.#replacing.set(key, head?.etag ?? null);
     try {

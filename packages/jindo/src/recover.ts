@@ -78,7 +78,7 @@ export async function listStagedFolder(client: OssClient, stagingPrefix: string,
       if (name) objects.push({ key: o.key, name, size: o.size, lastModified: o.lastModified });
     }
   } while (token);
-  return { targetKey, folder, objects, serverTime: serverTime ?? Date.now() };
+  return { stagingPrefix, targetKey, folder, objects, serverTime: serverTime ?? Date.now() };
 }
 
 /**
@@ -96,7 +96,7 @@ export async function stagedFolders(client: OssClient, stagingPrefix: string, ta
       if (!found) continue;
       let folder = folders.get(found.targetKey);
       if (!folder) {
-        folder = { targetKey: found.targetKey, folder: stagingFolderFor(stagingPrefix, found.targetKey), objects: [], serverTime: page.serverTime };
+        folder = { stagingPrefix, targetKey: found.targetKey, folder: stagingFolderFor(stagingPrefix, found.targetKey), objects: [], serverTime: page.serverTime };
         folders.set(found.targetKey, folder);
       }
       folder.objects.push({ ...found.object, size: o.size, lastModified: o.lastModified });
@@ -134,6 +134,22 @@ export async function recoverFile(
   // Two writers never share an upload: one of them is forged (or copied), and neither can be trusted.
   const claimed = new Map<string, number>();
   for (const r of read) if (r.found) claimed.set(r.found.decoded.manifest.uploadId, (claimed.get(r.found.decoded.manifest.uploadId) ?? 0) + 1);
+  // Several writers with an upload that still exists (a create raced a writer's first flush, or a dead
+  // writer's manifest landed late): only the newest is recovered, the others are superseded by it.
+  const usable = read.filter((r) => r.found && claimed.get(r.found.decoded.manifest.uploadId) === 1);
+  let newest: string | undefined;
+  if (usable.length > 1) {
+    const live: typeof usable = [];
+    for (const r of usable) {
+      if ((await client.listParts(targetKey, r.found!.decoded.manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) live.push(r);
+    }
+    const rank = (r: (typeof usable)[number]) => [Math.floor(r.manifests[0]!.lastModified / 1000), r.found!.decoded.manifest.sequence, r.found!.decoded.manifest.flushedLength];
+    live.sort((a, b) => {
+      const [x, y] = [rank(a), rank(b)];
+      return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+    });
+    if (live.length > 1) newest = live[live.length - 1]!.writerId;
+  }
   for (const r of read) {
     if (r.error) {
       reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error: r.error }));
@@ -142,7 +158,7 @@ export async function recoverFile(
       const error = new CorruptManifestError(`manifest ${location}: its upload ${r.found.decoded.manifest.uploadId} is named by another writer's manifest too`, location);
       reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error }));
     } else {
-      reports.push(await recoverWriter(client, folder, r.writerId, r.manifests, r.found, options));
+      reports.push(await recoverWriter(client, folder, r.writerId, r.manifests, r.found, options, newest !== undefined && newest !== r.writerId ? newest : undefined));
     }
   }
   if (reports.length === 0) reports.push(reportFor(client, targetKey)('nothing-staged', 'no flush manifest: nothing to recover'));
@@ -181,6 +197,7 @@ async function recoverWriter(
   manifests: StagedObject[],
   found: Found | undefined,
   options: RecoverOptions,
+  newerWriter?: string,
 ): Promise<RecoverReport> {
   const report = reportFor(client, folder.targetKey);
   const path = `oss://${client.bucket}/${folder.targetKey}`;
@@ -208,7 +225,7 @@ async function recoverWriter(
       error: new LeaseExpiredError(`${path}: refusing to recover a file whose writer flushed ${seconds} s ago (within its lease)`, { path }),
     });
   }
-  const superseded = head !== undefined && head.etag !== manifest.replaces;
+  const superseded = newerWriter !== undefined || (head !== undefined && head.etag !== manifest.replaces);
   if (options.dryRun) {
     return superseded
       ? report('superseded', 'the target was replaced after the writer began: would leave it and remove the writer\'s staging', { uploadId: manifest.uploadId })
@@ -218,7 +235,8 @@ async function recoverWriter(
     // Written by someone else after this writer began (D7): the newer file stays, the older writer's state goes.
     await client.abort(folder.targetKey, manifest.uploadId);
     await client.deleteMany(writerKeys());
-    return report('superseded', `the target was replaced after writer ${writerId} began; left it, aborted the writer's upload and removed its staging`, { uploadId: manifest.uploadId });
+    const by = newerWriter ? `writer ${newerWriter} began after writer ${writerId}` : `the target was replaced after writer ${writerId} began`;
+    return report('superseded', `${by}; left the target, aborted the older writer's upload and removed its staging`, { uploadId: manifest.uploadId });
   }
 
   // The claim: from here on every flush of the writer fails its fencing read, so the newest manifest
@@ -245,7 +263,7 @@ async function recoverWriter(
     if ((error as { code?: string }).code === 'ENOENT') return gone();
     throw error;
   }
-  const relisted = manifestsByWriter((await relist(client, folder)).objects).get(writerId) ?? [];
+  const relisted = manifestsByWriter((await listStagedFolder(client, folder.stagingPrefix, folder.targetKey)).objects).get(writerId) ?? [];
   if (relisted.length > 0 && relisted[0]!.name.kind === 'manifest' && found.object.name.kind === 'manifest' && relisted[0]!.name.sequence > found.object.name.sequence) {
     const newer = await newestManifest(client, folder, relisted).catch((error: unknown) => {
       if (error instanceof CorruptManifestError) return undefined;
@@ -313,7 +331,3 @@ async function putTail(client: OssClient, targetKey: string, manifest: DecodedMa
   return number;
 }
 
-async function relist(client: OssClient, folder: StagedFolder): Promise<StagedFolder> {
-  const stagingPrefix = folder.folder.slice(0, folder.folder.length - folder.targetKey.length - 2);
-  return listStagedFolder(client, stagingPrefix, folder.targetKey);
-}

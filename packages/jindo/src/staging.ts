@@ -48,6 +48,7 @@ export interface StagedObject {
 
 /** The protocol's objects in one target's folder, from a listing; serverTime is the listing's Date. */
 export interface StagedFolder {
+  stagingPrefix: string;
   targetKey: string;
   folder: string;
   objects: StagedObject[];

@@ -202,6 +202,27 @@ describe('findings of the durable-flush issue', () => {
     expect(staging(b)).toEqual([]);
   });
 
+  it("7 (found by the property test): a dead writer's manifest landing after a new writer's create does not beat it", async () => {
+    const b = await bucket();
+    const dead = await jindoFs(server, b);
+    const old = await dead.create('/f');
+    await old.write(bytes(300_000, 69)); // more than the live writer will flush: a tie-break by size would pick it
+    server.faults.add({ apis: ['PutObject'], keyPattern: '^tmp/', times: 1, action: { type: 'late', ms: 100 } });
+    await expect(old.hflush()).rejects.toThrow();
+    await dead.close(); // the writer dies; its manifest is still on its way
+    const fresh = await expired(b);
+    const out = await fresh.create('/f');
+    const data = bytes(PART + 300, 70);
+    await out.write(data);
+    await out.hflush();
+    await server.stats.idle(); // the stale manifest lands now, newer than the live writer's
+    await fresh.close(); // the new writer dies too
+    const reports = await (await expired(b)).recoverAll('/f');
+    expect(reports.map((r) => r.state).sort()).toEqual(['recovered', expect.stringMatching(/^(superseded|upload-gone)$/)]);
+    expect((await readAll(await expired(b), '/f')).equals(data)).toBe(true);
+    expect(staging(b)).toEqual([]);
+  });
+
   it('8: a forced recover racing a live writer fences it, and includes every flush that returned', async () => {
     for (let race = 0; race < 16; race++) {
       const b = await bucket();

@@ -423,7 +423,10 @@ describe('durable flush protocol v2 (model-based property)', () => {
         const content = await readTarget(recoverer);
         const expected = current?.obligation ?? committed;
         if (!expected.some((o) => matches(content, o))) {
-          fail(`D1/D2/D7: the target holds ${content === undefined ? 'nothing' : `${content.length} bytes`}, expected ${expected.map(describeOutcome).join(' or ')}`);
+          fail(
+            `D1/D2/D7: the target holds ${content === undefined ? 'nothing' : `${content.length} bytes`}, expected ${expected.map(describeOutcome).join(' or ')}; ` +
+              `the last recover said: ${reports.map((r) => `${r.state} (${r.action})`).join('; ')}`,
+          );
         }
         // D3: once more changes nothing.
         const again = await recoverer.recoverAll('/data', { recursive: true });
@@ -444,6 +447,8 @@ describe('durable flush protocol v2 (model-based property)', () => {
         await recoverer.close();
         await admin.close();
       }),
+      // PROTOCOL_REPLAY='<counterexample JSON>' runs one reported schedule again.
+      process.env['PROTOCOL_REPLAY'] ? { examples: [JSON.parse(process.env['PROTOCOL_REPLAY']) as [Command[]]], numRuns: 0 } :
       { seed: Number(process.env["PROTOCOL_SEED"] ?? 20261201), numRuns: LONG ? 10_000 : Number(process.env["PROTOCOL_RUNS"] ?? 500), endOnFailure: true },
     );
   }, LONG ? 3_600_000 : 300_000);

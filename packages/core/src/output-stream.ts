@@ -57,10 +57,14 @@ export abstract class FSDataOutputStream {
     if (!(bytes instanceof Uint8Array)) {
       return Promise.reject(new TypeError('write() takes a Uint8Array or a string'));
     }
+    // Java's rule: once write() was called, the caller may reuse its buffer. A write that must wait for
+    // earlier calls works on a copy; one that starts at once hands writeBytes the caller's bytes, which it
+    // takes (copies) before its first await.
+    const owned = this.#queue.busy ? new Uint8Array(bytes) : bytes;
     return this.#run('write', async () => {
-      if (bytes.byteLength === 0) return;
-      await this.writeBytes(bytes);
-      this.#position += bytes.byteLength;
+      if (owned.byteLength === 0) return;
+      await this.writeBytes(owned);
+      this.#position += owned.byteLength;
     });
   }
 
@@ -138,7 +142,10 @@ export abstract class FSDataOutputStream {
     });
   }
 
-  /** Buffers `bytes` or passes them on; may return before they reach the store. */
+  /**
+   * Buffers `bytes` or passes them on; may return before they reach the store. It must not read `bytes`
+   * after its first await (the caller may already be reusing them): copy what has to wait.
+   */
   protected abstract writeBytes(bytes: Uint8Array): Promise<void>;
   /** Pushes buffered bytes to the store as far as a plain flush goes. */
   protected abstract flushBuffers(): Promise<void>;

@@ -97,12 +97,18 @@ export class PartUploader {
     return this.#uploadId;
   }
 
-  /** Buffers `bytes`, sending full parts. All or nothing: a refusal (failed parts, part limit) takes no byte. */
-  async write(bytes: Uint8Array): Promise<void> {
-    if (this.#failed.size > 0) await this.drain();
+  /**
+   * Buffers `bytes`, sending full parts. The bytes are copied before anything is awaited (the caller may
+   * reuse its buffer at once). All or nothing: a refusal (failed parts, part limit) takes no byte.
+   */
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.#failed.size > 0) {
+      const owned = Buffer.from(bytes);
+      return this.drain().then(() => this.write(owned));
+    }
     const { partSize } = this.#options;
-    const partsNeeded = Math.floor((this.#filled + bytes.byteLength) / partSize);
-    if (this.partsStarted + partsNeeded > this.#maxParts) throw this.#tooManyParts();
+    const full: Buffer[] = [];
+    if (this.partsStarted + Math.floor((this.#filled + bytes.byteLength) / partSize) > this.#maxParts) return Promise.reject(this.#tooManyParts());
     let at = 0;
     while (at < bytes.byteLength) {
       this.#buffer ??= this.#spare.pop() ?? Buffer.allocUnsafe(partSize);
@@ -110,8 +116,16 @@ export class PartUploader {
       this.#buffer.set(bytes.subarray(at, at + n), this.#filled);
       this.#filled += n;
       at += n;
-      if (this.#filled === partSize) await this.sendBuffered();
+      if (this.#filled === partSize) {
+        full.push(this.#buffer);
+        this.#buffer = undefined;
+        this.#filled = 0;
+      }
     }
+    if (full.length === 0) return Promise.resolve();
+    return (async () => {
+      for (const whole of full) await this.#send(whole, whole);
+    })();
   }
 
   #tooManyParts(): IOError {
@@ -124,16 +138,21 @@ export class PartUploader {
     );
   }
 
-  /** Hands what is buffered (a full part, a flushed run of bytes, or the last part at close) to a background upload. */
+  /** Hands what is buffered (a flushed run of bytes, or the last part at close) to a background upload. */
   async sendBuffered(): Promise<void> {
-    while (this.#inFlight.size >= this.#options.activeBlocks) await Promise.race(this.#inFlight);
-    const number = this.#nextPart;
-    if (number > this.#maxParts) throw this.#tooManyParts();
-    this.#nextPart++;
     const whole = this.#buffer ?? Buffer.alloc(0);
     const body = whole.subarray(0, this.#filled);
     this.#buffer = undefined;
     this.#filled = 0;
+    await this.#send(whole, body);
+  }
+
+  /** Waits for a free slot (backpressure), numbers the part and starts its upload. */
+  async #send(whole: Buffer, body: Buffer): Promise<void> {
+    while (this.#inFlight.size >= this.#options.activeBlocks) await Promise.race(this.#inFlight);
+    const number = this.#nextPart;
+    if (number > this.#maxParts) throw this.#tooManyParts();
+    this.#nextPart++;
     this.#start({ number, body, whole });
   }
 

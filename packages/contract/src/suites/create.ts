@@ -211,6 +211,24 @@ export function createTests(ctx: ContractContext): void {
       expect(text).toBe(Array.from({ length: 50 }, (_, i) => `${i},`).join(''));
     });
 
+    it('write() lets the caller reuse its buffer at once, awaited or not (Java\'s write(byte[]))', async () => {
+      const path = ctx.path('reused-buffer');
+      const out = await ctx.fs.create(path);
+      const reused = new Uint8Array(150_000);
+      const expected: Uint8Array[] = [];
+      const pending: Array<Promise<void>> = [];
+      for (let i = 0; i < 12; i++) {
+        const size = i % 3 === 0 ? 150_000 : 1 + i * 997;
+        reused.fill(i + 1, 0, size);
+        expected.push(reused.slice(0, size));
+        pending.push(out.write(reused.subarray(0, size)));
+      }
+      reused.fill(0xee);
+      pending.push(out.close());
+      await Promise.all(pending);
+      await ctx.assertFileHasContent(path, Buffer.concat(expected));
+    });
+
     it('a Node Writable view writes the file and close on end', async () => {
       const path = ctx.path('writable');
       const out = await ctx.fs.create(path);

@@ -7,6 +7,11 @@ export class SerialQueue {
   #tail: Promise<unknown> | undefined;
   #pending = 0;
 
+  /** Operations started and not yet settled: a new one would have to wait. */
+  get busy(): boolean {
+    return this.#pending > 0;
+  }
+
   run<T>(operation: () => Promise<T>): Promise<T> {
     // Idle queue: start at once, saving a hop through the previous promise (the common, awaited case).
     const result = this.#pending === 0 ? operation() : this.#tail!.then(operation, operation);

@@ -38,8 +38,11 @@ export class PosixOutputStream extends FSDataOutputStream {
 
   protected async writeBytes(bytes: Uint8Array): Promise<void> {
     if (this.#buffered + bytes.byteLength > this.#bufferSize) {
+      // The OS reads the bytes while this awaits: the caller's buffer must not be one it may reuse.
+      const owned = new Uint8Array(bytes);
       await this.flushBuffers();
-      if (bytes.byteLength >= this.#bufferSize) return this.#writeFully(bytes);
+      if (owned.byteLength >= this.#bufferSize) return this.#writeFully(owned);
+      bytes = owned;
     }
     this.#reserve(this.#buffered + bytes.byteLength);
     this.#buffer!.set(bytes, this.#buffered);

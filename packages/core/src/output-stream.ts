@@ -60,7 +60,7 @@ export abstract class FSDataOutputStream {
     // Java's rule: once write() was called, the caller may reuse its buffer. A write that must wait for
     // earlier calls works on a copy; one that starts at once hands writeBytes the caller's bytes, which it
     // takes (copies) before its first await.
-    const owned = this.#queue.busy ? new Uint8Array(bytes) : bytes;
+    const owned = this.#queue.busy ? Buffer.from(bytes) : bytes;
     return this.#run('write', async () => {
       if (owned.byteLength === 0) return;
       await this.writeBytes(owned);

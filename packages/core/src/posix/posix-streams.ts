@@ -23,6 +23,8 @@ export class PosixOutputStream extends FSDataOutputStream {
   // Allocated on the first small write: many streams (one per small file) never need one.
   #buffer: Uint8Array | undefined;
   #buffered = 0;
+  /** Large writes are copied here before they go out (allocated on the first one). */
+  #scratch: Buffer | undefined;
   #syncParent: ((path: Path) => Promise<void>) | undefined;
 
   constructor(path: Path, handle: FsFileHandle, options: PosixOutputOptions) {
@@ -38,15 +40,26 @@ export class PosixOutputStream extends FSDataOutputStream {
 
   protected async writeBytes(bytes: Uint8Array): Promise<void> {
     if (this.#buffered + bytes.byteLength > this.#bufferSize) {
-      // The OS reads the bytes while this awaits: the caller's buffer must not be one it may reuse.
-      const owned = new Uint8Array(bytes);
+      // The OS reads the bytes while this awaits, and the caller may reuse its buffer at once: a large
+      // write goes out of a scratch buffer of the stream's own (writes run one at a time, so one is enough).
+      if (bytes.byteLength >= this.#bufferSize) {
+        const owned = this.#scratchCopy(bytes);
+        await this.flushBuffers();
+        return this.#writeFully(owned);
+      }
+      const owned = Buffer.from(bytes);
       await this.flushBuffers();
-      if (owned.byteLength >= this.#bufferSize) return this.#writeFully(owned);
       bytes = owned;
     }
     this.#reserve(this.#buffered + bytes.byteLength);
     this.#buffer!.set(bytes, this.#buffered);
     this.#buffered += bytes.byteLength;
+  }
+
+  #scratchCopy(bytes: Uint8Array): Uint8Array {
+    if (!this.#scratch || this.#scratch.byteLength < bytes.byteLength) this.#scratch = Buffer.allocUnsafe(bytes.byteLength);
+    this.#scratch.set(bytes);
+    return this.#scratch.subarray(0, bytes.byteLength);
   }
 
   /** Grows the buffer by doubling up to bufferSize: a small file never pays for a full-size buffer. */
@@ -81,6 +94,7 @@ export class PosixOutputStream extends FSDataOutputStream {
   }
 
   protected async closeStream(): Promise<void> {
+    this.#scratch = undefined;
     try {
       await this.flushBuffers();
     } finally {

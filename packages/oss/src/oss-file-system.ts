@@ -146,24 +146,36 @@ export class AliyunOssFileSystem extends FileSystem {
     });
   }
 
+  /**
+   * Children in Hadoop's order across pages, not only within one. OSS lists by key, where a directory
+   * `p/` sorts after `p-x` and `p.txt` ('/' is 0x2F) although Hadoop puts `p` first; so an entry is held back
+   * until the listing has passed every directory that could still precede it.
+   */
   protected async *listPages(path: Path): AsyncIterable<readonly FileStatus[]> {
     const prefix = this.#dirKey(path);
     let token: string | undefined;
     let sawAnything = false;
     let sawMarker = false;
+    let held: Array<{ status: FileStatus; releaseAt: string }> = [];
     do {
       const page = await this.#client.list(prefix, { delimiter: '/', token, maxKeys: this.#settings.pagingMaximum });
       token = page.nextToken;
-      const statuses: FileStatus[] = [];
-      for (const p of page.prefixes) statuses.push(this.#dirStatus(this.#pathOf(p)));
+      let last = '';
+      for (const p of page.prefixes) {
+        held.push({ status: this.#dirStatus(this.#pathOf(p)), releaseAt: releaseKey(p.slice(0, -1), prefix.length) });
+        if (p > last) last = p;
+      }
       for (const o of page.objects) {
+        if (o.key > last) last = o.key;
         if (o.key === prefix) {
           sawMarker = true;
           continue;
         }
-        statuses.push(this.#fileStatus(this.#pathOf(o.key), o));
+        held.push({ status: this.#fileStatus(this.#pathOf(o.key), o), releaseAt: releaseKey(o.key, prefix.length) });
       }
-      statuses.sort((a, b) => a.path.compareTo(b.path));
+      const ready = token ? held.filter((h) => h.releaseAt <= last) : held;
+      held = token ? held.filter((h) => h.releaseAt > last) : [];
+      const statuses = ready.map((h) => h.status).sort((a, b) => a.path.compareTo(b.path));
       if (statuses.length > 0) {
         sawAnything = true;
         yield statuses;
@@ -295,6 +307,18 @@ export class AliyunOssFileSystem extends FileSystem {
   protected override async releaseResources(): Promise<void> {
     this.#client?.close();
   }
+}
+
+/**
+ * The listed key after which no directory can appear that sorts before the child `key` in Hadoop's order:
+ * such a directory is a proper prefix `d` of the name followed by a character below '/', and the listing
+ * reaches `d/` last for the shortest such `d`. '' when there is none (release at once).
+ */
+function releaseKey(key: string, nameStart: number): string {
+  for (let i = nameStart + 1; i < key.length; i++) {
+    if (key.charCodeAt(i) < 0x2f) return `${key.slice(0, i)}/`;
+  }
+  return '';
 }
 
 export function registerAliyunOssFileSystem(): void {

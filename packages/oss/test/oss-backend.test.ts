@@ -247,6 +247,17 @@ describe('directories, listing, rename and delete on a flat key space', () => {
     await fs.close();
   });
 
+  it('lists in Hadoop order across pages, where OSS key order differs (issue 10, finding 6)', async () => {
+    const fs = await ossFs(server, 'data', { 'fs.oss.paging.maximum': 1 });
+    for (const name of ['a-b', 'a.txt', 'a/x', 'a!/y', 'b', 'a0']) await write(fs, `/order/${name}`, Buffer.from('x'));
+    const expected = ['a', 'a!', 'a-b', 'a.txt', 'a0', 'b'];
+    expect((await fs.listStatus('/order')).map((s) => s.path.getName())).toEqual(expected);
+    const iterated: string[] = [];
+    for await (const status of fs.listStatusIterator('/order')) iterated.push(status.path.getName());
+    expect(iterated).toEqual(expected);
+    await fs.close();
+  });
+
   it('deletes a directory of more than 1000 objects in batches', async () => {
     const fs = await ossFs(server, 'data');
     await Promise.all(Array.from({ length: 1100 }, (_, i) => server.store.putObject('data', `bulk/k${i}`, { blob: '', size: 0, md5: Buffer.alloc(16), crc64: 0n }, { contentType: 'x', userMeta: {}, forbidOverwrite: false })));

@@ -3,6 +3,7 @@ import {
   FileNotFoundError,
   FileStatus,
   FileSystem,
+  InvalidPathError,
   ParentNotDirectoryError,
   Path,
   PathIsDirectoryError,
@@ -59,6 +60,25 @@ export class AliyunOssFileSystem extends FileSystem {
   #dirKey(path: Path): string {
     const key = this.keyOf(path);
     return key === '' ? '' : `${key}/`;
+  }
+
+  /**
+   * The path of a listed key, or undefined for a key no Hadoop path can name (`a//b`, `d/../x`, written by
+   * other tools): such keys are skipped, so that they neither break a listing nor make it its own child.
+   */
+  #listedPath(key: string, skipped: string[]): Path | undefined {
+    const name = key.endsWith('/') ? key.slice(0, -1) : key;
+    if (name === '' || name.split('/').some((e) => e === '' || e === '.' || e === '..')) {
+      skipped.push(key);
+      return undefined;
+    }
+    try {
+      return this.#pathOf(key);
+    } catch (error) {
+      if (!(error instanceof InvalidPathError)) throw error;
+      skipped.push(key);
+      return undefined;
+    }
   }
 
   #pathOf(key: string): Path {
@@ -157,13 +177,15 @@ export class AliyunOssFileSystem extends FileSystem {
     let sawAnything = false;
     let sawMarker = false;
     let held: Array<{ status: FileStatus; releaseAt: string }> = [];
+    const skipped: string[] = [];
     do {
       const page = await this.#client.list(prefix, { delimiter: '/', token, maxKeys: this.#settings.pagingMaximum });
       token = page.nextToken;
       let last = '';
       for (const p of page.prefixes) {
-        held.push({ status: this.#dirStatus(this.#pathOf(p)), releaseAt: releaseKey(p.slice(0, -1), prefix.length) });
         if (p > last) last = p;
+        const child = this.#listedPath(p, skipped);
+        if (child) held.push({ status: this.#dirStatus(child), releaseAt: releaseKey(p.slice(0, -1), prefix.length) });
       }
       for (const o of page.objects) {
         if (o.key > last) last = o.key;
@@ -171,7 +193,8 @@ export class AliyunOssFileSystem extends FileSystem {
           sawMarker = true;
           continue;
         }
-        held.push({ status: this.#fileStatus(this.#pathOf(o.key), o), releaseAt: releaseKey(o.key, prefix.length) });
+        const child = this.#listedPath(o.key, skipped);
+        if (child) held.push({ status: this.#fileStatus(child, o), releaseAt: releaseKey(o.key, prefix.length) });
       }
       const ready = token ? held.filter((h) => h.releaseAt <= last) : held;
       held = token ? held.filter((h) => h.releaseAt > last) : [];
@@ -181,7 +204,8 @@ export class AliyunOssFileSystem extends FileSystem {
         yield statuses;
       }
     } while (token);
-    if (sawAnything || sawMarker || path.isRoot()) return;
+    warnSkipped(path, skipped);
+    if (sawAnything || sawMarker || skipped.length > 0 || path.isRoot()) return;
     const info = await this.#client.head(this.keyOf(path));
     if (info) {
       yield [this.#fileStatus(path, info)];
@@ -201,9 +225,13 @@ export class AliyunOssFileSystem extends FileSystem {
       yield status;
       return;
     }
+    const skipped: string[] = [];
     for await (const info of this.#allUnder(this.#dirKey(start))) {
-      if (!info.key.endsWith('/')) yield this.#fileStatus(this.#pathOf(info.key), info);
+      if (info.key.endsWith('/')) continue;
+      const file = this.#listedPath(info.key, skipped);
+      if (file) yield this.#fileStatus(file, info);
     }
+    warnSkipped(start, skipped);
   }
 
   async *#allUnder(prefix: string): AsyncIterable<ObjectInfo> {
@@ -307,6 +335,15 @@ export class AliyunOssFileSystem extends FileSystem {
   protected override async releaseResources(): Promise<void> {
     this.#client?.close();
   }
+}
+
+/** One process warning per listing that skipped keys, naming the first few. */
+function warnSkipped(path: Path, skipped: readonly string[]): void {
+  if (skipped.length === 0) return;
+  const shown = skipped.slice(0, 3).map((k) => JSON.stringify(k)).join(', ');
+  process.emitWarning(`listing ${path.toString()}: skipped ${skipped.length} key(s) that no Hadoop path can name: ${shown}${skipped.length > 3 ? ', …' : ''}`, {
+    code: 'HADOOPFS_UNNAMEABLE_KEY',
+  });
 }
 
 /**

@@ -258,6 +258,31 @@ describe('directories, listing, rename and delete on a flat key space', () => {
     await fs.close();
   });
 
+  it('skips keys no Hadoop path can name, with one warning, instead of failing or looping (issue 10, finding 5)', async () => {
+    const fs = await ossFs(server, 'data');
+    // Written as other tools may write them (through the store: HTTP clients normalise '..' in URLs).
+    for (const key of ['odd/d/../x', 'odd/d/ok', 'odd/loop/a//b', 'odd/loop/a/c', 'odd/./y']) {
+      await server.store.putObject('data', key, { blob: '', size: 0, md5: Buffer.alloc(16), crc64: 0n }, { contentType: 'x', userMeta: {}, forbidOverwrite: false });
+    }
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      expect((await fs.listStatus('/odd/d')).map((s) => s.path.getName())).toEqual(['ok']);
+      expect((await fs.listStatus('/odd/loop/a')).map((s) => s.path.getName())).toEqual(['c']);
+      const summary = await fs.getContentSummary('/odd');
+      expect(summary.fileCount).toBe(2);
+      const files: string[] = [];
+      for await (const f of fs.listFiles('/odd', true)) files.push(f.path.toString());
+      expect(files.sort()).toEqual(['oss://data/odd/d/ok', 'oss://data/odd/loop/a/c']);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.some((w) => w.includes('skipped 1 key(s)') && w.includes('odd/d/../'))).toBe(true);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    await fs.close();
+  });
+
   it('deletes a directory of more than 1000 objects in batches', async () => {
     const fs = await ossFs(server, 'data');
     await Promise.all(Array.from({ length: 1100 }, (_, i) => server.store.putObject('data', `bulk/k${i}`, { blob: '', size: 0, md5: Buffer.alloc(16), crc64: 0n }, { contentType: 'x', userMeta: {}, forbidOverwrite: false })));

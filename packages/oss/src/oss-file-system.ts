@@ -163,6 +163,7 @@ export class AliyunOssFileSystem extends FileSystem {
       length: info.size,
       readAhead: this.#settings.readAhead,
       bufferSize: options.bufferSize,
+      attempts: this.#settings.maxAttempts,
     });
   }
 

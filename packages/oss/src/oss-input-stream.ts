@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { FSDataInputStream, type Path } from '@hadoopfs/core';
+import { FSDataInputStream, IOError, type Path } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 
 const MAX_RANGE = 64 * 1024 * 1024;
@@ -27,8 +27,11 @@ export class OssInputStream extends FSDataInputStream {
   #ahead: { position: number; end: number; stream: Promise<Readable> } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(path: Path, client: OssClient, options: { key: string; length: number; readAhead: number; bufferSize: number }) {
+  readonly #attempts: number;
+
+  constructor(path: Path, client: OssClient, options: { key: string; length: number; readAhead: number; bufferSize: number; attempts?: number }) {
     super(path, options.bufferSize);
+    this.#attempts = Math.max(1, options.attempts ?? 1);
     this.#client = client;
     this.#key = options.key;
     this.#length = options.length;
@@ -125,8 +128,27 @@ export class OssInputStream extends FSDataInputStream {
       this.#leftover = undefined;
       return chunk;
     }
-    const next = await this.#body!.next();
-    return next.done ? undefined : next.value;
+    // A connection cut in the middle of a body (or a body that ends early) is not the end of the file:
+    // the rest of the range is requested again from the current position, as often as other idempotent
+    // requests are retried, and a final failure is an IOError naming the file and the offset.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const next = await this.#body!.next();
+        if (!next.done) return next.value;
+        if (this.#position >= this.#rangeEnd) return undefined;
+        throw new Error(`the response ended ${this.#rangeEnd - this.#position} bytes early`);
+      } catch (error) {
+        this.#stream?.destroy();
+        if (attempt >= this.#attempts) {
+          throw new IOError(`read ${this.path.toString()} at offset ${this.#position}: ${(error as Error).message} (after ${attempt} attempt(s))`, 'ECONNRESET', {
+            path: this.path.toString(),
+            cause: error,
+          });
+        }
+        this.#stream = await this.#client.getRange(this.#key, this.#position, this.#rangeEnd);
+        this.#body = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      }
+    }
   }
 
   async #skip(bytes: number): Promise<void> {

@@ -4,6 +4,7 @@ import {
   ConfigurationError,
   FileAlreadyExistsError,
   FileSystem,
+  IOError,
   StreamCapabilities,
   type FSDataOutputStream,
 } from '@hadoopfs/core';
@@ -210,6 +211,23 @@ describe('faults', () => {
     expect((await fs.listStatus('/faulty')).map((s) => s.path.getName())).toEqual(['f0', 'f1']);
     for (const [i, data] of files.entries()) expect((await readAll(fs, `/faulty/f${i}`)).equals(data)).toBe(true);
     expect(Object.values(server.faults.list()).some((r) => r.fired > 0)).toBe(true);
+    await fs.close();
+  });
+
+  it('a connection cut in the middle of a ranged GET is read on from where it broke (issue 10, finding 4)', async () => {
+    const fs = await ossFs(server, 'data', { 'fs.oss.readahead.range': '256k', 'fs.oss.attempts.maximum': 3 });
+    const data = pattern(2_000_000, 41);
+    await write(fs, '/cut/f', data);
+    const rule = server.faults.add({ apis: ['GetObject'], keyPattern: '^cut/', times: 2, action: { type: 'drop', when: 'mid-response-body' } });
+    expect((await readAll(fs, '/cut/f')).equals(data)).toBe(true);
+    expect(server.faults.list().find((r) => r.id === rule)!.fired).toBe(2);
+    // Cut, and every request to read on refused: an IOError naming the file, not a raw "aborted".
+    server.faults.add({ apis: ['GetObject'], keyPattern: '^cut/', nth: 1, action: { type: 'drop', when: 'mid-response-body' } });
+    server.faults.add({ apis: ['GetObject'], keyPattern: '^cut/', after: 1, action: { type: 'error', status: 500, code: 'InternalError' } });
+    const error = (await readAll(fs, '/cut/f').catch((e: unknown) => e)) as Error & { code: string };
+    expect(error).toBeInstanceOf(IOError);
+    expect(error.message).toMatch(/oss:\/\/data\/cut\/f/);
+    expect(error.message).not.toMatch(/^aborted$/);
     await fs.close();
   });
 

@@ -121,7 +121,11 @@ export async function getObject(ctx: RequestContext, headOnly: boolean): Promise
   for await (const chunk of ctx.store.read(object, start, end)) {
     if (ctx.res.destroyed) return;
     if (dropAt >= 0 && sent + chunk.byteLength >= dropAt) {
-      ctx.res.write(chunk.subarray(0, Math.max(0, dropAt - sent)));
+      // Cut only once the head and the first half reached the socket: destroy() at once would discard
+      // them, and the client would see a request with no answer instead of a body cut in the middle.
+      const half = chunk.subarray(0, Math.max(1, dropAt - sent));
+      ctx.stats.bytesOut += half.byteLength;
+      await new Promise<void>((resolve) => ctx.res.write(half, () => resolve()));
       ctx.res.destroy();
       return;
     }

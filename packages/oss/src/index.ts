@@ -1,11 +1,11 @@
 import { registerAliyunOssFileSystem } from './oss-file-system.js';
 
 export { AliyunOssFileSystem, registerAliyunOssFileSystem } from './oss-file-system.js';
-export { OssClient, type ListPage, type ObjectInfo } from './oss-client.js';
+export { OssClient, type ListPage, type ObjectInfo, type PartInfo, type UploadInfo } from './oss-client.js';
 export { OssInputStream } from './oss-input-stream.js';
 export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';
 export { PartUploader, type PartUploaderOptions, type UploadedPart } from './part-uploader.js';
 export { OSS_KEYS, readSettings, type OssSettings } from './settings.js';
-export { isRetryable, translateOssError } from './oss-errors.js';
+export { isRetryable, NoSuchBucketError, translateOssError } from './oss-errors.js';
 
 registerAliyunOssFileSystem();

@@ -1,4 +1,12 @@
-import { FileAlreadyExistsError, FileNotFoundError, IOError } from '@hadoopfs/core';
+import { FileAlreadyExistsError, FileNotFoundError, IOError, type IOErrorOptions } from '@hadoopfs/core';
+
+/** The bucket of an oss:// URI does not exist (code ENXIO: no such device, as a missing disk would be). */
+export class NoSuchBucketError extends IOError {
+  override name = 'NoSuchBucketError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'ENXIO', options);
+  }
+}
 
 /** What ali-oss puts on its errors. */
 export interface AliOssError {
@@ -43,7 +51,8 @@ export function translateOssError(error: unknown, operation: string, path: strin
     case 'FileAlreadyExists':
       return new FileAlreadyExistsError(message, { path });
     case 'NoSuchBucket':
-      return new FileNotFoundError(message, { path });
+      // Not "no such file": a missing bucket is a configuration error, and exists() must not answer false.
+      return new NoSuchBucketError(message, { path });
     case 'AccessDenied':
     case 'SignatureDoesNotMatch':
     case 'InvalidAccessKeyId':

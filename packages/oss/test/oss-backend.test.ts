@@ -8,7 +8,7 @@ import {
   StreamCapabilities,
   type FSDataOutputStream,
 } from '@hadoopfs/core';
-import { AliyunOssFileSystem, type OssOutputStream } from '@hadoopfs/oss';
+import { AliyunOssFileSystem, NoSuchBucketError, type OssOutputStream } from '@hadoopfs/oss';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
 import { ID, ossConf, ossFs, SECRET, startServer } from './helpers.js';
 
@@ -228,6 +228,14 @@ describe('faults', () => {
     expect(error).toBeInstanceOf(IOError);
     expect(error.message).toMatch(/oss:\/\/data\/cut\/f/);
     expect(error.message).not.toMatch(/^aborted$/);
+    await fs.close();
+  });
+
+  it('a missing bucket is NoSuchBucketError, never "no such file" (issue 10, finding 10)', async () => {
+    const fs = await ossFs(server, 'no-such-bucket');
+    await expect(fs.exists('/x')).rejects.toBeInstanceOf(NoSuchBucketError);
+    await expect(fs.create('/x')).rejects.toThrow(/NoSuchBucket 404/);
+    await expect(fs.listStatus('/')).rejects.toMatchObject({ code: 'ENXIO' });
     await fs.close();
   });
 

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AlreadyBeingCreatedError, FileAlreadyExistsError, FileSystem, LeaseExpiredError, PathCapabilities, StreamCapabilities } from '@hadoopfs/core';
+import { AlreadyBeingCreatedError, crc64, FileAlreadyExistsError, FileSystem, LeaseExpiredError, PathCapabilities, StreamCapabilities } from '@hadoopfs/core';
 import { encodeManifest, MANIFEST_KIND, tailEtag, type DurableOssOutputStream, type JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { crc64 } from '@hadoopfs/core';
 import { bytes, jindoFs, keys, PART, readAll, startServer } from './helpers.js';
 
 /**

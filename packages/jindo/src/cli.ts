@@ -15,7 +15,7 @@ import { Configuration, FileSystem, Path, type FileStatus } from '@hadoopfs/core
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
 import { JindoOssFileSystem, registerJindoOssFileSystem } from './jindo-file-system.js';
-import type { RecoverReport } from './recover.js';
+import type { RecoverReport } from './recover-report.js';
 import { JINDO_KEYS } from './settings.js';
 
 export interface CliIo {

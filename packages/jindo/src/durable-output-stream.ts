@@ -4,10 +4,6 @@ import { PartUploader, type OssClient } from '@hadoopfs/oss';
 import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
 import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
 
-/** Past this many parts, flushes stop turning short runs into parts, so that whole parts can still follow. */
-export const FLUSH_PART_BUDGET = 5000;
-/** The writer's own part numbers (recover owns the two above). */
-export const MAX_PARTS = MAX_WRITER_PART;
 
 export interface DurableOutputOptions {
   bucket: string;
@@ -19,6 +15,8 @@ export interface DurableOutputOptions {
   forbidOverwrite: boolean;
   /** ETag of the object this writer replaces (HEAD at create), or null if there was none. */
   replaces: string | null;
+  /** The highest part number to use (default and most: 9 998; recover owns the two above). */
+  maxParts?: number;
 }
 
 /**
@@ -45,16 +43,24 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   /** close() completed the object; only the staging removal remains. */
   #completed = false;
   #retryableClose = false;
+  /**
+   * Past half the part numbers, flushes stop turning short runs into parts (they stay in the tail, up to a
+   * part size), so that whole parts can still follow: the file can grow to at least half the parts × 100 KiB
+   * plus half × part size.
+   */
+  readonly #flushPartBudget: number;
 
   constructor(path: Path, client: OssClient, options: DurableOutputOptions) {
     super(path);
     this.#client = client;
     this.#options = options;
+    const maxParts = Math.min(MAX_WRITER_PART, options.maxParts ?? MAX_WRITER_PART);
+    this.#flushPartBudget = Math.floor(maxParts / 2);
     this.#parts = new PartUploader(client, {
       key: options.key,
       partSize: options.partSize,
       activeBlocks: options.activeBlocks,
-      maxParts: MAX_WRITER_PART,
+      maxParts,
       meta: { [WRITER_META]: this.writerId },
       translateError: (error) => this.#fencedOr(error, 'upload a part'),
     });
@@ -106,7 +112,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       await this.#checkNotTakenOver(await this.#parts.ensureUpload(), 'flush');
       return;
     }
-    if (this.#parts.buffered.length >= MIN_PART_SIZE && this.#parts.partsStarted < FLUSH_PART_BUDGET) await this.#parts.sendBuffered();
+    if (this.#parts.buffered.length >= MIN_PART_SIZE && this.#parts.partsStarted < this.#flushPartBudget) await this.#parts.sendBuffered();
     const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain()]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
     });

@@ -1,8 +1,9 @@
 import { registerJindoOssFileSystem } from './jindo-file-system.js';
 
 export { JindoOssFileSystem, registerJindoOssFileSystem, type RecoverAllOptions } from './jindo-file-system.js';
-export { DurableOssOutputStream, FLUSH_PART_BUDGET, MAX_PARTS, type DurableOutputOptions } from './durable-output-stream.js';
-export { listStagedFolder, recoverFile, stagedFolders, type RecoverOptions, type RecoverReport, type RecoverState } from './recover.js';
+export { DurableOssOutputStream, type DurableOutputOptions } from './durable-output-stream.js';
+export { listStagedFolder, recoverFile, stagedFolders } from './recover.js';
+export type { RecoverOptions, RecoverReport, RecoverState } from './recover-report.js';
 export { purgeStaleUploads, type PurgeOptions } from './purge.js';
 export {
   CorruptManifestError,

@@ -12,7 +12,8 @@ import {
 import { AliyunOssFileSystem } from '@hadoopfs/oss';
 import { DurableOssOutputStream } from './durable-output-stream.js';
 import { purgeStaleUploads } from './purge.js';
-import { recoverFile, reportFor, stagedFolders, type RecoverReport } from './recover.js';
+import { recoverFile, stagedFolders } from './recover.js';
+import { reportFor, type RecoverReport } from './recover-report.js';
 import { readJindoSettings, type JindoSettings } from './settings.js';
 import { stagingFolderFor, type StagedFolder } from './staging.js';
 
@@ -139,7 +140,7 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
       // Uploads that a manifest still names (a live writer's; in a dry run also those recover would complete).
       const keepUploads = new Set(reports.filter((r) => (r.state === 'live-writer' || r.state === 'would-recover') && r.uploadId).map((r) => r.uploadId!));
       const keepTargets = new Set(
-        reports.filter((r) => r.state === 'corrupt-manifest' || r.state === 'failed' || (r.state === 'live-writer' && !r.uploadId)).map((r) => this.keyOf(this.makeQualified(r.path))),
+        reports.filter((r) => r.state === 'corrupt-manifest' || r.state === 'failed').map((r) => this.keyOf(this.makeQualified(r.path))),
       );
       const purged = await purgeStaleUploads(this.client, prefix, { leaseMs: this.#jindo.leaseMs, keepUploads, keepTargets, ...(options.dryRun ? { dryRun: true } : {}) });
       for (const report of purged) options.onReport?.(report);

@@ -1,5 +1,5 @@
 import type { OssClient } from '@hadoopfs/oss';
-import { reportFor, type RecoverReport } from './recover.js';
+import { reportFor, type RecoverReport } from './recover-report.js';
 import { ossAge } from './staging.js';
 
 export interface PurgeOptions {

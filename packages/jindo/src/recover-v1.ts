@@ -1,7 +1,7 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { OssClient } from '@hadoopfs/oss';
 import { CorruptManifestError, expectedCrc, MANIFEST_KIND, parseManifestV1 } from './manifest.js';
-import { reportFor, type RecoverOptions, type RecoverReport } from './recover.js';
+import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import { ossAge, type StagedFolder } from './staging.js';
 
 /**

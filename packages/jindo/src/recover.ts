@@ -2,6 +2,7 @@ import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { OssClient } from '@hadoopfs/oss';
 import { CorruptManifestError, decodeManifest, expectedCrc, type DecodedManifest } from './manifest.js';
 import { recoverV1 } from './recover-v1.js';
+import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import {
   classifyStagingKey,
   CLAIM_PART,
@@ -16,52 +17,6 @@ import {
   type StagedFolder,
   type StagedObject,
 } from './staging.js';
-
-export type RecoverState =
-  | 'nothing-staged'
-  | 'recovered'
-  | 'already-complete'
-  | 'would-recover'
-  | 'live-writer'
-  | 'corrupt-manifest'
-  | 'superseded'
-  | 'upload-gone'
-  | 'failed'
-  | 'purged'
-  | 'would-purge';
-
-export interface RecoverReport {
-  /** oss:// URI of the target file. */
-  path: string;
-  state: RecoverState;
-  /** Bytes the target holds after recovery (the writer's flushed length). */
-  recoveredBytes: number;
-  /** What was done, in words. */
-  action: string;
-  /** The multipart upload the report is about, when there is one. */
-  uploadId?: string;
-  error?: Error;
-}
-
-export interface RecoverOptions {
-  /** Recover even a manifest refreshed within the lease (a writer that may still be alive). */
-  force?: boolean;
-  /** Say what would be done, change nothing. */
-  dryRun?: boolean;
-  leaseMs: number;
-}
-
-export function reportFor(client: OssClient, targetKey: string) {
-  const path = `oss://${client.bucket}/${targetKey}`;
-  return (state: RecoverState, action: string, extra: { recoveredBytes?: number; uploadId?: string; error?: Error } = {}): RecoverReport => ({
-    path,
-    state,
-    recoveredBytes: extra.recoveredBytes ?? 0,
-    action,
-    ...(extra.uploadId ? { uploadId: extra.uploadId } : {}),
-    ...(extra.error ? { error: extra.error } : {}),
-  });
-}
 
 /** The protocol's objects in one target's folder (a LIST with delimiter: deeper folders are other targets'). */
 export async function listStagedFolder(client: OssClient, stagingPrefix: string, targetKey: string): Promise<StagedFolder> {
@@ -226,18 +181,15 @@ async function recoverWriter(
     });
   }
   const superseded = newerWriter !== undefined || (head !== undefined && head.etag !== manifest.replaces);
-  if (options.dryRun) {
-    return superseded
-      ? report('superseded', 'the target was replaced after the writer began: would leave it and remove the writer\'s staging', { uploadId: manifest.uploadId })
-      : report('would-recover', `would complete ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
-  }
   if (superseded) {
     // Written by someone else after this writer began (D7): the newer file stays, the older writer's state goes.
+    const by = newerWriter ? `writer ${newerWriter} began after writer ${writerId}` : `the target was replaced after writer ${writerId} began`;
+    if (options.dryRun) return report('superseded', `${by}; would leave the target and remove the older writer's upload and staging`, { uploadId: manifest.uploadId });
     await client.abort(folder.targetKey, manifest.uploadId);
     await client.deleteMany(writerKeys());
-    const by = newerWriter ? `writer ${newerWriter} began after writer ${writerId}` : `the target was replaced after writer ${writerId} began`;
     return report('superseded', `${by}; left the target, aborted the older writer's upload and removed its staging`, { uploadId: manifest.uploadId });
   }
+  if (options.dryRun) return report('would-recover', `would complete ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
 
   // The claim: from here on every flush of the writer fails its fencing read, so the newest manifest
   // listed after it holds every flush that returned success (D5).
@@ -293,11 +245,11 @@ async function recoverWriter(
     if (code === 'EEXIST') {
       const now = await client.head(folder.targetKey);
       if (mine(now)) {
-        await client.deleteMany(manifests.map((m) => m.key));
+        await client.deleteMany(writerKeys());
         return report('already-complete', 'completed by an earlier attempt whose answer was lost; staging removed', { recoveredBytes: now!.size });
       }
       await client.abort(folder.targetKey, manifest.uploadId);
-      await client.deleteMany(manifests.map((m) => m.key));
+      await client.deleteMany(writerKeys());
       return report('superseded', 'the target was written while recover ran; left it, aborted the writer\'s upload and removed its staging', { uploadId: manifest.uploadId });
     }
     throw error;
@@ -310,7 +262,7 @@ async function recoverWriter(
       error: new IOError(`${path}: the completed object's CRC-64 ${crc} differs from the manifest's ${expected}`, 'EIO', { path }),
     });
   }
-  await client.deleteMany(manifests.map((m) => m.key));
+  await client.deleteMany(writerKeys());
   return report('recovered', `completed ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
 }
 

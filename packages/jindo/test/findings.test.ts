@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AlreadyBeingCreatedError, crc64, FileAlreadyExistsError, FileSystem, LeaseExpiredError, PathCapabilities, StreamCapabilities } from '@hadoopfs/core';
-import { encodeManifest, MANIFEST_KIND, tailEtag, type DurableOssOutputStream, type JindoOssFileSystem } from '@hadoopfs/jindo';
+import { AlreadyBeingCreatedError, crc64, FileAlreadyExistsError, FileSystem, LeaseExpiredError, Path, PathCapabilities, StreamCapabilities } from '@hadoopfs/core';
+import { DurableOssOutputStream, encodeManifest, MANIFEST_KIND, tailEtag, type JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
 import { bytes, jindoFs, keys, PART, readAll, startServer } from './helpers.js';
 
@@ -331,6 +331,50 @@ describe('findings of the durable-flush issue', () => {
     expect(beyondParts / flushes).toBeLessThanOrEqual(3);
     await out.close();
     expect((await readAll(fs, '/f')).length).toBe(written);
+  });
+
+  it('12 (part budget): near the part limit flushes stop adding parts, and a write past it is refused whole (EFBIG), the stream going on', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const partSize = 300 * 1024;
+    // Six part numbers: flushes may make parts of their own up to three, whole parts fill the rest.
+    const out = new DurableOssOutputStream(new Path(`oss://${b}/f`), fs.client, {
+      bucket: b,
+      key: 'f',
+      folder: 'tmp/f/',
+      partSize,
+      activeBlocks: 2,
+      forbidOverwrite: false,
+      replaces: null,
+      maxParts: 6,
+    });
+    const data = bytes(6 * partSize + 1000, 120);
+    let at = 0;
+    const write = async (n: number) => {
+      await out.write(data.subarray(at, at + n));
+      at += n;
+    };
+    for (let i = 0; i < 3; i++) {
+      await write(150 * 1024);
+      await out.hflush(); // each flush of ≥ 100 KiB is a part of its own
+    }
+    server.stats.reset();
+    await write(150 * 1024);
+    await out.hflush(); // the budget is spent: the 150 KiB stay in the manifest's tail
+    expect(server.stats.requests['UploadPart'] ?? 0).toBe(0);
+    await write(3 * partSize - 150 * 1024); // parts 4, 5, 6 fill up
+    await out.hflush();
+    const before = out.getPos();
+    const refused = await out.write(data.subarray(at, at + partSize)).catch((e: unknown) => e as Error & { code: string });
+    expect(refused).toMatchObject({ code: 'EFBIG' });
+    expect((refused as Error).message).toMatch(/fs\.oss\.multipart\.part\.size/);
+    expect(out.getPos()).toBe(before); // no byte taken
+    await write(1000); // what still fits goes on
+    await out.hflush();
+    await fs.close(); // the writer dies
+    expect((await (await expired(b)).recoverAll('/f')).map((r) => r.state)).toEqual(['recovered']);
+    const recovered = await readAll(await expired(b), '/f');
+    expect(recovered.equals(data.subarray(0, at))).toBe(true);
   });
 
   it('13: durable but invisible streams declare neither hflush nor hsync, but durable-flush', async () => {

@@ -205,3 +205,10 @@ export function crc64Combine(crcA: bigint, crcB: bigint, lengthB: number): bigin
   } while (len !== 0);
   return (crc1 ^ crcB) & MASK;
 }
+
+/** The CRC of pieces one after another, from each piece's CRC (decimal string or value) and length. */
+export function crc64Concat(pieces: Iterable<{ crc64: string | bigint; size: number }>): bigint {
+  let crc: bigint | undefined;
+  for (const piece of pieces) crc = crc === undefined ? BigInt(piece.crc64) : crc64Combine(crc, BigInt(piece.crc64), piece.size);
+  return crc ?? 0n;
+}

@@ -96,6 +96,33 @@ export class ClosedError extends IOError {
   }
 }
 
+/** The store refused the caller's credentials or permissions (Hadoop's AccessControlException). */
+export class AccessDeniedError extends IOError {
+  override name = 'AccessDeniedError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'EACCES', options);
+  }
+}
+
+/** Bytes that do not match their checksum (Hadoop's ChecksumException): corrupted on the wire or at rest. */
+export class ChecksumError extends IOError {
+  override name = 'ChecksumError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'EBADMSG', options);
+  }
+}
+
+/**
+ * The file changed while a stream was reading it (Hadoop's RemoteFileChangedException): what was read
+ * and what would be read next belong to different versions, so the stream stops instead of mixing them.
+ */
+export class RemoteFileChangedError extends IOError {
+  override name = 'RemoteFileChangedError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'ESTALE', options);
+  }
+}
+
 /** A path that cannot name anything: bad syntax, `.`/`..` elements, control characters, wrong scheme. */
 export class InvalidPathError extends IOError {
   override name = 'InvalidPathError';

@@ -27,7 +27,9 @@ export { FSDataOutputStream, StreamCapabilities } from './output-stream.js';
 export { FSDataInputStream, DEFAULT_READ_BUFFER } from './input-stream.js';
 export { expandBraces, globElementToRegExp, hasGlob, type PathFilter } from './glob.js';
 export {
+  AccessDeniedError,
   AlreadyBeingCreatedError,
+  ChecksumError,
   ClosedError,
   ConfigurationError,
   EOFError,
@@ -39,10 +41,11 @@ export {
   ParentNotDirectoryError,
   PathIsDirectoryError,
   PathIsNotEmptyDirectoryError,
+  RemoteFileChangedError,
   UnsupportedOperationError,
   type IOErrorOptions,
 } from './errors.js';
-export { Crc64, Crc64Js, crc64, crc64Combine } from './crc64.js';
+export { Crc64, Crc64Js, crc64, crc64Combine, crc64Concat } from './crc64.js';
 export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
 export { translateErrno, errnoOf } from './posix/errno.js';

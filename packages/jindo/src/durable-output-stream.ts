@@ -212,9 +212,8 @@ export class DurableOssOutputStream extends FSDataOutputStream {
 
   /** Complete; an answer lost after OSS applied it is recognised by the object it produced (our writer id, our length). */
   async #complete(uploadId: string): Promise<void> {
-    const parts = this.#parts.parts.map(({ number, etag }) => ({ number, etag }));
     try {
-      await this.#client.complete(this.#options.key, uploadId, parts, { forbidOverwrite: this.#options.forbidOverwrite });
+      await this.#client.complete(this.#options.key, uploadId, this.#parts.parts, { forbidOverwrite: this.#options.forbidOverwrite });
     } catch (error) {
       const head = await this.#client.head(this.#options.key).catch(() => undefined);
       if (head?.meta?.[WRITER_META] === this.writerId && head.size === this.getPos()) return;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { crc64, crc64Combine, IOError } from '@hadoopfs/core';
+import { crc64, crc64Concat, IOError } from '@hadoopfs/core';
 
 /**
  * Flush manifests (formats documented in the package README). Version 2 is what writers save now; version
@@ -205,7 +205,5 @@ export function tailEtag(bytes: Uint8Array): string {
 
 /** The CRC-64 of the whole file a manifest describes (parts, then tail), combined from the pieces'. */
 export function expectedCrc(pieces: ReadonlyArray<{ crc64: string; size: number }>): bigint {
-  let crc: bigint | undefined;
-  for (const piece of pieces) crc = crc === undefined ? BigInt(piece.crc64) : crc64Combine(crc, BigInt(piece.crc64), piece.size);
-  return crc ?? 0n;
+  return crc64Concat(pieces);
 }

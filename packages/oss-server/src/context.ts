@@ -137,8 +137,16 @@ export class RequestContext {
     const crc = new Crc64();
     let size = 0;
     const dropAt = this.bodyFaults.some((f) => f.type === 'drop' && f.when === 'mid-request-body') && declared ? Math.floor(Number(declared) / 2) : -1;
+    let corruptAt = this.bodyFaults.some((f) => f.type === 'corrupt' && f.where === 'request-body') ? Math.floor((expected ?? 0) / 2) : -1;
     try {
-      for await (const chunk of this.req as AsyncIterable<Buffer>) {
+      for await (const received of this.req as AsyncIterable<Buffer>) {
+        let chunk = received;
+        if (corruptAt >= size && corruptAt < size + chunk.length) {
+          // As if flipped on the wire: stored and checksummed as received.
+          chunk = Buffer.from(chunk);
+          chunk[corruptAt - size] = chunk[corruptAt - size]! ^ 0x01;
+          corruptAt = -1;
+        }
         md5.update(chunk);
         crc.update(chunk);
         size += chunk.length;

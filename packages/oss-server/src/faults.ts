@@ -19,7 +19,12 @@ export type FaultAction =
    */
   | { type: 'late'; ms: number }
   /** Applied twice: handled and answered as usual, then applied once more `ms` later (a duplicate). */
-  | { type: 'duplicate'; ms: number };
+  | { type: 'duplicate'; ms: number }
+  /**
+   * One byte flipped on the wire: in the request body (the server stores, and checksums, what it got) or
+   * in the response body (the server sends the stored bytes with one altered).
+   */
+  | { type: 'corrupt'; where: 'request-body' | 'response-body' };
 
 export interface FaultRule {
   /** API names (PutObject, UploadPart, GetObject, …); all when absent. */

@@ -36,6 +36,7 @@ export const Errors = {
   invalidDigest: () => new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified did not match what we received.'),
   malformedXml: (message = 'The XML you provided was not well-formed or did not validate against our published schema.') =>
     new OssError(400, 'MalformedXML', message),
+  preconditionFailed: (condition: string) => new OssError(412, 'PreconditionFailed', `At least one of the pre-conditions you specified did not hold (${condition}).`),
   invalidRange: () => new OssError(416, 'InvalidRange', 'The requested range cannot be satisfied'),
   entityTooSmall: () => new OssError(400, 'EntityTooSmall', 'Your proposed upload smaller than the minimum allowed size.'),
   entityTooLarge: () => new OssError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.'),

@@ -145,7 +145,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
           await apply(new RequestContext(replayedRequest(req, body), res, requestId, api, address.bucket, address.key, rawQuery, store, stats), method, address);
           applyLater(action.ms, again);
           return;
-        } else if (action.when === 'before-response') {
+        } else if (action.type === 'corrupt') ctx.bodyFaults.push(action);
+        else if (action.when === 'before-response') {
           req.socket.destroy();
           return;
         } else if (action.when === 'instead-of-response') ctx.dropResponse = true;

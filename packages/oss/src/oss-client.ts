@@ -2,9 +2,39 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
-import { ClosedError } from '@hadoopfs/core';
-import { isNetworkError, isRetryable, translateOssError } from './oss-errors.js';
+import { ChecksumError, ClosedError, crc64, crc64Concat } from '@hadoopfs/core';
+import { watchIdleSockets } from './idle-sockets.js';
+import { isNetworkError, isRetryable, translateOssError, unreachableCode } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
+
+/** The longest timer Node accepts: urllib's whole-request deadline, set out of reach (idle sockets are watched instead). */
+const NO_DEADLINE = 2 ** 31 - 1;
+
+/** Attempts for an endpoint that cannot be reached: enough for a server restarting, short for a typo. */
+const UNREACHABLE_ATTEMPTS = 3;
+
+/** A part, complete with what an outcome check and the object's CRC-64 need. */
+export interface CompletedPart {
+  number: number;
+  etag: string;
+  size?: number;
+  /** The part's CRC-64 (decimal), as computed locally or answered by OSS. */
+  crc64?: string | undefined;
+}
+
+/** Raised inside an attempt when OSS's CRC-64 differs from ours: the bytes changed on the wire; worth another attempt. */
+function crcMismatch(what: string, ours: string, theirs: string, requestId: string | undefined): Error {
+  return Object.assign(new Error(`${what}: OSS computed CRC-64 ${theirs} for the bytes it received, ours is ${ours} (corrupted on the way)`), {
+    name: 'Crc64Mismatch',
+    code: 'Crc64Mismatch',
+    status: 200,
+    requestId,
+  });
+}
+
+function headersOf(result: { res: { headers: unknown } }): Record<string, string> {
+  return result.res.headers as Record<string, string>;
+}
 
 export interface ObjectInfo {
   key: string;
@@ -61,6 +91,7 @@ export class OssClient {
     this.#settings = settings;
     const secure = settings.endpoint.startsWith('https:');
     this.#agent = secure ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    watchIdleSockets(this.#agent, settings.socketTimeoutMs);
     this.#oss = new OSS({
       endpoint: settings.endpoint,
       region: settings.region,
@@ -69,11 +100,18 @@ export class OssClient {
       ...(settings.securityToken ? { stsToken: settings.securityToken } : {}),
       bucket: settings.bucket,
       secure,
-      timeout: settings.readTimeoutMs,
       ...(settings.pathStyle ? { sldEnable: true } : {}),
       ...(secure ? { httpsAgent: this.#agent } : { agent: this.#agent }),
       retryMax: 0,
     });
+    // A connect timeout, and no deadline on a whole request: a 6 MiB part over a slow link must not fail
+    // for taking long, only for stalling (the idle watch). ali-oss takes no pair at construction.
+    (this.#oss as unknown as { options: { timeout: unknown } }).options.timeout = [settings.connectTimeoutMs, NO_DEADLINE];
+  }
+
+  /** Whether uploads and whole reads are checked with CRC-64 (fs.oss.checksum.crc64.enable). */
+  get checksums(): boolean {
+    return this.#settings.checksums;
   }
 
   get bucket(): string {
@@ -90,8 +128,9 @@ export class OssClient {
       try {
         return await call();
       } catch (error) {
-        const retry = attempt < maxAttempts && isRetryable(error) && (idempotent || !isNetworkError(error));
-        if (!retry) throw translateOssError(error, api, path);
+        const limit = unreachableCode(error) ? Math.min(maxAttempts, UNREACHABLE_ATTEMPTS) : maxAttempts;
+        const retry = attempt < limit && isRetryable(error) && (idempotent || !isNetworkError(error) || unreachableCode(error) !== undefined);
+        if (!retry) throw translateOssError(error, api, path, this.#settings.endpoint);
         const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (attempt - 1));
         await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
       }
@@ -125,10 +164,10 @@ export class OssClient {
     }
   }
 
-  /** Bytes [start, end) as a stream. */
-  async getRange(key: string, start: number, end: number): Promise<Readable> {
+  /** Bytes [start, end) as a stream; with `etag`, only of that version (If-Match: else RemoteFileChangedError). */
+  async getRange(key: string, start: number, end: number, etag?: string): Promise<Readable> {
     return this.#call('GetObject', this.#display(key), true, async () => {
-      const result = await this.#oss.getStream(key, { headers: { Range: `bytes=${start}-${end - 1}` } });
+      const result = await this.#oss.getStream(key, { headers: { Range: `bytes=${start}-${end - 1}`, ...(etag ? { 'If-Match': etag } : {}) } });
       return result.stream as Readable;
     });
   }
@@ -173,17 +212,52 @@ export class OssClient {
     return (await this.putWithChecksum(key, body, options)).etag;
   }
 
-  /** PutObject, answering the ETag and the CRC-64 the server computed. */
+  /**
+   * PutObject, answering the ETag and the CRC-64 (ours, checked against OSS's when checksums are on: a
+   * mismatch is sent again). A forbid-overwrite PUT is retried too, and a refusal after an attempt with
+   * no clear answer is checked: an object of our length and CRC-64 is the one that attempt wrote.
+   */
   async putWithChecksum(key: string, body: Buffer, options: { forbidOverwrite?: boolean } = {}): Promise<{ etag: string; crc64: string | undefined }> {
-    // A refused forbid-overwrite PUT must not be retried into a different answer; a plain PUT is idempotent.
-    return this.#call('PutObject', this.#display(key), !options.forbidOverwrite, async () => {
-      const result = await this.#oss.put(key, body, {
-        headers: options.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {},
-        mime: 'application/octet-stream',
+    const forbid = options.forbidOverwrite === true;
+    const ours = this.#settings.checksums ? crc64(body).toString() : undefined;
+    let unclear = false;
+    try {
+      return await this.#call('PutObject', this.#display(key), true, async () => {
+        let result;
+        try {
+          result = await this.#oss.put(key, body, { headers: forbid ? { 'x-oss-forbid-overwrite': 'true' } : {}, mime: 'application/octet-stream' });
+        } catch (error) {
+          if (isRetryable(error)) unclear = true;
+          throw error;
+        }
+        const headers = headersOf(result);
+        const theirs = headers['x-oss-hash-crc64ecma'];
+        if (ours !== undefined && theirs !== undefined && theirs !== ours) {
+          // Forbid-overwrite: the corrupted object is ours and blocks the retry; removed only while it still is.
+          if (forbid) await this.#deleteIfStill(key, headers['etag'] ?? '');
+          throw crcMismatch(`PutObject ${this.#display(key)}`, ours, theirs, headers['x-oss-request-id']);
+        }
+        return { etag: headers['etag'] ?? '', crc64: ours ?? theirs };
       });
-      const headers = result.res.headers as Record<string, string>;
-      return { etag: headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
-    });
+    } catch (error) {
+      if (forbid && unclear && (error as { code?: string }).code === 'EEXIST') {
+        const found = await this.#outcome(key, body.length, ours ?? crc64(body).toString());
+        if (found) return found;
+      }
+      throw error;
+    }
+  }
+
+  /** The object at `key` if it has exactly this length and CRC-64: what a request whose answer was lost wrote. */
+  async #outcome(key: string, size: number, crc: string | undefined): Promise<{ etag: string; crc64: string } | undefined> {
+    const head = await this.head(key);
+    if (!head || head.size !== size || crc === undefined || head.crc64 !== crc) return undefined;
+    return { etag: head.etag, crc64: crc };
+  }
+
+  async #deleteIfStill(key: string, etag: string): Promise<void> {
+    const head = await this.head(key).catch(() => undefined);
+    if (head && head.etag === etag) await this.delete(key);
   }
 
   async delete(key: string): Promise<void> {
@@ -240,13 +314,19 @@ export class OssClient {
     });
   }
 
-  /** UploadPart, answering the part's ETag and the CRC-64 the server computed. */
-  async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: Buffer): Promise<{ etag: string; crc64: string | undefined }> {
+  /** UploadPart, answering the part's ETag and CRC-64 (ours, checked against OSS's when checksums are on). */
+  async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: Buffer, crc?: string): Promise<{ etag: string; crc64: string | undefined }> {
+    const ours = this.#settings.checksums ? (crc ?? crc64(body).toString()) : undefined;
     return this.#call('UploadPart', this.#display(key), true, async () => {
       // Streamed as ali-oss's own multipartUpload does; a retry builds a fresh stream over the same bytes.
       const result = await this.#oss._uploadPart(key, uploadId, partNumber, { stream: Readable.from([body]), size: body.length }, { disabledMD5: true });
-      const headers = result.res.headers as Record<string, string>;
-      return { etag: headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
+      const headers = headersOf(result);
+      const theirs = headers['x-oss-hash-crc64ecma'];
+      if (ours !== undefined && theirs !== undefined && theirs !== ours) {
+        // Sent again under the same number: the retry replaces the corrupted part.
+        throw crcMismatch(`UploadPart ${partNumber} of ${this.#display(key)}`, ours, theirs, headers['x-oss-request-id']);
+      }
+      return { etag: headers['etag'] ?? '', crc64: ours ?? theirs };
     });
   }
 
@@ -260,20 +340,46 @@ export class OssClient {
     });
   }
 
-  /** CompleteMultipartUpload, answering the object's ETag and the CRC-64 the server computed. */
-  async complete(
-    key: string,
-    uploadId: string,
-    parts: ReadonlyArray<{ number: number; etag: string }>,
-    options: { forbidOverwrite?: boolean } = {},
-  ): Promise<{ etag: string; crc64: string | undefined }> {
-    return this.#call('CompleteMultipartUpload', this.#display(key), false, async () => {
-      const result = await this.#oss.completeMultipartUpload(key, uploadId, [...parts], {
-        headers: options.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {},
+  /**
+   * CompleteMultipartUpload, answering the object's ETag and CRC-64. With every part's size and CRC-64
+   * known, OSS's CRC-64 of the object is checked against theirs combined (ChecksumError if it differs), and
+   * an attempt with no clear answer is retried: a NoSuchUpload or FileAlreadyExists after it is checked
+   * against the object, and an object of our length and CRC-64 is what the lost attempt completed.
+   */
+  async complete(key: string, uploadId: string, parts: ReadonlyArray<CompletedPart>, options: { forbidOverwrite?: boolean } = {}): Promise<{ etag: string; crc64: string | undefined }> {
+    const known = parts.every((p) => p.size !== undefined && p.crc64 !== undefined);
+    const size = known ? parts.reduce((n, p) => n + p.size!, 0) : undefined;
+    const expected = known ? crc64Concat(parts as ReadonlyArray<{ crc64: string; size: number }>).toString() : undefined;
+    let unclear = false;
+    let result;
+    try {
+      result = await this.#call('CompleteMultipartUpload', this.#display(key), known, async () => {
+        try {
+          const answer = await this.#oss.completeMultipartUpload(key, uploadId, parts.map(({ number, etag }) => ({ number, etag })), {
+            headers: options.forbidOverwrite ? { 'x-oss-forbid-overwrite': 'true' } : {},
+          });
+          const headers = headersOf(answer);
+          return { etag: headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
+        } catch (error) {
+          if (isRetryable(error)) unclear = true;
+          throw error;
+        }
       });
-      const headers = result.res.headers as Record<string, string>;
-      return { etag: headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
-    });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (unclear && size !== undefined && (code === 'ENOENT' || code === 'EEXIST')) {
+        const found = await this.#outcome(key, size, expected);
+        if (found) return found;
+      }
+      throw error;
+    }
+    if (this.#settings.checksums && expected !== undefined && result.crc64 !== undefined && result.crc64 !== expected) {
+      throw new ChecksumError(
+        `CompleteMultipartUpload ${this.#display(key)}: the object's CRC-64 ${result.crc64} differs from its parts' ${expected}: the object is corrupt`,
+        { path: this.#display(key) },
+      );
+    }
+    return result;
   }
 
   async abort(key: string, uploadId: string): Promise<void> {
@@ -317,3 +423,4 @@ export class OssClient {
     this.#agent.destroy();
   }
 }
+

@@ -161,6 +161,8 @@ export class AliyunOssFileSystem extends FileSystem {
     return new OssInputStream(path, this.#client, {
       key: this.keyOf(path),
       length: info.size,
+      etag: info.etag,
+      crc64: this.#settings.checksums ? info.crc64 : undefined,
       readAhead: this.#settings.readAhead,
       bufferSize: options.bufferSize,
       attempts: this.#settings.maxAttempts,

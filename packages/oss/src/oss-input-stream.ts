@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { FSDataInputStream, IOError, type Path } from '@hadoopfs/core';
+import { ChecksumError, Crc64, FSDataInputStream, IOError, type Path } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 
 const MAX_RANGE = 64 * 1024 * 1024;
@@ -10,6 +10,10 @@ const MAX_RANGE = 64 * 1024 * 1024;
  * range is requested while the current one is read, so that the scan never waits for a round trip; a
  * short forward seek skips within the open range instead of opening another; any other jump starts over
  * small and drops the range fetched ahead.
+ *
+ * Every range is pinned to the ETag seen at open (If-Match): an object replaced while open ends the read
+ * with RemoteFileChangedError instead of mixing two versions. A read of the whole object from its start,
+ * in order, is checked at EOF against OSS's CRC-64 (ChecksumError if a byte changed on the way).
  */
 export class OssInputStream extends FSDataInputStream {
   readonly #client: OssClient;
@@ -28,9 +32,22 @@ export class OssInputStream extends FSDataInputStream {
   #queue: Promise<unknown> = Promise.resolve();
 
   readonly #attempts: number;
+  readonly #etag: string | undefined;
+  /** OSS's CRC-64 of the object, when it is to be checked. */
+  readonly #expectedCrc: string | undefined;
+  /** CRC-64 of bytes [0, #position) while every read so far continued the last; undefined once one did not. */
+  #crc: Crc64 | undefined;
+  #crcEnd = 0;
 
-  constructor(path: Path, client: OssClient, options: { key: string; length: number; readAhead: number; bufferSize: number; attempts?: number }) {
+  constructor(
+    path: Path,
+    client: OssClient,
+    options: { key: string; length: number; etag?: string; crc64?: string | undefined; readAhead: number; bufferSize: number; attempts?: number },
+  ) {
     super(path, options.bufferSize);
+    this.#etag = options.etag || undefined;
+    this.#expectedCrc = options.crc64;
+    this.#crc = options.crc64 !== undefined ? new Crc64() : undefined;
     this.#attempts = Math.max(1, options.attempts ?? 1);
     this.#client = client;
     this.#key = options.key;
@@ -62,6 +79,7 @@ export class OssInputStream extends FSDataInputStream {
       if (sequential) this.#fetchAhead();
     }
     let done = 0;
+    const from = this.#position;
     while (done < length) {
       const chunk = await this.#nextChunk();
       if (!chunk) break;
@@ -72,8 +90,29 @@ export class OssInputStream extends FSDataInputStream {
       this.#leftover = n < chunk.length ? chunk.subarray(n) : undefined;
       if (this.#position >= this.#rangeEnd) break;
     }
+    this.#checksum(from, target.subarray(offset, offset + done));
     if (this.#position >= this.#rangeEnd) await this.#finishRange();
     return done;
+  }
+
+  /** Adds bytes read at `from` to the running CRC-64 while the reads are one run from 0, and checks it at EOF. */
+  #checksum(from: number, bytes: Uint8Array): void {
+    if (!this.#crc) return;
+    if (from !== this.#crcEnd) {
+      this.#crc = undefined;
+      return;
+    }
+    this.#crc.update(bytes);
+    this.#crcEnd += bytes.length;
+    if (this.#crcEnd < this.#length) return;
+    const actual = this.#crc.digest();
+    this.#crc = undefined;
+    if (actual !== this.#expectedCrc) {
+      throw new ChecksumError(
+        `read ${this.path.toString()}: the ${this.#length} bytes read have CRC-64 ${actual}, OSS's is ${this.#expectedCrc} (corrupted on the way)`,
+        { path: this.path.toString() },
+      );
+    }
   }
 
   /** A range read to its end is let finish, so that its keep-alive connection goes back to the pool. */
@@ -100,7 +139,7 @@ export class OssInputStream extends FSDataInputStream {
         return;
       }
     } else this.#dropAhead(ahead);
-    this.#stream = await this.#client.getRange(this.#key, position, end);
+    this.#stream = await this.#client.getRange(this.#key, position, end, this.#etag);
     this.#body = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     this.#position = position;
     this.#rangeEnd = end;
@@ -111,7 +150,7 @@ export class OssInputStream extends FSDataInputStream {
     const position = this.#rangeEnd;
     if (position >= this.#length) return;
     const end = Math.min(this.#length, position + Math.min(MAX_RANGE, this.#nextRange * 2));
-    const stream = this.#client.getRange(this.#key, position, end);
+    const stream = this.#client.getRange(this.#key, position, end, this.#etag);
     // A failure surfaces when (and if) the range is used: then it is requested again.
     stream.catch(() => undefined);
     this.#ahead = { position, end, stream };
@@ -145,7 +184,7 @@ export class OssInputStream extends FSDataInputStream {
             cause: error,
           });
         }
-        this.#stream = await this.#client.getRange(this.#key, this.#position, this.#rangeEnd);
+        this.#stream = await this.#client.getRange(this.#key, this.#position, this.#rangeEnd, this.#etag);
         this.#body = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       }
     }

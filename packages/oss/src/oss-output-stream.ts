@@ -55,8 +55,7 @@ export class OssOutputStream extends FSDataOutputStream {
       }
       if (this.#parts.buffered.length > 0) await this.#parts.sendBuffered();
       await this.#parts.drain();
-      const parts = this.#parts.parts.map(({ number, etag }) => ({ number, etag }));
-      await this.#client.complete(this.#options.key, await uploadId, parts, { forbidOverwrite: this.#options.forbidOverwrite });
+      await this.#client.complete(this.#options.key, await uploadId, this.#parts.parts, { forbidOverwrite: this.#options.forbidOverwrite });
     } catch (error) {
       await this.#parts.abort();
       throw error;

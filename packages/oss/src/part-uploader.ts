@@ -1,4 +1,4 @@
-import { IOError } from '@hadoopfs/core';
+import { crc64, IOError } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 
 export interface UploadedPart {
@@ -26,6 +26,8 @@ interface FailedPart {
   number: number;
   body: Buffer;
   whole: Buffer;
+  /** Computed once, on the first attempt: a retry sends the same bytes. */
+  crc64?: string | undefined;
 }
 
 /**
@@ -159,8 +161,9 @@ export class PartUploader {
   #start(part: FailedPart): void {
     const task = (async () => {
       const uploadId = await this.ensureUpload();
-      const { etag, crc64 } = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.body);
-      this.#parts.set(part.number, { number: part.number, size: part.body.length, etag, crc64 });
+      if (this.#client.checksums) part.crc64 ??= crc64(part.body).toString();
+      const uploaded = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.body, part.crc64);
+      this.#parts.set(part.number, { number: part.number, size: part.body.length, etag: uploaded.etag, crc64: uploaded.crc64 });
     })().then(
       () => {
         this.#failed.delete(part.number);

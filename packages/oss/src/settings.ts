@@ -17,8 +17,12 @@ export interface OssSettings {
   /** First retry delay; later ones double, with jitter, up to `retryMaxDelayMs`. */
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
+  /** Time to establish a connection. */
   connectTimeoutMs: number;
-  readTimeoutMs: number;
+  /** Time a request may go without a byte moving either way; no deadline on a whole request. */
+  socketTimeoutMs: number;
+  /** CRC-64 computed locally for every upload and whole read, and compared with OSS's. */
+  checksums: boolean;
   /** Bytes fetched ahead by a sequential reader beyond what was asked. */
   readAhead: number;
   /** Objects above this size are copied (renamed) with UploadPartCopy in parts. */
@@ -38,11 +42,15 @@ export const OSS_KEYS = {
   maxAttempts: 'fs.oss.attempts.maximum',
   retryBaseDelay: 'fs.oss.retry.interval',
   retryMaxDelay: 'fs.oss.retry.interval.maximum',
-  connectTimeout: 'fs.oss.connection.timeout',
-  readTimeout: 'fs.oss.read.timeout',
+  connectTimeout: 'fs.oss.connection.establish.timeout',
+  socketTimeout: 'fs.oss.connection.timeout',
+  checksums: 'fs.oss.checksum.crc64.enable',
   readAhead: 'fs.oss.readahead.range',
   multipartCopyThreshold: 'fs.oss.multipart.copy.threshold',
 } as const;
+
+/** hadoopfs 0.1's name for the socket timeout, still honoured (after fs.oss.connection.timeout). */
+const OLD_READ_TIMEOUT = 'fs.oss.read.timeout';
 
 const MIN_PART = 100 * 1024;
 const MAX_PART = 5 * 1024 ** 3;
@@ -105,8 +113,9 @@ export function readSettings(bucket: string, conf: Configuration): OssSettings {
     maxAttempts: positive(OSS_KEYS.maxAttempts, conf.getInt(OSS_KEYS.maxAttempts, 10)),
     retryBaseDelayMs: conf.getTimeDuration(OSS_KEYS.retryBaseDelay, 100, 'ms'),
     retryMaxDelayMs: conf.getTimeDuration(OSS_KEYS.retryMaxDelay, 10_000, 'ms'),
-    connectTimeoutMs: conf.getTimeDuration(OSS_KEYS.connectTimeout, 10_000, 'ms'),
-    readTimeoutMs: conf.getTimeDuration(OSS_KEYS.readTimeout, 60_000, 'ms'),
+    connectTimeoutMs: positive(OSS_KEYS.connectTimeout, conf.getTimeDuration(OSS_KEYS.connectTimeout, 50_000, 'ms')),
+    socketTimeoutMs: positive(OSS_KEYS.socketTimeout, conf.getTimeDuration(OSS_KEYS.socketTimeout, conf.getTimeDuration(OLD_READ_TIMEOUT, 200_000, 'ms'), 'ms')),
+    checksums: conf.getBoolean(OSS_KEYS.checksums, true),
     readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
     multipartCopyThreshold: conf.getBytes(OSS_KEYS.multipartCopyThreshold, '1g'),
   } as Omit<OssSettings, 'accessKeySecret'> as OssSettings;

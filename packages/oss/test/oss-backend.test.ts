@@ -240,11 +240,12 @@ describe('faults', () => {
   });
 
   it('a server that never answers ends in a clear timeout error after the configured attempts', async () => {
-    const fs = await ossFs(server, 'data', { 'fs.oss.read.timeout': '300ms', 'fs.oss.attempts.maximum': 2 });
+    const fs = await ossFs(server, 'data', { 'fs.oss.connection.timeout': '300ms', 'fs.oss.attempts.maximum': 2 });
     server.faults.add({ apis: ['HeadObject'], action: { type: 'hang' } });
     server.stats.reset();
     const error = (await fs.getFileStatus('/hanging').catch((e: unknown) => e)) as Error & { code: string };
-    expect(error.message).toMatch(/HeadObject oss:\/\/data\/hanging: OSS .*Timeout/);
+    expect(error.message).toMatch(/HeadObject oss:\/\/data\/hanging: OSS .*timed out: no byte moved for 300 ms \(fs.oss.connection.timeout\)/);
+    expect(error.code).toBe('ETIMEDOUT');
     expect(server.stats.requests['HeadObject']).toBe(2);
     await fs.close();
   });

@@ -92,10 +92,49 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end: Math.min(size - 1, last) + 1 };
 }
 
+function etagList(header: string): string[] {
+  return header.split(',').map((t) => t.trim()).filter((t) => t !== '');
+}
+
+/** An HTTP date, or undefined for one that does not parse (then the condition is ignored, as HTTP says). */
+function httpDate(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const t = Date.parse(header);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * GET/HEAD preconditions as OSS documents them: If-Match and If-Unmodified-Since that fail answer 412
+ * PreconditionFailed; If-None-Match and If-Modified-Since that fail answer 304 Not Modified. Times are
+ * compared in whole seconds, the resolution of Last-Modified.
+ */
+export function checkConditions(ctx: RequestContext, object: StoredObject): 'ok' | 'not-modified' {
+  const modified = Math.floor(object.lastModified / 1000);
+  const ifMatch = ctx.header('if-match');
+  if (ifMatch !== undefined) {
+    const tags = etagList(ifMatch);
+    if (!tags.includes('*') && !tags.includes(object.etag)) throw Errors.preconditionFailed('If-Match');
+  } else {
+    const since = httpDate(ctx.header('if-unmodified-since'));
+    if (since !== undefined && modified > Math.floor(since / 1000)) throw Errors.preconditionFailed('If-Unmodified-Since');
+  }
+  const ifNoneMatch = ctx.header('if-none-match');
+  if (ifNoneMatch !== undefined) {
+    const tags = etagList(ifNoneMatch);
+    if (tags.includes('*') || tags.includes(object.etag)) return 'not-modified';
+  } else {
+    const since = httpDate(ctx.header('if-modified-since'));
+    if (since !== undefined && modified <= Math.floor(since / 1000)) return 'not-modified';
+  }
+  return 'ok';
+}
+
 export async function getObject(ctx: RequestContext, headOnly: boolean): Promise<void> {
   const bucket = ctx.requireBucket();
   const key = ctx.requireKey();
   const object = ctx.store.getObject(bucket, key);
+  // Preconditions come before the range, as in HTTP: a changed object is 412 whatever range was asked.
+  const notModified = checkConditions(ctx, object) === 'not-modified';
   const range = parseRange(ctx.header('range'), object.size);
   if (range === 'unsatisfiable') {
     ctx.res.setHeader('content-range', `bytes */${object.size}`);
@@ -106,9 +145,8 @@ export async function getObject(ctx: RequestContext, headOnly: boolean): Promise
   const end = range?.end ?? object.size;
   headers['content-length'] = end - start;
   if (range) headers['content-range'] = `bytes ${start}-${end - 1}/${object.size}`;
-  const ifNoneMatch = ctx.header('if-none-match');
-  if (ifNoneMatch && ifNoneMatch === object.etag) {
-    ctx.sendEmpty(304, { etag: object.etag });
+  if (notModified) {
+    ctx.sendEmpty(304, { etag: object.etag, 'last-modified': headers['last-modified']! });
     return;
   }
   ctx.startBody(range ? 206 : 200, headers);
@@ -117,9 +155,16 @@ export async function getObject(ctx: RequestContext, headOnly: boolean): Promise
     return;
   }
   const dropAt = ctx.bodyFaults.some((f) => f.type === 'drop' && f.when === 'mid-response-body') ? start + Math.floor((end - start) / 2) : -1;
+  let corruptAt = ctx.bodyFaults.some((f) => f.type === 'corrupt' && f.where === 'response-body') ? start + Math.floor((end - start) / 2) : -1;
   let sent = start;
-  for await (const chunk of ctx.store.read(object, start, end)) {
+  for await (const stored of ctx.store.read(object, start, end)) {
     if (ctx.res.destroyed) return;
+    let chunk = stored;
+    if (corruptAt >= sent && corruptAt < sent + chunk.byteLength) {
+      chunk = Buffer.from(chunk);
+      chunk[corruptAt - sent] = chunk[corruptAt - sent]! ^ 0x01;
+      corruptAt = -1;
+    }
     if (dropAt >= 0 && sent + chunk.byteLength >= dropAt) {
       // Cut only once the head and the first half reached the socket: destroy() at once would discard
       // them, and the client would see a request with no answer instead of a body cut in the middle.

@@ -1,0 +1,40 @@
+import type { Agent } from 'node:http';
+import type { Socket } from 'node:net';
+
+/**
+ * Destroys a socket of `agent` on which a request has gone `idleMs` without a byte moving either way
+ * (Hadoop's socket timeout, fs.oss.connection.timeout). A deadline on the whole request would fail a
+ * large part on a slow link however steadily it moved; this fails only a stall, whether before the
+ * answer, in the middle of a streamed body or while the server sits on a request.
+ *
+ * Polled rather than socket.setTimeout(): urllib resets a socket's timeout to its own response timer.
+ */
+export function watchIdleSockets(agent: Agent, idleMs: number): void {
+  const connect = (agent as unknown as { createConnection: (...args: unknown[]) => Socket }).createConnection.bind(agent);
+  (agent as unknown as { createConnection: (...args: unknown[]) => Socket }).createConnection = (...args: unknown[]) => {
+    const socket = connect(...args);
+    watch(socket, idleMs);
+    return socket;
+  };
+}
+
+function watch(socket: Socket, idleMs: number): void {
+  let moved = -1;
+  let since = Date.now();
+  const timer = setInterval(() => {
+    const now = socket.bytesRead + socket.bytesWritten;
+    // A pooled socket between requests is the agent's to time out, not ours.
+    const busy = (socket as unknown as { _httpMessage?: unknown })._httpMessage != null;
+    if (now !== moved || !busy) {
+      moved = now;
+      since = Date.now();
+      return;
+    }
+    if (Date.now() - since >= idleMs) {
+      clearInterval(timer);
+      socket.destroy(Object.assign(new Error(`timed out: no byte moved for ${idleMs} ms (fs.oss.connection.timeout)`), { code: 'ETIMEDOUT' }));
+    }
+  }, Math.max(5, Math.min(1_000, Math.floor(idleMs / 4))));
+  timer.unref();
+  socket.once('close', () => clearInterval(timer));
+}

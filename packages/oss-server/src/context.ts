@@ -49,6 +49,29 @@ export class RequestContext {
 
   /** Set by the 'instead-of-response' fault: the request is handled, then the connection is cut. */
   dropResponse = false;
+  /** Set by an error fault with `applied`: the request is handled, then this error is the answer. */
+  answerInstead: OssError | undefined;
+
+  /** The answer replaced by a fault, if one was set: true when the caller must send nothing more. */
+  #replaced(): boolean {
+    if (this.dropResponse) {
+      this.res.destroy();
+      return true;
+    }
+    if (this.answerInstead) {
+      const error = this.answerInstead;
+      this.answerInstead = undefined;
+      this.sendError(error);
+      return true;
+    }
+    return false;
+  }
+
+  /** Waits as long as a throttle fault says `bytes` take. */
+  async throttle(bytes: number): Promise<void> {
+    const limit = this.bodyFaults.find((f) => f.type === 'throttle');
+    if (limit && limit.type === 'throttle') await new Promise((resolve) => setTimeout(resolve, (bytes / limit.bytesPerSecond) * 1000));
+  }
 
   #baseHeaders(extra: Record<string, string | number>): Record<string, string | number> {
     return {
@@ -60,7 +83,7 @@ export class RequestContext {
   }
 
   sendXml(status: number, document: XmlNode, headers: Record<string, string | number> = {}): void {
-    if (this.dropResponse) return void this.res.destroy();
+    if (this.#replaced()) return;
     const body = Buffer.from(toXml(document));
     this.res.writeHead(status, this.#baseHeaders({ 'content-type': 'application/xml', 'content-length': body.length, ...headers }));
     this.stats.bytesOut += body.length;
@@ -68,15 +91,16 @@ export class RequestContext {
   }
 
   sendEmpty(status: number, headers: Record<string, string | number> = {}): void {
-    if (this.dropResponse) return void this.res.destroy();
+    if (this.#replaced()) return;
     this.res.writeHead(status, this.#baseHeaders({ 'content-length': 0, ...headers }));
     this.res.end();
   }
 
   /** Starts a response whose body the caller streams. */
-  startBody(status: number, headers: Record<string, string | number>): void {
-    if (this.dropResponse) return void this.res.destroy();
+  startBody(status: number, headers: Record<string, string | number>): boolean {
+    if (this.#replaced()) return false;
     this.res.writeHead(status, this.#baseHeaders(headers));
+    return true;
   }
 
   sendError(error: OssError): void {
@@ -151,6 +175,7 @@ export class RequestContext {
         crc.update(chunk);
         size += chunk.length;
         await writer.write(chunk);
+        await this.throttle(chunk.length);
         if (dropAt >= 0 && size >= dropAt) {
           this.req.socket.destroy();
           throw Errors.incompleteBody();

@@ -3,7 +3,13 @@
  * seeded generator so that a failing test can be replayed exactly.
  */
 export type FaultAction =
-  | { type: 'error'; status: number; code: string; message?: string }
+  /**
+   * An error answer. With `applied`, the request is handled in full first and the error replaces its
+   * answer (OSS's 500 after a commit: the client is told "failed" about a change that happened).
+   */
+  | { type: 'error'; status: number; code: string; message?: string; applied?: boolean }
+  /** Bodies (request and response) move at most this fast: a slow link that never stalls. */
+  | { type: 'throttle'; bytesPerSecond: number }
   | { type: 'latency'; ms: number }
   /**
    * Close the connection: before the request is handled, after half the request body, after half the

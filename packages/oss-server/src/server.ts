@@ -132,7 +132,11 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
       stats.count(api);
       for (const action of faults.decide(api, address.key)) {
         if (action.type === 'latency') await new Promise((resolve) => setTimeout(resolve, action.ms));
-        else if (action.type === 'error') throw new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
+        else if (action.type === 'error') {
+          const error = new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
+          if (!action.applied) throw error;
+          ctx.answerInstead = error;
+        } else if (action.type === 'throttle') ctx.bodyFaults.push(action);
         else if (action.type === 'hang') return;
         else if (action.type === 'late' || action.type === 'duplicate') {
           const body = await readWholeBody(req);

@@ -49,6 +49,30 @@ describe.each<ClientStyle>(['ip', 'path', 'v4'])('objects through ali-oss (%s)',
     await expectOssError(oss.get(key('range'), { headers: { Range: 'bytes=1000-2000' } }), 'InvalidRange', 416);
   });
 
+  it('answers GET and HEAD preconditions as OSS documents them: 412 for If-Match / If-Unmodified-Since, 304 for If-None-Match / If-Modified-Since', async () => {
+    const oss = client(server, style);
+    const put = await oss.put(key('conditional'), bytes(100, 4));
+    const etag = put.res.headers['etag'] as string;
+    const modified = Date.parse((await oss.head(key('conditional'))).res.headers['last-modified'] as string);
+    const before = new Date(modified - 60_000).toUTCString();
+    const after = new Date(modified + 60_000).toUTCString();
+    const get = (headers: Record<string, string>) => oss.get(key('conditional'), { headers });
+    expect((await get({ 'If-Match': etag })).res.status).toBe(200);
+    expect((await get({ 'If-Match': `"00", ${etag}` })).res.status).toBe(200);
+    await expectOssError(get({ 'If-Match': '"0123456789ABCDEF0123456789ABCDEF"' }), 'PreconditionFailed', 412);
+    // Before the range: a changed object is 412 whatever range was asked, even an unsatisfiable one.
+    await expectOssError(get({ 'If-Match': '"00"', Range: 'bytes=5000-6000' }), 'PreconditionFailed', 412);
+    await expectOssError(oss.head(key('conditional'), { headers: { 'If-Match': '"00"' } } as never), 'PreconditionFailed', 412);
+    await expectOssError(get({ 'If-Unmodified-Since': before }), 'PreconditionFailed', 412);
+    expect((await get({ 'If-Unmodified-Since': after })).res.status).toBe(200);
+    expect((await get({ 'If-None-Match': etag })).res.status).toBe(304);
+    expect((await get({ 'If-None-Match': '"00"' })).res.status).toBe(200);
+    expect((await get({ 'If-Modified-Since': after })).res.status).toBe(304);
+    expect((await get({ 'If-Modified-Since': before })).res.status).toBe(200);
+    // A date that does not parse is ignored, as HTTP says.
+    expect((await get({ 'If-Modified-Since': 'yesterday' })).res.status).toBe(200);
+  });
+
   it('checks Content-MD5 and forbid-overwrite', async () => {
     const oss = client(server, style);
     await expectOssError(

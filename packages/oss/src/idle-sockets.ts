@@ -22,7 +22,7 @@ function watch(socket: Socket, idleMs: number): void {
   let moved = -1;
   let since = Date.now();
   const timer = setInterval(() => {
-    const now = socket.bytesRead + socket.bytesWritten;
+    const now = socket.bytesRead + bytesFlushed(socket);
     // A pooled socket between requests is the agent's to time out, not ours.
     const busy = (socket as unknown as { _httpMessage?: unknown })._httpMessage != null;
     if (now !== moved || !busy) {
@@ -37,4 +37,10 @@ function watch(socket: Socket, idleMs: number): void {
   }, Math.max(5, Math.min(1_000, Math.floor(idleMs / 4))));
   timer.unref();
   socket.once('close', () => clearInterval(timer));
+}
+
+/** Bytes handed to the kernel: bytesWritten counts what is still queued in Node and libuv as written. */
+function bytesFlushed(socket: Socket): number {
+  const queued = (socket as unknown as { _handle?: { writeQueueSize?: number } })._handle?.writeQueueSize ?? 0;
+  return socket.bytesWritten - socket.writableLength - queued;
 }

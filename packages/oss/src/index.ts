@@ -6,6 +6,6 @@ export { OssInputStream } from './oss-input-stream.js';
 export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';
 export { PartUploader, type PartUploaderOptions, type UploadedPart } from './part-uploader.js';
 export { OSS_KEYS, readSettings, type OssSettings } from './settings.js';
-export { isRetryable, NoSuchBucketError, translateOssError } from './oss-errors.js';
+export { isRetryable, NoSuchBucketError, ossErrorFacts, translateOssError, type OssErrorFacts } from './oss-errors.js';
 
 registerAliyunOssFileSystem();

@@ -34,7 +34,8 @@ export interface AliOssError {
   message?: string;
 }
 
-const RETRYABLE_CODES = new Set(['Crc64Mismatch', 'SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'ResponseTimeoutError', 'ConnectionTimeoutError']);
+// InvalidDigest and our CRC-64 mismatch: the bytes changed on the way; sent again they usually arrive intact.
+const RETRYABLE_CODES = new Set(['Crc64Mismatch', 'InvalidDigest', 'SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'ResponseTimeoutError', 'ConnectionTimeoutError']);
 
 /** Failures to reach the endpoint at all: nothing was sent, and a mistyped endpoint will not start answering. */
 const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
@@ -94,6 +95,7 @@ export function translateOssError(error: unknown, operation: string, path: strin
         result = new RemoteFileChangedError(`${message} (the object changed since it was opened)`, options);
         break;
       case 'Crc64Mismatch':
+      case 'InvalidDigest':
         result = new ChecksumError(message, options);
         break;
       case 'NoSuchBucket':

@@ -23,3 +23,36 @@ export function ossConf(server: RunningOssServer, extra: Record<string, string |
 export async function ossFs(server: RunningOssServer, bucket: string, extra: Record<string, string | number> = {}): Promise<FileSystem> {
   return FileSystem.newInstance(`oss://${bucket}/`, ossConf(server, extra));
 }
+
+/** Bytes that differ at every offset and between seeds. */
+export function pattern(length: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) out[i] = (i * 7 + seed * 13 + (i >> 11)) & 0xff;
+  return out;
+}
+
+export async function readAll(fs: FileSystem, path: string): Promise<Buffer> {
+  await using input = await fs.open(path);
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export async function write(fs: FileSystem, path: string, data: Buffer, chunk = 64 * 1024, options: { overwrite?: boolean } = {}): Promise<void> {
+  const out = await fs.create(path, options);
+  for (let i = 0; i < data.length; i += chunk) await out.write(data.subarray(i, i + chunk));
+  await out.close();
+}
+
+export async function countUploads(server: RunningOssServer, bucket: string): Promise<number> {
+  return (await server.store.listUploads(bucket, '')).length;
+}
+
+/** The bytes the server stored at a key, read from its store (not over HTTP), or undefined. */
+export async function storedBytes(server: RunningOssServer, bucket: string, key: string): Promise<Buffer | undefined> {
+  const object = server.store.findObject(bucket, key);
+  if (!object) return undefined;
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of server.store.read(object, 0, object.size)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}

@@ -10,7 +10,7 @@ import {
 } from '@hadoopfs/core';
 import { AliyunOssFileSystem, NoSuchBucketError, type OssOutputStream } from '@hadoopfs/oss';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { ID, ossConf, ossFs, SECRET, startServer } from './helpers.js';
+import { countUploads, ID, ossConf, ossFs, pattern, readAll, SECRET, startServer, write } from './helpers.js';
 
 let server: RunningOssServer;
 beforeAll(async () => {
@@ -24,27 +24,8 @@ afterAll(async () => {
   await server.close();
 });
 
-function pattern(length: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  for (let i = 0; i < length; i++) out[i] = (i * 7 + seed * 13 + (i >> 11)) & 0xff;
-  return out;
-}
-
-async function readAll(fs: FileSystem, path: string): Promise<Buffer> {
-  await using input = await fs.open(path);
-  const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
-async function write(fs: FileSystem, path: string, data: Buffer, chunk = 64 * 1024): Promise<void> {
-  const out = await fs.create(path);
-  for (let i = 0; i < data.length; i += chunk) await out.write(data.subarray(i, i + chunk));
-  await out.close();
-}
-
 async function incompleteUploads(bucket: string): Promise<number> {
-  return (await server.store.listUploads(bucket, '')).length;
+  return countUploads(server, bucket);
 }
 
 describe('configuration', () => {

@@ -149,7 +149,7 @@ export async function getObject(ctx: RequestContext, headOnly: boolean): Promise
     ctx.sendEmpty(304, { etag: object.etag, 'last-modified': headers['last-modified']! });
     return;
   }
-  ctx.startBody(range ? 206 : 200, headers);
+  if (!ctx.startBody(range ? 206 : 200, headers)) return;
   if (headOnly) {
     ctx.res.end();
     return;
@@ -176,6 +176,7 @@ export async function getObject(ctx: RequestContext, headOnly: boolean): Promise
     }
     sent += chunk.byteLength;
     ctx.stats.bytesOut += chunk.byteLength;
+    await ctx.throttle(chunk.byteLength);
     if (!ctx.res.write(chunk)) await new Promise<void>((resolve) => {
       const done = () => {
         ctx.res.off('drain', done);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, type Path } from '@hadoopfs/core';
-import { PartUploader, type OssClient } from '@hadoopfs/oss';
+import { PartUploader, type OssClient, type UploadBuffers } from '@hadoopfs/oss';
 import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
 import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
 
@@ -17,6 +17,7 @@ export interface DurableOutputOptions {
   replaces: string | null;
   /** The highest part number to use (default and most: 9 998; recover owns the two above). */
   maxParts?: number;
+  buffers: UploadBuffers;
 }
 
 /**
@@ -60,6 +61,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       key: options.key,
       partSize: options.partSize,
       activeBlocks: options.activeBlocks,
+      buffers: options.buffers,
       maxParts,
       meta: { [WRITER_META]: this.writerId },
       translateError: (error) => this.#fencedOr(error, 'upload a part'),
@@ -112,11 +114,11 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       await this.#checkNotTakenOver(await this.#parts.ensureUpload(), 'flush');
       return;
     }
-    if (this.#parts.buffered.length >= MIN_PART_SIZE && this.#parts.partsStarted < this.#flushPartBudget) await this.#parts.sendBuffered();
+    if (this.#parts.bufferedLength >= MIN_PART_SIZE && this.#parts.partsStarted < this.#flushPartBudget) await this.#parts.sendBuffered();
     const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain()]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
     });
-    const tail = this.#parts.buffered;
+    const tail = await this.#parts.bufferedBytes();
     const parts = this.#parts.parts.map(({ number, size, etag, crc64: crc }) => {
       if (crc === undefined) throw new IOError(`the server sent no x-oss-hash-crc64ecma for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
       return { number, size, etag, crc64: crc };
@@ -185,7 +187,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     this.#retryableClose = true;
     try {
       if (!this.#completed) {
-        if (this.#parts.buffered.length > 0 || this.#parts.partsStarted === 0) await this.#parts.sendBuffered();
+        if (this.#parts.bufferedLength > 0 || this.#parts.partsStarted === 0) await this.#parts.sendBuffered();
         await this.#parts.drain();
         const uploadId = await this.#parts.ensureUpload();
         await this.#checkNotTakenOver(uploadId, 'close');
@@ -194,7 +196,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       }
       await this.#client.deleteMany(this.#everyManifestKey());
       this.#retryableClose = false;
-      this.#parts.release();
+      await this.#parts.release();
     } catch (error) {
       if (error instanceof LeaseExpiredError) {
         this.#retryableClose = false;
@@ -226,9 +228,9 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     try {
       const uploadId = this.#parts.uploadId;
       if (!uploadId) {
-        await this.#client.put(this.#options.key, this.#parts.buffered, { forbidOverwrite: this.#options.forbidOverwrite });
+        await this.#client.put(this.#options.key, await this.#parts.bufferedBytes(), { forbidOverwrite: this.#options.forbidOverwrite });
       } else {
-        if (this.#parts.buffered.length > 0) await this.#parts.sendBuffered();
+        if (this.#parts.bufferedLength > 0) await this.#parts.sendBuffered();
         await this.#parts.drain();
         await this.#complete(await uploadId);
       }
@@ -237,14 +239,14 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       if (!(error instanceof LeaseExpiredError)) await this.#discard();
       throw error;
     } finally {
-      this.#parts.release();
+      await this.#parts.release();
     }
   }
 
   protected async abortStream(): Promise<void> {
     // Taken over: the upload and the staging are recover's (or the new writer's) now, not ours to remove.
     if (this.#fenced) {
-      this.#parts.release();
+      await this.#parts.release();
       return;
     }
     await this.#discard();

@@ -94,6 +94,7 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
       activeBlocks: this.settings.activeBlocks,
       forbidOverwrite: !options.overwrite,
       replaces: this.#replacing.get(key) ?? null,
+      buffers: this.uploadBuffers,
     });
   }
 

@@ -43,8 +43,9 @@ runContractSuite({
   async setup() {
     const bucket = `jindo-contract-${++n}`;
     await server.store.createBucket(bucket);
-    // Staging outside the test tree: the root-directory tests list and empty the whole bucket.
-    const fs = await jindoFs(server, bucket, { 'fs.jfs.cache.flush.staging.path': '/tmp' });
+    // Staging outside the test tree: the root-directory tests list and empty the whole bucket. Disk
+    // buffers here (the plain OSS suite runs on the default, memory first): tails read back from files.
+    const fs = await jindoFs(server, bucket, { 'fs.jfs.cache.flush.staging.path': '/tmp', 'fs.oss.fast.upload.buffer': 'disk' });
     const testDirectory = new Path(`oss://${bucket}/test`);
     await fs.mkdirs(testDirectory);
     return { fs, testDirectory };

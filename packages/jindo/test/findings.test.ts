@@ -342,6 +342,7 @@ describe('findings of the durable-flush issue', () => {
       bucket: b,
       key: 'f',
       folder: 'tmp/f/',
+      buffers: fs.uploadBuffers,
       partSize,
       activeBlocks: 2,
       forbidOverwrite: false,

@@ -6,6 +6,7 @@ export { OssInputStream } from './oss-input-stream.js';
 export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';
 export { PartUploader, type PartUploaderOptions, type UploadedPart } from './part-uploader.js';
 export { OSS_KEYS, readSettings, type OssSettings } from './settings.js';
+export { PartBuffer, UploadBuffers, type PartBody, type UploadBufferMode, type UploadBufferSettings } from './upload-buffers.js';
 export { isRetryable, NoSuchBucketError, ossErrorFacts, translateOssError, type OssErrorFacts } from './oss-errors.js';
 
 registerAliyunOssFileSystem();

@@ -6,6 +6,7 @@ import { ChecksumError, ClosedError, crc64, crc64Concat } from '@hadoopfs/core';
 import { watchIdleSockets } from './idle-sockets.js';
 import { isNetworkError, isRetryable, translateOssError, unreachableCode } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
+import type { PartBody } from './upload-buffers.js';
 
 /** The longest timer Node accepts: urllib's whole-request deadline, set out of reach (idle sockets are watched instead). */
 const NO_DEADLINE = 2 ** 31 - 1;
@@ -315,11 +316,12 @@ export class OssClient {
   }
 
   /** UploadPart, answering the part's ETag and CRC-64 (ours, checked against OSS's when checksums are on). */
-  async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: Buffer, crc?: string): Promise<{ etag: string; crc64: string | undefined }> {
-    const ours = this.#settings.checksums ? (crc ?? crc64(body).toString()) : undefined;
+  async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: PartBody, crc?: string): Promise<{ etag: string; crc64: string | undefined }> {
+    const ours = this.#settings.checksums ? (crc ?? (Buffer.isBuffer(body) ? crc64(body).toString() : undefined)) : undefined;
     return this.#call('UploadPart', this.#display(key), true, async () => {
       // Streamed as ali-oss's own multipartUpload does; a retry builds a fresh stream over the same bytes.
-      const result = await this.#oss._uploadPart(key, uploadId, partNumber, { stream: Readable.from([body]), size: body.length }, { disabledMD5: true });
+      const data = Buffer.isBuffer(body) ? { stream: Readable.from([body]), size: body.length } : { stream: body.open(), size: body.size };
+      const result = await this.#oss._uploadPart(key, uploadId, partNumber, data, { disabledMD5: true });
       const headers = headersOf(result);
       const theirs = headers['x-oss-hash-crc64ecma'];
       if (ours !== undefined && theirs !== undefined && theirs !== ours) {

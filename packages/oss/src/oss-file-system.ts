@@ -19,6 +19,7 @@ import { OssClient, type ObjectInfo } from './oss-client.js';
 import { OssInputStream } from './oss-input-stream.js';
 import { OssOutputStream } from './oss-output-stream.js';
 import { readSettings, type OssSettings } from './settings.js';
+import { UploadBuffers } from './upload-buffers.js';
 
 const COPY_CONCURRENCY = 8;
 
@@ -32,11 +33,19 @@ export class AliyunOssFileSystem extends FileSystem {
   static readonly SCHEME = 'oss';
   #settings!: OssSettings;
   #client!: OssClient;
+  #buffers!: UploadBuffers;
 
   override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
     this.#settings = readSettings(uri.authority, conf);
     await super.initialize(uri, conf);
     this.#client = this.createClient(this.#settings);
+    // Whole part buffers kept for reuse: enough for the parts in flight of a few streaming writers.
+    this.#buffers = new UploadBuffers(this.#settings.uploadBuffer, this.#settings.partSize, 2 * (this.#settings.activeBlocks + 1));
+  }
+
+  /** Where this filesystem's streams keep bytes waiting for upload (shared, so that one bound holds for all). */
+  get uploadBuffers(): UploadBuffers {
+    return this.#buffers;
   }
 
   /** The client for the settings; a subclass (the Jindo backend) may wrap it. */
@@ -149,6 +158,7 @@ export class AliyunOssFileSystem extends FileSystem {
       partSize: this.#settings.partSize,
       activeBlocks: this.#settings.activeBlocks,
       forbidOverwrite: !options.overwrite,
+      buffers: this.#buffers,
     });
   }
 
@@ -337,6 +347,7 @@ export class AliyunOssFileSystem extends FileSystem {
 
   protected override async releaseResources(): Promise<void> {
     this.#client?.close();
+    await this.#buffers?.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { FSDataOutputStream, StreamCapabilities, type Path } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 import { PartUploader } from './part-uploader.js';
+import type { UploadBuffers } from './upload-buffers.js';
 
 export interface OssOutputOptions {
   key: string;
@@ -8,6 +9,7 @@ export interface OssOutputOptions {
   activeBlocks: number;
   /** create(overwrite=false): the final PutObject or Complete carries x-oss-forbid-overwrite. */
   forbidOverwrite: boolean;
+  buffers: UploadBuffers;
 }
 
 /**
@@ -50,17 +52,17 @@ export class OssOutputStream extends FSDataOutputStream {
     try {
       const uploadId = this.#parts.uploadId;
       if (!uploadId) {
-        await this.#client.put(this.#options.key, this.#parts.buffered, { forbidOverwrite: this.#options.forbidOverwrite });
+        await this.#client.put(this.#options.key, await this.#parts.bufferedBytes(), { forbidOverwrite: this.#options.forbidOverwrite });
         return;
       }
-      if (this.#parts.buffered.length > 0) await this.#parts.sendBuffered();
+      if (this.#parts.bufferedLength > 0) await this.#parts.sendBuffered();
       await this.#parts.drain();
       await this.#client.complete(this.#options.key, await uploadId, this.#parts.parts, { forbidOverwrite: this.#options.forbidOverwrite });
     } catch (error) {
       await this.#parts.abort();
       throw error;
     } finally {
-      this.#parts.release();
+      await this.#parts.release();
     }
   }
 

@@ -1,5 +1,6 @@
-import { crc64, IOError } from '@hadoopfs/core';
+import { IOError } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
+import type { PartBody, PartBuffer, UploadBuffers } from './upload-buffers.js';
 
 export interface UploadedPart {
   number: number;
@@ -20,21 +21,22 @@ export interface PartUploaderOptions {
   maxParts?: number;
   /** `x-oss-meta-*` headers for InitiateMultipartUpload: the completed object carries them. */
   meta?: Record<string, string>;
+  /** Where the bytes wait: memory that grows with them, or disk (the FileSystem's, shared by its streams). */
+  buffers: UploadBuffers;
 }
 
-interface FailedPart {
+interface PendingPart {
   number: number;
-  body: Buffer;
-  whole: Buffer;
-  /** Computed once, on the first attempt: a retry sends the same bytes. */
-  crc64?: string | undefined;
+  buffer: PartBuffer;
+  /** Sealed once, on the first attempt: a retry sends the same bytes with the same CRC-64. */
+  sealed?: { body: PartBody; crc64: string | undefined };
 }
 
 /**
- * The multipart half of an OSS writer: bytes gather in a part-sized buffer; each full part goes up in
- * the background, at most `activeBlocks` at a time, so memory stays within (active + 1) × part size;
- * part buffers are reused once uploaded (fresh 8 MiB allocations cost page faults and garbage
- * collection on the writer's core). The upload is initiated with the first part.
+ * The multipart half of an OSS writer: bytes gather in a part buffer (UploadBuffers: memory that grows
+ * with the data, or disk); each full part goes up in the background, at most `activeBlocks` at a time
+ * (backpressure); memory buffers go back to a pool once uploaded. The upload is initiated with the first
+ * part.
  *
  * A part that failed keeps its number and bytes and is sent again by the next drain() or write(): a
  * failure is reported, not final, and a part number never carries two different contents, so a late
@@ -43,13 +45,13 @@ interface FailedPart {
 export class PartUploader {
   readonly #client: OssClient;
   readonly #options: PartUploaderOptions;
-  #buffer: Buffer | undefined;
-  readonly #spare: Buffer[] = [];
-  #filled = 0;
+  #current: PartBuffer | undefined;
+  /** Once a part was filled, the stream is streaming: its next parts start whole (no growing). */
+  #streaming = false;
   #uploadId: Promise<string> | undefined;
   readonly #parts = new Map<number, UploadedPart>();
   readonly #inFlight = new Set<Promise<void>>();
-  readonly #failed = new Map<number, FailedPart>();
+  readonly #failed = new Map<number, PendingPart>();
   #lastFailure: Error | undefined;
   #nextPart = 1;
 
@@ -64,8 +66,13 @@ export class PartUploader {
   }
 
   /** Bytes buffered after the last part handed to an upload. */
-  get buffered(): Buffer {
-    return this.#buffer ? this.#buffer.subarray(0, this.#filled) : Buffer.alloc(0);
+  get bufferedLength(): number {
+    return this.#current?.length ?? 0;
+  }
+
+  /** Those bytes, read from memory or disk. */
+  bufferedBytes(): Promise<Buffer> {
+    return this.#current ? this.#current.bytes() : Promise.resolve(Buffer.alloc(0));
   }
 
   /** Parts uploaded so far, by number. */
@@ -100,8 +107,9 @@ export class PartUploader {
   }
 
   /**
-   * Buffers `bytes`, sending full parts. The bytes are copied before anything is awaited (the caller may
-   * reuse its buffer at once). All or nothing: a refusal (failed parts, part limit) takes no byte.
+   * Buffers `bytes`, sending full parts. `bytes` is not read after the first await (what must wait is
+   * copied first): the caller may reuse its buffer at once. A refusal (failed parts, part limit) takes
+   * no byte.
    */
   write(bytes: Uint8Array): Promise<void> {
     if (this.#failed.size > 0) {
@@ -109,25 +117,34 @@ export class PartUploader {
       return this.drain().then(() => this.write(owned));
     }
     const { partSize } = this.#options;
-    const full: Buffer[] = [];
-    if (this.partsStarted + Math.floor((this.#filled + bytes.byteLength) / partSize) > this.#maxParts) return Promise.reject(this.#tooManyParts());
-    let at = 0;
+    if (this.partsStarted + Math.floor((this.bufferedLength + bytes.byteLength) / partSize) > this.#maxParts) return Promise.reject(this.#tooManyParts());
+    return this.#appendFrom(bytes, 0) ?? Promise.resolve();
+  }
+
+  /** Appends bytes[at..]; synchronous (undefined) unless a disk write or a full part must be waited for. */
+  #appendFrom(bytes: Uint8Array, at: number): Promise<void> | undefined {
+    const { partSize } = this.#options;
     while (at < bytes.byteLength) {
-      this.#buffer ??= this.#spare.pop() ?? Buffer.allocUnsafe(partSize);
-      const n = Math.min(partSize - this.#filled, bytes.byteLength - at);
-      this.#buffer.set(bytes.subarray(at, at + n), this.#filled);
-      this.#filled += n;
+      const part = (this.#current ??= this.#options.buffers.newPart(partSize, this.#streaming));
+      const n = Math.min(partSize - part.length, bytes.byteLength - at);
+      const pending = part.append(bytes.subarray(at, at + n));
       at += n;
-      if (this.#filled === partSize) {
-        full.push(this.#buffer);
-        this.#buffer = undefined;
-        this.#filled = 0;
+      if (pending || part.length === partSize) {
+        const rest = at < bytes.byteLength ? Buffer.from(bytes.subarray(at)) : undefined;
+        return (async () => {
+          await pending;
+          if (part.length === partSize) await this.#sendFull(part);
+          if (rest) await this.#appendFrom(rest, 0);
+        })();
       }
     }
-    if (full.length === 0) return Promise.resolve();
-    return (async () => {
-      for (const whole of full) await this.#send(whole, whole);
-    })();
+    return undefined;
+  }
+
+  #sendFull(part: PartBuffer): Promise<void> {
+    if (this.#current === part) this.#current = undefined;
+    this.#streaming = true;
+    return this.#send(part);
   }
 
   #tooManyParts(): IOError {
@@ -142,32 +159,33 @@ export class PartUploader {
 
   /** Hands what is buffered (a flushed run of bytes, or the last part at close) to a background upload. */
   async sendBuffered(): Promise<void> {
-    const whole = this.#buffer ?? Buffer.alloc(0);
-    const body = whole.subarray(0, this.#filled);
-    this.#buffer = undefined;
-    this.#filled = 0;
-    await this.#send(whole, body);
+    const part = this.#current ?? this.#options.buffers.newPart(this.#options.partSize, false);
+    this.#current = undefined;
+    await this.#send(part);
   }
 
   /** Waits for a free slot (backpressure), numbers the part and starts its upload. */
-  async #send(whole: Buffer, body: Buffer): Promise<void> {
+  async #send(buffer: PartBuffer): Promise<void> {
     while (this.#inFlight.size >= this.#options.activeBlocks) await Promise.race(this.#inFlight);
     const number = this.#nextPart;
-    if (number > this.#maxParts) throw this.#tooManyParts();
+    if (number > this.#maxParts) {
+      await buffer.release();
+      throw this.#tooManyParts();
+    }
     this.#nextPart++;
-    this.#start({ number, body, whole });
+    this.#start({ number, buffer });
   }
 
-  #start(part: FailedPart): void {
+  #start(part: PendingPart): void {
     const task = (async () => {
       const uploadId = await this.ensureUpload();
-      if (this.#client.checksums) part.crc64 ??= crc64(part.body).toString();
-      const uploaded = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.body, part.crc64);
-      this.#parts.set(part.number, { number: part.number, size: part.body.length, etag: uploaded.etag, crc64: uploaded.crc64 });
+      part.sealed ??= await part.buffer.seal(this.#client.checksums);
+      const uploaded = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.sealed.body, part.sealed.crc64);
+      this.#parts.set(part.number, { number: part.number, size: part.buffer.length, etag: uploaded.etag, crc64: uploaded.crc64 });
     })().then(
-      () => {
+      async () => {
         this.#failed.delete(part.number);
-        if (part.whole.length === this.#options.partSize) this.#spare.push(part.whole);
+        await part.buffer.release();
       },
       (error: unknown) => {
         this.#lastFailure = this.#options.translateError ? this.#options.translateError(error) : (error as Error);
@@ -188,18 +206,20 @@ export class PartUploader {
     this.throwIfFailed();
   }
 
-  /** Drops the buffers (after close or abort). */
-  release(): void {
-    this.#buffer = undefined;
-    this.#filled = 0;
-    this.#spare.length = 0;
+  /** Drops the buffers (after close or abort): memory back to the pool, files removed. */
+  async release(): Promise<void> {
+    const current = this.#current;
+    this.#current = undefined;
+    const failed = [...this.#failed.values()];
     this.#failed.clear();
+    await current?.release();
+    for (const part of failed) await part.buffer.release();
   }
 
   /** Lets the parts in flight settle, then aborts the upload, if one was started. */
   async abort(): Promise<void> {
-    this.release();
     await Promise.allSettled(this.#inFlight);
+    await this.release();
     const uploadId = await this.#uploadId?.catch(() => undefined);
     if (uploadId) await this.#client.abort(this.#options.key, uploadId);
   }

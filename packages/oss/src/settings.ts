@@ -1,4 +1,7 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
+import type { UploadBufferSettings } from './upload-buffers.js';
 
 /** Everything the OSS backend reads from configuration, checked once at initialize(). */
 export interface OssSettings {
@@ -23,6 +26,8 @@ export interface OssSettings {
   socketTimeoutMs: number;
   /** CRC-64 computed locally for every upload and whole read, and compared with OSS's. */
   checksums: boolean;
+  /** Where bytes wait for upload (fs.oss.fast.upload.buffer, fs.oss.buffer.dir, fs.oss.fast.upload.memory.limit). */
+  uploadBuffer: UploadBufferSettings;
   /** Bytes fetched ahead by a sequential reader beyond what was asked. */
   readAhead: number;
   /** Objects above this size are copied (renamed) with UploadPartCopy in parts. */
@@ -45,6 +50,9 @@ export const OSS_KEYS = {
   connectTimeout: 'fs.oss.connection.establish.timeout',
   socketTimeout: 'fs.oss.connection.timeout',
   checksums: 'fs.oss.checksum.crc64.enable',
+  uploadBuffer: 'fs.oss.fast.upload.buffer',
+  bufferDir: 'fs.oss.buffer.dir',
+  memoryLimit: 'fs.oss.fast.upload.memory.limit',
   readAhead: 'fs.oss.readahead.range',
   multipartCopyThreshold: 'fs.oss.multipart.copy.threshold',
 } as const;
@@ -116,10 +124,34 @@ export function readSettings(bucket: string, conf: Configuration): OssSettings {
     connectTimeoutMs: positive(OSS_KEYS.connectTimeout, conf.getTimeDuration(OSS_KEYS.connectTimeout, 50_000, 'ms')),
     socketTimeoutMs: positive(OSS_KEYS.socketTimeout, conf.getTimeDuration(OSS_KEYS.socketTimeout, conf.getTimeDuration(OLD_READ_TIMEOUT, 200_000, 'ms'), 'ms')),
     checksums: conf.getBoolean(OSS_KEYS.checksums, true),
+    uploadBuffer: readUploadBuffer(conf),
     readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
     multipartCopyThreshold: conf.getBytes(OSS_KEYS.multipartCopyThreshold, '1g'),
   } as Omit<OssSettings, 'accessKeySecret'> as OssSettings;
   // The secret is kept out of enumeration, so that logging or serialising the settings cannot leak it.
   Object.defineProperty(settings, 'accessKeySecret', { value: accessKeySecret!, enumerable: false });
   return settings;
+}
+
+/** hadoop-aliyun's names; the bytebuffer ones are the array ones here (a Buffer's bytes live outside the JS heap). */
+const BUFFER_MODES: Record<string, UploadBufferSettings['mode']> = {
+  array: 'array',
+  bytebuffer: 'array',
+  disk: 'disk',
+  array_disk: 'array_disk',
+  bytebuffer_disk: 'array_disk',
+};
+
+function readUploadBuffer(conf: Configuration): UploadBufferSettings {
+  const name = (conf.getTrimmed(OSS_KEYS.uploadBuffer) ?? 'array_disk').toLowerCase();
+  const mode = BUFFER_MODES[name];
+  if (!mode) {
+    throw new ConfigurationError(`${OSS_KEYS.uploadBuffer} must be one of ${Object.keys(BUFFER_MODES).join(', ')}, got "${name}"`, { key: OSS_KEYS.uploadBuffer });
+  }
+  const hadoopTmp = conf.getTrimmed('hadoop.tmp.dir');
+  const dirs = conf.getStrings(OSS_KEYS.bufferDir, [join(hadoopTmp ?? tmpdir(), 'oss')]).map((d) => d.trim()).filter((d) => d !== '');
+  if (dirs.length === 0) throw new ConfigurationError(`${OSS_KEYS.bufferDir} names no directory`, { key: OSS_KEYS.bufferDir });
+  const memoryLimit = conf.getBytes(OSS_KEYS.memoryLimit, '1g');
+  if (!(memoryLimit > 0)) throw new ConfigurationError(`${OSS_KEYS.memoryLimit} must be positive, got ${memoryLimit}`, { key: OSS_KEYS.memoryLimit });
+  return { mode, dirs, memoryLimit };
 }

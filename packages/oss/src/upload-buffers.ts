@@ -1,0 +1,275 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Crc64, crc64 } from '@hadoopfs/core';
+
+/** hadoop-aliyun's fs.oss.fast.upload.buffer values (bytebuffer ones mean the same here: Buffers live outside the JS heap). */
+export type UploadBufferMode = 'array' | 'disk' | 'array_disk';
+
+export interface UploadBufferSettings {
+  mode: UploadBufferMode;
+  /** fs.oss.buffer.dir: directories for disk buffers, used in turn. */
+  dirs: string[];
+  /** fs.oss.fast.upload.memory.limit: memory all streams of one FileSystem may hold before array_disk spills. */
+  memoryLimit: number;
+}
+
+/** First capacity of a memory part: a stream holding a few events holds a few KiB, not a part. */
+const FIRST_CAPACITY = 1024;
+/** Bytes a disk part keeps in memory before appending them to its file: few system calls for small writes. */
+const DISK_STAGING = 64 * 1024;
+/** Folder, under each buffer dir, of this library's buffer files; one sub-folder per process. */
+const FOLDER = 'hadoopfs-oss-upload';
+
+/** A part's bytes as a request body: in memory, or a file opened afresh for every attempt. */
+export type PartBody = Buffer | { size: number; open: () => Readable };
+
+/**
+ * The bytes of all streams of one FileSystem waiting to go up. Memory parts grow with their data
+ * (a stream that filled a part takes whole part buffers from a pool from then on, so steady streaming
+ * does not allocate); disk parts append to a file under fs.oss.buffer.dir; array_disk keeps parts in
+ * memory until the streams together hold fs.oss.memory.limit, then starts new growth on disk. A
+ * bound applied by waiting could deadlock (every stream holding half a part, none able to send), so
+ * the bound spills instead.
+ *
+ * Files live in `<dir>/hadoopfs-oss-upload/<pid>-<random>/`, are removed when their part is uploaded
+ * or dropped, and folders of processes that no longer run are removed at the next start.
+ */
+export class UploadBuffers {
+  readonly settings: UploadBufferSettings;
+  readonly partSize: number;
+  #held = 0;
+  readonly #pool: Buffer[] = [];
+  readonly #poolLimit: number;
+  #folders: Promise<string[]> | undefined;
+  #nextDir = 0;
+  #nextFile = 0;
+
+  constructor(settings: UploadBufferSettings, partSize: number, poolLimit: number) {
+    this.settings = settings;
+    this.partSize = partSize;
+    this.#poolLimit = poolLimit;
+  }
+
+  /** Bytes of memory the streams hold now (capacity of their buffers). */
+  get memoryHeld(): number {
+    return this.#held;
+  }
+
+  /** A new, empty part; `streaming` when the stream already filled one (its parts will be whole). */
+  newPart(partSize: number, streaming: boolean): PartBuffer {
+    return new PartBuffer(this, partSize, this.settings.mode === 'disk' ? 'disk' : 'memory', streaming);
+  }
+
+  /** A memory buffer of `size` bytes, counted as held; undefined when array_disk must spill instead. */
+  takeMemory(size: number, whole: boolean): Buffer | undefined {
+    if (this.settings.mode === 'array_disk' && this.#held + size > this.settings.memoryLimit) return undefined;
+    this.#held += size;
+    if (whole && size === this.partSize) {
+      const pooled = this.#pool.pop();
+      if (pooled) return pooled;
+    }
+    return Buffer.allocUnsafe(size);
+  }
+
+  giveMemory(buffer: Buffer): void {
+    this.#held -= buffer.length;
+    if (buffer.length === this.partSize && this.#pool.length < this.#poolLimit) this.#pool.push(buffer);
+  }
+
+  /** Counts a buffer as no longer held without pooling it (its bytes may still be read by a request in flight). */
+  forgetMemory(size: number): void {
+    this.#held -= size;
+  }
+
+  /** A fresh file name for a disk part, in the buffer dirs in turn. */
+  async newFile(): Promise<string> {
+    const folders = await this.#ownFolders();
+    const folder = folders[this.#nextDir++ % folders.length]!;
+    return join(folder, `part-${this.#nextFile++}`);
+  }
+
+  #ownFolders(): Promise<string[]> {
+    this.#folders ??= (async () => {
+      const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
+      const folders: string[] = [];
+      for (const dir of this.settings.dirs) {
+        await removeDeadProcessFolders(join(dir, FOLDER));
+        const folder = join(dir, FOLDER, name);
+        await mkdir(folder, { recursive: true, mode: 0o700 });
+        folders.push(folder);
+      }
+      return folders;
+    })();
+    // A failure (a dir that cannot be created) is tried again by the next part, not remembered.
+    this.#folders.catch(() => (this.#folders = undefined));
+    return this.#folders;
+  }
+
+  /** Removes this process's buffer folders (at FileSystem close: every stream is closed or aborted by then). */
+  async close(): Promise<void> {
+    const folders = await this.#folders?.catch(() => undefined);
+    this.#folders = undefined;
+    for (const folder of folders ?? []) await rm(folder, { recursive: true, force: true });
+    this.#pool.length = 0;
+  }
+}
+
+/** Folders `<pid>-<random>` whose process is gone: what a crash left behind. */
+async function removeDeadProcessFolders(root: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    await rm(join(root, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as someone else.
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * One part's bytes on their way up: a memory buffer that grows by doubling up to the part size, or a
+ * file with a small memory staging area. A memory part that may not grow (array_disk over its limit)
+ * moves to disk. The CRC-64 of a disk part is computed as it is written, so the file is never read
+ * again just for it.
+ */
+export class PartBuffer {
+  readonly #buffers: UploadBuffers;
+  readonly #partSize: number;
+  #kind: 'memory' | 'disk';
+  #memory: Buffer | undefined;
+  #filled = 0;
+  #file: string | undefined;
+  #onDisk = 0;
+  #crc: Crc64 | undefined;
+  readonly #streaming: boolean;
+  #released = false;
+
+  constructor(buffers: UploadBuffers, partSize: number, kind: 'memory' | 'disk', streaming: boolean) {
+    this.#buffers = buffers;
+    this.#partSize = partSize;
+    this.#kind = kind;
+    this.#streaming = streaming;
+  }
+
+  get length(): number {
+    return this.#onDisk + this.#filled;
+  }
+
+  get onDisk(): boolean {
+    return this.#kind === 'disk';
+  }
+
+  /** Copies `bytes` in (the caller may reuse them once this returns or resolves). At most part size in all. */
+  append(bytes: Uint8Array): Promise<void> | undefined {
+    if (bytes.length === 0) return undefined;
+    if (this.#kind === 'memory' && this.#fitMemory(this.#filled + bytes.length)) {
+      this.#memory!.set(bytes, this.#filled);
+      this.#filled += bytes.length;
+      return undefined;
+    }
+    if (this.#kind === 'disk' && this.#filled + bytes.length <= DISK_STAGING && this.#fitMemory(this.#filled + bytes.length)) {
+      this.#memory!.set(bytes, this.#filled);
+      this.#filled += bytes.length;
+      return undefined;
+    }
+    const owned = Buffer.from(bytes);
+    if (this.#kind === 'memory') return this.#spill().then(() => this.append(owned));
+    return this.#toFile().then(() => this.#appendToFile(owned));
+  }
+
+  /** Grows the memory buffer to hold `needed` bytes; false if the budget says spill. */
+  #fitMemory(needed: number): boolean {
+    const capacity = this.#memory?.length ?? 0;
+    if (needed <= capacity) return true;
+    const limit = this.#kind === 'disk' ? DISK_STAGING : this.#partSize;
+    let size = this.#streaming && this.#kind === 'memory' ? this.#partSize : Math.max(FIRST_CAPACITY, capacity);
+    while (size < needed) size *= 2;
+    size = Math.min(size, limit);
+    if (size < needed) return false;
+    const grown = this.#buffers.takeMemory(size, size === this.#partSize);
+    if (!grown) return false;
+    if (this.#memory) {
+      grown.set(this.#memory.subarray(0, this.#filled));
+      this.#buffers.giveMemory(this.#memory);
+    }
+    this.#memory = grown;
+    return true;
+  }
+
+  /** Memory may not grow: what it holds goes to a file, and the part continues on disk. */
+  async #spill(): Promise<void> {
+    this.#kind = 'disk';
+    await this.#toFile();
+  }
+
+  /** Appends the staged memory bytes to the file (created on first use). */
+  async #toFile(): Promise<void> {
+    if (this.#filled === 0) return;
+    const staged = this.#memory!.subarray(0, this.#filled);
+    this.#filled = 0;
+    await this.#appendToFile(staged);
+    if (this.#memory && this.#memory.length > DISK_STAGING) {
+      this.#buffers.giveMemory(this.#memory);
+      this.#memory = undefined;
+    }
+  }
+
+  async #appendToFile(bytes: Uint8Array): Promise<void> {
+    this.#file ??= await this.#buffers.newFile();
+    this.#crc ??= new Crc64();
+    await appendFile(this.#file, bytes, { mode: 0o600 });
+    this.#crc.update(bytes);
+    this.#onDisk += bytes.length;
+  }
+
+  /** All the bytes, in memory (a durable flush's tail, a small file's PutObject). */
+  async bytes(): Promise<Buffer> {
+    const memory = this.#memory ? this.#memory.subarray(0, this.#filled) : Buffer.alloc(0);
+    if (!this.#file || this.#onDisk === 0) return memory;
+    const onDisk = await readFile(this.#file);
+    return Buffer.concat([onDisk.subarray(0, this.#onDisk), memory]);
+  }
+
+  /** The request body and its CRC-64: memory as it is, a disk part as its file (staged bytes written first). */
+  async seal(checksums: boolean): Promise<{ body: PartBody; crc64: string | undefined }> {
+    if (!this.#file) {
+      const body = this.#memory ? this.#memory.subarray(0, this.#filled) : Buffer.alloc(0);
+      return { body, crc64: checksums ? crc64(body).toString() : undefined };
+    }
+    await this.#toFile();
+    const file = this.#file;
+    const size = this.#onDisk;
+    return { body: { size, open: () => createReadStream(file, { start: 0, end: size - 1 }) }, crc64: this.#crc!.digest() };
+  }
+
+  /** Gives the memory back (pooled when whole) and removes the file. Idempotent. */
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    if (this.#memory) this.#buffers.giveMemory(this.#memory);
+    this.#memory = undefined;
+    this.#filled = 0;
+    if (this.#file) await rm(this.#file, { force: true });
+  }
+
+  /** For tests: whether a file backs this part now. */
+  async fileSize(): Promise<number | undefined> {
+    return this.#file ? (await stat(this.#file)).size : undefined;
+  }
+}

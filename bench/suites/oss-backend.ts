@@ -1,9 +1,14 @@
 /**
- * Issue 4's goals, against one OSS-protocol server (memory storage, a child process) in one run: our
- * create/write/close vs ali-oss multipartUpload with the same part size and parallelism (≥ 1.0), our
- * reader vs ali-oss getStream (≥ 1.0), listStatus of 10 000 objects vs a bare listV2 loop (≥ 0.9), and
- * the memory of 100 streams open at once with one part buffered each, against 100 × part size.
+ * Issues 4 and 10, against one OSS-protocol server (memory storage, a child process) in one run: our
+ * create/write/close (CRC-64 checked) vs ali-oss multipartUpload with the same part size and parallelism
+ * (≤ 1.0×), disk buffers vs memory ones (≤ 1.25×), our reader (CRC-64 checked) vs ali-oss getStream
+ * (≤ 1.0×), listStatus of 10 000 objects vs a bare listV2 loop, the memory of 100 streams open at once
+ * with one part buffered each against 100 × part size, and of 5 000 streams holding 1 KiB each against
+ * 256 MiB.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OSS from 'ali-oss';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import '@hadoopfs/oss';
@@ -28,6 +33,10 @@ export async function ossBackendCases(quick: boolean): Promise<{ cases: BenchCas
     .set('fs.oss.multipart.part.size', partSize)
     .set('fs.oss.upload.active.blocks', parallel);
   const fs = await FileSystem.newInstance(`oss://${BUCKET}/`, conf);
+  const bufferDir = await mkdtemp(join(tmpdir(), 'hadoopfs-bench-buffers-'));
+  const diskFs = await FileSystem.newInstance(`oss://${BUCKET}/`, new Configuration(conf).set('fs.oss.fast.upload.buffer', 'disk').set('fs.oss.buffer.dir', bufferDir));
+  const arrayFs = await FileSystem.newInstance(`oss://${BUCKET}/`, new Configuration(conf).set('fs.oss.fast.upload.buffer', 'array'));
+  const manyStreams = quick ? 500 : 5000;
   const oss = new OSS({ endpoint: server.endpoint, accessKeyId: ID, accessKeySecret: SECRET, bucket: BUCKET, secure: false, timeout: 600_000 });
   const data = Buffer.allocUnsafe(size);
   for (let i = 0; i < size; i += 4096) data.writeUInt32LE(i, i);
@@ -37,7 +46,7 @@ export async function ossBackendCases(quick: boolean): Promise<{ cases: BenchCas
   const cases: BenchCase[] = [
     {
       suite,
-      name: `write ${size / MiB} MiB (part ${partSize / MiB} MiB ×${parallel})`,
+      name: `write ${size / MiB} MiB (part ${partSize / MiB} MiB ×${parallel}, CRC-64 checked)`,
       baselineLabel: 'ali-oss multipartUpload',
       goal: { maxRatio: 1.0 },
       rounds: 5,
@@ -51,7 +60,16 @@ export async function ossBackendCases(quick: boolean): Promise<{ cases: BenchCas
     },
     {
       suite,
-      name: `read ${size / MiB} MiB`,
+      name: `write ${size / MiB} MiB, fs.oss.fast.upload.buffer=disk`,
+      baselineLabel: 'the same with =array',
+      goal: { maxRatio: 1.25 },
+      rounds: 3,
+      baseline: async () => writeWith(arrayFs, '/wa'),
+      ours: async () => writeWith(diskFs, '/wd'),
+    },
+    {
+      suite,
+      name: `read ${size / MiB} MiB (CRC-64 checked)`,
       baselineLabel: 'ali-oss getStream',
       goal: { maxRatio: 1.0 },
       rounds: 3,
@@ -128,11 +146,42 @@ export async function ossBackendCases(quick: boolean): Promise<{ cases: BenchCas
         return (peak - before) / MiB;
       },
     },
+    {
+      suite,
+      name: `RSS of ${manyStreams} open streams holding 1 KiB each, above the baseline`,
+      baselineLabel: `${(256 * manyStreams) / 5000} MiB`,
+      unit: 'MiB',
+      goal: { maxRatio: 1.0 },
+      rounds: 1,
+      baseline: async () => (256 * manyStreams) / 5000,
+      ours: async () => {
+        globalThis.gc?.();
+        const before = process.memoryUsage().rss;
+        const open = [];
+        const kib = data.subarray(0, 1024);
+        for (let i = 0; i < manyStreams; i++) {
+          const out = await fs.create(`/many/s${i}`);
+          await out.write(kib);
+          open.push(out);
+        }
+        const peak = process.memoryUsage().rss;
+        await Promise.all(open.map((out) => out.abort()));
+        return (peak - before) / MiB;
+      },
+    },
   ];
+  async function writeWith(target: FileSystem, path: string): Promise<void> {
+    const out = await target.create(path);
+    for (let i = 0; i < size; i += MiB) await out.write(data.subarray(i, i + MiB));
+    await out.close();
+  }
   return {
     cases,
     close: async () => {
       await fs.close();
+      await diskFs.close();
+      await arrayFs.close();
+      await rm(bufferDir, { recursive: true, force: true });
       server.child.kill('SIGTERM');
     },
   };

@@ -91,14 +91,15 @@ export class OssClient {
   constructor(settings: OssSettings) {
     this.#settings = settings;
     const secure = settings.endpoint.startsWith('https:');
-    this.#agent = secure ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+    const agentOptions = { keepAlive: true, maxSockets: settings.maxConnections };
+    this.#agent = secure ? new HttpsAgent(agentOptions) : new Agent(agentOptions);
     watchIdleSockets(this.#agent, settings.socketTimeoutMs);
     this.#oss = new OSS({
       endpoint: settings.endpoint,
       region: settings.region,
-      accessKeyId: settings.accessKeyId,
-      accessKeySecret: settings.accessKeySecret,
-      ...(settings.securityToken ? { stsToken: settings.securityToken } : {}),
+      // Placeholders: every attempt signs with the chain's credentials of the moment (#signWith).
+      accessKeyId: 'unset',
+      accessKeySecret: 'unset',
       bucket: settings.bucket,
       secure,
       ...(settings.pathStyle ? { sldEnable: true } : {}),
@@ -125,6 +126,8 @@ export class OssClient {
     for (let attempt = 1; ; attempt++) {
       // A closed client sends nothing more, not even the retry of a call it started before.
       if (this.#closed) throw new ClosedError(`${api} ${path}: the OSS client was closed`, { path });
+      // Outside the try: a credentials failure is a configuration error, not a failure to retry.
+      await this.#signWith();
       this.onRequest?.(api);
       try {
         return await call();
@@ -136,6 +139,15 @@ export class OssClient {
         await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
       }
     }
+  }
+
+  /** Puts the credentials of the moment (refreshed by the chain before they expire) into ali-oss. */
+  async #signWith(): Promise<void> {
+    const credentials = await this.#settings.credentials.get();
+    const options = (this.#oss as unknown as { options: Record<string, unknown> }).options;
+    options['accessKeyId'] = credentials.accessKeyId;
+    options['accessKeySecret'] = credentials.accessKeySecret;
+    options['stsToken'] = credentials.securityToken;
   }
 
   #display(key: string): string {

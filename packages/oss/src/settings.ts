@@ -1,6 +1,9 @@
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
+import { CREDENTIALS_PROVIDER_KEY, CredentialsChain } from './credentials.js';
+import { effectiveConfiguration } from './known-keys.js';
 import type { UploadBufferSettings } from './upload-buffers.js';
 
 /** Everything the OSS backend reads from configuration, checked once at initialize(). */
@@ -8,9 +11,8 @@ export interface OssSettings {
   bucket: string;
   endpoint: string;
   region: string;
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken: string | undefined;
+  /** Where credentials come from (fs.oss.credentials.provider); they themselves are never a setting. */
+  credentials: CredentialsChain;
   /** Bucket in the path instead of the host name (ali-oss `sldEnable`). */
   pathStyle: boolean;
   partSize: number;
@@ -28,6 +30,8 @@ export interface OssSettings {
   checksums: boolean;
   /** Where bytes wait for upload (fs.oss.fast.upload.buffer, fs.oss.buffer.dir, fs.oss.fast.upload.memory.limit). */
   uploadBuffer: UploadBufferSettings;
+  /** fs.oss.connection.maximum: connections at once (Infinity: as many as the streams need). */
+  maxConnections: number;
   /** Bytes fetched ahead by a sequential reader beyond what was asked. */
   readAhead: number;
   /** Objects above this size are copied (renamed) with UploadPartCopy in parts. */
@@ -40,6 +44,7 @@ export const OSS_KEYS = {
   accessKeyId: 'fs.oss.accessKeyId',
   accessKeySecret: 'fs.oss.accessKeySecret',
   securityToken: 'fs.oss.securityToken',
+  credentialsProvider: 'fs.oss.credentials.provider',
   pathStyle: 'fs.oss.path.style.access',
   partSize: 'fs.oss.multipart.part.size',
   activeBlocks: 'fs.oss.upload.active.blocks',
@@ -49,6 +54,8 @@ export const OSS_KEYS = {
   retryMaxDelay: 'fs.oss.retry.interval.maximum',
   connectTimeout: 'fs.oss.connection.establish.timeout',
   socketTimeout: 'fs.oss.connection.timeout',
+  secureConnections: 'fs.oss.connection.secure.enabled',
+  maxConnections: 'fs.oss.connection.maximum',
   checksums: 'fs.oss.checksum.crc64.enable',
   uploadBuffer: 'fs.oss.fast.upload.buffer',
   bufferDir: 'fs.oss.buffer.dir',
@@ -56,9 +63,6 @@ export const OSS_KEYS = {
   readAhead: 'fs.oss.readahead.range',
   multipartCopyThreshold: 'fs.oss.multipart.copy.threshold',
 } as const;
-
-/** hadoopfs 0.1's name for the socket timeout, still honoured (after fs.oss.connection.timeout). */
-const OLD_READ_TIMEOUT = 'fs.oss.read.timeout';
 
 const MIN_PART = 100 * 1024;
 const MAX_PART = 5 * 1024 ** 3;
@@ -80,21 +84,24 @@ export function checkBucket(bucket: string, uri: string): void {
 }
 
 /**
- * Reads the backend's settings. Credentials come from the configuration, else from OSS_ACCESS_KEY_ID /
- * OSS_ACCESS_KEY_SECRET / OSS_SESSION_TOKEN, else from ALIBABA_CLOUD_ACCESS_KEY_ID / …_SECRET /
- * ALIBABA_CLOUD_SECURITY_TOKEN. Every missing or invalid item is named in one error; no value is printed.
+ * Reads the backend's settings for `bucket`: per-bucket keys `fs.oss.bucket.<bucket>.*` over the general
+ * ones, hadoop-aliyun's and JindoSDK's keys honoured or warned about (known-keys.ts). With the default
+ * credentials chain, missing credentials are named with every other missing item in one error; no
+ * value is ever printed.
  */
-export function readSettings(bucket: string, conf: Configuration): OssSettings {
+export function readSettings(bucket: string, given: Configuration): OssSettings {
   const uri = `oss://${bucket}`;
   checkBucket(bucket, uri);
+  const conf = effectiveConfiguration(given, bucket);
   const endpoint = conf.getTrimmed(OSS_KEYS.endpoint) ?? firstEnv('OSS_ENDPOINT');
-  const accessKeyId = conf.getTrimmed(OSS_KEYS.accessKeyId) ?? firstEnv('OSS_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_ID');
-  const accessKeySecret = conf.getTrimmed(OSS_KEYS.accessKeySecret) ?? firstEnv('OSS_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET');
-  const securityToken = conf.getTrimmed(OSS_KEYS.securityToken) ?? firstEnv('OSS_SESSION_TOKEN', 'ALIBABA_CLOUD_SECURITY_TOKEN');
   const missing: string[] = [];
   if (!endpoint) missing.push(`${OSS_KEYS.endpoint} (or OSS_ENDPOINT)`);
-  if (!accessKeyId) missing.push(`${OSS_KEYS.accessKeyId} (or OSS_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_ID)`);
-  if (!accessKeySecret) missing.push(`${OSS_KEYS.accessKeySecret} (or OSS_ACCESS_KEY_SECRET / ALIBABA_CLOUD_ACCESS_KEY_SECRET)`);
+  if (!conf.has(CREDENTIALS_PROVIDER_KEY) && !credentialsFileExists()) {
+    const accessKeyId = conf.getTrimmed(OSS_KEYS.accessKeyId) ?? firstEnv('OSS_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_ID');
+    const accessKeySecret = conf.getTrimmed(OSS_KEYS.accessKeySecret) ?? firstEnv('OSS_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+    if (!accessKeyId) missing.push(`${OSS_KEYS.accessKeyId} (or OSS_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_ID)`);
+    if (!accessKeySecret) missing.push(`${OSS_KEYS.accessKeySecret} (or OSS_ACCESS_KEY_SECRET / ALIBABA_CLOUD_ACCESS_KEY_SECRET)`);
+  }
   if (missing.length > 0) throw new ConfigurationError(`${uri}: missing ${missing.join(', ')}`);
   const partSize = conf.getBytes(OSS_KEYS.partSize, 8 * 1024 * 1024);
   if (partSize < MIN_PART || partSize > MAX_PART) {
@@ -106,14 +113,14 @@ export function readSettings(bucket: string, conf: Configuration): OssSettings {
   };
   const paging = conf.getInt(OSS_KEYS.pagingMaximum, 1000);
   if (paging < 1 || paging > 1000) throw new ConfigurationError(`${OSS_KEYS.pagingMaximum} must be 1..1000, got ${paging}`, { key: OSS_KEYS.pagingMaximum });
-  const normalisedEndpoint = /^https?:\/\//.test(endpoint!) ? endpoint! : `https://${endpoint!}`;
+  const scheme = conf.getBoolean(OSS_KEYS.secureConnections, true) ? 'https' : 'http';
+  const normalisedEndpoint = /^https?:\/\//.test(endpoint!) ? endpoint! : `${scheme}://${endpoint!}`;
   const regionFromEndpoint = /(oss-[a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com/.exec(normalisedEndpoint)?.[1];
-  const settings = {
+  return {
     bucket,
     endpoint: normalisedEndpoint,
     region: conf.getTrimmed(OSS_KEYS.region) ?? regionFromEndpoint ?? 'oss-cn-hangzhou',
-    accessKeyId: accessKeyId!,
-    securityToken,
+    credentials: new CredentialsChain(conf, bucket),
     pathStyle: conf.getBoolean(OSS_KEYS.pathStyle, false),
     partSize,
     activeBlocks: positive(OSS_KEYS.activeBlocks, conf.getInt(OSS_KEYS.activeBlocks, 4)),
@@ -122,15 +129,17 @@ export function readSettings(bucket: string, conf: Configuration): OssSettings {
     retryBaseDelayMs: conf.getTimeDuration(OSS_KEYS.retryBaseDelay, 100, 'ms'),
     retryMaxDelayMs: conf.getTimeDuration(OSS_KEYS.retryMaxDelay, 10_000, 'ms'),
     connectTimeoutMs: positive(OSS_KEYS.connectTimeout, conf.getTimeDuration(OSS_KEYS.connectTimeout, 50_000, 'ms')),
-    socketTimeoutMs: positive(OSS_KEYS.socketTimeout, conf.getTimeDuration(OSS_KEYS.socketTimeout, conf.getTimeDuration(OLD_READ_TIMEOUT, 200_000, 'ms'), 'ms')),
+    socketTimeoutMs: positive(OSS_KEYS.socketTimeout, conf.getTimeDuration(OSS_KEYS.socketTimeout, 200_000, 'ms')),
     checksums: conf.getBoolean(OSS_KEYS.checksums, true),
     uploadBuffer: readUploadBuffer(conf),
+    maxConnections: conf.has(OSS_KEYS.maxConnections) ? positive(OSS_KEYS.maxConnections, conf.getInt(OSS_KEYS.maxConnections, 0)) : Infinity,
     readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
     multipartCopyThreshold: conf.getBytes(OSS_KEYS.multipartCopyThreshold, '1g'),
-  } as Omit<OssSettings, 'accessKeySecret'> as OssSettings;
-  // The secret is kept out of enumeration, so that logging or serialising the settings cannot leak it.
-  Object.defineProperty(settings, 'accessKeySecret', { value: accessKeySecret!, enumerable: false });
-  return settings;
+  };
+}
+
+function credentialsFileExists(): boolean {
+  return existsSync(firstEnv('ALIBABA_CLOUD_CREDENTIALS_FILE') ?? join(homedir(), '.alibabacloud', 'credentials'));
 }
 
 /** hadoop-aliyun's names; the bytebuffer ones are the array ones here (a Buffer's bytes live outside the JS heap). */

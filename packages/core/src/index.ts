@@ -46,6 +46,7 @@ export {
   type IOErrorOptions,
 } from './errors.js';
 export { Crc64, Crc64Js, crc64, crc64Combine, crc64Concat } from './crc64.js';
+export { Crc64Offload, crc64Offloaded } from './crc64-offload.js';
 export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
 export { translateErrno, errnoOf } from './posix/errno.js';

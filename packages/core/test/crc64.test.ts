@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Crc64, Crc64Js, crc64, crc64Combine } from '@hadoopfs/core';
+import { Crc64, Crc64Js, Crc64Offload, crc64, crc64Combine, crc64Concat, crc64Offloaded } from '@hadoopfs/core';
 
 describe('CRC-64 as OSS computes it (crc64ecma = CRC-64/XZ)', () => {
   it('matches the check values of the CRC-64/XZ catalogue entry', () => {
@@ -34,6 +34,29 @@ describe('CRC-64 as OSS computes it (crc64ecma = CRC-64/XZ)', () => {
       }),
       { seed: 65, numRuns: 200 },
     );
+  });
+
+  it('combines across many pieces of one length (the operator reused), as a multipart object does', () => {
+    const parts = Array.from({ length: 40 }, (_, i) => new Uint8Array(i === 39 ? 17 : 1000).map((_, j) => (i * 7 + j) & 0xff));
+    expect(crc64Concat(parts.map((p) => ({ crc64: crc64(p), size: p.length })))).toBe(crc64(Buffer.concat(parts)));
+    expect(crc64Concat([])).toBe(0n);
+  });
+
+  it('computed off the thread (Crc64Offload): the same value, and the caller\'s bytes untouched', async () => {
+    const data = Buffer.from(new Uint8Array(5 * 1024 * 1024 + 3).map((_, i) => (i * 13) & 0xff));
+    const view = data.subarray(1000, 2_000_000);
+    const offload = new Crc64Offload();
+    await offload.update(view);
+    await offload.update(data.subarray(2_000_000));
+    expect(await offload.digest()).toBe(crc64(data.subarray(1000)).toString());
+    // Transferring a view of the caller's memory would have detached it.
+    expect(view.length).toBe(2_000_000 - 1000);
+    expect(data[4_000_000]).toBe((4_000_000 * 13) & 0xff);
+    expect(await crc64Offloaded(Buffer.from('123456789'))).toBe(0x995dc9bbdf1939fan.toString());
+    const cancelled = new Crc64Offload();
+    await cancelled.update(data);
+    cancelled.cancel();
+    await expect(cancelled.digest()).rejects.toThrow(/already digested/);
   });
 
   it('handles inputs larger than the kernel’s 1 MiB window', () => {

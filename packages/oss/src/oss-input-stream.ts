@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ChecksumError, Crc64, FSDataInputStream, IOError, type Path } from '@hadoopfs/core';
+import { ChecksumError, Crc64Offload, FSDataInputStream, IOError, type Path } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 
 const MAX_RANGE = 64 * 1024 * 1024;
@@ -35,9 +35,13 @@ export class OssInputStream extends FSDataInputStream {
   readonly #etag: string | undefined;
   /** OSS's CRC-64 of the object, when it is to be checked. */
   readonly #expectedCrc: string | undefined;
-  /** CRC-64 of bytes [0, #position) while every read so far continued the last; undefined once one did not. */
-  #crc: Crc64 | undefined;
+  /**
+   * CRC-64 of bytes [0, #crcEnd) while every read so far continued the last (computed in a worker, so
+   * that the reading thread only copies); undefined before the first read and once a read jumped.
+   */
+  #crc: Crc64Offload | undefined;
   #crcEnd = 0;
+  #crcAbandoned = false;
 
   constructor(
     path: Path,
@@ -47,7 +51,7 @@ export class OssInputStream extends FSDataInputStream {
     super(path, options.bufferSize);
     this.#etag = options.etag || undefined;
     this.#expectedCrc = options.crc64;
-    this.#crc = options.crc64 !== undefined ? new Crc64() : undefined;
+    this.#crcAbandoned = options.crc64 === undefined;
     this.#attempts = Math.max(1, options.attempts ?? 1);
     this.#client = client;
     this.#key = options.key;
@@ -90,29 +94,39 @@ export class OssInputStream extends FSDataInputStream {
       this.#leftover = n < chunk.length ? chunk.subarray(n) : undefined;
       if (this.#position >= this.#rangeEnd) break;
     }
-    this.#checksum(from, target.subarray(offset, offset + done));
     if (this.#position >= this.#rangeEnd) await this.#finishRange();
+    await this.#checksum(from, target.subarray(offset, offset + done));
     return done;
   }
 
   /** Adds bytes read at `from` to the running CRC-64 while the reads are one run from 0, and checks it at EOF. */
-  #checksum(from: number, bytes: Uint8Array): void {
-    if (!this.#crc) return;
+  async #checksum(from: number, bytes: Uint8Array): Promise<void> {
+    if (this.#crcAbandoned || bytes.length === 0) return;
     if (from !== this.#crcEnd) {
-      this.#crc = undefined;
+      this.#abandonCrc();
       return;
     }
-    this.#crc.update(bytes);
+    this.#crc ??= new Crc64Offload();
+    const wait = this.#crc.update(bytes);
     this.#crcEnd += bytes.length;
+    if (wait) await wait;
     if (this.#crcEnd < this.#length) return;
-    const actual = this.#crc.digest();
+    const crc = this.#crc;
     this.#crc = undefined;
+    this.#crcAbandoned = true;
+    const actual = await crc.digest();
     if (actual !== this.#expectedCrc) {
       throw new ChecksumError(
         `read ${this.path.toString()}: the ${this.#length} bytes read have CRC-64 ${actual}, OSS's is ${this.#expectedCrc} (corrupted on the way)`,
         { path: this.path.toString() },
       );
     }
+  }
+
+  #abandonCrc(): void {
+    this.#crc?.cancel();
+    this.#crc = undefined;
+    this.#crcAbandoned = true;
   }
 
   /** A range read to its end is let finish, so that its keep-alive connection goes back to the pool. */
@@ -214,6 +228,7 @@ export class OssInputStream extends FSDataInputStream {
 
   protected async closeStream(): Promise<void> {
     await this.#queue;
+    this.#abandonCrc();
     this.#closeRange();
     this.#dropAhead();
   }

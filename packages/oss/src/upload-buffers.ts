@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Crc64, crc64 } from '@hadoopfs/core';
+import { Crc64, crc64Offloaded, IOError } from '@hadoopfs/core';
 
 /** hadoop-aliyun's fs.oss.fast.upload.buffer values (bytebuffer ones mean the same here: Buffers live outside the JS heap). */
 export type UploadBufferMode = 'array' | 'disk' | 'array_disk';
@@ -20,6 +20,13 @@ export interface UploadBufferSettings {
 const FIRST_CAPACITY = 1024;
 /** Bytes a disk part keeps in memory before appending them to its file: few system calls for small writes. */
 const DISK_STAGING = 64 * 1024;
+/**
+ * Bytes a disk part may have on their way to its file before a write waits for them: writing to disk
+ * overlaps with the caller's next writes and with uploads, within a bound.
+ */
+const DISK_WRITE_AHEAD = 4 * 1024 * 1024;
+/** Chunk size of a part file read for upload: few, large socket writes. */
+const UPLOAD_CHUNK = 1024 * 1024;
 /** Folder, under each buffer dir, of this library's buffer files; one sub-folder per process. */
 const FOLDER = 'hadoopfs-oss-upload';
 
@@ -44,6 +51,7 @@ export class UploadBuffers {
   readonly #pool: Buffer[] = [];
   readonly #poolLimit: number;
   #folders: Promise<string[]> | undefined;
+  readonly #writes = new Set<Promise<void>>();
   #nextDir = 0;
   #nextFile = 0;
 
@@ -82,6 +90,17 @@ export class UploadBuffers {
   /** Counts a buffer as no longer held without pooling it (its bytes may still be read by a request in flight). */
   forgetMemory(size: number): void {
     this.#held -= size;
+  }
+
+  /** Tracks a queued buffer-file write until it is done. */
+  track(write: Promise<void>): void {
+    this.#writes.add(write);
+    void write.finally(() => this.#writes.delete(write));
+  }
+
+  /** Resolves once every buffer-file write queued so far is done (they overlap with the writers' next writes). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.#writes]);
   }
 
   /** A fresh file name for a disk part, in the buffer dirs in turn. */
@@ -157,6 +176,10 @@ export class PartBuffer {
   #file: string | undefined;
   #onDisk = 0;
   #crc: Crc64 | undefined;
+  /** Appends to the file, in order; its failure is raised by the next append, bytes() or seal(). */
+  #writes: Promise<void> = Promise.resolve();
+  #writing = 0;
+  #failure: Error | undefined;
   readonly #streaming: boolean;
   #released = false;
 
@@ -177,6 +200,7 @@ export class PartBuffer {
 
   /** Copies `bytes` in (the caller may reuse them once this returns or resolves). At most part size in all. */
   append(bytes: Uint8Array): Promise<void> | undefined {
+    if (this.#failure) return Promise.reject(this.#failure);
     if (bytes.length === 0) return undefined;
     if (this.#kind === 'memory' && this.#fitMemory(this.#filled + bytes.length)) {
       this.#memory!.set(bytes, this.#filled);
@@ -189,8 +213,10 @@ export class PartBuffer {
       return undefined;
     }
     const owned = Buffer.from(bytes);
-    if (this.#kind === 'memory') return this.#spill().then(() => this.append(owned));
-    return this.#toFile().then(() => this.#appendToFile(owned));
+    if (this.#kind === 'memory') this.#kind = 'disk';
+    this.#toFile();
+    this.#appendToFile(owned);
+    return this.#writing > DISK_WRITE_AHEAD ? this.#writes : undefined;
   }
 
   /** Grows the memory buffer to hold `needed` bytes; false if the budget says spill. */
@@ -212,34 +238,42 @@ export class PartBuffer {
     return true;
   }
 
-  /** Memory may not grow: what it holds goes to a file, and the part continues on disk. */
-  async #spill(): Promise<void> {
-    this.#kind = 'disk';
-    await this.#toFile();
-  }
-
-  /** Appends the staged memory bytes to the file (created on first use). */
-  async #toFile(): Promise<void> {
+  /** Queues the staged memory bytes for the file (created on first use); the staging area is free again. */
+  #toFile(): void {
     if (this.#filled === 0) return;
-    const staged = this.#memory!.subarray(0, this.#filled);
+    const staged = Buffer.from(this.#memory!.subarray(0, this.#filled));
     this.#filled = 0;
-    await this.#appendToFile(staged);
+    this.#appendToFile(staged);
     if (this.#memory && this.#memory.length > DISK_STAGING) {
       this.#buffers.giveMemory(this.#memory);
       this.#memory = undefined;
     }
   }
 
-  async #appendToFile(bytes: Uint8Array): Promise<void> {
-    this.#file ??= await this.#buffers.newFile();
+  /** Queues `bytes` (owned) for the file; length and CRC-64 count them at once, the write follows in order. */
+  #appendToFile(bytes: Buffer): void {
     this.#crc ??= new Crc64();
-    await appendFile(this.#file, bytes, { mode: 0o600 });
     this.#crc.update(bytes);
     this.#onDisk += bytes.length;
+    this.#writing += bytes.length;
+    this.#writes = this.#writes.then(async () => {
+      if (this.#failure) return;
+      try {
+        this.#file ??= await this.#buffers.newFile();
+        await appendFile(this.#file, bytes, { mode: 0o600 });
+      } catch (error) {
+        this.#failure = new IOError(`cannot write an upload buffer file under ${this.#buffers.settings.dirs.join(', ')} (fs.oss.buffer.dir): ${(error as Error).message}`, (error as { code?: string }).code ?? 'EIO', { cause: error });
+      } finally {
+        this.#writing -= bytes.length;
+      }
+    });
+    this.#buffers.track(this.#writes);
   }
 
   /** All the bytes, in memory (a durable flush's tail, a small file's PutObject). */
   async bytes(): Promise<Buffer> {
+    await this.#writes;
+    if (this.#failure) throw this.#failure;
     const memory = this.#memory ? this.#memory.subarray(0, this.#filled) : Buffer.alloc(0);
     if (!this.#file || this.#onDisk === 0) return memory;
     const onDisk = await readFile(this.#file);
@@ -248,14 +282,16 @@ export class PartBuffer {
 
   /** The request body and its CRC-64: memory as it is, a disk part as its file (staged bytes written first). */
   async seal(checksums: boolean): Promise<{ body: PartBody; crc64: string | undefined }> {
-    if (!this.#file) {
+    if (this.#onDisk === 0) {
       const body = this.#memory ? this.#memory.subarray(0, this.#filled) : Buffer.alloc(0);
-      return { body, crc64: checksums ? crc64(body).toString() : undefined };
+      return { body, crc64: checksums ? await crc64Offloaded(body) : undefined };
     }
-    await this.#toFile();
-    const file = this.#file;
+    this.#toFile();
+    await this.#writes;
+    if (this.#failure) throw this.#failure;
+    const file = this.#file!;
     const size = this.#onDisk;
-    return { body: { size, open: () => createReadStream(file, { start: 0, end: size - 1 }) }, crc64: this.#crc!.digest() };
+    return { body: { size, open: () => createReadStream(file, { start: 0, end: size - 1, highWaterMark: UPLOAD_CHUNK }) }, crc64: this.#crc!.digest() };
   }
 
   /** Gives the memory back (pooled when whole) and removes the file. Idempotent. */
@@ -265,6 +301,8 @@ export class PartBuffer {
     if (this.#memory) this.#buffers.giveMemory(this.#memory);
     this.#memory = undefined;
     this.#filled = 0;
+    // Appends still queued land first, or a late one would recreate the removed file.
+    await this.#writes;
     if (this.#file) await rm(this.#file, { force: true });
   }
 

@@ -80,10 +80,9 @@ describe('fs.oss.fast.upload.buffer', () => {
     const held = server.faults.add({ apis: ['UploadPart'], action: { type: 'latency', ms: 300 } });
     const out = await fs.create('/disk/f');
     const data = pattern(450_000, 3);
-    const writing = out.write(data);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await out.write(data);
+    await fs.uploadBuffers.settled();
     expect((await bufferFiles(dir)).length).toBeGreaterThan(0);
-    await writing;
     server.faults.remove(held);
     // At most the 64 KiB staging area in memory, however much is buffered.
     expect(fs.uploadBuffers.memoryHeld).toBeLessThanOrEqual(64 * 1024);
@@ -92,6 +91,7 @@ describe('fs.oss.fast.upload.buffer', () => {
     expect(await bufferFiles(dir)).toEqual([]);
     const aborted = await fs.create('/disk/aborted');
     await aborted.write(pattern(150_000, 4));
+    await fs.uploadBuffers.settled();
     expect((await bufferFiles(dir)).length).toBeGreaterThan(0);
     await aborted.abort();
     expect(await bufferFiles(dir)).toEqual([]);
@@ -128,6 +128,7 @@ describe('fs.oss.fast.upload.buffer', () => {
       }
     }
     for (const [i, out] of streams.entries()) await out.write(data[i]!.subarray(90_000));
+    await fs.uploadBuffers.settled();
     expect(peak).toBeLessThanOrEqual(256 * 1024);
     expect((await bufferFiles(dir)).length).toBeGreaterThan(0);
     for (const out of streams) await out.close();
@@ -166,6 +167,7 @@ describe('fs.oss.fast.upload.buffer', () => {
     const fs = await FileSystem.newInstance('oss://data/', ossConf(server, { 'fs.oss.fast.upload.buffer': 'disk', 'fs.oss.buffer.dir': bufferDir, 'fs.oss.multipart.part.size': '100k' }));
     const out = await fs.create('/killed/next');
     await out.write(pattern(120_000, 6));
+    await (fs as AliyunOssFileSystem).uploadBuffers.settled();
     expect((await bufferFiles()).some((f) => f.startsWith(`${child.pid}-`))).toBe(false);
     await out.close();
     await fs.close();

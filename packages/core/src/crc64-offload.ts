@@ -1,0 +1,175 @@
+import { Worker } from 'node:worker_threads';
+import { CRC64_WASM_BASE64 } from './crc64-wasm.js';
+import { Crc64, crc64KernelTables } from './crc64.js';
+
+/**
+ * The same WebAssembly kernel as Crc64, in a worker thread: one register per running CRC, bytes applied
+ * in the order they arrive, the value answered on request. CommonJS, because an eval'd worker is.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const kernel = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(workerData.wasm, 'base64'))).exports;
+const TABLE_BYTES = workerData.tables.byteLength;
+new BigUint64Array(kernel.memory.buffer, 0, TABLE_BYTES / 8).set(workerData.tables);
+const MASK = (1n << 64n) - 1n;
+const registers = new Map();
+parentPort.on('message', (m) => {
+  if (m.bytes) {
+    const data = new Uint8Array(m.bytes);
+    let register = registers.has(m.id) ? registers.get(m.id) : MASK;
+    for (let at = 0; at < data.length; at += workerData.chunk) {
+      const piece = data.subarray(at, Math.min(data.length, at + workerData.chunk));
+      new Uint8Array(kernel.memory.buffer).set(piece, TABLE_BYTES);
+      register = kernel.update(register, TABLE_BYTES, piece.length);
+    }
+    registers.set(m.id, register);
+    parentPort.postMessage({ id: m.id, done: data.length });
+  } else if (m.digest) {
+    const register = registers.has(m.id) ? registers.get(m.id) : MASK;
+    registers.delete(m.id);
+    parentPort.postMessage({ id: m.id, value: (~BigInt.asUintN(64, register) & MASK).toString() });
+  }
+});
+`;
+
+const CHUNK = 1024 * 1024;
+/** Bytes one CRC may have on their way to the worker before update() makes its caller wait. */
+const MAX_PENDING = 32 * 1024 * 1024;
+
+interface Waiting {
+  pending: number;
+  drained: Array<() => void>;
+  answer?: { resolve: (value: string) => void; reject: (error: Error) => void };
+}
+
+/** One worker for the process, started at first use; referenced only while a CRC is running. */
+class Crc64Service {
+  readonly #worker: Worker;
+  readonly #running = new Map<number, Waiting>();
+  #nextId = 1;
+  failure: Error | undefined;
+
+  constructor(tables: BigUint64Array) {
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasm: CRC64_WASM_BASE64, tables, chunk: CHUNK } });
+    this.#worker.unref();
+    this.#worker.on('message', (m: { id: number; done?: number; value?: string }) => {
+      const waiting = this.#running.get(m.id);
+      if (!waiting) return;
+      if (m.done !== undefined) {
+        waiting.pending -= m.done;
+        if (waiting.pending <= MAX_PENDING / 2) for (const resolve of waiting.drained.splice(0)) resolve();
+      } else if (m.value !== undefined) {
+        this.#finish(m.id);
+        waiting.answer?.resolve(m.value);
+      }
+    });
+    this.#worker.on('error', (error) => this.#fail(error));
+    this.#worker.on('exit', (code) => this.#fail(new Error(`the CRC-64 worker exited (${code})`)));
+  }
+
+  #fail(error: Error): void {
+    this.failure ??= error;
+    for (const [id, waiting] of this.#running) {
+      this.#finish(id);
+      for (const resolve of waiting.drained.splice(0)) resolve();
+      waiting.answer?.reject(this.failure);
+    }
+  }
+
+  begin(): number {
+    const id = this.#nextId++;
+    // Referenced while a CRC runs: a caller awaiting its value must keep the process alive.
+    if (this.#running.size === 0) this.#worker.ref();
+    this.#running.set(id, { pending: 0, drained: [] });
+    return id;
+  }
+
+  #finish(id: number): void {
+    this.#running.delete(id);
+    if (this.#running.size === 0) this.#worker.unref();
+  }
+
+  update(id: number, data: Uint8Array): Promise<void> | undefined {
+    const waiting = this.#running.get(id);
+    if (!waiting) return undefined;
+    // A copy of our own to transfer (Buffer#slice would be a view, and transferring it would detach the caller's memory).
+    const copy = new Uint8Array(data.length);
+    copy.set(data);
+    waiting.pending += copy.length;
+    this.#worker.postMessage({ id, bytes: copy.buffer }, [copy.buffer]);
+    if (waiting.pending <= MAX_PENDING) return undefined;
+    return new Promise((resolve) => waiting.drained.push(resolve));
+  }
+
+  digest(id: number): Promise<string> {
+    const waiting = this.#running.get(id);
+    if (!waiting) return Promise.reject(this.failure ?? new Error('this CRC-64 was already digested'));
+    return new Promise((resolve, reject) => {
+      waiting.answer = { resolve, reject };
+      this.#worker.postMessage({ id, digest: true });
+    });
+  }
+
+  /** Drops a CRC no one will ask for (a stream closed early). */
+  cancel(id: number): void {
+    if (!this.#running.has(id)) return;
+    this.#finish(id);
+    this.#worker.postMessage({ id, digest: true });
+  }
+}
+
+let service: Crc64Service | undefined | null;
+
+function getService(): Crc64Service | undefined {
+  if (service === undefined) {
+    const tables = crc64KernelTables();
+    try {
+      service = tables ? new Crc64Service(tables) : null;
+    } catch {
+      service = null;
+    }
+  }
+  return service && !service.failure ? service : undefined;
+}
+
+/**
+ * A CRC-64 computed off the caller's thread (a worker), for streams that would otherwise spend a core's
+ * second per GiB on it: the reader's thread only copies the bytes. update() answers a promise when too
+ * many bytes are still on their way (then wait for it); digest() answers the value once all are applied.
+ * Without workers (or if the worker fails before the first byte) it computes in the caller's thread.
+ */
+export class Crc64Offload {
+  #id: number | undefined;
+  #local: Crc64 | undefined;
+
+  constructor() {
+    const s = getService();
+    if (s) this.#id = s.begin();
+    else this.#local = new Crc64();
+  }
+
+  update(data: Uint8Array): Promise<void> | undefined {
+    if (this.#local) {
+      this.#local.update(data);
+      return undefined;
+    }
+    return service!.update(this.#id!, data);
+  }
+
+  async digest(): Promise<string> {
+    if (this.#local) return this.#local.digest();
+    return service!.digest(this.#id!);
+  }
+
+  /** Stops without a value (the reader stopped before EOF). */
+  cancel(): void {
+    if (this.#id !== undefined) service?.cancel(this.#id);
+  }
+}
+
+/** The CRC-64 (decimal) of `data`, computed off the caller's thread where a worker is available. */
+export async function crc64Offloaded(data: Uint8Array): Promise<string> {
+  const crc = new Crc64Offload();
+  await crc.update(data);
+  return crc.digest();
+}

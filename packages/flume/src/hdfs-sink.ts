@@ -1,10 +1,10 @@
-import { FileSystem, Path, type Configuration } from '@hadoopfs/core';
+import { FileSystem, Path, PathCapabilities, type Configuration } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import { BucketWriter } from './bucket-writer.js';
 import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
 import type { FlumeEvent } from './event.js';
 import type { MemoryChannel } from './memory-channel.js';
-import type { HdfsSinkConfig } from './sink-config.js';
+import { FlumeConfigurationError, type HdfsSinkConfig } from './sink-config.js';
 
 export interface SinkMetrics {
   eventsTaken: number;
@@ -85,6 +85,7 @@ export class HdfsEventSink {
   async start(): Promise<number> {
     const root = new Path(staticPrefix(this.config.path) || '/');
     const fs = await this.#fsFor(root);
+    await this.#checkDurableFlush(fs, root);
     if (fs instanceof JindoOssFileSystem && fs.jindoSettings.flushEnabled) {
       for (const report of await fs.recoverAll(root, { recursive: true })) {
         if (report.error) this.#log(`leftover ${report.path}: ${report.state}: ${report.error.message}`);
@@ -107,6 +108,25 @@ export class HdfsEventSink {
     }
     this.metrics.leftoversRecovered += count;
     return count;
+  }
+
+  /**
+   * The sink commits a transaction after hflush returns: that must mean the events survive a crash
+   * (hflush that reaches a place outliving the agent, or hadoopfs's durable flush). A store that flushes
+   * nothing (plain oss://) is refused unless the operator accepted the loss (hdfs.acceptLossOnCrash).
+   */
+  async #checkDurableFlush(fs: FileSystem, root: Path): Promise<void> {
+    const durable = (await fs.hasPathCapability(root, PathCapabilities.DURABLE_FLUSH)) || (await fs.hasPathCapability(root, PathCapabilities.HFLUSH));
+    if (durable) return;
+    if (!this.config.acceptLossOnCrash) {
+      throw new FlumeConfigurationError(
+        `hdfs.path ${this.config.path}: ${fs.getUri()} declares neither durable flush nor hflush, so a committed transaction ` +
+          'would be lost if the agent crashed; on oss:// set fs.jfs.cache.oss.flush.enable = true (with @hadoopfs/jindo), ' +
+          'or set hdfs.acceptLossOnCrash = true to accept that loss',
+        'hdfs.acceptLossOnCrash',
+      );
+    }
+    this.#log(`WARNING: ${fs.getUri()} does not make flushes durable; hdfs.acceptLossOnCrash = true: events committed since a file's last close are lost if the agent crashes`);
   }
 
   async #writerFor(realPath: string, realName: string): Promise<BucketWriter> {

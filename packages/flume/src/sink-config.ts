@@ -44,6 +44,12 @@ export interface HdfsSinkConfig {
   appendNewline: boolean;
   /** hadoopfs: where events that cannot be placed (no timestamp for a time escape) go instead of blocking the sink. */
   deadLetterPath: string | undefined;
+  /**
+   * hdfs.acceptLossOnCrash (hadoopfs's key, default false): commit transactions even where the store's
+   * flush does not survive a crash (plain oss:// without durable flush). Without it such a sink refuses
+   * to start.
+   */
+  acceptLossOnCrash: boolean;
 }
 
 const HDFS_KEYS = [
@@ -51,6 +57,8 @@ const HDFS_KEYS = [
   'idleTimeout', 'batchSize', 'codeC', 'fileType', 'maxOpenFiles', 'minBlockReplicas', 'writeFormat', 'callTimeout', 'threadsPoolSize',
   'rollTimerPoolSize', 'kerberosPrincipal', 'kerberosKeytab', 'proxyUser', 'round', 'roundValue', 'roundUnit', 'timeZone',
   'useLocalTimeStamp', 'closeTries', 'retryInterval', 'deadLetterPath',
+  // hadoopfs's own: the operator's consent to commit on a flush that does not survive a crash.
+  'acceptLossOnCrash',
 ];
 const OTHER_KEYS = ['type', 'channel', 'serializer', 'serializer.appendNewline'];
 
@@ -182,6 +190,7 @@ export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName =
     serializer: serializerText,
     appendNewline: /^true$/i.test(appendNewlineText),
     deadLetterPath: get('deadLetterPath'),
+    acceptLossOnCrash: bool('acceptLossOnCrash', false),
   };
   if (config.emptyInUseSuffix) config.inUseSuffix = '';
   return { config, warnings };

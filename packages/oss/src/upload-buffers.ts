@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Crc64, crc64Offloaded, IOError } from '@hadoopfs/core';
+import { Crc64Offload, crc64Offloaded, IOError } from '@hadoopfs/core';
 
 /** hadoop-aliyun's fs.oss.fast.upload.buffer values (bytebuffer ones mean the same here: Buffers live outside the JS heap). */
 export type UploadBufferMode = 'array' | 'disk' | 'array_disk';
@@ -175,7 +175,8 @@ export class PartBuffer {
   #filled = 0;
   #file: string | undefined;
   #onDisk = 0;
-  #crc: Crc64 | undefined;
+  /** A disk part's CRC-64, computed (off the writer's thread) as its bytes go to the file. */
+  #crc: Crc64Offload | undefined;
   /** Appends to the file, in order; its failure is raised by the next append, bytes() or seal(). */
   #writes: Promise<void> = Promise.resolve();
   #writing = 0;
@@ -252,13 +253,14 @@ export class PartBuffer {
 
   /** Queues `bytes` (owned) for the file; length and CRC-64 count them at once, the write follows in order. */
   #appendToFile(bytes: Buffer): void {
-    this.#crc ??= new Crc64();
-    this.#crc.update(bytes);
+    this.#crc ??= new Crc64Offload();
+    const crc = this.#crc;
     this.#onDisk += bytes.length;
     this.#writing += bytes.length;
     this.#writes = this.#writes.then(async () => {
       if (this.#failure) return;
       try {
+        await crc.update(bytes);
         this.#file ??= await this.#buffers.newFile();
         await appendFile(this.#file, bytes, { mode: 0o600 });
       } catch (error) {
@@ -291,13 +293,17 @@ export class PartBuffer {
     if (this.#failure) throw this.#failure;
     const file = this.#file!;
     const size = this.#onDisk;
-    return { body: { size, open: () => createReadStream(file, { start: 0, end: size - 1, highWaterMark: UPLOAD_CHUNK }) }, crc64: this.#crc!.digest() };
+    const crc64 = checksums ? await this.#crc!.digest() : (this.#crc!.cancel(), undefined);
+    this.#crc = undefined;
+    return { body: { size, open: () => createReadStream(file, { start: 0, end: size - 1, highWaterMark: UPLOAD_CHUNK }) }, crc64 };
   }
 
   /** Gives the memory back (pooled when whole) and removes the file. Idempotent. */
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
+    this.#crc?.cancel();
+    this.#crc = undefined;
     if (this.#memory) this.#buffers.giveMemory(this.#memory);
     this.#memory = undefined;
     this.#filled = 0;

@@ -1,0 +1,71 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Configuration, FileSystem } from '@hadoopfs/core';
+import { HdfsEventSink, MemoryChannel, parseSinkConfig, textEvent } from '@hadoopfs/flume';
+import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
+
+// Issue 11, finding 6: the sink commits after hflush, so hflush must survive a crash. On a store whose
+// flush does nothing (oss:// without durable flush) it refuses to start, unless the operator accepts the loss.
+
+const ID = 'flume-durability';
+const SECRET = 'flume-durability-secret';
+let server: RunningOssServer;
+beforeAll(async () => {
+  server = await startOssServer({ credentials: [{ accessKeyId: ID, accessKeySecret: SECRET }], buckets: ['logs'] });
+});
+afterEach(async () => {
+  // FileSystem.get caches one instance per bucket: each test brings its own configuration.
+  await FileSystem.closeAll();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+function ossConf(flush: boolean): Configuration {
+  return new Configuration({ loadDefaults: false })
+    .set('fs.oss.endpoint', server.endpoint)
+    .set('fs.oss.accessKeyId', ID)
+    .set('fs.oss.accessKeySecret', SECRET)
+    .set('fs.jfs.cache.oss.flush.enable', flush);
+}
+
+function sink(conf: Configuration, extra: Record<string, string> = {}, log?: (line: string) => void): HdfsEventSink {
+  const context = new Map(Object.entries({ 'hdfs.path': 'oss://logs/flume/%Y', 'hdfs.fileType': 'DataStream', 'hdfs.useLocalTimeStamp': 'true', ...extra }));
+  return new HdfsEventSink(parseSinkConfig(context).config, { conf, ...(log ? { log } : {}) });
+}
+
+describe('the sink commits only on a durable flush', () => {
+  it('refuses to start on oss:// whose flush is not durable, naming the keys that fix it', async () => {
+    const refused = sink(ossConf(false));
+    await expect(refused.start()).rejects.toThrow(
+      /oss:\/\/logs declares neither durable flush nor hflush.*fs\.jfs\.cache\.oss\.flush\.enable = true.*hdfs\.acceptLossOnCrash = true/,
+    );
+  });
+
+  it('starts with durable flush, and commits events that are then in the bucket', async () => {
+    const durable = sink(ossConf(true));
+    await durable.start();
+    const channel = new MemoryChannel(10, 10);
+    await channel.put([textEvent('e1', {}), textEvent('e2', {})]);
+    expect(await durable.process(channel)).toBe('READY');
+    await durable.stop();
+    expect(durable.metrics.eventsCommitted).toBe(2);
+    const fs = await FileSystem.newInstance('oss://logs/', ossConf(true));
+    const contents: string[] = [];
+    for await (const status of fs.listFiles('/flume', true)) {
+      await using input = await fs.open(status.path);
+      const chunks: Buffer[] = [];
+      for await (const c of input) chunks.push(Buffer.from(c));
+      contents.push(Buffer.concat(chunks).toString());
+    }
+    expect(contents).toEqual(['e1\ne2\n']);
+    await fs.close();
+  });
+
+  it('with hdfs.acceptLossOnCrash = true it starts, and says what is at stake', async () => {
+    const lines: string[] = [];
+    const accepted = sink(ossConf(false), { 'hdfs.acceptLossOnCrash': 'true' }, (line) => lines.push(line));
+    await accepted.start();
+    expect(lines.some((l) => /WARNING: oss:\/\/logs does not make flushes durable; hdfs.acceptLossOnCrash = true/.test(l))).toBe(true);
+    await accepted.stop();
+  });
+});

@@ -89,14 +89,15 @@ class Crc64Service {
     if (this.#running.size === 0) this.#worker.unref();
   }
 
-  update(id: number, data: Uint8Array): Promise<void> | undefined {
+  update(id: number, data: Uint8Array, give: boolean): Promise<void> | undefined {
     const waiting = this.#running.get(id);
     if (!waiting) return undefined;
-    // A copy of our own to transfer (Buffer#slice would be a view, and transferring it would detach the caller's memory).
-    const copy = new Uint8Array(data.length);
-    copy.set(data);
-    waiting.pending += copy.length;
-    this.#worker.postMessage({ id, bytes: copy.buffer }, [copy.buffer]);
+    // Transferred as is when given and sole owner of its memory; else a copy of our own (Buffer#slice would
+    // be a view, and transferring it would detach the caller's memory).
+    const whole = give && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+    const buffer = (whole ? data.buffer : new Uint8Array(data).buffer) as ArrayBuffer;
+    waiting.pending += data.length;
+    this.#worker.postMessage({ id, bytes: buffer }, [buffer]);
     if (waiting.pending <= MAX_PENDING) return undefined;
     return new Promise((resolve) => waiting.drained.push(resolve));
   }
@@ -148,12 +149,22 @@ export class Crc64Offload {
     else this.#local = new Crc64();
   }
 
+  /** Adds `data` (copied: the caller keeps it). */
   update(data: Uint8Array): Promise<void> | undefined {
     if (this.#local) {
       this.#local.update(data);
       return undefined;
     }
-    return service!.update(this.#id!, data);
+    return service!.update(this.#id!, data, false);
+  }
+
+  /** Adds `data`, which the caller gives up: its memory may be moved to the worker without a copy. */
+  give(data: Uint8Array): Promise<void> | undefined {
+    if (this.#local) {
+      this.#local.update(data);
+      return undefined;
+    }
+    return service!.update(this.#id!, data, true);
   }
 
   async digest(): Promise<string> {

@@ -260,9 +260,10 @@ export class PartBuffer {
     this.#writes = this.#writes.then(async () => {
       if (this.#failure) return;
       try {
-        await crc.update(bytes);
         this.#file ??= await this.#buffers.newFile();
         await appendFile(this.#file, bytes, { mode: 0o600 });
+        // Written: the bytes are no one's now, so the CRC worker may take them without a copy.
+        await crc.give(bytes);
       } catch (error) {
         this.#failure = new IOError(`cannot write an upload buffer file under ${this.#buffers.settings.dirs.join(', ')} (fs.oss.buffer.dir): ${(error as Error).message}`, (error as { code?: string }).code ?? 'EIO', { cause: error });
       } finally {

@@ -149,7 +149,7 @@ async function send(port: number, from: number, to: number, label: string): Prom
   while (at < to) {
     const n = Math.min(1000, to - at);
     const body = JSON.stringify(Array.from({ length: n }, (_, i) => eventAt(at + i)));
-    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body }).then(
+    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
       (r) => r.ok,
       () => false,
     );

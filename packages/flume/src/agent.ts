@@ -97,7 +97,13 @@ export class Agent {
         case 'tail':
           return new TailSource(this.channel, interceptors, ctx.get('file') ?? '', int(ctx.get('offset'), 0, `sources.${name}.offset`, 0), int(ctx.get('pollInterval'), 200, `sources.${name}.pollInterval`));
         case 'http':
-          return new HttpSource(this.channel, interceptors, ctx.get('bind') ?? '127.0.0.1', int(ctx.get('port'), 5140, `sources.${name}.port`, 0));
+          return new HttpSource(
+            this.channel,
+            interceptors,
+            ctx.get('bind') ?? '127.0.0.1',
+            int(ctx.get('port'), 5140, `sources.${name}.port`, 0),
+            int(ctx.get('maxBodySize'), 16 * 1024 * 1024, `sources.${name}.maxBodySize`, 1),
+          );
         default:
           throw new FlumeConfigurationError(`source ${name}: type "${ctx.get('type')}" is not supported (stdin, tail, http)`, `sources.${name}.type`);
       }

@@ -56,7 +56,9 @@ export class StdinSource implements Source {
 
 /**
  * Flume's HTTP source with its JSON handler: POST a JSON array of `{"headers": {…}, "body": "…"}`; the
- * answer is 200 once every event is in the channel (503 while stopping, 400 for a malformed body).
+ * answer is 200 once every event is in the channel (503 while stopping, 400 for a malformed body). The
+ * body must say it is JSON (415 otherwise: a cross-site form or text/plain POST cannot) and stay within
+ * `maxBodySize` bytes (413, read no further): one request cannot take the agent's memory.
  */
 export class HttpSource implements Source {
   readonly finished = new Promise<void>(() => undefined);
@@ -69,15 +71,39 @@ export class HttpSource implements Source {
     private readonly interceptors: Interceptor[],
     private readonly bind: string,
     private readonly requestedPort: number,
+    private readonly maxBodySize = 16 * 1024 * 1024,
   ) {}
 
   async start(): Promise<void> {
     this.#server = createServer((req, res) => {
+      const refuse = (status: number, message: string) => {
+        // Unread body bytes would be taken for the next request: this connection ends here.
+        res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' }).end(`${message}\n`);
+        req.resume();
+      };
       if (this.#stopping) return void res.writeHead(503).end();
       if (req.method !== 'POST') return void res.writeHead(405).end();
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') return refuse(415, `the body must be application/json, not "${type || 'unset'}"`);
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > this.maxBodySize) return refuse(413, `the body exceeds maxBodySize (${this.maxBodySize} bytes)`);
       const chunks: Buffer[] = [];
-      req.on('data', (d: Buffer) => chunks.push(d));
+      let size = 0;
+      let tooLarge = false;
+      req.on('data', (d: Buffer) => {
+        if (tooLarge) return;
+        size += d.length;
+        if (size > this.maxBodySize) {
+          tooLarge = true;
+          chunks.length = 0;
+          refuse(413, `the body exceeds maxBodySize (${this.maxBodySize} bytes)`);
+          req.destroy();
+          return;
+        }
+        chunks.push(d);
+      });
       req.on('end', () => {
+        if (tooLarge) return;
         let events: FlumeEvent[];
         try {
           const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;

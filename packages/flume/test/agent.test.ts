@@ -69,15 +69,46 @@ describe('agent', () => {
     const agent = new Agent(props, 'a', { conf, metricsPort: 0 });
     await agent.start();
     const port = (agent.sources[0] as HttpSource).port;
-    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify([{ headers: { h: 'v' }, body: 'hello' }, { body: 'world' }]) });
+    const json = { 'content-type': 'application/json' };
+    const ok = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: json, body: JSON.stringify([{ headers: { h: 'v' }, body: 'hello' }, { body: 'world' }]) });
     expect(ok.status).toBe(200);
-    const bad = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{"not": "an array"}' });
+    const bad = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: json, body: '{"not": "an array"}' });
     expect(bad.status).toBe(400);
     const metrics = (await (await fetch(`http://127.0.0.1:${agent.metricsPort}/`)).json()) as { channelSize: number; eventsTaken: number };
     expect(metrics.channelSize + metrics.eventsTaken).toBe(2);
     await agent.stop();
     expect(await content(base)).toEqual(['FlumeData.N: hello\nworld\n']);
     await expect(fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '[]' })).rejects.toThrow();
+  });
+
+  it('refuses what is not JSON (415: no cross-site text/plain POST) and bodies over maxBodySize (413), taking nothing', async () => {
+    const { props, base } = properties('a.sources.s1.type = http\na.sources.s1.port = 0\na.sources.s1.maxBodySize = 1000');
+    const agent = new Agent(props, 'a', { conf });
+    await agent.start();
+    const url = `http://127.0.0.1:${(agent.sources[0] as HttpSource).port}/`;
+    const events = JSON.stringify([{ body: 'x' }]);
+    const plain = await fetch(url, { method: 'POST', body: events });
+    expect(plain.status).toBe(415);
+    expect(await plain.text()).toBe('the body must be application/json, not "text/plain"\n');
+    const declared = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ body: 'y'.repeat(2000) }]) });
+    expect(declared.status).toBe(413);
+    // Sent in chunks without a length: cut off as it passes the limit.
+    const chunked = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode(' '.repeat(500)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit).catch((e: unknown) => e);
+    if (chunked instanceof Response) expect(chunked.status).toBe(413);
+    const fine = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: events });
+    expect(fine.status).toBe(200);
+    await agent.stop();
+    expect(await content(base)).toEqual(['FlumeData.N: x\n']);
   });
 
   it('tails a file from an offset, waiting for whole lines', async () => {

@@ -50,6 +50,11 @@ export abstract class FSDataOutputStream {
     return this.#state !== 'open';
   }
 
+  /** After a failed close(): whether close() would try again (else it answers the same failure). */
+  canRetryClose(): boolean {
+    return this.#state === 'closing' && this.#closing === undefined;
+  }
+
   abstract hasCapability(capability: string): boolean;
 
   write(data: Uint8Array | string): Promise<void> {

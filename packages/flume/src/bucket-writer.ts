@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { FileNotFoundError, Path, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
+import { FileNotFoundError, Path, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
+import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { FlumeEvent } from './event.js';
 import { serializeAll } from './serializers.js';
 import type { HdfsSinkConfig } from './sink-config.js';
@@ -19,7 +20,9 @@ export interface BucketWriterEvents {
  * One bucket of the sink (Flume's BucketWriter): the open file `prefix.<counter><suffix>` under `dir`,
  * written as `inUsePrefix + name + inUseSuffix` and renamed when closed. Rolls by count and size before
  * a write (as Flume checks them), by interval from open, and closes after idleTimeout without writes.
- * Unlike Flume, a rename that fails is retried and then reported, never ignored.
+ * Unlike Flume, a rename that fails is retried and then reported, never ignored, and a stream whose
+ * write or flush failed is never written, flushed or closed again: it is retired (#retire) and the next
+ * event opens a new file, so that one failure cannot wedge the bucket.
  */
 export class BucketWriter {
   readonly #fs: FileSystem;
@@ -40,6 +43,8 @@ export class BucketWriter {
   #rollTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** The failure of a write or flush: the stream is not used again (see #retire). */
+  #broken: Error | undefined;
 
   constructor(fs: FileSystem, dir: Path, prefix: string, config: HdfsSinkConfig, events: BucketWriterEvents = {}, counterStart = Date.now()) {
     this.#fs = fs;
@@ -72,13 +77,14 @@ export class BucketWriter {
   appendAll(events: readonly FlumeEvent[]): Promise<void> {
     return this.#mutex.run(async () => {
       this.#cancelIdle();
+      if (this.#broken) await this.#retire();
       let pending: FlumeEvent[] = [];
       const writePending = async () => {
         if (pending.length === 0) return;
         const bytes = serializeAll(pending, this.#config.serializer, this.#config.appendNewline);
         pending = [];
         if (this.#config.fileType === 'CompressedStream') this.#pendingCompressed.push(bytes);
-        else await this.#call(this.#out!.write(bytes), 'append');
+        else await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
       };
       for (const event of events) {
         if (!this.#out) await this.#open();
@@ -102,12 +108,71 @@ export class BucketWriter {
 
   /** hflush if anything was appended since the last one (Flume's flush), then rearms the idle timer. */
   flush(): Promise<void> {
-    return this.#mutex.run(() => this.#flush());
+    return this.#mutex.run(async () => {
+      if (this.#broken) await this.#retire();
+      await this.#flush();
+    });
   }
 
-  /** Flushes, closes (with retries) and renames the in-use file to its final name. */
+  /** Flushes, closes (with retries where the stream allows them) and renames the in-use file to its final name. */
   close(): Promise<void> {
-    return this.#mutex.run(() => this.#close());
+    return this.#mutex.run(async () => {
+      if (this.#broken) await this.#retire();
+      await this.#close();
+    });
+  }
+
+  /** Marks the stream broken when `operation` fails: its caller rolls back, and the stream is retired. */
+  async #guard<T>(operation: Promise<T>): Promise<T> {
+    try {
+      return await operation;
+    } catch (error) {
+      this.#broken ??= error as Error;
+      throw error;
+    }
+  }
+
+  /**
+   * Gives up a stream whose write or flush failed, keeping exactly what was committed (flushed): with
+   * durable flush, the file is rebuilt from its last flush (recover, forced: the writer is this one) and
+   * renamed; where hflush reached the store, it is closed once (never retried: its bytes are there) and
+   * renamed; with nothing committed, it is aborted (the batch is delivered again). A file that cannot be
+   * finished now stays in use for the next start-up (or `jindo jfs -recover`) and is reported.
+   */
+  async #retire(): Promise<void> {
+    const out = this.#out;
+    const failure = this.#broken;
+    const from = this.#inUsePath;
+    const to = this.#finalPath;
+    const committed = this.#flushedAt;
+    this.#broken = undefined;
+    this.#out = undefined;
+    this.#closed = true;
+    this.#pendingCompressed = [];
+    clearTimeout(this.#rollTimer);
+    this.#rollTimer = undefined;
+    if (!out || !from || !to) return;
+    const report = (what: string) => this.#events.onError?.(new Error(`${from.toString()}: after ${failure?.message ?? 'a failure'}: ${what}`));
+    try {
+      if (committed === 0) {
+        await out.abort();
+        return report('nothing was committed to it; aborted (its events are delivered again)');
+      }
+      if (out.hasCapability(StreamCapabilities.DURABLE_FLUSH) && this.#fs instanceof JindoOssFileSystem) {
+        const reports = await this.#fs.recoverAll(from, { force: true });
+        const failed = reports.find((r) => r.error);
+        if (failed) return report(`recover failed (${failed.error!.message}); left in use for the next start or jindo jfs -recover`);
+        // Recovered: the upload is complete and the staging gone, so the abort only frees the stream's buffers.
+        await out.abort().catch(() => undefined);
+      } else {
+        await this.#call(out.close(), 'close');
+      }
+      if (!from.equals(to)) await this.#rename(from, to);
+      this.#events.onFileClosed?.(to, committed);
+      report(`finished with the ${committed} committed bytes and renamed to ${to.getName()}`);
+    } catch (error) {
+      report(`could not be finished now (${(error as Error).message}); left in use for the next start`);
+    }
   }
 
   #shouldRoll(): boolean {
@@ -144,9 +209,9 @@ export class BucketWriter {
       if (this.#pendingCompressed.length > 0) {
         // One gzip member per flush: each flushed member is complete, and members concatenate into valid gzip.
         const member = gzipSync(Buffer.concat(this.#pendingCompressed.splice(0)));
-        await this.#call(this.#out.write(member), 'append');
+        await this.#guard(this.#call(this.#out.write(member), 'append'));
       }
-      await this.#call(this.#out.hflush(), 'hflush');
+      await this.#guard(this.#call(this.#out.hflush(), 'hflush'));
       this.#batchCount = 0;
       const position = this.#out.getPos();
       this.#events.onFlushed?.(position - this.#flushedAt);
@@ -164,10 +229,20 @@ export class BucketWriter {
     try {
       await this.#flush();
     } catch (error) {
-      // Flume logs a failed flush at close and goes on to close: the close below reports what matters.
+      // The stream failed: it is not closed (that would keep the rolled-back bytes) but retired.
       this.#events.onError?.(error as Error);
+      await this.#retire();
+      return;
     }
-    await this.#retrying('close', () => this.#call(out.close(), 'close'));
+    // A close that failed is tried again only where the stream says a retry can succeed; one that cannot
+    // leaves the file in use for the next start-up, and the writer moves on.
+    try {
+      await this.#retrying('close', () => this.#call(out.close(), 'close'), () => out.canRetryClose());
+    } catch (error) {
+      this.#closed = true;
+      this.#out = undefined;
+      throw error;
+    }
     this.#closed = true;
     this.#out = undefined;
     const from = this.#inUsePath!;
@@ -187,14 +262,14 @@ export class BucketWriter {
     }
   }
 
-  /** closeTries attempts (0 = until it works), retryInterval apart; the last error is raised. */
-  async #retrying(what: string, attempt: () => Promise<void>): Promise<void> {
+  /** closeTries attempts (0 = until it works), retryInterval apart, while `worthIt`; the last error is raised. */
+  async #retrying(what: string, attempt: () => Promise<void>, worthIt: () => boolean = () => true): Promise<void> {
     const tries = this.#config.closeTries;
     for (let n = 1; ; n++) {
       try {
         return await attempt();
       } catch (error) {
-        if (tries > 0 && n >= tries) throw error;
+        if ((tries > 0 && n >= tries) || !worthIt()) throw error;
         this.#events.onError?.(new Error(`${what} failed (attempt ${n}), retrying in ${this.#config.retryIntervalMs} ms: ${(error as Error).message}`));
         await new Promise((resolve) => setTimeout(resolve, this.#config.retryIntervalMs));
       }

@@ -68,4 +68,34 @@ describe('the sink commits only on a durable flush', () => {
     expect(lines.some((l) => /WARNING: oss:\/\/logs does not make flushes durable; hdfs.acceptLossOnCrash = true/.test(l))).toBe(true);
     await accepted.stop();
   });
+
+  it('a failed flush retires the stream (issue 11, finding 7): committed events kept exactly, the batch delivered again into a new file', async () => {
+    const conf = ossConf(true).set('fs.oss.attempts.maximum', 1);
+    const errors: string[] = [];
+    const context = new Map(Object.entries({ 'hdfs.path': 'oss://logs/retire', 'hdfs.fileType': 'DataStream', 'hdfs.batchSize': '5', 'hdfs.rollCount': '0', 'hdfs.rollSize': '0', 'hdfs.rollInterval': '0' }));
+    const retiring = new HdfsEventSink(parseSinkConfig(context).config, { conf, log: (l) => errors.push(l) });
+    await retiring.start();
+    const channel = new MemoryChannel(100, 5);
+    await channel.put(Array.from({ length: 10 }, (_, i) => textEvent(`e${i}`, { timestamp: '0' })));
+    expect(await retiring.process(channel)).toBe('READY');
+    // The second batch's manifest is refused: its flush fails, the transaction rolls back.
+    server.faults.add({ apis: ['PutObject'], keyPattern: 'manifest$', nth: 1, action: { type: 'error', status: 500, code: 'InternalError' } });
+    expect(await retiring.process(channel)).toBe('BACKOFF');
+    server.faults.clear();
+    expect(channel.size).toBe(5);
+    // Delivered again: the old file is finished with its committed five, the batch goes to a new one.
+    expect(await retiring.process(channel)).toBe('READY');
+    await retiring.stop();
+    const fs = await FileSystem.newInstance('oss://logs/', ossConf(true));
+    const contents: string[] = [];
+    for await (const status of fs.listFiles('/retire', true)) {
+      expect(status.path.getName()).not.toMatch(/\.tmp$/);
+      await using input = await fs.open(status.path);
+      const chunks: Buffer[] = [];
+      for await (const c of input) chunks.push(Buffer.from(c));
+      contents.push(Buffer.concat(chunks).toString());
+    }
+    expect(contents.sort()).toEqual(['e0\ne1\ne2\ne3\ne4\n', 'e5\ne6\ne7\ne8\ne9\n']);
+    await fs.close();
+  });
 });

@@ -86,9 +86,13 @@ export class HdfsEventSink {
     const root = new Path(staticPrefix(this.config.path) || '/');
     const fs = await this.#fsFor(root);
     await this.#checkDurableFlush(fs, root);
+    // In-use files whose flushed bytes could not be recovered yet (a writer within its lease, a manifest
+    // that does not read): renaming them would publish a file short of what was committed.
+    const unfinished = new Set<string>();
     if (fs instanceof JindoOssFileSystem && fs.jindoSettings.flushEnabled) {
       for (const report of await fs.recoverAll(root, { recursive: true })) {
         if (report.error) this.#log(`leftover ${report.path}: ${report.state}: ${report.error.message}`);
+        if (report.state === 'live-writer' || report.state === 'corrupt-manifest' || report.state === 'failed') unfinished.add(report.path);
       }
     }
     if (!(await fs.exists(root))) return 0;
@@ -99,8 +103,20 @@ export class HdfsEventSink {
       const name = status.path.getName();
       if (!name.startsWith(inUsePrefix) || !name.endsWith(inUseSuffix) || name.length <= inUsePrefix.length + inUseSuffix.length) continue;
       const finalPath = new Path(status.path.getParent()!, name.slice(inUsePrefix.length, name.length - inUseSuffix.length));
+      if (unfinished.has(status.path.toString())) {
+        this.#log(`leftover ${status.path.toString()} left in use: its flushed bytes are not recovered yet (run jindo jfs -recover once its writer is dead)`);
+        continue;
+      }
       if (await fs.exists(finalPath)) {
-        this.#log(`leftover ${status.path.toString()} not renamed: ${finalPath.toString()} exists`);
+        // Rename is copy + delete on an object store: a kill between the two leaves both. The same bytes
+        // in both mean the rename had finished its copy; the in-use copy goes.
+        if (await sameContent(fs, status.path, finalPath)) {
+          await fs.delete(status.path, false);
+          this.#log(`leftover ${status.path.toString()} removed: ${finalPath.toString()} holds the same bytes (a rename cut between copy and delete)`);
+          count++;
+        } else {
+          this.#log(`leftover ${status.path.toString()} not renamed: ${finalPath.toString()} exists with other content`);
+        }
         continue;
       }
       await fs.rename(status.path, finalPath);
@@ -272,4 +288,23 @@ async function runBounded<T>(items: readonly T[], limit: number, task: (item: T)
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   if (failure !== undefined) throw failure;
+}
+
+/** Whether two files hold the same bytes: lengths first, then the bytes themselves, chunk by chunk. */
+async function sameContent(fs: FileSystem, a: Path, b: Path): Promise<boolean> {
+  const [sa, sb] = await Promise.all([fs.getFileStatus(a), fs.getFileStatus(b)]);
+  if (sa.length !== sb.length) return false;
+  if (sa.etag !== undefined && sa.etag !== '' && sa.etag === sb.etag) return true;
+  await using ia = await fs.open(a);
+  await using ib = await fs.open(b);
+  const chunk = 1024 * 1024;
+  const ba = new Uint8Array(chunk);
+  const bb = new Uint8Array(chunk);
+  for (let at = 0; at < sa.length; at += chunk) {
+    const n = Math.min(chunk, sa.length - at);
+    await ia.readFully(at, ba.subarray(0, n));
+    await ib.readFully(at, bb.subarray(0, n));
+    if (Buffer.compare(ba.subarray(0, n), bb.subarray(0, n)) !== 0) return false;
+  }
+  return true;
 }

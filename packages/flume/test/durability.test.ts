@@ -98,4 +98,45 @@ describe('the sink commits only on a durable flush', () => {
     expect(contents.sort()).toEqual(['e0\ne1\ne2\ne3\ne4\n', 'e5\ne6\ne7\ne8\ne9\n']);
     await fs.close();
   });
+
+  it('start-up leaves in use a file whose writer is within its lease (issue 11, finding 1)', async () => {
+    const fs = await FileSystem.newInstance('oss://logs/', ossConf(true));
+    // An in-use file, and a writer of it that flushed and is (as far as anyone can tell) alive.
+    await writeText(fs, '/order/FlumeData.1.tmp', 'old\n');
+    const live = await fs.create('/order/FlumeData.1.tmp', { overwrite: true });
+    await live.write('flushed\n');
+    await live.hflush();
+    const lines: string[] = [];
+    const restarted = sink(ossConf(true), { 'hdfs.path': 'oss://logs/order' }, (l) => lines.push(l));
+    expect(await restarted.start()).toBe(0);
+    expect(await fs.exists('/order/FlumeData.1.tmp')).toBe(true);
+    expect(await fs.exists('/order/FlumeData.1')).toBe(false);
+    expect(lines.some((l) => /FlumeData\.1\.tmp left in use: its flushed bytes are not recovered yet/.test(l))).toBe(true);
+    await restarted.stop();
+    await live.close();
+    await fs.close();
+  });
+
+  it('start-up removes X.tmp when X holds the same bytes (a rename cut between copy and delete), keeps both otherwise (finding 2)', async () => {
+    const fs = await FileSystem.newInstance('oss://logs/', ossConf(true));
+    await writeText(fs, '/cut/FlumeData.1', 'same\n');
+    await writeText(fs, '/cut/FlumeData.1.tmp', 'same\n');
+    await writeText(fs, '/cut/FlumeData.2', 'one\n');
+    await writeText(fs, '/cut/FlumeData.2.tmp', 'two\n');
+    const lines: string[] = [];
+    const restarted = sink(ossConf(true), { 'hdfs.path': 'oss://logs/cut' }, (l) => lines.push(l));
+    await restarted.start();
+    expect(await fs.exists('/cut/FlumeData.1.tmp')).toBe(false);
+    expect(await fs.exists('/cut/FlumeData.1')).toBe(true);
+    expect(await fs.exists('/cut/FlumeData.2.tmp')).toBe(true);
+    expect(lines.some((l) => /FlumeData\.2\.tmp not renamed: .*FlumeData\.2 exists with other content/.test(l))).toBe(true);
+    await restarted.stop();
+    await fs.close();
+  });
 });
+
+async function writeText(fs: FileSystem, path: string, text: string): Promise<void> {
+  const out = await fs.create(path, { overwrite: true });
+  await out.write(text);
+  await out.close();
+}

@@ -64,15 +64,26 @@ export class Agent {
       if (!Number.isSafeInteger(n) || n < min) throw new FlumeConfigurationError(`${key}: "${value}" is not a whole number of at least ${min}`, key);
       return n;
     };
-    const capacity = int(channelContext.get('capacity'), 100, `channels.${channelName}.capacity`);
-    const transactionCapacity = int(channelContext.get('transactionCapacity'), 100, `channels.${channelName}.transactionCapacity`);
-    this.channel = new MemoryChannel(capacity, Math.min(capacity, transactionCapacity));
-
     const sinkName = sinkNames[0]!;
     const sinkContext = subContext(agent, `sinks.${sinkName}`);
     const sinkType = sinkContext.get('type') ?? 'hdfs';
     if (sinkType !== 'hdfs') throw new FlumeConfigurationError(`sink ${sinkName}: type "${sinkType}" is not supported (hdfs)`, `sinks.${sinkName}.type`);
     const { config, warnings } = parseSinkConfig(sinkContext, sinkName);
+
+    // Flume's defaults (capacity and transactionCapacity 100) cannot carry the large batches the
+    // seed's configuration asks for: left unset, they grow to the sink's batch (and say so); set, they stand.
+    const channelKey = (key: string) => `channels.${channelName}.${key}`;
+    const transactionCapacitySet = channelContext.get('transactionCapacity');
+    const capacitySet = channelContext.get('capacity');
+    const transactionCapacity = int(transactionCapacitySet, Math.max(100, config.batchSize), channelKey('transactionCapacity'));
+    const capacity = int(capacitySet, Math.max(100, transactionCapacity), channelKey('capacity'));
+    if (transactionCapacitySet === undefined && transactionCapacity > 100) {
+      warnings.push(`${channelKey('transactionCapacity')} is unset: Flume's default 100 is below sinks.${sinkName}.hdfs.batchSize ${config.batchSize}; using ${transactionCapacity}`);
+    }
+    if (capacitySet === undefined && capacity > 100) {
+      warnings.push(`${channelKey('capacity')} is unset: Flume's default 100 cannot hold one transaction of ${transactionCapacity}; using ${capacity}`);
+    }
+    this.channel = new MemoryChannel(capacity, Math.min(capacity, transactionCapacity));
     if (config.batchSize > this.channel.transactionCapacity) {
       throw new FlumeConfigurationError(
         `sinks.${sinkName}.hdfs.batchSize (${config.batchSize}) exceeds channels.${channelName}.transactionCapacity (${this.channel.transactionCapacity})`,

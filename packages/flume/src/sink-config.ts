@@ -97,16 +97,18 @@ function closest(key: string, candidates: string[]): string | undefined {
 export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName = 'sink'): { config: HdfsSinkConfig; warnings: string[] } {
   const warnings: string[] = [];
   const where = (key: string) => `sinks.${sinkName}.${key}`;
+  // Keys Flume would ignore, with the key meant: completed below with the value in effect instead.
+  const ignored: Array<{ message: string; hint: string | undefined }> = [];
   for (const key of context.keys()) {
     if (key.startsWith('hdfs.')) {
       const name = key.slice(5);
       if (!HDFS_KEYS.includes(name)) {
         const hint = closest(name, HDFS_KEYS);
-        warnings.push(`${where(key)} is not an HDFS sink property and is ignored${hint ? `; did you mean ${where(`hdfs.${hint}`)}?` : ''}`);
+        ignored.push({ message: `${where(key)} is not an HDFS sink property and is ignored${hint ? `; did you mean ${where(`hdfs.${hint}`)}?` : ''}`, hint });
       }
     } else if (!OTHER_KEYS.includes(key) && !key.startsWith('serializer.')) {
       const hint = HDFS_KEYS.includes(key) ? key : closest(key, HDFS_KEYS);
-      warnings.push(`${where(key)} is ignored by the HDFS sink${hint ? `; did you mean ${where(`hdfs.${hint}`)}?` : ''}`);
+      ignored.push({ message: `${where(key)} is ignored by the HDFS sink${hint ? `; did you mean ${where(`hdfs.${hint}`)}?` : ''}`, hint });
     }
   }
   const get = (key: string) => context.get(`hdfs.${key}`)?.trim();
@@ -193,5 +195,29 @@ export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName =
     acceptLossOnCrash: bool('acceptLossOnCrash', false),
   };
   if (config.emptyInUseSuffix) config.inUseSuffix = '';
+  for (const { message, hint } of ignored) {
+    const effect = hint && !context.has(`hdfs.${hint}`) ? inEffect(hint, config) : undefined;
+    warnings.push(effect ? `${message} In effect: hdfs.${hint} = ${effect}` : message);
+  }
   return { config, warnings };
+}
+
+/** The value a key has when it is not set, and what that means for the files written. */
+function inEffect(key: string, config: HdfsSinkConfig): string | undefined {
+  switch (key) {
+    case 'rollSize':
+      return config.rollSize > 0 ? `${config.rollSize} (Flume's default): a file rolls every ${config.rollSize} bytes` : '0: no roll by size';
+    case 'rollCount':
+      return config.rollCount > 0 ? `${config.rollCount} (Flume's default): a file rolls every ${config.rollCount} events` : '0: no roll by count';
+    case 'rollInterval':
+      return config.rollIntervalMs > 0 ? `${config.rollIntervalMs / 1000} (Flume's default): a file rolls every ${config.rollIntervalMs / 1000} s` : '0: no roll by time';
+    case 'roundUnit':
+      return config.round ? `${config.roundUnit} (Flume's default): timestamps round down to ${config.roundValue} ${config.roundUnit}(s)` : `${config.roundUnit} (unused: hdfs.round is false)`;
+    case 'batchSize':
+      return `${config.batchSize} (Flume's default): a transaction, and a flush, every ${config.batchSize} events`;
+    case 'threadsPoolSize':
+      return `${config.threadsPoolSize} (Flume's default; hadoopfs runs its calls without a thread pool)`;
+    default:
+      return undefined;
+  }
 }

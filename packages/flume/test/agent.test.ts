@@ -127,6 +127,25 @@ describe('agent', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("grows an unset channel capacity to the sink's batch, saying so, and keeps one that was set (finding 5)", () => {
+    const text = [
+      'a.sources = s1',
+      'a.channels = c1',
+      'a.sinks = k1',
+      'a.sources.s1.type = stdin',
+      'a.sources.s1.channels = c1',
+      'a.channels.c1.type = memory',
+      'a.sinks.k1.channel = c1',
+      'a.sinks.k1.hdfs.path = mem://seed/flume_dir',
+      'a.sinks.k1.hdfs.fileType = DataStream',
+      'a.sinks.k1.hdfs.batchSize = 100000',
+    ].join('\n');
+    const agent = new Agent(loadProperties({ text }), 'a', { conf });
+    expect(agent.channel.transactionCapacity).toBe(100_000);
+    expect(agent.warnings).toContain("channels.c1.transactionCapacity is unset: Flume's default 100 is below sinks.k1.hdfs.batchSize 100000; using 100000");
+    expect(agent.warnings).toContain("channels.c1.capacity is unset: Flume's default 100 cannot hold one transaction of 100000; using 100000");
+  });
+
   it('refuses a configuration Flume would run wrongly, naming the key, before taking any event', () => {
     expect(() => new Agent(properties('a.sources.s1.type = stdin', 'a.sinks.k1.hdfs.batchSize = 500').props, 'a', { conf })).toThrow(/hdfs\.batchSize \(500\) exceeds channels\.c1\.transactionCapacity \(100\)/);
     expect(() => new Agent(properties('a.sources.s1.type = avro').props, 'a', { conf })).toThrow(FlumeConfigurationError);

@@ -32,10 +32,11 @@ describe('HDFS sink configuration', () => {
       rollIntervalMs: 30_000,
       rollCount: 10,
     });
+    // Each warning says what is in effect instead and what that does to the files (issue 11, finding 5).
     expect(warnings).toEqual([
-      'sinks.oss_sink.hdfs.Unit is not an HDFS sink property and is ignored; did you mean sinks.oss_sink.hdfs.roundUnit?',
-      'sinks.oss_sink.rollSize is ignored by the HDFS sink; did you mean sinks.oss_sink.hdfs.rollSize?',
-      'sinks.oss_sink.threadsPoolSize is ignored by the HDFS sink; did you mean sinks.oss_sink.hdfs.threadsPoolSize?',
+      "sinks.oss_sink.hdfs.Unit is not an HDFS sink property and is ignored; did you mean sinks.oss_sink.hdfs.roundUnit? In effect: hdfs.roundUnit = second (Flume's default): timestamps round down to 15 second(s)",
+      "sinks.oss_sink.rollSize is ignored by the HDFS sink; did you mean sinks.oss_sink.hdfs.rollSize? In effect: hdfs.rollSize = 1024 (Flume's default): a file rolls every 1024 bytes",
+      "sinks.oss_sink.threadsPoolSize is ignored by the HDFS sink; did you mean sinks.oss_sink.hdfs.threadsPoolSize? In effect: hdfs.threadsPoolSize = 10 (Flume's default; hadoopfs runs its calls without a thread pool)",
     ]);
   });
 

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { FileNotFoundError, Path, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { FlumeEvent } from './event.js';
+import { SequenceFileWriter } from './sequence-file.js';
 import { serializeAll } from './serializers.js';
 import type { HdfsSinkConfig } from './sink-config.js';
 import { Mutex, withTimeout } from './timeouts.js';
@@ -40,6 +41,8 @@ export class BucketWriter {
   #batchCount = 0;
   #flushedAt = 0;
   #pendingCompressed: Buffer[] = [];
+  /** The open file's SequenceFile state (header written, sync points), for hdfs.fileType = SequenceFile. */
+  #sequence: SequenceFileWriter | undefined;
   #rollTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -81,7 +84,7 @@ export class BucketWriter {
       let pending: FlumeEvent[] = [];
       const writePending = async () => {
         if (pending.length === 0) return;
-        const bytes = serializeAll(pending, this.#config.serializer, this.#config.appendNewline);
+        const bytes = this.#sequence ? this.#sequence.records(pending) : serializeAll(pending, this.#config.serializer, this.#config.appendNewline);
         pending = [];
         if (this.#config.fileType === 'CompressedStream') this.#pendingCompressed.push(bytes);
         else await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
@@ -192,6 +195,8 @@ export class BucketWriter {
     this.#finalPath = new Path(this.#dir, name);
     this.#inUsePath = new Path(this.#dir, `${inUsePrefix}${name}${inUseSuffix}`);
     this.#out = await this.#call(this.#fs.create(this.#inUsePath, { overwrite: false }), 'create');
+    this.#sequence = fileType === 'SequenceFile' ? new SequenceFileWriter(this.#config.writeFormat) : undefined;
+    if (this.#sequence) await this.#guard(this.#call(this.#out.write(this.#sequence.header()), 'append'));
     this.#eventCount = 0;
     this.#bodyBytes = 0;
     this.#batchCount = 0;
@@ -211,6 +216,9 @@ export class BucketWriter {
         const member = gzipSync(Buffer.concat(this.#pendingCompressed.splice(0)));
         await this.#guard(this.#call(this.#out.write(member), 'append'));
       }
+      // Flume's HDFSSequenceFile.sync(): a sync point, then hflush, so that a flushed batch ends at one.
+      const syncPoint = this.#sequence?.syncAtFlush();
+      if (syncPoint && syncPoint.length > 0) await this.#guard(this.#call(this.#out.write(syncPoint), 'append'));
       await this.#guard(this.#call(this.#out.hflush(), 'hflush'));
       this.#batchCount = 0;
       const position = this.#out.getPos();

@@ -1,3 +1,4 @@
+import type { SequenceFileWriteFormat } from './sequence-file.js';
 import { isKnownTimeZone } from './time-zones.js';
 import type { RoundUnit } from './escapes.js';
 
@@ -12,7 +13,7 @@ export class FlumeConfigurationError extends Error {
   }
 }
 
-export type FileType = 'DataStream' | 'CompressedStream';
+export type FileType = 'SequenceFile' | 'DataStream' | 'CompressedStream';
 export type SerializerKind = 'TEXT' | 'HEADER_AND_TEXT';
 
 /** Flume's HDFS sink settings, names and defaults as in Flume 1.9–1.11 (times in ms here). */
@@ -30,6 +31,8 @@ export interface HdfsSinkConfig {
   batchSize: number;
   codec: 'gzip' | undefined;
   fileType: FileType;
+  /** hdfs.writeFormat for SequenceFile: Writable (BytesWritable values, Flume's default) or Text. */
+  writeFormat: SequenceFileWriteFormat;
   maxOpenFiles: number;
   callTimeoutMs: number;
   threadsPoolSize: number;
@@ -134,16 +137,20 @@ export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName =
   const path = get('path');
   if (!path) throw new FlumeConfigurationError(`${where('hdfs.path')} is required`, 'hdfs.path');
   const fileTypeText = get('fileType') ?? 'SequenceFile';
-  if (fileTypeText === 'SequenceFile') {
-    throw new FlumeConfigurationError(
-      `${where('hdfs.fileType')}: SequenceFile (Flume's default) is not supported; set hdfs.fileType = DataStream or CompressedStream`,
-      'hdfs.fileType',
-    );
+  if (fileTypeText !== 'SequenceFile' && fileTypeText !== 'DataStream' && fileTypeText !== 'CompressedStream') {
+    throw new FlumeConfigurationError(`${where('hdfs.fileType')}: unknown file type "${fileTypeText}" (SequenceFile, DataStream, CompressedStream)`, 'hdfs.fileType');
   }
-  if (fileTypeText !== 'DataStream' && fileTypeText !== 'CompressedStream') {
-    throw new FlumeConfigurationError(`${where('hdfs.fileType')}: unknown file type "${fileTypeText}" (DataStream, CompressedStream)`, 'hdfs.fileType');
+  const writeFormat = get('writeFormat') ?? 'Writable';
+  if (writeFormat !== 'Writable' && writeFormat !== 'Text') {
+    throw new FlumeConfigurationError(`${where('hdfs.writeFormat')}: "${writeFormat}" is not Writable or Text`, 'hdfs.writeFormat');
   }
   const codecText = get('codeC');
+  if (fileTypeText === 'SequenceFile' && codecText !== undefined) {
+    throw new FlumeConfigurationError(
+      `${where('hdfs.codeC')}: compressed SequenceFiles are not written yet; leave hdfs.codeC unset, or use hdfs.fileType = CompressedStream for gzip`,
+      'hdfs.codeC',
+    );
+  }
   if (codecText !== undefined && codecText.toLowerCase() !== 'gzip' && codecText.toLowerCase() !== 'gzipcodec') {
     throw new FlumeConfigurationError(`${where('hdfs.codeC')}: codec "${codecText}" is not supported (gzip)`, 'hdfs.codeC');
   }
@@ -179,6 +186,7 @@ export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName =
     batchSize: int('batchSize', 100, { min: 1 }),
     codec: codecText === undefined ? undefined : 'gzip',
     fileType: fileTypeText,
+    writeFormat,
     maxOpenFiles: int('maxOpenFiles', 5000, { min: 1 }),
     callTimeoutMs: int('callTimeout', 30_000, { min: 0 }),
     threadsPoolSize: int('threadsPoolSize', 10, { min: 1 }),

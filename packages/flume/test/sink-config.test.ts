@@ -69,7 +69,8 @@ describe('HDFS sink configuration', () => {
     expect(failure({ 'hdfs.round': 'yes' }).key).toBe('hdfs.round');
     expect(failure({ 'hdfs.fileType': 'CompressedStream' }).key).toBe('hdfs.codeC');
     expect(failure({ 'hdfs.codeC': 'snappy' }).message).toMatch(/not supported/);
-    expect(() => parseSinkConfig(new Map([['hdfs.path', '/p']]))).toThrow(/SequenceFile \(Flume's default\) is not supported/);
+    // SequenceFile, Flume's default, is written now (sequence-file.test.ts).
+    expect(parseSinkConfig(new Map([['hdfs.path', '/p']])).config).toMatchObject({ fileType: 'SequenceFile', writeFormat: 'Writable' });
     expect(() => parseSinkConfig(new Map())).toThrow(/hdfs\.path is required/);
   });
 

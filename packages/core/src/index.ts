@@ -50,3 +50,4 @@ export { Crc64Offload, crc64Offloaded } from './crc64-offload.js';
 export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
 export { translateErrno, errnoOf } from './posix/errno.js';
+export { isProcessRunning } from './process.js';

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Configuration } from '@hadoopfs/core';
 import { HdfsEventSink } from './hdfs-sink.js';
-import { MemoryChannel } from './memory-channel.js';
+import { FileChannel } from './file-channel.js';
+import { MemoryChannel, type Channel } from './memory-channel.js';
 import { names, subContext } from './properties.js';
 import { FlumeConfigurationError, parseSinkConfig } from './sink-config.js';
 import { HttpSource, StdinSource, TailSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';
@@ -35,7 +36,7 @@ export interface AgentMetrics {
  * `stdin` and `http` (JSON handler), with Flume's `timestamp` interceptor.
  */
 export class Agent {
-  readonly channel: MemoryChannel;
+  readonly channel: Channel;
   readonly sink: HdfsEventSink;
   readonly sources: Source[];
   readonly warnings: string[];
@@ -57,7 +58,9 @@ export class Agent {
     const channelName = channelNames[0]!;
     const channelContext = subContext(agent, `channels.${channelName}`);
     const channelType = channelContext.get('type') ?? 'memory';
-    if (channelType !== 'memory') throw new FlumeConfigurationError(`channel ${channelName}: type "${channelType}" is not supported (memory)`, `${agentName}.channels.${channelName}.type`);
+    if (channelType !== 'memory' && channelType !== 'file') {
+      throw new FlumeConfigurationError(`channel ${channelName}: type "${channelType}" is not supported (memory, file)`, `${agentName}.channels.${channelName}.type`);
+    }
     const int = (value: string | undefined, dflt: number, key: string, min = 1) => {
       if (value === undefined) return dflt;
       const n = Number(value);
@@ -75,15 +78,32 @@ export class Agent {
     const channelKey = (key: string) => `channels.${channelName}.${key}`;
     const transactionCapacitySet = channelContext.get('transactionCapacity');
     const capacitySet = channelContext.get('capacity');
-    const transactionCapacity = int(transactionCapacitySet, Math.max(100, config.batchSize), channelKey('transactionCapacity'));
-    const capacity = int(capacitySet, Math.max(100, transactionCapacity), channelKey('capacity'));
-    if (transactionCapacitySet === undefined && transactionCapacity > 100) {
-      warnings.push(`${channelKey('transactionCapacity')} is unset: Flume's default 100 is below sinks.${sinkName}.hdfs.batchSize ${config.batchSize}; using ${transactionCapacity}`);
+    // Flume's defaults per type: memory 100 / 100, file 1 000 000 / 10 000.
+    const [defaultCapacity, defaultTransaction] = channelType === 'file' ? [1_000_000, 10_000] : [100, 100];
+    const transactionCapacity = int(transactionCapacitySet, Math.max(defaultTransaction, config.batchSize), channelKey('transactionCapacity'));
+    const capacity = int(capacitySet, Math.max(defaultCapacity, transactionCapacity), channelKey('capacity'));
+    if (transactionCapacitySet === undefined && transactionCapacity > defaultTransaction) {
+      warnings.push(`${channelKey('transactionCapacity')} is unset: Flume's default ${defaultTransaction} is below sinks.${sinkName}.hdfs.batchSize ${config.batchSize}; using ${transactionCapacity}`);
     }
-    if (capacitySet === undefined && capacity > 100) {
-      warnings.push(`${channelKey('capacity')} is unset: Flume's default 100 cannot hold one transaction of ${transactionCapacity}; using ${capacity}`);
+    if (capacitySet === undefined && capacity > defaultCapacity) {
+      warnings.push(`${channelKey('capacity')} is unset: Flume's default ${defaultCapacity} cannot hold one transaction of ${transactionCapacity}; using ${capacity}`);
     }
-    this.channel = new MemoryChannel(capacity, Math.min(capacity, transactionCapacity));
+    if (channelType === 'file') {
+      const checkpointDir = channelContext.get('checkpointDir')?.trim();
+      const dataDirs = (channelContext.get('dataDirs') ?? '').split(',').map((d) => d.trim()).filter((d) => d !== '');
+      if (!checkpointDir) throw new FlumeConfigurationError(`${channelKey('checkpointDir')} is required for a file channel`, channelKey('checkpointDir'));
+      if (dataDirs.length === 0) throw new FlumeConfigurationError(`${channelKey('dataDirs')} is required for a file channel`, channelKey('dataDirs'));
+      this.channel = new FileChannel({
+        checkpointDir,
+        dataDirs,
+        capacity,
+        transactionCapacity: Math.min(capacity, transactionCapacity),
+        checkpointInterval: int(channelContext.get('checkpointInterval'), 30_000, channelKey('checkpointInterval')),
+        minimumRequiredSpace: int(channelContext.get('minimumRequiredSpace'), 524_288_000, channelKey('minimumRequiredSpace'), 0),
+      });
+    } else {
+      this.channel = new MemoryChannel(capacity, Math.min(capacity, transactionCapacity));
+    }
     if (config.batchSize > this.channel.transactionCapacity) {
       throw new FlumeConfigurationError(
         `sinks.${sinkName}.hdfs.batchSize (${config.batchSize}) exceeds channels.${channelName}.transactionCapacity (${this.channel.transactionCapacity})`,
@@ -140,6 +160,8 @@ export class Agent {
   /** Tidies leftovers of a dead agent, starts the sink loop, then the sources. */
   async start(): Promise<void> {
     for (const w of this.warnings) this.#options.log?.(`warning: ${w}`);
+    const replayed = await this.channel.open?.();
+    if (replayed) this.#options.log?.(`file channel: ${replayed} event(s) replayed from the log`);
     const recovered = await this.sink.start();
     if (recovered > 0) this.#options.log?.(`made ${recovered} leftover in-use file(s) final`);
     this.#running = true;
@@ -191,6 +213,7 @@ export class Agent {
     this.#wake?.();
     await this.#loop;
     await this.sink.stop();
+    await this.channel.close?.();
     await new Promise<void>((resolve) => (this.#metricsServer ? this.#metricsServer.close(() => resolve()) : resolve()));
   }
 }

@@ -3,7 +3,7 @@ import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import { BucketWriter } from './bucket-writer.js';
 import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
 import type { FlumeEvent } from './event.js';
-import type { MemoryChannel } from './memory-channel.js';
+import type { Channel } from './memory-channel.js';
 import { FlumeConfigurationError, type HdfsSinkConfig } from './sink-config.js';
 
 export interface SinkMetrics {
@@ -199,7 +199,7 @@ export class HdfsEventSink {
   }
 
   /** One transaction of at most batchSize events. */
-  async process(channel: MemoryChannel): Promise<ProcessResult> {
+  async process(channel: Channel): Promise<ProcessResult> {
     const tx = channel.getTransaction();
     let count = 0;
     try {
@@ -249,7 +249,7 @@ export class HdfsEventSink {
       // Flume runs the flushes of a transaction on its call pool (hdfs.threadsPoolSize): so do we.
       await runBounded(touched, this.config.threadsPoolSize, (writer) => writer.flush());
       if (this.#deadLetter && deadLetters.length > 0) await this.#deadLetter.flush();
-      tx.commit();
+      await tx.commit();
       this.metrics.eventsCommitted += count;
       if (count > 0) this.metrics.batchesCommitted++;
       return count === 0 ? 'BACKOFF' : 'READY';

@@ -8,10 +8,25 @@ export class ChannelError extends Error {
 export interface ChannelTransaction {
   /** The next event, or undefined when the channel is empty. */
   take(): FlumeEvent | undefined;
-  /** The taken events leave the channel for good. */
-  commit(): void;
+  /** The taken events leave the channel for good (a file channel logs it first: await it). */
+  commit(): void | Promise<void>;
   /** The taken events go back to the head of the channel, in order, to be delivered again. */
   rollback(): void;
+}
+
+/** What sources put into and the sink takes from: the memory channel or the file channel. */
+export interface Channel {
+  readonly capacity: number;
+  readonly transactionCapacity: number;
+  /** Events stored, those taken by an open transaction included. */
+  readonly size: number;
+  put(events: readonly FlumeEvent[]): Promise<void>;
+  getTransaction(): ChannelTransaction;
+  /** Called after every put: the sink runner sleeps on an empty channel until then. */
+  onPut: (() => void) | undefined;
+  /** Before the first put or take (a file channel replays its log): the events already in it. */
+  open?(): Promise<number>;
+  close?(): Promise<void>;
 }
 
 /**
@@ -19,7 +34,7 @@ export interface ChannelTransaction {
  * transaction, and a rollback puts them back at the head. Sources wait (backpressure) while it is full.
  * One transaction at a time (one sink per channel, as the agent wires it).
  */
-export class MemoryChannel {
+export class MemoryChannel implements Channel {
   readonly #queue: FlumeEvent[] = [];
   #head = 0;
   #inFlight = 0;

@@ -2,7 +2,7 @@ import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { FlumeEvent } from './event.js';
-import type { MemoryChannel } from './memory-channel.js';
+import type { Channel } from './memory-channel.js';
 
 /** A source pushes events into its channel and can be stopped. */
 export interface Source {
@@ -31,7 +31,7 @@ export class StdinSource implements Source {
   #stopped = false;
 
   constructor(
-    private readonly channel: MemoryChannel,
+    private readonly channel: Channel,
     private readonly interceptors: Interceptor[],
     private readonly input: NodeJS.ReadableStream = process.stdin,
   ) {
@@ -67,7 +67,7 @@ export class HttpSource implements Source {
   port = 0;
 
   constructor(
-    private readonly channel: MemoryChannel,
+    private readonly channel: Channel,
     private readonly interceptors: Interceptor[],
     private readonly bind: string,
     private readonly requestedPort: number,
@@ -148,7 +148,7 @@ export class TailSource implements Source {
   #loop: Promise<void> | undefined;
 
   constructor(
-    private readonly channel: MemoryChannel,
+    private readonly channel: Channel,
     private readonly interceptors: Interceptor[],
     private readonly file: string,
     offset: number,

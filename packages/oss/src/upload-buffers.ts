@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Crc64Offload, crc64Offloaded, IOError } from '@hadoopfs/core';
+import { Crc64Offload, crc64Offloaded, IOError, isProcessRunning } from '@hadoopfs/core';
 
 /** hadoop-aliyun's fs.oss.fast.upload.buffer values (bytebuffer ones mean the same here: Buffers live outside the JS heap). */
 export type UploadBufferMode = 'array' | 'disk' | 'array_disk';
@@ -146,20 +146,11 @@ async function removeDeadProcessFolders(root: string): Promise<void> {
   }
   for (const name of names) {
     const pid = Number(/^(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessRunning(pid)) continue;
     await rm(join(root, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as someone else.
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
 
 /**
  * One part's bytes on their way up: a memory buffer that grows by doubling up to the part size, or a

@@ -1,0 +1,292 @@
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, statfs, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { isProcessRunning } from '@hadoopfs/core';
+import type { FlumeEvent } from './event.js';
+import { ChannelError, type Channel, type ChannelTransaction } from './memory-channel.js';
+import { Mutex } from './timeouts.js';
+
+export interface FileChannelOptions {
+  /** Flume's checkpointDir: holds the lock (one agent per channel). */
+  checkpointDir: string;
+  /** Flume's dataDirs (the first is used): the write-ahead log. */
+  dataDirs: string[];
+  capacity?: number;
+  transactionCapacity?: number;
+  /** ms between checkpoints (the log rewritten with only the events still in the channel). */
+  checkpointInterval?: number;
+  /** Puts are refused while the data dir's disk has less free space than this. */
+  minimumRequiredSpace?: number;
+}
+
+const PUT = 1;
+const TAKE = 2;
+const LOG = /^log-(\d+)$/;
+const LOCK = 'in_use.lock';
+/** Log bytes that trigger a checkpoint between the timer's: replay time and disk use stay bounded. */
+const LOG_LIMIT = 256 * 1024 * 1024;
+
+interface Stored {
+  id: number;
+  event: FlumeEvent;
+}
+
+/**
+ * Flume's file channel: a write-ahead log on local disk. A put returns once its events are written and
+ * fsynced, so an acknowledgement (the HTTP source's 200) survives a SIGKILL or a power cut; a take's
+ * commit is logged (and fsynced) too, so a replay does not deliver again what the sink committed. A
+ * checkpoint writes the events still in the channel into a new log generation (fsync, rename, fsync
+ * of the directory) and drops the older one: replay reads the newest complete generation. A record is
+ * `u32 length, u32 CRC-32, type, id, headers (JSON), body`; a torn last record (a crash in the middle of
+ * a write, never acknowledged) is cut off at replay; a bad record before the end is an error naming
+ * the file and offset, since dropping it would lose acknowledged events.
+ */
+export class FileChannel implements Channel {
+  readonly capacity: number;
+  readonly transactionCapacity: number;
+  readonly #options: Required<FileChannelOptions>;
+  readonly #dir: string;
+  readonly #mutex = new Mutex();
+  #queue: Stored[] = [];
+  #head = 0;
+  #inFlight = 0;
+  #nextId = 1;
+  #generation = 0;
+  #log: FileHandle | undefined;
+  #logBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #waiting: Array<() => void> = [];
+  #lockPath: string | undefined;
+  onPut: (() => void) | undefined;
+
+  constructor(options: FileChannelOptions) {
+    this.#options = { capacity: 1_000_000, transactionCapacity: 10_000, checkpointInterval: 30_000, minimumRequiredSpace: 524_288_000, ...options };
+    if (this.#options.dataDirs.length === 0) throw new ChannelError('a file channel needs dataDirs');
+    this.capacity = this.#options.capacity;
+    this.transactionCapacity = this.#options.transactionCapacity;
+    if (this.transactionCapacity > this.capacity) throw new ChannelError(`transactionCapacity ${this.transactionCapacity} exceeds capacity ${this.capacity}`);
+    this.#dir = this.#options.dataDirs[0]!;
+  }
+
+  get size(): number {
+    return this.#queue.length - this.#head + this.#inFlight;
+  }
+
+  /** Takes the lock and replays the log: the events put and not taken before the last stop or crash. */
+  async open(): Promise<number> {
+    mkdirSync(this.#options.checkpointDir, { recursive: true });
+    mkdirSync(this.#dir, { recursive: true });
+    this.#lock();
+    const generations = (await readdir(this.#dir)).map((n) => Number(LOG.exec(n)?.[1])).filter((n) => Number.isInteger(n)).sort((a, b) => a - b);
+    for (const name of await readdir(this.#dir)) if (name.endsWith('.tmp')) await rm(join(this.#dir, name), { force: true });
+    const newest = generations.at(-1);
+    if (newest !== undefined) {
+      this.#generation = newest;
+      await this.#replay(join(this.#dir, `log-${newest}`));
+      for (const older of generations.slice(0, -1)) await rm(join(this.#dir, `log-${older}`), { force: true });
+    }
+    // Replay is followed by a checkpoint: the log starts again with exactly what is in the channel.
+    await this.#checkpoint();
+    this.#timer = setInterval(() => void this.#mutex.run(() => this.#checkpoint()).catch(() => undefined), this.#options.checkpointInterval);
+    this.#timer.unref();
+    return this.size;
+  }
+
+  #lock(): void {
+    const path = join(this.#options.checkpointDir, LOCK);
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx');
+    } catch {
+      const holder = Number(readLock(path));
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessRunning(holder)) {
+        throw new ChannelError(`${this.#options.checkpointDir} is in use by process ${holder} (${LOCK}): one agent per file channel`);
+      }
+      unlinkSync(path);
+      fd = openSync(path, 'wx');
+    }
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
+    this.#lockPath = path;
+  }
+
+  async #replay(file: string): Promise<void> {
+    const bytes = await readFile(file);
+    const pending = new Map<number, FlumeEvent>();
+    let at = 0;
+    while (at < bytes.length) {
+      if (at + 8 > bytes.length) break;
+      const length = bytes.readUInt32BE(at);
+      const sum = bytes.readUInt32BE(at + 4);
+      const end = at + 8 + length;
+      if (end > bytes.length) break;
+      const payload = bytes.subarray(at + 8, end);
+      if (crc32(payload) !== sum) {
+        // Only a torn tail may be cut: anything after it means a record in the middle went bad.
+        if (end < bytes.length) throw new ChannelError(`${file}: record at offset ${at} fails its CRC-32; the log is damaged (events after it would be lost)`);
+        break;
+      }
+      const type = payload[0];
+      const id = payload.readDoubleBE(1);
+      if (type === PUT) {
+        const headersLength = payload.readUInt32BE(9);
+        const headers = JSON.parse(payload.subarray(13, 13 + headersLength).toString('utf8')) as Record<string, string>;
+        const bodyLength = payload.readUInt32BE(13 + headersLength);
+        const body = Buffer.from(payload.subarray(17 + headersLength, 17 + headersLength + bodyLength));
+        pending.set(id, { headers, body });
+      } else if (type === TAKE) {
+        pending.delete(id);
+      } else {
+        throw new ChannelError(`${file}: record at offset ${at} has unknown type ${String(type)}`);
+      }
+      this.#nextId = Math.max(this.#nextId, id + 1);
+      at = end;
+    }
+    this.#queue = [...pending.entries()].sort((a, b) => a[0] - b[0]).map(([id, event]) => ({ id, event }));
+    this.#head = 0;
+  }
+
+  /** A new log generation holding the events still in the channel (taken-but-uncommitted ones included). */
+  async #checkpoint(): Promise<void> {
+    const generation = this.#generation + 1;
+    const path = join(this.#dir, `log-${generation}`);
+    const tmp = `${path}.tmp`;
+    const handle = await open(tmp, 'w', 0o600);
+    let bytes = 0;
+    try {
+      const live = this.#queue.slice(this.#head - this.#inFlight);
+      for (let i = 0; i < live.length; i += 1000) {
+        const chunk = Buffer.concat(live.slice(i, i + 1000).map((s) => putRecord(s.id, s.event)));
+        await handle.write(chunk);
+        bytes += chunk.length;
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+    await syncDirectory(this.#dir);
+    const old = this.#log;
+    this.#log = await open(path, 'a', 0o600);
+    this.#logBytes = bytes;
+    await old?.close();
+    await rm(join(this.#dir, `log-${this.#generation}`), { force: true });
+    this.#generation = generation;
+  }
+
+  /** Appends and fsyncs (under the lock); a log grown past LOG_LIMIT is checkpointed at once, not only on the timer. */
+  async #append(records: Buffer): Promise<void> {
+    await this.#log!.write(records);
+    await this.#log!.sync();
+    this.#logBytes += records.length;
+    if (this.#logBytes > LOG_LIMIT) await this.#checkpoint();
+  }
+
+  /** Logs and fsyncs the events, then makes them available; waits while the channel is full. */
+  async put(events: readonly FlumeEvent[]): Promise<void> {
+    if (!this.#log) throw new ChannelError('the file channel is not open');
+    if (events.length > this.transactionCapacity) throw new ChannelError(`a put of ${events.length} events exceeds transactionCapacity ${this.transactionCapacity}`);
+    while (this.size + events.length > this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    const free = await statfs(this.#dir).then((s) => s.bavail * s.bsize, () => Infinity);
+    if (free < this.#options.minimumRequiredSpace) {
+      throw new ChannelError(`${this.#dir}: ${free} bytes free, below minimumRequiredSpace ${this.#options.minimumRequiredSpace}; put refused`);
+    }
+    await this.#mutex.run(async () => {
+      const stored = events.map((event) => ({ id: this.#nextId++, event }));
+      await this.#append(Buffer.concat(stored.map((s) => putRecord(s.id, s.event))));
+      this.#queue.push(...stored);
+    });
+    this.onPut?.();
+  }
+
+  getTransaction(): ChannelTransaction {
+    const taken: Stored[] = [];
+    let open = true;
+    const finish = () => {
+      if (!open) throw new ChannelError('transaction already finished');
+      open = false;
+    };
+    return {
+      take: () => {
+        if (!open) throw new ChannelError('transaction already finished');
+        if (taken.length >= this.transactionCapacity) throw new ChannelError(`take() beyond transactionCapacity ${this.transactionCapacity}`);
+        if (this.#head >= this.#queue.length) return undefined;
+        const stored = this.#queue[this.#head++]!;
+        this.#inFlight++;
+        taken.push(stored);
+        return stored.event;
+      },
+      commit: async () => {
+        finish();
+        // Logged and applied under the lock: a checkpoint sees the take either not at all or in full.
+        await this.#mutex.run(async () => {
+          if (taken.length > 0) await this.#append(Buffer.concat(taken.map((s) => takeRecord(s.id))));
+          this.#inFlight -= taken.length;
+          if (this.#inFlight === 0 && this.#head > 1024) {
+            this.#queue.splice(0, this.#head);
+            this.#head = 0;
+          }
+        });
+        for (const wake of this.#waiting.splice(0)) wake();
+      },
+      rollback: () => {
+        finish();
+        this.#inFlight -= taken.length;
+        this.#head -= taken.length;
+      },
+    };
+  }
+
+  /** A last checkpoint, then the log and the lock are released. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    if (!this.#log) return;
+    await this.#mutex.run(() => this.#checkpoint());
+    await this.#log.close();
+    this.#log = undefined;
+    if (this.#lockPath) await rm(this.#lockPath, { force: true });
+  }
+}
+
+function record(payload: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(payload.length, 0);
+  head.writeUInt32BE(crc32(payload), 4);
+  return Buffer.concat([head, payload]);
+}
+
+function putRecord(id: number, event: FlumeEvent): Buffer {
+  const headers = Buffer.from(JSON.stringify(event.headers), 'utf8');
+  const fixed = Buffer.alloc(17);
+  fixed[0] = PUT;
+  fixed.writeDoubleBE(id, 1);
+  fixed.writeUInt32BE(headers.length, 9);
+  const bodyLength = Buffer.alloc(4);
+  bodyLength.writeUInt32BE(event.body.length);
+  return record(Buffer.concat([fixed.subarray(0, 13), headers, bodyLength, event.body]));
+}
+
+function takeRecord(id: number): Buffer {
+  const payload = Buffer.alloc(9);
+  payload[0] = TAKE;
+  payload.writeDoubleBE(id, 1);
+  return record(payload);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function readLock(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,189 @@
+import { spawn } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelError, FileChannel, readSequenceFile, textEvent } from '@hadoopfs/flume';
+
+// Issue 11, finding 4: Flume's file channel, so that an acknowledgement (HTTP 200) survives a crash.
+
+const BIN = fileURLToPath(new URL('../src/agent-bin.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+let root: string;
+let n = 0;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'flume-file-channel-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function dirs() {
+  const base = join(root, `c${++n}`);
+  return { checkpointDir: join(base, 'checkpoint'), dataDirs: [join(base, 'data')], minimumRequiredSpace: 0 };
+}
+
+async function drain(channel: FileChannel, commit = true): Promise<string[]> {
+  const tx = channel.getTransaction();
+  const out: string[] = [];
+  for (let e = tx.take(); e; e = tx.take()) out.push(e.body.toString());
+  if (commit) await tx.commit();
+  else tx.rollback();
+  return out;
+}
+
+describe('FileChannel', () => {
+  it('replays what was put and not taken, in order; a committed take stays taken, a rolled-back one does not', async () => {
+    const where = dirs();
+    const first = new FileChannel(where);
+    expect(await first.open()).toBe(0);
+    await first.put(['a', 'b', 'c'].map((b) => textEvent(b, { k: b })));
+    await first.put([textEvent('d', {})]);
+    const tx = first.getTransaction();
+    expect(tx.take()!.body.toString()).toBe('a');
+    await tx.commit();
+    expect(await drain(first, false)).toEqual(['b', 'c', 'd']);
+    await first.close();
+    const second = new FileChannel(where);
+    expect(await second.open()).toBe(3);
+    const tx2 = second.getTransaction();
+    const b = tx2.take()!;
+    expect([b.body.toString(), b.headers['k']]).toEqual(['b', 'b']);
+    tx2.rollback();
+    expect(await drain(second)).toEqual(['b', 'c', 'd']);
+    await second.close();
+    const third = new FileChannel(where);
+    expect(await third.open()).toBe(0);
+    await third.close();
+  });
+
+  it('a torn last record (a crash mid-write) is cut off; a bad record before the end is an error naming file and offset', async () => {
+    const where = dirs();
+    const channel = new FileChannel(where);
+    await channel.open();
+    await channel.put([textEvent('kept', {})]);
+    // Not closed: as after a SIGKILL, the log holds the checkpoint of open() and the put.
+    const [log] = (await readdir(where.dataDirs[0]!)).filter((f) => f.startsWith('log-'));
+    const path = join(where.dataDirs[0]!, log!);
+    await appendFile(path, Buffer.from([0, 0, 0, 40, 1, 2, 3]));
+    const reopened = new FileChannel({ ...where, checkpointDir: join(where.checkpointDir, '..', 'other') });
+    expect(await reopened.open()).toBe(1);
+    expect(await drain(reopened)).toEqual(['kept']);
+    await reopened.close();
+    // A record that fails its CRC with more records after it is damage, not a torn tail.
+    const other = dirs();
+    const damaged = new FileChannel(other);
+    await damaged.open();
+    await damaged.put([textEvent('first', {})]);
+    await damaged.put([textEvent('second', {})]);
+    const [file] = (await readdir(other.dataDirs[0]!)).filter((f) => f.startsWith('log-'));
+    const bytes = await readFile(join(other.dataDirs[0]!, file!));
+    bytes[12] = bytes[12]! ^ 1;
+    await writeFile(join(other.dataDirs[0]!, file!), bytes);
+    const broken = new FileChannel({ ...other, checkpointDir: join(other.checkpointDir, '..', 'other') });
+    await expect(broken.open()).rejects.toThrow(new RegExp(`${file}: record at offset 0 fails its CRC-32; the log is damaged`));
+  });
+
+  it('one agent per channel: a second open while the first holds the lock is refused, naming the process', async () => {
+    const where = dirs();
+    const first = new FileChannel(where);
+    await first.open();
+    // A lock left by a process that runs (our parent here) is honoured.
+    await writeFile(join(where.checkpointDir, 'in_use.lock'), String(process.ppid));
+    await expect(new FileChannel(where).open()).rejects.toThrow(new RegExp(`in use by process ${process.ppid}`));
+    await first.close();
+  });
+
+  it('a checkpoint keeps only what is still in the channel', async () => {
+    const where = dirs();
+    const channel = new FileChannel({ ...where, checkpointInterval: 60_000 });
+    await channel.open();
+    for (let i = 0; i < 20; i++) await channel.put([textEvent('x'.repeat(1000), {})]);
+    await drain(channel);
+    await channel.put([textEvent('last', {})]);
+    await channel.close();
+    const logs = (await readdir(where.dataDirs[0]!)).filter((f) => f.startsWith('log-'));
+    expect(logs).toHaveLength(1);
+    expect((await stat(join(where.dataDirs[0]!, logs[0]!))).size).toBeLessThan(100);
+    expect(() => new FileChannel({ ...where, capacity: 5, transactionCapacity: 10 })).toThrow(ChannelError);
+  });
+});
+
+describe('acknowledged means durable (a real agent, SIGKILLed)', () => {
+  it('every event answered 200 is written after a SIGKILL and a restart', async () => {
+    const base = join(root, 'agent');
+    const out = join(base, 'out');
+    const props = join(base, 'agent.properties');
+    await rm(base, { recursive: true, force: true });
+    await mkdir(base, { recursive: true });
+    await writeFile(
+      props,
+      [
+        'a1.sources = s1',
+        'a1.channels = c1',
+        'a1.sinks = k1',
+        'a1.sources.s1.type = http',
+        'a1.sources.s1.port = 0',
+        'a1.sources.s1.channels = c1',
+        'a1.channels.c1.type = file',
+        `a1.channels.c1.checkpointDir = ${join(base, 'checkpoint')}`,
+        `a1.channels.c1.dataDirs = ${join(base, 'data')}`,
+        'a1.channels.c1.minimumRequiredSpace = 0',
+        'a1.sinks.k1.type = hdfs',
+        'a1.sinks.k1.channel = c1',
+        `a1.sinks.k1.hdfs.path = file://${out}`,
+        'a1.sinks.k1.hdfs.batchSize = 50',
+        'a1.sinks.k1.hdfs.rollCount = 200',
+        'a1.sinks.k1.hdfs.rollSize = 0',
+        'a1.sinks.k1.hdfs.rollInterval = 0',
+        'a1.sinks.k1.hdfs.useLocalTimeStamp = true',
+        '',
+      ].join('\n'),
+    );
+    const acknowledged = new Set<string>();
+    for (let round = 0; round < 3; round++) {
+      const agent = spawn(process.execPath, ['--import', 'tsx', BIN, '-f', props, '-n', 'a1'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      agent.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const port = await new Promise<number>((resolve, reject) => {
+        agent.stdout!.on('data', (d: Buffer) => {
+          const m = /started http-port (\d+)/.exec(d.toString());
+          if (m) resolve(Number(m[1]));
+        });
+        agent.once('exit', (code) => reject(new Error(`agent exited (${code}): ${stderr}`)));
+      });
+      const exited = new Promise((resolve) => agent.once('exit', resolve));
+      // Batches posted back to back; the kill lands in the middle of them.
+      const post = (b: number) => {
+        const bodies = Array.from({ length: 20 }, (_, i) => `r${round}-b${b}-e${i}`);
+        return fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies.map((body) => ({ body }))) })
+          .then((res) => {
+            if (res.status === 200) for (const body of bodies) acknowledged.add(body);
+          })
+          .catch(() => undefined);
+      };
+      // Batches one after another, then a burst in flight when the kill lands.
+      for (let b = 0; b < 10 + round * 5; b++) await post(b);
+      const burst = Array.from({ length: 10 }, (_, i) => post(100 + i));
+      await new Promise((resolve) => setImmediate(resolve));
+      agent.kill('SIGKILL');
+      await Promise.all(burst);
+      await exited;
+    }
+    // A last start replays what the killed agents left, then a clean stop drains and closes every file.
+    const last = spawn(process.execPath, ['--import', 'tsx', BIN, '-f', props, '-n', 'a1'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve) => last.stdout!.on('data', (d: Buffer) => d.toString().includes('started') && resolve()));
+    const done = new Promise<number | null>((resolve) => last.once('exit', (code) => resolve(code)));
+    last.kill('SIGTERM');
+    expect(await done).toBe(0);
+    const written = new Set<string>();
+    for (const name of await readdir(out)) {
+      expect(name.endsWith('.tmp')).toBe(false);
+      for (const record of readSequenceFile(await readFile(join(out, name))).records) written.add(record.value.toString());
+    }
+    expect(acknowledged.size).toBeGreaterThan(100);
+    const lost = [...acknowledged].filter((body) => !written.has(body));
+    expect(lost).toEqual([]);
+  }, 120_000);
+});

@@ -42,6 +42,9 @@ export class Agent {
   readonly warnings: string[];
   readonly #options: AgentOptions;
   #running = false;
+  readonly #names: { channel: string; sink: string; sources: string[] };
+  #startTime = 0;
+  #stopTime = 0;
   #loop: Promise<void> | undefined;
   #metricsServer: Server | undefined;
   #wake: (() => void) | undefined;
@@ -56,6 +59,7 @@ export class Agent {
     if (channelNames.length !== 1) throw new FlumeConfigurationError(`${agentName}.channels must name exactly one channel`, `${agentName}.channels`);
     if (sinkNames.length !== 1) throw new FlumeConfigurationError(`${agentName}.sinks must name exactly one sink`, `${agentName}.sinks`);
     const channelName = channelNames[0]!;
+    this.#names = { channel: channelName, sink: sinkNames[0]!, sources: sourceNames };
     const channelContext = subContext(agent, `channels.${channelName}`);
     const channelType = channelContext.get('type') ?? 'memory';
     if (channelType !== 'memory' && channelType !== 'file') {
@@ -157,6 +161,47 @@ export class Agent {
     };
   }
 
+  /**
+   * The counters under Flume's monitoring names and layout (`-Dflume.monitoring.type=http` serves them at
+   * /metrics): one object per component, `CHANNEL.c1`, `SINK.k1`, `SOURCE.s1`, every value a string.
+   */
+  flumeMetrics(): Record<string, Record<string, string>> {
+    const m = this.sink.metrics;
+    const received = this.sources.reduce((n, s) => n + s.counters.received, 0);
+    const accepted = this.sources.reduce((n, s) => n + s.counters.accepted, 0);
+    const times = { StartTime: String(this.#startTime), StopTime: String(this.#stopTime) };
+    const out: Record<string, Record<string, string>> = {
+      [`CHANNEL.${this.#names.channel}`]: {
+        Type: 'CHANNEL',
+        ChannelCapacity: String(this.channel.capacity),
+        ChannelSize: String(this.channel.size),
+        ChannelFillPercentage: String((this.channel.size * 100) / this.channel.capacity),
+        EventPutAttemptCount: String(received),
+        EventPutSuccessCount: String(accepted),
+        EventTakeAttemptCount: String(m.eventsTaken),
+        EventTakeSuccessCount: String(m.eventsCommitted),
+        ...times,
+      },
+      [`SINK.${this.#names.sink}`]: {
+        Type: 'SINK',
+        EventDrainAttemptCount: String(m.eventsTaken),
+        EventDrainSuccessCount: String(m.eventsCommitted),
+        BatchCompleteCount: String(m.batchesComplete),
+        BatchUnderflowCount: String(m.batchesUnderflow),
+        BatchEmptyCount: String(m.batchesEmpty),
+        ConnectionCreatedCount: String(m.filesOpened),
+        ConnectionClosedCount: String(m.filesClosed),
+        ConnectionFailedCount: String(m.batchesRolledBack),
+        ...times,
+      },
+    };
+    for (const [i, name] of this.#names.sources.entries()) {
+      const counters = this.sources[i]!.counters;
+      out[`SOURCE.${name}`] = { Type: 'SOURCE', EventReceivedCount: String(counters.received), EventAcceptedCount: String(counters.accepted), ...times };
+    }
+    return out;
+  }
+
   /** Tidies leftovers of a dead agent, starts the sink loop, then the sources. */
   async start(): Promise<void> {
     for (const w of this.warnings) this.#options.log?.(`warning: ${w}`);
@@ -165,10 +210,12 @@ export class Agent {
     const recovered = await this.sink.start();
     if (recovered > 0) this.#options.log?.(`made ${recovered} leftover in-use file(s) final`);
     this.#running = true;
+    this.#startTime = Date.now();
     this.#loop = this.#runSink();
     if (this.#options.metricsPort !== undefined) {
-      this.#metricsServer = createServer((_req, res) => {
-        const body = JSON.stringify(this.metrics());
+      this.#metricsServer = createServer((req, res) => {
+        // Flume's own JSON at /metrics (its HTTPMetricsServer's path); hadoopfs's summary elsewhere.
+        const body = JSON.stringify((req.url ?? '/').split('?')[0] === '/metrics' ? this.flumeMetrics() : this.metrics());
         res.writeHead(200, { 'content-type': 'application/json' }).end(body);
       });
       await new Promise<void>((resolve) => this.#metricsServer!.listen(this.#options.metricsPort, '127.0.0.1', () => resolve()));
@@ -214,6 +261,7 @@ export class Agent {
     await this.#loop;
     await this.sink.stop();
     await this.channel.close?.();
+    this.#stopTime = Date.now();
     await new Promise<void>((resolve) => (this.#metricsServer ? this.#metricsServer.close(() => resolve()) : resolve()));
   }
 }

@@ -218,10 +218,12 @@ export class FileChannel implements Channel {
         return stored.event;
       },
       commit: async () => {
-        finish();
-        // Logged and applied under the lock: a checkpoint sees the take either not at all or in full.
+        if (!open) throw new ChannelError('transaction already finished');
+        // Logged and applied under the lock: a checkpoint sees the take either not at all or in full. A
+        // failed log write leaves the transaction open, so that the sink can roll it back.
         await this.#mutex.run(async () => {
           if (taken.length > 0) await this.#append(Buffer.concat(taken.map((s) => takeRecord(s.id))));
+          finish();
           this.#inFlight -= taken.length;
           if (this.#inFlight === 0 && this.#head > 1024) {
             this.#queue.splice(0, this.#head);

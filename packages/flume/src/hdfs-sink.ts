@@ -11,6 +11,10 @@ export interface SinkMetrics {
   eventsCommitted: number;
   batchesCommitted: number;
   batchesRolledBack: number;
+  /** Committed batches that were full (Flume's BatchCompleteCount), short (BatchUnderflowCount), empty (BatchEmptyCount). */
+  batchesComplete: number;
+  batchesUnderflow: number;
+  batchesEmpty: number;
   eventsDeadLettered: number;
   filesOpened: number;
   filesClosed: number;
@@ -42,6 +46,9 @@ export class HdfsEventSink {
     filesClosed: 0,
     bytesFlushed: 0,
     leftoversRecovered: 0,
+    batchesComplete: 0,
+    batchesUnderflow: 0,
+    batchesEmpty: 0,
   };
   readonly #options: HdfsSinkOptions;
   /** Open writers by bucket path, in least-recently-used order (Map keeps insertion order). */
@@ -252,6 +259,9 @@ export class HdfsEventSink {
       await tx.commit();
       this.metrics.eventsCommitted += count;
       if (count > 0) this.metrics.batchesCommitted++;
+      if (count === 0) this.metrics.batchesEmpty++;
+      else if (count >= this.config.batchSize) this.metrics.batchesComplete++;
+      else this.metrics.batchesUnderflow++;
       return count === 0 ? 'BACKOFF' : 'READY';
     } catch (error) {
       tx.rollback();

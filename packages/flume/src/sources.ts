@@ -5,7 +5,23 @@ import type { FlumeEvent } from './event.js';
 import type { Channel } from './memory-channel.js';
 
 /** A source pushes events into its channel and can be stopped. */
+/** What a source counts, under Flume's monitoring names (SOURCE.<name>). */
+export interface SourceCounters {
+  /** EventReceivedCount: events read or posted. */
+  received: number;
+  /** EventAcceptedCount: events the channel took (for the file channel: written and fsynced). */
+  accepted: number;
+}
+
+/** Puts events, counting them as received, then as accepted once the channel has them. */
+export async function putCounted(channel: Channel, counters: SourceCounters, events: readonly FlumeEvent[]): Promise<void> {
+  counters.received += events.length;
+  await channel.put(events);
+  counters.accepted += events.length;
+}
+
 export interface Source {
+  readonly counters: SourceCounters;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Resolves when the source has nothing more to deliver (stdin at EOF); never for a server source. */
@@ -26,6 +42,7 @@ const applyAll = (interceptors: Interceptor[], event: FlumeEvent) => interceptor
 
 /** Lines of a stream (stdin by default) as events. */
 export class StdinSource implements Source {
+  readonly counters: SourceCounters = { received: 0, accepted: 0 };
   readonly finished: Promise<void>;
   #done!: () => void;
   #stopped = false;
@@ -43,7 +60,7 @@ export class StdinSource implements Source {
     void (async () => {
       for await (const line of lines) {
         if (this.#stopped) break;
-        await this.channel.put([applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })]);
+        await putCounted(this.channel, this.counters, [applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })]);
       }
       this.#done();
     })();
@@ -61,6 +78,7 @@ export class StdinSource implements Source {
  * `maxBodySize` bytes (413, read no further): one request cannot take the agent's memory.
  */
 export class HttpSource implements Source {
+  readonly counters: SourceCounters = { received: 0, accepted: 0 };
   readonly finished = new Promise<void>(() => undefined);
   #server: Server | undefined;
   #stopping = false;
@@ -117,7 +135,7 @@ export class HttpSource implements Source {
           res.writeHead(400, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`);
           return;
         }
-        this.channel.put(events).then(
+        putCounted(this.channel, this.counters, events).then(
           () => res.writeHead(200).end(),
           (error: unknown) => res.writeHead(503).end(`${(error as Error).message}\n`),
         );
@@ -141,6 +159,7 @@ export class HttpSource implements Source {
  * more). A partial last line waits for its newline. The file is polled every `pollMs`.
  */
 export class TailSource implements Source {
+  readonly counters: SourceCounters = { received: 0, accepted: 0 };
   readonly finished = new Promise<void>(() => undefined);
   #position: number;
   #partial = Buffer.alloc(0);
@@ -179,7 +198,7 @@ export class TailSource implements Source {
             this.#partial = end < 0 ? data : Buffer.from(data.subarray(end + 1));
             if (end >= 0) {
               const lines = data.subarray(0, end).toString('utf8').split('\n');
-              await this.channel.put(lines.map((line) => applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })));
+              await putCounted(this.channel, this.counters, lines.map((line) => applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })));
             }
           }
         }

@@ -76,6 +76,13 @@ describe('agent', () => {
     expect(bad.status).toBe(400);
     const metrics = (await (await fetch(`http://127.0.0.1:${agent.metricsPort}/`)).json()) as { channelSize: number; eventsTaken: number };
     expect(metrics.channelSize + metrics.eventsTaken).toBe(2);
+    // Flume's JSON, names and layout, at /metrics (issue 11: monitoring as Flume users know it).
+    const flume = (await (await fetch(`http://127.0.0.1:${agent.metricsPort}/metrics`)).json()) as Record<string, Record<string, string>>;
+    expect(Object.keys(flume).sort()).toEqual(['CHANNEL.c1', 'SINK.k1', 'SOURCE.s1']);
+    expect(flume['SOURCE.s1']).toMatchObject({ Type: 'SOURCE', EventReceivedCount: '2', EventAcceptedCount: '2' });
+    expect(flume['CHANNEL.c1']).toMatchObject({ Type: 'CHANNEL', ChannelCapacity: '1000', EventPutSuccessCount: '2' });
+    expect(Number(flume['CHANNEL.c1']!['ChannelSize']) + Number(flume['SINK.k1']!['EventDrainAttemptCount'])).toBe(2);
+    expect(Object.keys(flume['SINK.k1']!)).toEqual(expect.arrayContaining(['EventDrainSuccessCount', 'BatchCompleteCount', 'BatchUnderflowCount', 'BatchEmptyCount']));
     await agent.stop();
     expect(await content(base)).toEqual(['FlumeData.N: hello\nworld\n']);
     await expect(fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '[]' })).rejects.toThrow();

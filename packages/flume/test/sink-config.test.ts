@@ -78,4 +78,13 @@ describe('HDFS sink configuration', () => {
     const { config } = parseSinkConfig(base({ 'hdfs.emptyInUseSuffix': 'true', 'hdfs.rollInterval': '0', 'hdfs.idleTimeout': '5', 'hdfs.retryInterval': '2' }));
     expect(config).toMatchObject({ inUseSuffix: '', rollIntervalMs: 0, idleTimeoutMs: 5000, retryIntervalMs: 2000 });
   });
+
+  it('examples/agent.properties (the seed use case, complete) reads without a warning', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../../examples/agent.properties', import.meta.url), 'utf8');
+    const props = loadProperties({ text: text.replace('${your_bucket}', 'my-bucket') });
+    const { config, warnings } = parseSinkConfig(subContext(props, 'a1.sinks.oss_sink'), 'oss_sink');
+    expect(warnings).toEqual([]);
+    expect(config).toMatchObject({ fileType: 'SequenceFile', writeFormat: 'Text', roundUnit: 'minute', rollSize: 134_217_728, rollCount: 0, batchSize: 100_000 });
+  });
 });

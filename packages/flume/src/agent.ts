@@ -130,7 +130,14 @@ export class Agent {
         case 'stdin':
           return new StdinSource(this.channel, interceptors, options.stdin);
         case 'tail':
-          return new TailSource(this.channel, interceptors, ctx.get('file') ?? '', int(ctx.get('offset'), 0, `sources.${name}.offset`, 0), int(ctx.get('pollInterval'), 200, `sources.${name}.pollInterval`));
+          return new TailSource(
+            this.channel,
+            interceptors,
+            ctx.get('file') ?? '',
+            int(ctx.get('offset'), 0, `sources.${name}.offset`, 0),
+            int(ctx.get('pollInterval'), 200, `sources.${name}.pollInterval`),
+            ctx.get('positionFile')?.trim() || undefined,
+          );
         case 'http':
           return new HttpSource(
             this.channel,

@@ -1,4 +1,4 @@
-import { open as openFile, type FileHandle } from 'node:fs/promises';
+import { open as openFile, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { FlumeEvent } from './event.js';
@@ -172,9 +172,43 @@ export class TailSource implements Source {
     private readonly file: string,
     offset: number,
     private readonly pollMs: number,
+    /** Flume TAILDIR's positionFile: where the position is kept across restarts (JSON [{inode, pos, file}]). */
+    private readonly positionFile?: string,
   ) {
     if (!file) throw new Error('a tail source needs a file');
     this.#position = offset;
+  }
+
+  /** The position recorded for this file, if the position file has one for the same file (same inode). */
+  async #recordedPosition(): Promise<number | undefined> {
+    if (!this.positionFile) return undefined;
+    const text = await readFile(this.positionFile, 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    let entries: Array<{ inode?: number; pos?: number; file?: string }>;
+    try {
+      entries = JSON.parse(text) as typeof entries;
+    } catch {
+      throw new Error(`${this.positionFile}: not a TAILDIR position file (JSON [{"inode", "pos", "file"}])`);
+    }
+    const inode = await stat(this.file).then((s) => s.ino, () => undefined);
+    const entry = entries.find((e) => e.file === this.file);
+    // Another inode: the file was replaced (rotated), so the recorded position is not in it.
+    return entry && entry.inode === inode && typeof entry.pos === 'number' ? entry.pos : undefined;
+  }
+
+  /** Records the position after the last line the channel accepted: written, fsynced, renamed into place. */
+  async #recordPosition(): Promise<void> {
+    if (!this.positionFile) return;
+    const inode = await stat(this.file).then((s) => s.ino, () => 0);
+    const tmp = `${this.positionFile}.tmp`;
+    const handle = await openFile(tmp, 'w');
+    try {
+      await handle.writeFile(JSON.stringify([{ inode, pos: this.position, file: this.file }]));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, this.positionFile);
   }
 
   /** Where the next unread byte is (what to give as offset to resume). */
@@ -183,6 +217,8 @@ export class TailSource implements Source {
   }
 
   async start(): Promise<void> {
+    const recorded = await this.#recordedPosition();
+    if (recorded !== undefined) this.#position = recorded;
     this.#loop = (async () => {
       let handle: FileHandle | undefined;
       const buffer = Buffer.allocUnsafe(64 * 1024);
@@ -199,6 +235,7 @@ export class TailSource implements Source {
             if (end >= 0) {
               const lines = data.subarray(0, end).toString('utf8').split('\n');
               await putCounted(this.channel, this.counters, lines.map((line) => applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })));
+              await this.#recordPosition();
             }
           }
         }

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -131,6 +131,34 @@ describe('agent', () => {
     await committed;
     await agent.stop();
     expect(await content(base)).toEqual(['FlumeData.N: first\nsecond\npartial\n']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the tail position in positionFile (TAILDIR format): a restart goes on after the last accepted line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flume-tail-position-'));
+    const file = join(dir, 'app.log');
+    const positionFile = join(dir, 'taildir_position.json');
+    await writeFile(file, 'one\ntwo\n');
+    const source = `a.sources.s1.type = tail\na.sources.s1.file = ${file}\na.sources.s1.pollInterval = 10\na.sources.s1.positionFile = ${positionFile}`;
+    const { props, base } = properties(source);
+    const run = async (expected: number) => {
+      let done!: () => void;
+      const committed = new Promise<void>((resolve) => (done = resolve));
+      const agent = new Agent(props, 'a', { conf, onCommit: (count) => (count >= expected ? done() : undefined) });
+      await agent.start();
+      return { agent, committed };
+    };
+    const first = await run(2);
+    await first.committed;
+    await first.agent.stop();
+    const recorded = JSON.parse(await readFile(positionFile, 'utf8')) as Array<{ inode: number; pos: number; file: string }>;
+    expect(recorded).toEqual([{ inode: (await stat(file)).ino, pos: 8, file }]);
+    await appendFile(file, 'three\n');
+    const second = await run(1);
+    await second.committed;
+    await second.agent.stop();
+    // Nothing delivered twice, nothing skipped.
+    expect((await content(base)).sort()).toEqual(['FlumeData.N: one\ntwo\n', 'FlumeData.N: three\n']);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -8,6 +8,9 @@
  * stops it cleanly, and reads everything back: every committed event must be there, once, in order.
  *
  *   pnpm demo [--events N] [--batch N] [--conf core-site.xml --bucket NAME] [--keep]
+ *
+ * With --conf (a real bucket) the demo writes under oss://NAME/hadoopfs-demo/<run>/, forces recovery only
+ * there, and removes that folder at the end unless --keep.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -69,7 +72,10 @@ if (!coreSite) {
   );
   step(`OSS-protocol server on local disk at ${server.endpoint} (data in ${join(work, 'oss-data')})`);
 }
-const flumeDir = `oss://${BUCKET}/flume_dir`;
+// Against a real bucket (--conf), a folder of this run's own: never the seed's production path, and
+// the forced recovery below then touches nothing the demo did not write. Removed at the end unless --keep.
+const runFolder = args.conf ? `hadoopfs-demo/${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}` : undefined;
+const flumeDir = runFolder ? `oss://${BUCKET}/${runFolder}/flume_dir` : `oss://${BUCKET}/flume_dir`;
 const properties = join(work, 'agent.properties');
 await writeFile(
   properties,
@@ -228,6 +234,12 @@ let lost = 0;
 for (let seq = 0; seq < EVENTS; seq++) if (!seen.has(seq)) lost++;
 // Events committed after the last commit the demo saw, but before the kill, were recovered and then re-sent:
 // duplicates are allowed only there, in the one batch that was in flight.
+if (runFolder && !args.keep) {
+  const staging = (conf.getTrimmed('fs.jfs.cache.flush.staging.path') ?? '/tmp').replace(/^\/+|\/+$/g, '');
+  await fs.delete(`oss://${BUCKET}/${runFolder}`, true);
+  await fs.delete(`oss://${BUCKET}/${staging}/${runFolder}`, true).catch(() => false);
+  step(`removed the demo's events (oss://${BUCKET}/${runFolder}); --keep leaves them`);
+}
 let duplicatedBeyond = 0;
 for (const [seq, count] of seen) if (count > 1 && (seq < knownCommitted || seq >= knownCommitted + BATCH)) duplicatedBeyond += count - 1;
 const duplicatedWithin = [...seen.values()].reduce((n, c) => n + Math.max(0, c - 1), 0) - duplicatedBeyond;

@@ -90,6 +90,9 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     return this.#parts.write(bytes);
   }
 
+  /** The fencing read found the upload completed or aborted (not merely claimed by a recover at work). */
+  #uploadGone = false;
+
   #fence(reason: string): LeaseExpiredError {
     this.#fenced ??= new LeaseExpiredError(`${this.path.toString()}: ${reason}; this writer can no longer flush or close`, { path: this.path.toString() });
     return this.#fenced;
@@ -143,7 +146,14 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
     // goes at the same time: the new one, durable now, supersedes it whatever the fencing read says.
     const previous = this.#durable;
-    await Promise.all([this.#checkNotTakenOver(uploadId, 'flush'), previous ? this.#removeSuperseded(previous.key) : undefined]);
+    const fencing = this.#checkNotTakenOver(uploadId, 'flush').catch(async (error: unknown) => {
+      // The upload is gone: whoever completed or aborted it has finished with the staging, and this
+      // manifest (our own key, written a moment ago) names nothing anyone can use: it goes, or it would
+      // stay behind. A recover still at work (the upload claimed but there) may read it: it stays.
+      if (this.#uploadGone) await this.#client.deleteMany([key]).catch(() => undefined);
+      throw error;
+    });
+    await Promise.all([fencing, previous ? this.#removeSuperseded(previous.key) : undefined]);
     this.#durable = { key, length: manifest.flushedLength };
   }
 
@@ -155,6 +165,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   /** One ListParts above the writer's part numbers: NoSuchUpload, or a part recover put there, ends this writer. */
   async #checkNotTakenOver(uploadId: string, what: string): Promise<void> {
     const above = await this.#client.listParts(this.#options.key, uploadId, { after: MAX_WRITER_PART, limit: 2 });
+    if (above === undefined) this.#uploadGone = true;
     if (above === undefined) throw this.#fence(`cannot ${what}: the upload ${uploadId} no longer exists (completed or aborted by someone else: recover, another writer, a lifecycle rule)`);
     if (above.length > 0) throw this.#fence(`cannot ${what}: recover took the file over`);
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isProcessRunning } from '@hadoopfs/core';
 import type { FlumeEvent } from './event.js';
-import { ChannelError, type Channel, type ChannelTransaction } from './memory-channel.js';
+import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './memory-channel.js';
 import { Mutex } from './timeouts.js';
 
 export interface FileChannelOptions {
@@ -48,9 +48,7 @@ export class FileChannel implements Channel {
   readonly #options: Required<FileChannelOptions>;
   readonly #dir: string;
   readonly #mutex = new Mutex();
-  #queue: Stored[] = [];
-  #head = 0;
-  #inFlight = 0;
+  #queue = new TakeQueue<Stored>();
   #nextId = 1;
   #generation = 0;
   #log: FileHandle | undefined;
@@ -70,7 +68,7 @@ export class FileChannel implements Channel {
   }
 
   get size(): number {
-    return this.#queue.length - this.#head + this.#inFlight;
+    return this.#queue.size;
   }
 
   /** Takes the lock and replays the log: the events put and not taken before the last stop or crash. */
@@ -143,8 +141,8 @@ export class FileChannel implements Channel {
       this.#nextId = Math.max(this.#nextId, id + 1);
       at = end;
     }
-    this.#queue = [...pending.entries()].sort((a, b) => a[0] - b[0]).map(([id, event]) => ({ id, event }));
-    this.#head = 0;
+    this.#queue = new TakeQueue<Stored>();
+    this.#queue.push([...pending.entries()].sort((a, b) => a[0] - b[0]).map(([id, event]) => ({ id, event })));
   }
 
   /** A new log generation holding the events still in the channel (taken-but-uncommitted ones included). */
@@ -155,7 +153,7 @@ export class FileChannel implements Channel {
     const handle = await open(tmp, 'w', 0o600);
     let bytes = 0;
     try {
-      const live = this.#queue.slice(this.#head - this.#inFlight);
+      const live = this.#queue.held();
       for (let i = 0; i < live.length; i += 1000) {
         const chunk = Buffer.concat(live.slice(i, i + 1000).map((s) => putRecord(s.id, s.event)));
         await handle.write(chunk);
@@ -195,49 +193,25 @@ export class FileChannel implements Channel {
     await this.#mutex.run(async () => {
       const stored = events.map((event) => ({ id: this.#nextId++, event }));
       await this.#append(Buffer.concat(stored.map((s) => putRecord(s.id, s.event))));
-      this.#queue.push(...stored);
+      this.#queue.push(stored);
     });
     this.onPut?.();
   }
 
   getTransaction(): ChannelTransaction {
-    const taken: Stored[] = [];
-    let open = true;
-    const finish = () => {
-      if (!open) throw new ChannelError('transaction already finished');
-      open = false;
-    };
-    return {
-      take: () => {
-        if (!open) throw new ChannelError('transaction already finished');
-        if (taken.length >= this.transactionCapacity) throw new ChannelError(`take() beyond transactionCapacity ${this.transactionCapacity}`);
-        if (this.#head >= this.#queue.length) return undefined;
-        const stored = this.#queue[this.#head++]!;
-        this.#inFlight++;
-        taken.push(stored);
-        return stored.event;
-      },
-      commit: async () => {
-        if (!open) throw new ChannelError('transaction already finished');
-        // Logged and applied under the lock: a checkpoint sees the take either not at all or in full. A
-        // failed log write leaves the transaction open, so that the sink can roll it back.
-        await this.#mutex.run(async () => {
+    const tx = this.#queue.transaction(
+      this.transactionCapacity,
+      // Logged under the lock: a checkpoint sees the take either not at all or in full.
+      (taken, apply) =>
+        this.#mutex.run(async () => {
           if (taken.length > 0) await this.#append(Buffer.concat(taken.map((s) => takeRecord(s.id))));
-          finish();
-          this.#inFlight -= taken.length;
-          if (this.#inFlight === 0 && this.#head > 1024) {
-            this.#queue.splice(0, this.#head);
-            this.#head = 0;
-          }
-        });
+          apply();
+        }),
+      () => {
         for (const wake of this.#waiting.splice(0)) wake();
       },
-      rollback: () => {
-        finish();
-        this.#inFlight -= taken.length;
-        this.#head -= taken.length;
-      },
-    };
+    );
+    return { take: () => tx.take()?.event, commit: () => tx.commit(), rollback: () => tx.rollback() };
   }
 
   /** A last checkpoint, then the log and the lock are released. */

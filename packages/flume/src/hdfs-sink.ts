@@ -110,6 +110,12 @@ export class HdfsEventSink {
       const name = status.path.getName();
       if (!name.startsWith(inUsePrefix) || !name.endsWith(inUseSuffix) || name.length <= inUsePrefix.length + inUseSuffix.length) continue;
       const finalPath = new Path(status.path.getParent()!, name.slice(inUsePrefix.length, name.length - inUseSuffix.length));
+      if (status.length === 0) {
+        // Killed between create and its first flush: no event is in it (nor a SequenceFile header).
+        await fs.delete(status.path, false);
+        this.#log(`leftover ${status.path.toString()} removed: empty`);
+        continue;
+      }
       if (unfinished.has(status.path.toString())) {
         this.#log(`leftover ${status.path.toString()} left in use: its flushed bytes are not recovered yet (run jindo jfs -recover once its writer is dead)`);
         continue;

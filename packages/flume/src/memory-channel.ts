@@ -30,14 +30,82 @@ export interface Channel {
 }
 
 /**
- * Flume's memory channel: at most `capacity` events; a sink takes up to `transactionCapacity` per
- * transaction, and a rollback puts them back at the head. Sources wait (backpressure) while it is full.
- * One transaction at a time (one sink per channel, as the agent wires it).
+ * A channel's items in order, with the bookkeeping both channels share: a take moves the head on, a
+ * rollback moves it back (the items are delivered again, in order), a commit forgets them. One
+ * transaction at a time (one sink per channel, as the agent wires it). `persist` runs a commit (the file
+ * channel logs the take, then calls `apply` under its lock); if it fails before `apply`, the transaction
+ * stays open for a rollback.
  */
-export class MemoryChannel implements Channel {
-  readonly #queue: FlumeEvent[] = [];
+export class TakeQueue<T> {
+  #items: T[] = [];
   #head = 0;
   #inFlight = 0;
+
+  /** Items stored, those taken by an open transaction included. */
+  get size(): number {
+    return this.#items.length - this.#head + this.#inFlight;
+  }
+
+  push(items: readonly T[]): void {
+    for (const item of items) this.#items.push(item);
+  }
+
+  /** Every item still stored, those taken by an open transaction first. */
+  held(): T[] {
+    return this.#items.slice(this.#head - this.#inFlight);
+  }
+
+  transaction(
+    limit: number,
+    persist?: (taken: readonly T[], apply: () => void) => Promise<void>,
+    afterCommit?: () => void,
+  ): { take(): T | undefined; commit(): void | Promise<void>; rollback(): void } {
+    const taken: T[] = [];
+    let open = true;
+    const check = () => {
+      if (!open) throw new ChannelError('transaction already finished');
+    };
+    const forget = () => {
+      open = false;
+      this.#inFlight -= taken.length;
+      // Taken slots are dropped only between transactions, so that a rollback can step the head back.
+      if (this.#inFlight === 0 && this.#head > 1024) {
+        this.#items.splice(0, this.#head);
+        this.#head = 0;
+      }
+      afterCommit?.();
+    };
+    return {
+      take: () => {
+        check();
+        if (taken.length >= limit) throw new ChannelError(`take() beyond transactionCapacity ${limit}`);
+        if (this.#head >= this.#items.length) return undefined;
+        const item = this.#items[this.#head++]!;
+        this.#inFlight++;
+        taken.push(item);
+        return item;
+      },
+      commit: () => {
+        check();
+        if (!persist) return forget();
+        return persist(taken, forget);
+      },
+      rollback: () => {
+        check();
+        open = false;
+        this.#inFlight -= taken.length;
+        this.#head -= taken.length;
+      },
+    };
+  }
+}
+
+/**
+ * Flume's memory channel: at most `capacity` events; a sink takes up to `transactionCapacity` per
+ * transaction, and a rollback puts them back at the head. Sources wait (backpressure) while it is full.
+ */
+export class MemoryChannel implements Channel {
+  readonly #queue = new TakeQueue<FlumeEvent>();
   readonly #waiting: Array<() => void> = [];
   /** Called after every put: the sink runner sleeps on an empty channel until then. */
   onPut: (() => void) | undefined;
@@ -51,50 +119,21 @@ export class MemoryChannel implements Channel {
 
   /** Events stored, those taken by an open transaction included. */
   get size(): number {
-    return this.#queue.length - this.#head + this.#inFlight;
+    return this.#queue.size;
   }
 
   /** Adds events, waiting while the channel is full. */
   async put(events: readonly FlumeEvent[]): Promise<void> {
     for (const event of events) {
       while (this.size >= this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-      this.#queue.push(event);
+      this.#queue.push([event]);
     }
     this.onPut?.();
   }
 
   getTransaction(): ChannelTransaction {
-    const taken: FlumeEvent[] = [];
-    let open = true;
-    const finish = () => {
-      if (!open) throw new ChannelError('transaction already finished');
-      open = false;
-    };
-    return {
-      take: () => {
-        if (!open) throw new ChannelError('transaction already finished');
-        if (taken.length >= this.transactionCapacity) throw new ChannelError(`take() beyond transactionCapacity ${this.transactionCapacity}`);
-        if (this.#head >= this.#queue.length) return undefined;
-        const event = this.#queue[this.#head++]!;
-        this.#inFlight++;
-        taken.push(event);
-        return event;
-      },
-      commit: () => {
-        finish();
-        this.#inFlight -= taken.length;
-        // Taken slots are dropped only between transactions, so that a rollback can step the head back.
-        if (this.#inFlight === 0 && this.#head > 1024) {
-          this.#queue.splice(0, this.#head);
-          this.#head = 0;
-        }
-        for (const wake of this.#waiting.splice(0)) wake();
-      },
-      rollback: () => {
-        finish();
-        this.#inFlight -= taken.length;
-        this.#head -= taken.length;
-      },
-    };
+    return this.#queue.transaction(this.transactionCapacity, undefined, () => {
+      for (const wake of this.#waiting.splice(0)) wake();
+    });
   }
 }

@@ -180,7 +180,8 @@ describe('acknowledged means durable (a real agent, SIGKILLed)', () => {
     const written = new Set<string>();
     for (const name of await readdir(out)) {
       expect(name.endsWith('.tmp')).toBe(false);
-      for (const record of readSequenceFile(await readFile(join(out, name))).records) written.add(record.value.toString());
+      const bytes = await readFile(join(out, name));
+      for (const record of readSequenceFile(bytes).records) written.add(record.value.toString());
     }
     expect(acknowledged.size).toBeGreaterThan(100);
     const lost = [...acknowledged].filter((body) => !written.has(body));

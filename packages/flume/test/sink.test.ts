@@ -141,6 +141,9 @@ describe('HDFS sink', () => {
       await out.write('left behind\n');
       await out.close();
     }
+    // An agent killed between create and its first flush leaves an empty in-use file: it holds no event
+    // (and is no valid SequenceFile), so it is removed, not published.
+    await (await fs.create('/flume/2026-11-25/10/FlumeData.3.tmp')).close();
     expect(await sink.start()).toBe(2);
     expect([...(await files(base)).keys()].sort()).toEqual([
       '/flume/2026-11-25/10/FlumeData.1',

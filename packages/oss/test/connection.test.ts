@@ -1,23 +1,12 @@
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccessDeniedError, Configuration, FileSystem, IOError } from '@hadoopfs/core';
 import { ossErrorFacts } from '@hadoopfs/oss';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { ID, ossFs, pattern, readAll, startServer, storedBytes, write } from './helpers.js';
+import { ID, ossFs, pattern, readAll, serverForTests, storedBytes, write } from './helpers.js';
 
 // Issue 10, findings 9 and 10: timeouts as Hadoop names them, and errors that carry what happened.
 
-let server: RunningOssServer;
-beforeAll(async () => {
-  server = await startServer(['data']);
-});
-afterEach(() => {
-  server.faults.clear();
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
+const server = serverForTests(['data']);
 
 describe('timeouts', () => {
   it('a slow link that keeps moving is not a timeout: fs.oss.connection.timeout bounds a stall, not a request', async () => {

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import { startOssServer, type OssServerOptions, type RunningOssServer } from '@hadoopfs/oss-server';
 import '@hadoopfs/oss';
@@ -55,4 +56,29 @@ export async function storedBytes(server: RunningOssServer, bucket: string, key:
   const chunks: Uint8Array[] = [];
   for await (const chunk of server.store.read(object, 0, object.size)) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/**
+ * The server of one test file: started before its tests, its faults cleared after each, closed (with every
+ * cached FileSystem) after all. The object stands for the running server from the first test on.
+ */
+export function serverForTests(buckets: string[], options: Partial<OssServerOptions> = {}): RunningOssServer {
+  let running: RunningOssServer | undefined;
+  beforeAll(async () => {
+    running = await startServer(buckets, options);
+  });
+  afterEach(() => {
+    running?.faults.clear();
+  });
+  afterAll(async () => {
+    await FileSystem.closeAll();
+    await running?.close();
+  });
+  return new Proxy({} as RunningOssServer, {
+    get(_target, property) {
+      if (!running) throw new Error('the test server is used before its beforeAll ran');
+      const value: unknown = Reflect.get(running, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(running) : value;
+    },
+  });
 }

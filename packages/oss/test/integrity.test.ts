@@ -1,22 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChecksumError, FileSystem, RemoteFileChangedError } from '@hadoopfs/core';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { countUploads, ossFs, pattern, readAll, startServer, storedBytes, write } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ChecksumError, RemoteFileChangedError } from '@hadoopfs/core';
+import { countUploads, ossFs, pattern, readAll, serverForTests, storedBytes, write } from './helpers.js';
 
 // Issue 10, findings 2 and 3: bytes changed on the wire are caught by CRC-64 on the way up and on the way
 // down, and a reader never mixes two versions of a file.
 
-let server: RunningOssServer;
-beforeAll(async () => {
-  server = await startServer(['data']);
-});
-afterEach(() => {
-  server.faults.clear();
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
+const server = serverForTests(['data']);
 
 const SMALL_PARTS = { 'fs.oss.multipart.part.size': '100k' };
 

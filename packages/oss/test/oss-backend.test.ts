@@ -1,28 +1,10 @@
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConfigurationError,
-  FileAlreadyExistsError,
-  FileSystem,
-  IOError,
-  StreamCapabilities,
-  type FSDataOutputStream,
-} from '@hadoopfs/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigurationError, FileAlreadyExistsError, FileSystem, IOError, StreamCapabilities, type FSDataOutputStream } from '@hadoopfs/core';
 import { AliyunOssFileSystem, NoSuchBucketError, type OssOutputStream } from '@hadoopfs/oss';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { countUploads, ID, ossConf, ossFs, pattern, readAll, SECRET, startServer, write } from './helpers.js';
+import { countUploads, ID, ossConf, ossFs, pattern, readAll, SECRET, serverForTests, write } from './helpers.js';
 
-let server: RunningOssServer;
-beforeAll(async () => {
-  server = await startServer(['data']);
-});
-afterEach(() => {
-  server.faults.clear();
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
+const server = serverForTests(['data']);
 
 async function incompleteUploads(bucket: string): Promise<number> {
   return countUploads(server, bucket);

@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileAlreadyExistsError, FileSystem } from '@hadoopfs/core';
-import type { FaultRule, RunningOssServer } from '@hadoopfs/oss-server';
-import { countUploads, ossFs, pattern, startServer, storedBytes, write } from './helpers.js';
+import type { FaultRule } from '@hadoopfs/oss-server';
+import { countUploads, ossFs, pattern, serverForTests, storedBytes, write } from './helpers.js';
 
 // Issue 10, finding 8: requests that are not idempotent (Complete, forbid-overwrite PutObject,
 // InitiateMultipartUpload) whose outcome is unclear are retried and then checked, so that a write that
 // happened is reported as done, and one that did not is not.
 
-let server: RunningOssServer;
-beforeAll(async () => {
-  server = await startServer(['data']);
-});
-afterEach(() => {
-  server.faults.clear();
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
+const server = serverForTests(['data']);
 
 const SMALL_PARTS = { 'fs.oss.multipart.part.size': '100k' };
 const APPLIED_500 = { type: 'error', status: 500, code: 'InternalError', applied: true } as const;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import { HdfsEventSink, MemoryChannel, parseSinkConfig, textEvent } from '@hadoopfs/flume';
+import type { JindoOssFileSystem } from '@hadoopfs/jindo';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 // Issue 11, finding 6: the sink commits after hflush, so hflush must survive a crash. On a store whose
@@ -32,6 +33,25 @@ function sink(conf: Configuration, extra: Record<string, string> = {}, log?: (li
   const context = new Map(Object.entries({ 'hdfs.path': 'oss://logs/flume/%Y', 'hdfs.fileType': 'DataStream', 'hdfs.useLocalTimeStamp': 'true', ...extra }));
   return new HdfsEventSink(parseSinkConfig(context).config, { conf, ...(log ? { log } : {}) });
 }
+
+describe('start-up tidies orphan uploads (issue 11, finding 3)', () => {
+  it('multipart uploads under the sink path that no flush names, past the lease, are aborted at start', async () => {
+    // A lease of 0: every unnamed upload is past it (the purge compares ages on OSS's clock, in seconds).
+    const conf = ossConf(true).set('fs.jfs.cache.flush.lease', '0s');
+    const fs = (await FileSystem.newInstance('oss://logs/', conf)) as JindoOssFileSystem;
+    const orphan = await fs.client.initUpload('orphans/FlumeData.7.tmp');
+    const elsewhere = await fs.client.initUpload('not-ours/x');
+    const restarted = sink(conf, { 'hdfs.path': 'oss://logs/orphans' });
+    await restarted.start();
+    const left = server.store.listUploads('logs', '').map((u) => u.id);
+    expect(left).not.toContain(orphan);
+    // Outside the sink's path: not ours to touch.
+    expect(left).toContain(elsewhere);
+    await restarted.stop();
+    await fs.client.abort('not-ours/x', elsewhere);
+    await fs.close();
+  });
+});
 
 describe('the sink commits only on a durable flush', () => {
   it('refuses to start on oss:// whose flush is not durable, naming the keys that fix it', async () => {

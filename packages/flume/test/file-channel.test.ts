@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Configuration, FileSystem } from '@hadoopfs/core';
+import '@hadoopfs/jindo';
 import { ChannelError, FileChannel, readSequenceFile, textEvent } from '@hadoopfs/flume';
+import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 // Issue 11, finding 4: Flume's file channel, so that an acknowledgement (HTTP 200) survives a crash.
 
@@ -111,80 +114,127 @@ describe('FileChannel', () => {
 });
 
 describe('acknowledged means durable (a real agent, SIGKILLed)', () => {
-  it('every event answered 200 is written after a SIGKILL and a restart', async () => {
-    const base = join(root, 'agent');
-    const out = join(base, 'out');
-    const props = join(base, 'agent.properties');
-    await rm(base, { recursive: true, force: true });
-    await mkdir(base, { recursive: true });
-    await writeFile(
-      props,
-      [
-        'a1.sources = s1',
-        'a1.channels = c1',
-        'a1.sinks = k1',
-        'a1.sources.s1.type = http',
-        'a1.sources.s1.port = 0',
-        'a1.sources.s1.channels = c1',
-        'a1.channels.c1.type = file',
-        `a1.channels.c1.checkpointDir = ${join(base, 'checkpoint')}`,
-        `a1.channels.c1.dataDirs = ${join(base, 'data')}`,
-        'a1.channels.c1.minimumRequiredSpace = 0',
-        'a1.sinks.k1.type = hdfs',
-        'a1.sinks.k1.channel = c1',
-        `a1.sinks.k1.hdfs.path = file://${out}`,
-        'a1.sinks.k1.hdfs.batchSize = 50',
-        'a1.sinks.k1.hdfs.rollCount = 200',
-        'a1.sinks.k1.hdfs.rollSize = 0',
-        'a1.sinks.k1.hdfs.rollInterval = 0',
-        'a1.sinks.k1.hdfs.useLocalTimeStamp = true',
-        '',
-      ].join('\n'),
-    );
-    const acknowledged = new Set<string>();
-    for (let round = 0; round < 3; round++) {
-      const agent = spawn(process.execPath, ['--import', 'tsx', BIN, '-f', props, '-n', 'a1'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      agent.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const port = await new Promise<number>((resolve, reject) => {
-        agent.stdout!.on('data', (d: Buffer) => {
-          const m = /started http-port (\d+)/.exec(d.toString());
-          if (m) resolve(Number(m[1]));
+  // The sink on local files, and on OSS with durable flush (JindoOSS; lease 0 s, so that each restart
+  // recovers what the killed agent had flushed, as `jindo jfs -recover` would).
+  for (const target of ['file', 'oss'] as const) {
+    it(`every event answered 200 is written after a SIGKILL and a restart (${target} sink)`, async () => {
+      const base = join(root, `agent-${target}`);
+      const out = join(base, 'out');
+      const props = join(base, 'agent.properties');
+      await rm(base, { recursive: true, force: true });
+      await mkdir(base, { recursive: true });
+      let server: RunningOssServer | undefined;
+      const extraArgs: string[] = [];
+      let sinkPath = `file://${out}`;
+      let conf: Configuration | undefined;
+      if (target === 'oss') {
+        server = await startOssServer({ credentials: [{ accessKeyId: 'fc-id', accessKeySecret: 'fc-secret' }], buckets: ['acked'] });
+        conf = new Configuration({ loadDefaults: false })
+          .set('fs.oss.endpoint', server.endpoint)
+          .set('fs.oss.accessKeyId', 'fc-id')
+          .set('fs.oss.accessKeySecret', 'fc-secret')
+          .set('fs.jfs.cache.oss.flush.enable', 'true')
+          .set('fs.jfs.cache.flush.lease', '0s');
+        const site = join(base, 'core-site.xml');
+        await writeFile(site, `<configuration>${[...conf].map(([k, v]) => `<property><name>${k}</name><value>${v}</value></property>`).join('')}</configuration>`);
+        extraArgs.push('--core-site', site);
+        sinkPath = 'oss://acked/out';
+      }
+      await writeFile(
+        props,
+        [
+          'a1.sources = s1',
+          'a1.channels = c1',
+          'a1.sinks = k1',
+          'a1.sources.s1.type = http',
+          'a1.sources.s1.port = 0',
+          'a1.sources.s1.channels = c1',
+          'a1.channels.c1.type = file',
+          `a1.channels.c1.checkpointDir = ${join(base, 'checkpoint')}`,
+          `a1.channels.c1.dataDirs = ${join(base, 'data')}`,
+          'a1.channels.c1.minimumRequiredSpace = 0',
+          'a1.sinks.k1.type = hdfs',
+          'a1.sinks.k1.channel = c1',
+          `a1.sinks.k1.hdfs.path = ${sinkPath}`,
+          'a1.sinks.k1.hdfs.batchSize = 50',
+          'a1.sinks.k1.hdfs.rollCount = 200',
+          'a1.sinks.k1.hdfs.rollSize = 0',
+          'a1.sinks.k1.hdfs.rollInterval = 0',
+          'a1.sinks.k1.hdfs.useLocalTimeStamp = true',
+          '',
+        ].join('\n'),
+      );
+      const acknowledged = new Set<string>();
+      for (let round = 0; round < 3; round++) {
+        const agent = spawn(process.execPath, ['--import', 'tsx', BIN, '-f', props, '-n', 'a1', ...extraArgs], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        agent.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        const port = await new Promise<number>((resolve, reject) => {
+          agent.stdout!.on('data', (d: Buffer) => {
+            const m = /started http-port (\d+)/.exec(d.toString());
+            if (m) resolve(Number(m[1]));
+          });
+          agent.once('exit', (code) => reject(new Error(`agent exited (${code}): ${stderr}`)));
         });
-        agent.once('exit', (code) => reject(new Error(`agent exited (${code}): ${stderr}`)));
-      });
-      const exited = new Promise((resolve) => agent.once('exit', resolve));
-      // Batches posted back to back; the kill lands in the middle of them.
-      const post = (b: number) => {
-        const bodies = Array.from({ length: 20 }, (_, i) => `r${round}-b${b}-e${i}`);
-        return fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies.map((body) => ({ body }))) })
-          .then((res) => {
-            if (res.status === 200) for (const body of bodies) acknowledged.add(body);
-          })
-          .catch(() => undefined);
-      };
-      // Batches one after another, then a burst in flight when the kill lands.
-      for (let b = 0; b < 10 + round * 5; b++) await post(b);
-      const burst = Array.from({ length: 10 }, (_, i) => post(100 + i));
-      await new Promise((resolve) => setImmediate(resolve));
-      agent.kill('SIGKILL');
-      await Promise.all(burst);
-      await exited;
-    }
-    // A last start replays what the killed agents left, then a clean stop drains and closes every file.
-    const last = spawn(process.execPath, ['--import', 'tsx', BIN, '-f', props, '-n', 'a1'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((resolve) => last.stdout!.on('data', (d: Buffer) => d.toString().includes('started') && resolve()));
-    const done = new Promise<number | null>((resolve) => last.once('exit', (code) => resolve(code)));
-    last.kill('SIGTERM');
-    expect(await done).toBe(0);
-    const written = new Set<string>();
-    for (const name of await readdir(out)) {
-      expect(name.endsWith('.tmp')).toBe(false);
-      const bytes = await readFile(join(out, name));
-      for (const record of readSequenceFile(bytes).records) written.add(record.value.toString());
-    }
-    expect(acknowledged.size).toBeGreaterThan(100);
-    const lost = [...acknowledged].filter((body) => !written.has(body));
-    expect(lost).toEqual([]);
-  }, 120_000);
+        const exited = new Promise((resolve) => agent.once('exit', resolve));
+        const post = (b: number) => {
+          const bodies = Array.from({ length: 20 }, (_, i) => `r${round}-b${b}-e${i}`);
+          return fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies.map((body) => ({ body }))) })
+            .then((res) => {
+              if (res.status === 200) for (const body of bodies) acknowledged.add(body);
+            })
+            .catch(() => undefined);
+        };
+        // Batches one after another, then a burst in flight when the kill lands.
+        for (let b = 0; b < 10 + round * 5; b++) await post(b);
+        const burst = Array.from({ length: 10 }, (_, i) => post(100 + i));
+        await new Promise((resolve) => setImmediate(resolve));
+        agent.kill('SIGKILL');
+        await Promise.all(burst);
+        await exited;
+      }
+      // A last start replays what the killed agents left, then a clean stop drains and closes every file.
+      const last = spawn(process.execPath, ['--import', 'tsx', BIN, '-f', props, '-n', 'a1', ...extraArgs], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      await new Promise<void>((resolve) => last.stdout!.on('data', (d: Buffer) => d.toString().includes('started') && resolve()));
+      const done = new Promise<number | null>((resolve) => last.once('exit', (code) => resolve(code)));
+      last.kill('SIGTERM');
+      expect(await done).toBe(0);
+      const written = new Set<string>();
+      const files = target === 'file' ? await localFiles(out) : await ossFiles(conf!, sinkPath);
+      for (const [name, bytes] of files) {
+        expect(name.endsWith('.tmp')).toBe(false);
+        for (const record of readSequenceFile(bytes).records) written.add(record.value.toString());
+      }
+      expect(acknowledged.size).toBeGreaterThan(100);
+      const lost = [...acknowledged].filter((body) => !written.has(body));
+      expect(lost).toEqual([]);
+      if (server) {
+        // Nothing left behind in the bucket: no staging, no incomplete upload.
+        expect(server.store.listUploads('acked', '')).toEqual([]);
+        const fs = await FileSystem.newInstance('oss://acked/', conf!);
+        expect(await fs.exists('/tmp')).toBe(false);
+        await fs.close();
+        await server.close();
+      }
+    }, 120_000);
+  }
 });
+
+async function localFiles(dir: string): Promise<Array<[string, Buffer]>> {
+  const out: Array<[string, Buffer]> = [];
+  for (const name of await readdir(dir)) out.push([name, await readFile(join(dir, name))]);
+  return out;
+}
+
+async function ossFiles(conf: Configuration, path: string): Promise<Array<[string, Buffer]>> {
+  const fs = await FileSystem.newInstance(path, conf);
+  const out: Array<[string, Buffer]> = [];
+  for await (const status of fs.listFiles(path, true)) {
+    await using input = await fs.open(status.path);
+    const chunks: Buffer[] = [];
+    for await (const c of input) chunks.push(Buffer.from(c));
+    out.push([status.path.getName(), Buffer.concat(chunks)]);
+  }
+  await fs.close();
+  return out;
+}

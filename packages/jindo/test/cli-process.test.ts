@@ -1,0 +1,29 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The jindo command as a real process, as a shell runs it.
+
+const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('the jindo command in a pipe', () => {
+  it('a reader that goes away early (| head -1) ends the command quietly, without an EPIPE stack trace (issue 12)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jindo-pipe-'));
+    await mkdir(join(dir, 'many'));
+    for (let i = 0; i < 3000; i++) await writeFile(join(dir, 'many', `file-${String(i).padStart(5, '0')}`), 'x');
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'jfs', '-ls', `file://${join(dir, 'many')}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read the first line, then close the pipe as `head -1` does.
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.stdout!.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+});

@@ -111,6 +111,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     case '-rm': {
       const recursive = takeFlag(args, '-r') || takeFlag(args, '-R');
       const force = takeFlag(args, '-f');
+      // Hadoop's: skip the trash. There is no trash here (a delete is immediate), so it changes nothing.
+      takeFlag(args, '-skipTrash');
       return forEachPath(args, conf, io, async (fs, p) => {
         const deleted = await fs.delete(p, recursive);
         if (!deleted && !force) throw new Error(`\`${p.toString()}': No such file or directory`);
@@ -162,6 +164,10 @@ async function fsFor(path: Path, conf: Configuration): Promise<FileSystem> {
 
 /** Runs `action` for every path argument; a failure is reported and counted, the others go on. */
 async function forEachPath(args: string[], conf: Configuration, io: CliIo, action: (fs: FileSystem, p: Path) => Promise<void>): Promise<number> {
+  // The command took its own options: anything left that looks like one is a mistake, not a path (FsShell
+  // says "Illegal option"), and no path is touched.
+  const option = args.find((a) => a.startsWith('-') && a.length > 1);
+  if (option !== undefined) throw new UsageError(`Illegal option ${option}`);
   if (args.length === 0) throw new UsageError('a path is needed');
   let failed = 0;
   for (const arg of args) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../src/cli.js';
 
 // The jindo command as a real process, as a shell runs it.
 
@@ -26,4 +27,23 @@ describe('the jindo command in a pipe', () => {
     expect(code).toBe(0);
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
+});
+
+describe('options', () => {
+  it('an option a command does not know is refused, not taken for a path; -rm -skipTrash is accepted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jindo-options-'));
+    await mkdir(join(dir, 'x'));
+    let err = '';
+    let out = '';
+    const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stdout: process.stdout, isTTY: false };
+    expect(await main(['jfs', '-ls', '-h', `file://${join(dir, 'x')}`], io)).toBe(2);
+    expect(err).toContain('Illegal option -h');
+    err = '';
+    // Before: "-q" was a path, "x" deleted, exit 1. Now nothing is deleted.
+    expect(await main(['jfs', '-rm', '-r', '-q', `file://${join(dir, 'x')}`], io)).toBe(2);
+    expect(err).toContain('Illegal option -q');
+    expect(await main(['jfs', '-rm', '-r', '-skipTrash', `file://${join(dir, 'x')}`], io)).toBe(0);
+    expect(out).toContain('Deleted');
+    await rm(dir, { recursive: true, force: true });
+  });
 });

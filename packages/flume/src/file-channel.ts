@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isProcessRunning } from '@hadoopfs/core';
 import type { FlumeEvent } from './event.js';
-import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './memory-channel.js';
+import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
 import { Mutex } from './timeouts.js';
 
 export interface FileChannelOptions {
@@ -56,6 +56,8 @@ export class FileChannel implements Channel {
   #timer: NodeJS.Timeout | undefined;
   readonly #waiting: Array<() => void> = [];
   #lockPath: string | undefined;
+  #free = Infinity;
+  #freeAt = -Infinity;
   onPut: (() => void) | undefined;
 
   constructor(options: FileChannelOptions) {
@@ -181,12 +183,22 @@ export class FileChannel implements Channel {
     if (this.#logBytes > LOG_LIMIT) await this.#checkpoint();
   }
 
+  /** Free bytes on the data dir's disk, asked at most once a second: a statfs per put would be on the hot path. */
+  async #freeSpace(): Promise<number> {
+    const now = Date.now();
+    if (now - this.#freeAt >= 1_000) {
+      this.#free = await statfs(this.#dir).then((s) => s.bavail * s.bsize, () => Infinity);
+      this.#freeAt = now;
+    }
+    return this.#free;
+  }
+
   /** Logs and fsyncs the events, then makes them available; waits while the channel is full. */
   async put(events: readonly FlumeEvent[]): Promise<void> {
     if (!this.#log) throw new ChannelError('the file channel is not open');
     if (events.length > this.transactionCapacity) throw new ChannelError(`a put of ${events.length} events exceeds transactionCapacity ${this.transactionCapacity}`);
     while (this.size + events.length > this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    const free = await statfs(this.#dir).then((s) => s.bavail * s.bsize, () => Infinity);
+    const free = await this.#freeSpace();
     if (free < this.#options.minimumRequiredSpace) {
       throw new ChannelError(`${this.#dir}: ${free} bytes free, below minimumRequiredSpace ${this.#options.minimumRequiredSpace}; put refused`);
     }

@@ -3,7 +3,7 @@ import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import { BucketWriter } from './bucket-writer.js';
 import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
 import type { FlumeEvent } from './event.js';
-import type { Channel } from './memory-channel.js';
+import type { Channel } from './channel.js';
 import { FlumeConfigurationError, type HdfsSinkConfig } from './sink-config.js';
 
 export interface SinkMetrics {

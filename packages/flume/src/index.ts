@@ -1,6 +1,7 @@
 export { HdfsEventSink, type HdfsSinkOptions, type ProcessResult, type SinkMetrics } from './hdfs-sink.js';
 export { BucketWriter, type BucketWriterEvents } from './bucket-writer.js';
-export { MemoryChannel, ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './memory-channel.js';
+export { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
+export { MemoryChannel } from './memory-channel.js';
 export { FileChannel, type FileChannelOptions } from './file-channel.js';
 export { parseSinkConfig, FlumeConfigurationError, type HdfsSinkConfig, type FileType, type SerializerKind } from './sink-config.js';
 export { escapeString, needsTimestamp, roundDown, staticPrefix, MissingTimestampError, type EscapeOptions, type RoundUnit } from './escapes.js';

@@ -2,7 +2,7 @@ import { open as openFile, readFile, rename, stat, type FileHandle } from 'node:
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
 import type { FlumeEvent } from './event.js';
-import type { Channel } from './memory-channel.js';
+import type { Channel } from './channel.js';
 
 /** A source pushes events into its channel and can be stopped. */
 /** What a source counts, under Flume's monitoring names (SOURCE.<name>). */

@@ -246,8 +246,9 @@ export class OssClient {
         const headers = headersOf(result);
         const theirs = headers['x-oss-hash-crc64ecma'];
         if (ours !== undefined && theirs !== undefined && theirs !== ours) {
-          // Forbid-overwrite: the corrupted object is ours and blocks the retry; removed only while it still is.
-          if (forbid) await this.#deleteIfStill(key, headers['etag'] ?? '');
+          // The corrupted object is ours: removed while it still is, so that a last failed attempt leaves
+          // none behind (and a create-only retry is not blocked by it).
+          await this.#deleteIfStill(key, headers['etag'] ?? '');
           throw crcMismatch(`PutObject ${this.#display(key)}`, ours, theirs, headers['x-oss-request-id']);
         }
         return { etag: headers['etag'] ?? '', crc64: ours ?? theirs };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Crc64Offload, crc64Offloaded, IOError, isProcessRunning } from '@hadoopfs/core';
@@ -87,10 +87,6 @@ export class UploadBuffers {
     if (buffer.length === this.partSize && this.#pool.length < this.#poolLimit) this.#pool.push(buffer);
   }
 
-  /** Counts a buffer as no longer held without pooling it (its bytes may still be read by a request in flight). */
-  forgetMemory(size: number): void {
-    this.#held -= size;
-  }
 
   /** Tracks a queued buffer-file write until it is done. */
   track(write: Promise<void>): void {
@@ -186,9 +182,6 @@ export class PartBuffer {
     return this.#onDisk + this.#filled;
   }
 
-  get onDisk(): boolean {
-    return this.#kind === 'disk';
-  }
 
   /** Copies `bytes` in (the caller may reuse them once this returns or resolves). At most part size in all. */
   append(bytes: Uint8Array): Promise<void> | undefined {
@@ -304,8 +297,4 @@ export class PartBuffer {
     if (this.#file) await rm(this.#file, { force: true });
   }
 
-  /** For tests: whether a file backs this part now. */
-  async fileSize(): Promise<number | undefined> {
-    return this.#file ? (await stat(this.#file)).size : undefined;
-  }
 }

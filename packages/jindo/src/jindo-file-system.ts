@@ -143,7 +143,13 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
       const keepTargets = new Set(
         reports.filter((r) => r.state === 'corrupt-manifest' || r.state === 'failed').map((r) => this.keyOf(this.makeQualified(r.path))),
       );
-      const purged = await purgeStaleUploads(this.client, prefix, { leaseMs: this.#jindo.leaseMs, keepUploads, keepTargets, ...(options.dryRun ? { dryRun: true } : {}) });
+      const purged = await purgeStaleUploads(this.client, prefix, {
+        leaseMs: this.#jindo.leaseMs,
+        keepUploads,
+        keepTargets,
+        ...(options.force ? { force: true } : {}),
+        ...(options.dryRun ? { dryRun: true } : {}),
+      });
       for (const report of purged) options.onReport?.(report);
       reports.push(...purged);
     }

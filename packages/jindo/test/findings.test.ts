@@ -298,6 +298,22 @@ describe('findings of the durable-flush issue', () => {
     expect(server.store.listUploads(b, '')).toEqual([]);
   });
 
+  it('10: recover -R -force also aborts orphan uploads younger than the lease (a writer killed before its first flush)', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const orphan = await fs.create('/logs/FlumeData.1.tmp');
+    await orphan.write(bytes(2 * PART, 14));
+    const uploadId = await (orphan as DurableOssOutputStream).uploadId;
+    await server.stats.idle();
+    await fs.close(); // dies before its first flush: no manifest names the upload
+    const again = await jindoFs(server, b);
+    expect((await again.recoverAll('/logs', { recursive: true })).filter((r) => r.state === 'purged')).toEqual([]);
+    expect(server.store.listUploads(b, '').map((u) => u.id)).toEqual([uploadId]);
+    const forced = await again.recoverAll('/logs', { recursive: true, force: true });
+    expect(forced.filter((r) => r.state === 'purged').map((r) => [r.path, r.action])).toEqual([[`oss://${b}/logs/FlumeData.1.tmp`, expect.stringMatching(/forced/)]]);
+    expect(server.store.listUploads(b, '')).toEqual([]);
+  });
+
   it("11: the lease runs on OSS's clock, not on the recovering machine's", async () => {
     const b = await bucket();
     const fs = await jindoFs(server, b);

@@ -51,3 +51,30 @@ export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
 export { translateErrno, errnoOf } from './posix/errno.js';
 export { isProcessRunning } from './process.js';
+export {
+  compressionCodecFor,
+  DEFAULT_CODEC,
+  DEFLATE_CODEC,
+  GZIP_CODEC,
+  type CompressionCodec,
+} from './io/compression-codecs.js';
+export {
+  BYTES_WRITABLE,
+  bytesWritable,
+  LONG_WRITABLE,
+  longWritable,
+  readSequenceFile,
+  SEQUENCE_FILE_BLOCK_SIZE,
+  SEQUENCE_FILE_SYNC_INTERVAL,
+  SEQUENCE_FILE_VERSION,
+  SequenceFileFormatError,
+  SequenceFileWriter,
+  TEXT,
+  textWritable,
+  writableVLong,
+  writeVLong,
+  type SequenceFileCompression,
+  type SequenceFileContents,
+  type SequenceFileRecord,
+  type SequenceFileWriterOptions,
+} from './io/sequence-file.js';

@@ -1,8 +1,7 @@
-import { gzipSync } from 'node:zlib';
 import { FileNotFoundError, Path, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { FlumeEvent } from './event.js';
-import { SequenceFileWriter } from './sequence-file.js';
+import { FlumeSequenceFile } from './sequence-file.js';
 import { serializeAll } from './serializers.js';
 import type { HdfsSinkConfig } from './sink-config.js';
 import { Mutex, withTimeout } from './timeouts.js';
@@ -42,7 +41,7 @@ export class BucketWriter {
   #flushedAt = 0;
   #pendingCompressed: Buffer[] = [];
   /** The open file's SequenceFile state (header written, sync points), for hdfs.fileType = SequenceFile. */
-  #sequence: SequenceFileWriter | undefined;
+  #sequence: FlumeSequenceFile | undefined;
   #rollTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -84,7 +83,14 @@ export class BucketWriter {
       let pending: FlumeEvent[] = [];
       const writePending = async () => {
         if (pending.length === 0) return;
-        const bytes = this.#sequence ? this.#sequence.records(pending) : serializeAll(pending, this.#config.serializer, this.#config.appendNewline);
+        if (this.#sequence) {
+          this.#sequence.append(pending);
+          pending = [];
+          const bytes = await this.#sequence.take();
+          if (bytes.length > 0) await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
+          return;
+        }
+        const bytes = serializeAll(pending, this.#config.serializer, this.#config.appendNewline);
         pending = [];
         if (this.#config.fileType === 'CompressedStream') this.#pendingCompressed.push(bytes);
         else await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
@@ -190,13 +196,14 @@ export class BucketWriter {
   async #open(): Promise<void> {
     const { inUsePrefix, inUseSuffix, fileSuffix, fileType } = this.#config;
     this.#counter++;
-    const extension = fileType === 'CompressedStream' && fileSuffix === '' ? '.gz' : '';
+    // Flume names a compressed file with its codec's extension unless hdfs.fileSuffix is set.
+    const extension = this.#config.codec && fileSuffix === '' ? this.#config.codec.extension : '';
     const name = `${this.#prefix}.${this.#counter}${fileSuffix}${extension}`;
     this.#finalPath = new Path(this.#dir, name);
     this.#inUsePath = new Path(this.#dir, `${inUsePrefix}${name}${inUseSuffix}`);
     this.#out = await this.#call(this.#fs.create(this.#inUsePath, { overwrite: false }), 'create');
-    this.#sequence = fileType === 'SequenceFile' ? new SequenceFileWriter(this.#config.writeFormat) : undefined;
-    if (this.#sequence) await this.#guard(this.#call(this.#out.write(this.#sequence.header()), 'append'));
+    this.#sequence = fileType === 'SequenceFile' ? new FlumeSequenceFile(this.#config.writeFormat, this.#config.codec) : undefined;
+    if (this.#sequence) await this.#guard(this.#call(this.#out.write(await this.#sequence.take()), 'append'));
     this.#eventCount = 0;
     this.#bodyBytes = 0;
     this.#batchCount = 0;
@@ -212,13 +219,17 @@ export class BucketWriter {
     if (!this.#out) return;
     if (this.#batchCount > 0) {
       if (this.#pendingCompressed.length > 0) {
-        // One gzip member per flush: each flushed member is complete, and members concatenate into valid gzip.
-        const member = gzipSync(Buffer.concat(this.#pendingCompressed.splice(0)));
+        // One codec stream per flush (Flume's finish() at sync): each flushed stream is complete, and
+        // Hadoop's decompressor streams (and gunzip) read concatenated ones.
+        const member = await this.#config.codec!.compress(Buffer.concat(this.#pendingCompressed.splice(0)));
         await this.#guard(this.#call(this.#out.write(member), 'append'));
       }
-      // Flume's HDFSSequenceFile.sync(): a sync point, then hflush, so that a flushed batch ends at one.
-      const syncPoint = this.#sequence?.syncAtFlush();
-      if (syncPoint && syncPoint.length > 0) await this.#guard(this.#call(this.#out.write(syncPoint), 'append'));
+      // Flume's HDFSSequenceFile.sync(): Writer.sync() (a sync point, or the buffered block), then hflush.
+      if (this.#sequence) {
+        this.#sequence.syncPoint();
+        const bytes = await this.#sequence.take();
+        if (bytes.length > 0) await this.#guard(this.#call(this.#out.write(bytes), 'append'));
+      }
       await this.#guard(this.#call(this.#out.hflush(), 'hflush'));
       this.#batchCount = 0;
       const position = this.#out.getPos();

@@ -197,6 +197,7 @@ export class HdfsEventSink {
       this.#deadLetter = new BucketWriter(await this.#fsFor(dir), dir, 'deadletter', {
         ...this.config,
         fileType: 'DataStream',
+        codec: undefined,
         serializer: 'TEXT',
         appendNewline: true,
         fileSuffix: '.jsonl',

@@ -11,4 +11,4 @@ export { textEvent, type FlumeEvent } from './event.js';
 export { CallTimeoutError, withTimeout } from './timeouts.js';
 export { Agent, type AgentMetrics, type AgentOptions } from './agent.js';
 export { HttpSource, StdinSource, TailSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';
-export { readSequenceFile, SequenceFileWriter, writableVLong, SEQUENCE_FILE_SYNC_INTERVAL, type SequenceFileRecord, type SequenceFileWriteFormat } from './sequence-file.js';
+export { FlumeSequenceFile, type SequenceFileWriteFormat } from './sequence-file.js';

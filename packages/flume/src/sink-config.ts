@@ -1,3 +1,4 @@
+import { compressionCodecFor, type CompressionCodec } from '@hadoopfs/core';
 import type { SequenceFileWriteFormat } from './sequence-file.js';
 import { isKnownTimeZone } from './time-zones.js';
 import type { RoundUnit } from './escapes.js';
@@ -29,7 +30,8 @@ export interface HdfsSinkConfig {
   rollCount: number;
   idleTimeoutMs: number;
   batchSize: number;
-  codec: 'gzip' | undefined;
+  /** hdfs.codeC: SequenceFile is then BLOCK-compressed (as Flume makes it), CompressedStream one codec stream per flush. */
+  codec: CompressionCodec | undefined;
   fileType: FileType;
   /** hdfs.writeFormat for SequenceFile: Writable (BytesWritable values, Flume's default) or Text. */
   writeFormat: SequenceFileWriteFormat;
@@ -145,16 +147,23 @@ export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName =
     throw new FlumeConfigurationError(`${where('hdfs.writeFormat')}: "${writeFormat}" is not Writable or Text`, 'hdfs.writeFormat');
   }
   const codecText = get('codeC');
-  if (fileTypeText === 'SequenceFile' && codecText !== undefined) {
+  let codec: CompressionCodec | undefined;
+  if (codecText !== undefined) {
+    try {
+      codec = compressionCodecFor(codecText);
+    } catch (error) {
+      throw new FlumeConfigurationError(`${where('hdfs.codeC')}: ${(error as Error).message}`, 'hdfs.codeC');
+    }
+    if (!codec) throw new FlumeConfigurationError(`${where('hdfs.codeC')}: unknown codec "${codecText}" (gzip, deflate, default)`, 'hdfs.codeC');
+  }
+  if (fileTypeText === 'DataStream' && codec) {
+    // Flume's own refusal: a DataStream file is not compressed, and would be named .gz or .deflate.
     throw new FlumeConfigurationError(
-      `${where('hdfs.codeC')}: compressed SequenceFiles are not written yet; leave hdfs.codeC unset, or use hdfs.fileType = CompressedStream for gzip`,
+      `${where('hdfs.codeC')}: hdfs.fileType = DataStream does not support compressed output; unset hdfs.codeC or use CompressedStream or SequenceFile`,
       'hdfs.codeC',
     );
   }
-  if (codecText !== undefined && codecText.toLowerCase() !== 'gzip' && codecText.toLowerCase() !== 'gzipcodec') {
-    throw new FlumeConfigurationError(`${where('hdfs.codeC')}: codec "${codecText}" is not supported (gzip)`, 'hdfs.codeC');
-  }
-  if (fileTypeText === 'CompressedStream' && codecText === undefined) {
+  if (fileTypeText === 'CompressedStream' && !codec) {
     throw new FlumeConfigurationError(`${where('hdfs.codeC')} is required with hdfs.fileType = CompressedStream`, 'hdfs.codeC');
   }
   const roundUnitText = (get('roundUnit') ?? 'second').toLowerCase();
@@ -184,7 +193,7 @@ export function parseSinkConfig(context: ReadonlyMap<string, string>, sinkName =
     rollCount: int('rollCount', 10, { min: 0 }),
     idleTimeoutMs: int('idleTimeout', 0, { min: 0 }) * 1000,
     batchSize: int('batchSize', 100, { min: 1 }),
-    codec: codecText === undefined ? undefined : 'gzip',
+    codec,
     fileType: fileTypeText,
     writeFormat,
     maxOpenFiles: int('maxOpenFiles', 5000, { min: 1 }),

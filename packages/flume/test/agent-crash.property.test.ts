@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Configuration, FileSystem } from '@hadoopfs/core';
+import { Configuration, FileSystem, readSequenceFile } from '@hadoopfs/core';
 import { runJindoCommand } from '@hadoopfs/jindo';
-import { readSequenceFile } from '@hadoopfs/flume';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 /*

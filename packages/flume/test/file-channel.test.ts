@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Configuration, FileSystem } from '@hadoopfs/core';
+import { Configuration, FileSystem, readSequenceFile } from '@hadoopfs/core';
 import '@hadoopfs/jindo';
-import { ChannelError, FileChannel, readSequenceFile, textEvent } from '@hadoopfs/flume';
+import { ChannelError, FileChannel, textEvent } from '@hadoopfs/flume';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 // Issue 11, finding 4: Flume's file channel, so that an acknowledgement (HTTP 200) survives a crash.

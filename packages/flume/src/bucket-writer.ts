@@ -2,9 +2,15 @@ import { FileNotFoundError, Path, StreamCapabilities, type FileSystem, type FSDa
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { FlumeEvent } from './event.js';
 import { FlumeSequenceFile } from './sequence-file.js';
-import { serializeAll } from './serializers.js';
+import { serializeChunks } from './serializers.js';
 import type { HdfsSinkConfig } from './sink-config.js';
 import { Mutex, withTimeout } from './timeouts.js';
+
+let sharedScratch: Buffer | undefined;
+/** One serialisation buffer for every writer: writes are awaited in turn, and write() copies at once. */
+function scratch(): Buffer {
+  return (sharedScratch ??= Buffer.allocUnsafe(1024 * 1024));
+}
 
 export interface BucketWriterEvents {
   /** A file was completed and renamed to its final name. */
@@ -90,10 +96,12 @@ export class BucketWriter {
           if (bytes.length > 0) await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
           return;
         }
-        const bytes = serializeAll(pending, this.#config.serializer, this.#config.appendNewline);
+        const batch = pending;
         pending = [];
-        if (this.#config.fileType === 'CompressedStream') this.#pendingCompressed.push(bytes);
-        else await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
+        for (const chunk of serializeChunks(batch, this.#config.serializer, this.#config.appendNewline, scratch())) {
+          if (this.#config.fileType === 'CompressedStream') this.#pendingCompressed.push(Buffer.from(chunk));
+          else await this.#guard(this.#call(this.#out!.write(chunk), 'append'));
+        }
       };
       for (const event of events) {
         if (!this.#out) await this.#open();

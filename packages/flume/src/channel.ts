@@ -60,14 +60,17 @@ export class TakeQueue<T> {
     persist?: (taken: readonly T[], apply: () => void) => Promise<void>,
     afterCommit?: () => void,
   ): { take(): T | undefined; commit(): void | Promise<void>; rollback(): void } {
-    const taken: T[] = [];
+    // Takes are contiguous from the head: the transaction's items are items[start, start + count), start
+    // fixed at the first take (slots are dropped only while no transaction holds any).
+    let start = 0;
+    let count = 0;
     let open = true;
     const check = () => {
       if (!open) throw new ChannelError('transaction already finished');
     };
     const forget = () => {
       open = false;
-      this.#inFlight -= taken.length;
+      this.#inFlight -= count;
       // Taken slots are dropped only between transactions, so that a rollback can step the head back.
       if (this.#inFlight === 0 && this.#head > 1024) {
         this.#items.splice(0, this.#head);
@@ -77,24 +80,24 @@ export class TakeQueue<T> {
     };
     return {
       take: () => {
-        check();
-        if (taken.length >= limit) throw new ChannelError(`take() beyond transactionCapacity ${limit}`);
+        if (!open) check();
+        if (count >= limit) throw new ChannelError(`take() beyond transactionCapacity ${limit}`);
         if (this.#head >= this.#items.length) return undefined;
-        const item = this.#items[this.#head++]!;
+        if (count === 0) start = this.#head;
         this.#inFlight++;
-        taken.push(item);
-        return item;
+        count++;
+        return this.#items[this.#head++]!;
       },
       commit: () => {
         check();
         if (!persist) return forget();
-        return persist(taken, forget);
+        return persist(this.#items.slice(start, start + count), forget);
       },
       rollback: () => {
         check();
         open = false;
-        this.#inFlight -= taken.length;
-        this.#head -= taken.length;
+        this.#inFlight -= count;
+        this.#head -= count;
       },
     };
   }

@@ -20,8 +20,15 @@ export interface FileChannelOptions {
   minimumRequiredSpace?: number;
 }
 
+// Record types. 1 and 2 (one event per record) are what hadoopfs 0.1 wrote, still replayed; a put or a
+// commit is now one record of many events (3, 4): one CRC-32 and one framing per transaction, which is
+// also the unit a crash can tear.
 const PUT = 1;
 const TAKE = 2;
+const PUTS = 3;
+const TAKES = 4;
+/** A header length meaning "the same headers as the event before it in this record". */
+const SAME_HEADERS = 0xffffffff;
 const LOG = /^log-(\d+)$/;
 const LOCK = 'in_use.lock';
 /** Log bytes that trigger a checkpoint between the timer's: replay time and disk use stay bounded. */
@@ -38,8 +45,8 @@ interface Stored {
  * commit is logged (and fsynced) too, so a replay does not deliver again what the sink committed. A
  * checkpoint writes the events still in the channel into a new log generation (fsync, rename, fsync
  * of the directory) and drops the older one: replay reads the newest complete generation. A record is
- * `u32 length, u32 CRC-32, type, id, headers (JSON), body`; a torn last record (a crash in the middle of
- * a write, never acknowledged) is cut off at replay; a bad record before the end is an error naming
+ * `u32 length, u32 CRC-32, payload`, one per put or commit (putRecords, takeRecords); a torn last record
+ * (a crash in the middle of a write, never acknowledged) is cut off at replay; a bad record before the end is an error naming
  * the file and offset, since dropping it would lose acknowledged events.
  */
 export class FileChannel implements Channel {
@@ -128,19 +135,43 @@ export class FileChannel implements Channel {
         break;
       }
       const type = payload[0];
-      const id = payload.readDoubleBE(1);
+      const badRecord = (why: string): never => {
+        throw new ChannelError(`${file}: record at offset ${at} ${why}`);
+      };
       if (type === PUT) {
+        const id = payload.readDoubleBE(1);
         const headersLength = payload.readUInt32BE(9);
         const headers = JSON.parse(payload.subarray(13, 13 + headersLength).toString('utf8')) as Record<string, string>;
         const bodyLength = payload.readUInt32BE(13 + headersLength);
         const body = Buffer.from(payload.subarray(17 + headersLength, 17 + headersLength + bodyLength));
         pending.set(id, { headers, body });
+        this.#nextId = Math.max(this.#nextId, id + 1);
       } else if (type === TAKE) {
-        pending.delete(id);
+        pending.delete(payload.readDoubleBE(1));
+      } else if (type === PUTS) {
+        const count = payload.readUInt32BE(1);
+        let p = 5;
+        let headers: Record<string, string> | undefined;
+        for (let i = 0; i < count; i++) {
+          if (p + 12 > payload.length) badRecord('ends inside an event');
+          const id = payload.readDoubleBE(p);
+          const headersLength = payload.readUInt32BE(p + 8);
+          p += 12;
+          if (headersLength !== SAME_HEADERS) {
+            headers = JSON.parse(payload.subarray(p, p + headersLength).toString('utf8')) as Record<string, string>;
+            p += headersLength;
+          } else if (!headers) badRecord('repeats headers before any');
+          const bodyLength = payload.readUInt32BE(p);
+          pending.set(id, { headers: headers!, body: Buffer.from(payload.subarray(p + 4, p + 4 + bodyLength)) });
+          p += 4 + bodyLength;
+          this.#nextId = Math.max(this.#nextId, id + 1);
+        }
+      } else if (type === TAKES) {
+        const count = payload.readUInt32BE(1);
+        for (let i = 0; i < count; i++) pending.delete(payload.readDoubleBE(5 + 8 * i));
       } else {
-        throw new ChannelError(`${file}: record at offset ${at} has unknown type ${String(type)}`);
+        badRecord(`has unknown type ${String(type)}`);
       }
-      this.#nextId = Math.max(this.#nextId, id + 1);
       at = end;
     }
     this.#queue = new TakeQueue<Stored>();
@@ -157,7 +188,7 @@ export class FileChannel implements Channel {
     try {
       const live = this.#queue.held();
       for (let i = 0; i < live.length; i += 1000) {
-        const chunk = Buffer.concat(live.slice(i, i + 1000).map((s) => putRecord(s.id, s.event)));
+        const chunk = putRecords(live.slice(i, i + 1000));
         await handle.write(chunk);
         bytes += chunk.length;
       }
@@ -204,7 +235,7 @@ export class FileChannel implements Channel {
     }
     await this.#mutex.run(async () => {
       const stored = events.map((event) => ({ id: this.#nextId++, event }));
-      await this.#append(Buffer.concat(stored.map((s) => putRecord(s.id, s.event))));
+      await this.#append(putRecords(stored));
       this.#queue.push(stored);
     });
     this.onPut?.();
@@ -216,7 +247,7 @@ export class FileChannel implements Channel {
       // Logged under the lock: a checkpoint sees the take either not at all or in full.
       (taken, apply) =>
         this.#mutex.run(async () => {
-          if (taken.length > 0) await this.#append(Buffer.concat(taken.map((s) => takeRecord(s.id))));
+          if (taken.length > 0) await this.#append(takeRecords(taken));
           apply();
         }),
       () => {
@@ -237,29 +268,62 @@ export class FileChannel implements Channel {
   }
 }
 
-function record(payload: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(payload.length, 0);
-  head.writeUInt32BE(crc32(payload), 4);
-  return Buffer.concat([head, payload]);
+/**
+ * One put record holding `stored`, in one buffer allocated once: `u32 length, u32 CRC-32`, then the
+ * payload `type 3, u32 count`, and per event `f64 id, u32 headers length (SAME_HEADERS: those of the
+ * event before), headers JSON, u32 body length, body`.
+ */
+function putRecords(stored: readonly Stored[]): Buffer {
+  const headers: Array<string | undefined> = new Array(stored.length);
+  const headerBytes: number[] = new Array(stored.length);
+  let payloadLength = 5;
+  let previous: Record<string, string> | undefined;
+  for (let i = 0; i < stored.length; i++) {
+    const event = stored[i]!.event;
+    // Events of one source batch often share their headers object: written once.
+    if (i === 0 || event.headers !== previous) {
+      headers[i] = JSON.stringify(event.headers);
+      headerBytes[i] = Buffer.byteLength(headers[i]!, 'utf8');
+    } else {
+      headerBytes[i] = 0;
+    }
+    previous = event.headers;
+    payloadLength += 16 + headerBytes[i]! + event.body.byteLength;
+  }
+  const out = Buffer.allocUnsafe(8 + payloadLength);
+  out.writeUInt32BE(payloadLength, 0);
+  out[8] = PUTS;
+  out.writeUInt32BE(stored.length, 9);
+  let at = 13;
+  for (let i = 0; i < stored.length; i++) {
+    const { id, event } = stored[i]!;
+    out.writeDoubleBE(id, at);
+    const text = headers[i];
+    if (text === undefined) {
+      out.writeUInt32BE(SAME_HEADERS, at + 8);
+      at += 12;
+    } else {
+      out.writeUInt32BE(headerBytes[i]!, at + 8);
+      at += 12 + out.write(text, at + 12, 'utf8');
+    }
+    out.writeUInt32BE(event.body.byteLength, at);
+    out.set(event.body, at + 4);
+    at += 4 + event.body.byteLength;
+  }
+  out.writeUInt32BE(crc32(out.subarray(8)), 4);
+  return out;
 }
 
-function putRecord(id: number, event: FlumeEvent): Buffer {
-  const headers = Buffer.from(JSON.stringify(event.headers), 'utf8');
-  const fixed = Buffer.alloc(17);
-  fixed[0] = PUT;
-  fixed.writeDoubleBE(id, 1);
-  fixed.writeUInt32BE(headers.length, 9);
-  const bodyLength = Buffer.alloc(4);
-  bodyLength.writeUInt32BE(event.body.length);
-  return record(Buffer.concat([fixed.subarray(0, 13), headers, bodyLength, event.body]));
-}
-
-function takeRecord(id: number): Buffer {
-  const payload = Buffer.alloc(9);
-  payload[0] = TAKE;
-  payload.writeDoubleBE(id, 1);
-  return record(payload);
+/** One take record (a commit) of `stored`: payload `type 4, u32 count, f64 id…`. */
+function takeRecords(stored: readonly Stored[]): Buffer {
+  const payloadLength = 5 + 8 * stored.length;
+  const out = Buffer.allocUnsafe(8 + payloadLength);
+  out.writeUInt32BE(payloadLength, 0);
+  out[8] = TAKES;
+  out.writeUInt32BE(stored.length, 9);
+  for (let i = 0; i < stored.length; i++) out.writeDoubleBE(stored[i]!.id, 13 + 8 * i);
+  out.writeUInt32BE(crc32(out.subarray(8)), 4);
+  return out;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -24,6 +24,9 @@ export interface SinkMetrics {
 
 export type ProcessResult = 'READY' | 'BACKOFF';
 
+/** Event bytes gathered for one bucket before they are appended, while the transaction takes on. */
+const APPEND_CHUNK = 1024 * 1024;
+
 export interface HdfsSinkOptions {
   conf: Configuration;
   log?: (line: string) => void;
@@ -158,6 +161,14 @@ export class HdfsEventSink {
     this.#log(`WARNING: ${fs.getUri()} does not make flushes durable; hdfs.acceptLossOnCrash = true: events committed since a file's last close are lost if the agent crashes`);
   }
 
+  /** Marks an open writer the most recently used. */
+  #touch(lookup: string): void {
+    const writer = this.#writers.get(lookup);
+    if (!writer) return;
+    this.#writers.delete(lookup);
+    this.#writers.set(lookup, writer);
+  }
+
   async #writerFor(realPath: string, realName: string): Promise<BucketWriter> {
     const lookup = `${realPath}/${realName}`;
     const existing = this.#writers.get(lookup);
@@ -217,51 +228,74 @@ export class HdfsEventSink {
     const tx = channel.getTransaction();
     let count = 0;
     try {
-      // Events are placed per bucket first, then each bucket's events are appended in one call, in order.
-      const buckets = new Map<string, { path: string; name: string; events: FlumeEvent[]; last: number }>();
+      // Events are gathered per bucket and appended a chunk at a time while the take goes on, so that
+      // parts fill and upload during the batch, not only at its flush.
+      type Bucket = { path: string; name: string; events: FlumeEvent[]; bytes: number; last: number };
+      const buckets = new Map<string, Bucket>();
+      const touched = new Set<BucketWriter>();
+      const appendGathered = async (bucket: Bucket) => {
+        const writer = await this.#writerFor(bucket.path, bucket.name);
+        const wasOpen = writer.isOpen;
+        const events = bucket.events;
+        bucket.events = [];
+        bucket.bytes = 0;
+        await writer.appendAll(events);
+        if (!wasOpen) this.metrics.filesOpened++;
+        touched.add(writer);
+      };
       const deadLetters: Array<{ event: FlumeEvent; reason: string }> = [];
       // Within a batch, events with the same timestamp land in the same bucket when the templates use no
       // headers: one escape per distinct timestamp instead of two per event.
       const byTimestamp = this.#timeOnly ? new Map<string, string>() : undefined;
+      let lastStamp: string | undefined;
+      let lastBucket: Bucket | undefined;
       for (; count < this.config.batchSize; count++) {
         const event = tx.take();
         if (!event) break;
         this.metrics.eventsTaken++;
         const stamp = event.headers['timestamp'];
-        let lookup = stamp !== undefined ? byTimestamp?.get(stamp) : undefined;
-        let realPath = '';
-        let realName = '';
-        if (lookup === undefined) {
-          try {
-            realPath = escapeString(this.config.path, event.headers, this.#escape);
-            realName = escapeString(this.config.filePrefix, event.headers, this.#escape);
-          } catch (error) {
-            if (!(error instanceof MissingTimestampError)) throw error;
-            deadLetters.push({ event, reason: error.message });
-            continue;
+        let bucket: Bucket | undefined;
+        if (stamp !== undefined && stamp === lastStamp) {
+          // The same time as the event before (a source's batch often is): the same bucket.
+          bucket = lastBucket!;
+        } else {
+          let lookup = stamp !== undefined ? byTimestamp?.get(stamp) : undefined;
+          let realPath = '';
+          let realName = '';
+          if (lookup === undefined) {
+            try {
+              realPath = escapeString(this.config.path, event.headers, this.#escape);
+              realName = escapeString(this.config.filePrefix, event.headers, this.#escape);
+            } catch (error) {
+              if (!(error instanceof MissingTimestampError)) throw error;
+              deadLetters.push({ event, reason: error.message });
+              continue;
+            }
+            lookup = `${realPath}/${realName}`;
+            if (stamp !== undefined) byTimestamp?.set(stamp, lookup);
           }
-          lookup = `${realPath}/${realName}`;
-          if (stamp !== undefined) byTimestamp?.set(stamp, lookup);
+          bucket = buckets.get(lookup);
+          if (!bucket) buckets.set(lookup, (bucket = { path: realPath, name: realName, events: [], bytes: 0, last: 0 }));
+          // (a bucket found through byTimestamp was created with its path and name by an earlier event)
+          if (byTimestamp) {
+            lastStamp = stamp;
+            lastBucket = bucket;
+          }
         }
-        let bucket = buckets.get(lookup);
-        if (!bucket) buckets.set(lookup, (bucket = { path: realPath, name: realName, events: [], last: 0 }));
-        // (a bucket found through byTimestamp was created with its path and name by an earlier event)
         bucket.events.push(event);
+        bucket.bytes += event.body.byteLength;
         bucket.last = count;
+        if (bucket.bytes >= APPEND_CHUNK) await appendGathered(bucket);
       }
-      const touched: BucketWriter[] = [];
-      // Buckets are visited in the order of their last event, so that the LRU of open files ends as
+      // The rest, buckets in the order of their last event, so that the LRU of open files ends as
       // Flume's event-by-event walk leaves it.
       for (const bucket of [...buckets.values()].sort((x, y) => x.last - y.last)) {
-        const writer = await this.#writerFor(bucket.path, bucket.name);
-        const wasOpen = writer.isOpen;
-        await writer.appendAll(bucket.events);
-        if (!wasOpen) this.metrics.filesOpened++;
-        touched.push(writer);
+        if (bucket.events.length > 0) await appendGathered(bucket);
+        else this.#touch(`${bucket.path}/${bucket.name}`);
       }
       for (const { event, reason } of deadLetters) await this.#toDeadLetter(event, reason);
       // Flume runs the flushes of a transaction on its call pool (hdfs.threadsPoolSize): so do we.
-      await runBounded(touched, this.config.threadsPoolSize, (writer) => writer.flush());
+      await runBounded([...touched], this.config.threadsPoolSize, (writer) => writer.flush());
       if (this.#deadLetter && deadLetters.length > 0) await this.#deadLetter.flush();
       await tx.commit();
       this.metrics.eventsCommitted += count;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,58 @@ describe('FileChannel', () => {
     await writeFile(join(other.dataDirs[0]!, file!), bytes);
     const broken = new FileChannel({ ...other, checkpointDir: join(other.checkpointDir, '..', 'other') });
     await expect(broken.open()).rejects.toThrow(new RegExp(`${file}: record at offset 0 fails its CRC-32; the log is damaged`));
+  });
+
+  it('replays a put of events sharing one headers object, and the per-event records of hadoopfs 0.1', async () => {
+    const where = dirs();
+    const channel = new FileChannel(where);
+    await channel.open();
+    const shared = { timestamp: '5', host: 'a' };
+    await channel.put([
+      { headers: shared, body: Buffer.from('one') },
+      { headers: shared, body: Buffer.from('two') },
+      { headers: { timestamp: '6' }, body: Buffer.from('three') },
+      { headers: shared, body: Buffer.from('four') },
+    ]);
+    // Not closed (as after a SIGKILL): the next open replays the log.
+    const reopened = new FileChannel({ ...where, checkpointDir: join(where.checkpointDir, '..', 'other') });
+    expect(await reopened.open()).toBe(4);
+    const tx = reopened.getTransaction();
+    const got = [];
+    for (let e = tx.take(); e; e = tx.take()) got.push([e.body.toString(), e.headers]);
+    await tx.commit();
+    expect(got).toEqual([['one', shared], ['two', shared], ['three', { timestamp: '6' }], ['four', shared]]);
+    await reopened.close();
+    // A log as hadoopfs 0.1 wrote it: one record per put (type 1) and per take (type 2).
+    const old = dirs();
+    await mkdir(old.dataDirs[0]!, { recursive: true });
+    const record = (payload: Buffer) => {
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(payload.length, 0);
+      head.writeUInt32BE(crc32(payload), 4);
+      return Buffer.concat([head, payload]);
+    };
+    const put = (id: number, body: string) => {
+      const headers = Buffer.from(JSON.stringify({ n: String(id) }));
+      const fixed = Buffer.alloc(13);
+      fixed[0] = 1;
+      fixed.writeDoubleBE(id, 1);
+      fixed.writeUInt32BE(headers.length, 9);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(body.length);
+      return record(Buffer.concat([fixed, headers, length, Buffer.from(body)]));
+    };
+    const take = (id: number) => {
+      const payload = Buffer.alloc(9);
+      payload[0] = 2;
+      payload.writeDoubleBE(id, 1);
+      return record(payload);
+    };
+    await writeFile(join(old.dataDirs[0]!, 'log-3'), Buffer.concat([put(1, 'a'), put(2, 'b'), take(1), put(3, 'c')]));
+    const upgraded = new FileChannel(old);
+    expect(await upgraded.open()).toBe(2);
+    expect(await drain(upgraded)).toEqual(['b', 'c']);
+    await upgraded.close();
   });
 
   it('one agent per channel: a second open while the first holds the lock is refused, naming the process', async () => {

@@ -60,6 +60,8 @@ export class FileChannel implements Channel {
   #generation = 0;
   #log: FileHandle | undefined;
   #logBytes = 0;
+  /** A write or fsync of the log failed, and no checkpoint has replaced that log since. */
+  #logFailure: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #waiting: Array<() => void> = [];
   #lockPath: string | undefined;
@@ -178,7 +180,11 @@ export class FileChannel implements Channel {
     this.#queue.push([...pending.entries()].sort((a, b) => a[0] - b[0]).map(([id, event]) => ({ id, event })));
   }
 
-  /** A new log generation holding the events still in the channel (taken-but-uncommitted ones included). */
+  /**
+   * A new log generation holding the events still in the channel (taken-but-uncommitted ones included).
+   * The handle that wrote it stays the log: once the rename has made it the newest generation, appends
+   * must go to it (replay reads only the newest), whatever fails after.
+   */
   async #checkpoint(): Promise<void> {
     const generation = this.#generation + 1;
     const path = join(this.#dir, `log-${generation}`);
@@ -193,25 +199,51 @@ export class FileChannel implements Channel {
         bytes += chunk.length;
       }
       await handle.sync();
-    } finally {
-      await handle.close();
+      await rename(tmp, path);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw error;
     }
-    await rename(tmp, path);
-    await syncDirectory(this.#dir);
     const old = this.#log;
-    this.#log = await open(path, 'a', 0o600);
+    const oldGeneration = this.#generation;
+    this.#log = handle;
     this.#logBytes = bytes;
-    await old?.close();
-    await rm(join(this.#dir, `log-${this.#generation}`), { force: true });
     this.#generation = generation;
+    await old?.close().catch(() => undefined);
+    // The older generation goes only once the rename is on disk.
+    await syncDirectory(this.#dir);
+    await rm(join(this.#dir, `log-${oldGeneration}`), { force: true });
   }
 
-  /** Appends and fsyncs (under the lock); a log grown past LOG_LIMIT is checkpointed at once, not only on the timer. */
+  /**
+   * Appends and fsyncs (under the lock); a log grown past LOG_LIMIT is checkpointed at once, not only on
+   * the timer. A write or fsync that fails fails its put or commit, and the log is not appended to again:
+   * after a failed fsync the kernel may have dropped the dirty pages, so a later fsync that succeeds
+   * proves nothing about them. A checkpoint rewrites the channel from memory (which holds exactly what was
+   * accepted) into a new generation; until one succeeds, every put and commit tries it first.
+   */
   async #append(records: Buffer): Promise<void> {
-    await this.#log!.write(records);
-    await this.#log!.sync();
+    if (this.#logFailure) await this.#recoverLog();
+    try {
+      await this.#log!.write(records);
+      await this.#log!.sync();
+    } catch (error) {
+      this.#logFailure = error as Error;
+      await this.#recoverLog().catch(() => undefined);
+      throw error;
+    }
     this.#logBytes += records.length;
     if (this.#logBytes > LOG_LIMIT) await this.#checkpoint();
+  }
+
+  async #recoverLog(): Promise<void> {
+    try {
+      await this.#checkpoint();
+      this.#logFailure = undefined;
+    } catch (error) {
+      throw new ChannelError(`${this.#dir}: the log cannot be written since ${this.#logFailure?.message ?? 'a failure'} (${(error as Error).message}); puts and commits refused`);
+    }
   }
 
   /** Free bytes on the data dir's disk, asked at most once a second: a statfs per put would be on the hot path. */
@@ -228,16 +260,22 @@ export class FileChannel implements Channel {
   async put(events: readonly FlumeEvent[]): Promise<void> {
     if (!this.#log) throw new ChannelError('the file channel is not open');
     if (events.length > this.transactionCapacity) throw new ChannelError(`a put of ${events.length} events exceeds transactionCapacity ${this.transactionCapacity}`);
-    while (this.size + events.length > this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     const free = await this.#freeSpace();
     if (free < this.#options.minimumRequiredSpace) {
       throw new ChannelError(`${this.#dir}: ${free} bytes free, below minimumRequiredSpace ${this.#options.minimumRequiredSpace}; put refused`);
     }
-    await this.#mutex.run(async () => {
-      const stored = events.map((event) => ({ id: this.#nextId++, event }));
-      await this.#append(putRecords(stored));
-      this.#queue.push(stored);
-    });
+    // The room is checked again under the lock: two puts that both waited for it must not both take it.
+    for (;;) {
+      while (this.size + events.length > this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      const accepted = await this.#mutex.run(async () => {
+        if (this.size + events.length > this.capacity) return false;
+        const stored = events.map((event) => ({ id: this.#nextId++, event }));
+        await this.#append(putRecords(stored));
+        this.#queue.push(stored);
+        return true;
+      });
+      if (accepted) break;
+    }
     this.onPut?.();
   }
 

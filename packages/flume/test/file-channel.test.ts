@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
@@ -139,6 +139,62 @@ describe('FileChannel', () => {
     expect(await upgraded.open()).toBe(2);
     expect(await drain(upgraded)).toEqual(['b', 'c']);
     await upgraded.close();
+  });
+
+  it('two puts that waited for room do not both take it: the channel never holds more than its capacity', async () => {
+    const where = dirs();
+    const channel = new FileChannel({ ...where, capacity: 10, transactionCapacity: 10 });
+    await channel.open();
+    await channel.put(Array.from({ length: 6 }, (_, i) => textEvent(`a${i}`, {})));
+    const sizes: number[] = [];
+    channel.onPut = () => sizes.push(channel.size);
+    // Both wait for room; one commit of six frees room for one of them only.
+    const b = channel.put(Array.from({ length: 6 }, (_, i) => textEvent(`b${i}`, {})));
+    const c = channel.put(Array.from({ length: 6 }, (_, i) => textEvent(`c${i}`, {})));
+    expect(await drain(channel)).toHaveLength(6);
+    await Promise.race([b, c]);
+    expect(channel.size).toBe(6);
+    const first = await drain(channel);
+    await Promise.all([b, c]);
+    expect([...first, ...(await drain(channel))].sort()).toEqual([...Array.from({ length: 6 }, (_, i) => `b${i}`), ...Array.from({ length: 6 }, (_, i) => `c${i}`)].sort());
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+    await channel.close();
+  });
+
+  it('a failed fsync fails its put and the log is rewritten from memory: a replay holds exactly what was accepted', async () => {
+    const where = dirs();
+    const channel = new FileChannel(where);
+    await channel.open();
+    await channel.put([textEvent('accepted-1', {})]);
+    // The disk fails the next fsync (EIO), then recovers: the failure is injected at the FileHandle.
+    const probe = await open(join(root, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const realSync = proto.sync;
+    let failures = 1;
+    proto.sync = function (this: unknown) {
+      if (failures-- > 0) return Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+      return realSync.call(this);
+    };
+    try {
+      await expect(channel.put([textEvent('refused', {})])).rejects.toThrow(/EIO/);
+      await channel.put([textEvent('accepted-2', {})]);
+      // Now the disk stays broken: the log cannot be rewritten, puts are refused naming why.
+      failures = 1_000;
+      await expect(channel.put([textEvent('refused-2', {})])).rejects.toThrow(/EIO/);
+      await expect(channel.put([textEvent('refused-3', {})])).rejects.toThrow(/the log cannot be written since EIO: i\/o error, fsync.*puts and commits refused/);
+      failures = 0;
+      await channel.put([textEvent('accepted-3', {})]);
+    } finally {
+      proto.sync = realSync;
+    }
+    // Not closed (a crash): the replay has the accepted events only, in order.
+    const replayed = new FileChannel({ ...where, checkpointDir: join(where.checkpointDir, '..', 'other') });
+    expect(await replayed.open()).toBe(3);
+    expect(await drain(replayed)).toEqual(['accepted-1', 'accepted-2', 'accepted-3']);
+    await replayed.close();
+    expect(channel.size).toBe(3);
+    await channel.close();
   });
 
   it('one agent per channel: a second open while the first holds the lock is refused, naming the process', async () => {

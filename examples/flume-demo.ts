@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Configuration, FileSystem } from '@hadoopfs/core';
-import { runJindoCommand as jindo } from '@hadoopfs/jindo';
+import { runJindo as jindo } from '@hadoopfs/shell';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));

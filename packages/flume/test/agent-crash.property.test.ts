@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Configuration, FileSystem, readSequenceFile } from '@hadoopfs/core';
-import { runJindoCommand } from '@hadoopfs/jindo';
+import { runJindo } from '@hadoopfs/shell';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 /*
@@ -101,7 +101,7 @@ function startAgent(props: string): RunningAgent {
 
 async function forcedRecover(): Promise<void> {
   let err = '';
-  const code = await runJindoCommand(['jfs', '-conf', coreSite, '-recover', '-R', '-force', SINK_PATH], {
+  const code = await runJindo(['jfs', '-conf', coreSite, '-recover', '-R', '-force', SINK_PATH], {
     out: () => undefined,
     err: (t) => void (err += t),
     stdout: process.stdout,

@@ -34,7 +34,6 @@ export {
   type StagedObject,
   type StagingName,
 } from './staging.js';
-export { main as runJindoCommand, type CliIo } from './cli.js';
 export { JINDO_KEYS, readJindoSettings, type JindoSettings } from './settings.js';
 
 registerJindoOssFileSystem();

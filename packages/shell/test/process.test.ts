@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../src/cli.js';
+import { runJindo, type ShellIo } from '@hadoopfs/shell';
 
 // The jindo command as a real process, as a shell runs it.
 
-const BIN = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../src/jindo-bin.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
-describe('the jindo command in a pipe', () => {
+describe('the shell in a pipe', () => {
   it('a reader that goes away early (| head -1) ends the command quietly, without an EPIPE stack trace (issue 12)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'jindo-pipe-'));
     await mkdir(join(dir, 'many'));
@@ -35,14 +35,14 @@ describe('options', () => {
     await mkdir(join(dir, 'x'));
     let err = '';
     let out = '';
-    const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), stdout: process.stdout, isTTY: false };
-    expect(await main(['jfs', '-ls', '-h', `file://${join(dir, 'x')}`], io)).toBe(2);
-    expect(err).toContain('Illegal option -h');
+    const io: ShellIo = { out: (t) => void (out += t), err: (t) => void (err += t), stdout: process.stdout, isTTY: false };
+    expect(await runJindo(['jfs', '-ls', '-z', `file://${join(dir, 'x')}`], io)).toBe(255);
+    expect(err).toContain('Illegal option -z');
     err = '';
     // Before: "-q" was a path, "x" deleted, exit 1. Now nothing is deleted.
-    expect(await main(['jfs', '-rm', '-r', '-q', `file://${join(dir, 'x')}`], io)).toBe(2);
+    expect(await runJindo(['jfs', '-rm', '-r', '-q', `file://${join(dir, 'x')}`], io)).toBe(255);
     expect(err).toContain('Illegal option -q');
-    expect(await main(['jfs', '-rm', '-r', '-skipTrash', `file://${join(dir, 'x')}`], io)).toBe(0);
+    expect(await runJindo(['jfs', '-rm', '-r', '-skipTrash', `file://${join(dir, 'x')}`], io)).toBe(0);
     expect(out).toContain('Deleted');
     await rm(dir, { recursive: true, force: true });
   });

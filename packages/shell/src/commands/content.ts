@@ -1,0 +1,108 @@
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createInflate } from 'node:zlib';
+import { BYTES_WRITABLE, readSequenceFile, TEXT } from '@hadoopfs/core';
+import { parseOptions, PathError, UsageError, type ShellCommand, type ShellContext } from '../command.js';
+import { hexBytes } from '../formats.js';
+import type { PathItem } from '../path-items.js';
+import { forEachItem, mustExist } from '../shell.js';
+
+function fileItem(item: PathItem): void {
+  mustExist(item);
+  if (item.status.isDirectory()) throw new PathError(item.display, 'Is a directory');
+}
+
+async function copyOut(ctx: ShellContext, item: PathItem): Promise<void> {
+  await using input = await item.fs.open(item.path);
+  await pipeline(input.toReadable(), ctx.io.stdout, { end: false });
+}
+
+/** Bytes [start, start + length) of the file, to stdout. */
+async function rangeOut(ctx: ShellContext, item: PathItem, start: number, length: number): Promise<void> {
+  await using input = await item.fs.open(item.path);
+  const bytes = Buffer.allocUnsafe(length);
+  await input.readFully(start, bytes);
+  await new Promise<void>((resolve, reject) => ctx.io.stdout.write(bytes, (error) => (error ? reject(error) : resolve())));
+}
+
+export const cat: ShellCommand = {
+  name: 'cat',
+  usage: '[-ignoreCrc] <src> ...',
+  description: 'Fetch all files that match the file pattern <src> and display their content on stdout.',
+  async run(words, ctx) {
+    const { args } = parseOptions(words, { flags: ['ignoreCrc'], min: 1 });
+    await forEachItem(args, ctx, async (item) => {
+      fileItem(item);
+      await copyOut(ctx, item);
+    });
+  },
+};
+
+const ONE_KB = 1024;
+
+export const head: ShellCommand = {
+  name: 'head',
+  usage: '<file>',
+  description: 'Show the first 1KB of the file.',
+  async run(words, ctx) {
+    const { args } = parseOptions(words, { min: 1, max: 1 });
+    await forEachItem(args, ctx, async (item) => {
+      fileItem(item);
+      if (item.status!.length > 0) await rangeOut(ctx, item, 0, Math.min(ONE_KB, item.status!.length));
+    });
+  },
+};
+
+export const tail: ShellCommand = {
+  name: 'tail',
+  usage: '<file>',
+  description: 'Show the last 1KB of the file.\n(-f, follow, is not offered: an object store shows a file only once it is closed.)',
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['f'], min: 1, max: 1 });
+    if (flags.has('f')) throw new UsageError('-f is not supported here');
+    await forEachItem(args, ctx, async (item) => {
+      fileItem(item);
+      const length = item.status!.length;
+      if (length > 0) await rangeOut(ctx, item, Math.max(0, length - ONE_KB), Math.min(ONE_KB, length));
+    });
+  },
+};
+
+/** A Writable as Hadoop's toString() prints it. */
+function writableText(className: string, value: bigint | Buffer): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (className === TEXT) return value.toString('utf8');
+  if (className === BYTES_WRITABLE) return hexBytes(value);
+  // A class this reader does not decode: its serialised bytes (Hadoop would need the class itself).
+  return hexBytes(value);
+}
+
+export const text: ShellCommand = {
+  name: 'text',
+  usage: '[-ignoreCrc] <src> ...',
+  description: `Takes a source file and outputs the file in text format.
+The allowed formats are zip (gzip), deflate and SequenceFile (key and value, a tab between, a line each).`,
+  async run(words, ctx) {
+    const { args } = parseOptions(words, { flags: ['ignoreCrc'], min: 1 });
+    await forEachItem(args, ctx, async (item) => {
+      fileItem(item);
+      await using input = await item.fs.open(item.path);
+      const magic = new Uint8Array(Math.min(3, item.status!.length));
+      if (magic.length > 0) await input.readFully(0, magic);
+      if (magic[0] === 0x1f && magic[1] === 0x8b) {
+        await pipeline(input.toReadable(), createGunzip(), ctx.io.stdout, { end: false });
+      } else if (magic.length === 3 && Buffer.from(magic).toString('latin1') === 'SEQ') {
+        // The whole file is read, then printed: the reader is not a stream (yet).
+        const chunks: Buffer[] = [];
+        for await (const chunk of input.toReadable()) chunks.push(Buffer.from(chunk as Uint8Array));
+        const contents = readSequenceFile(Buffer.concat(chunks));
+        for (const { key, value } of contents.records) {
+          ctx.io.out(`${writableText(contents.keyClass, key)}\t${writableText(contents.valueClass, value)}\n`);
+        }
+      } else if (item.path.getName().endsWith('.deflate')) {
+        await pipeline(input.toReadable(), createInflate(), ctx.io.stdout, { end: false });
+      } else {
+        await pipeline(input.toReadable(), ctx.io.stdout, { end: false });
+      }
+    });
+  },
+};

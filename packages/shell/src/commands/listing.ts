@@ -1,0 +1,224 @@
+import type { FileStatus } from '@hadoopfs/core';
+import { parseOptions, SilentFailure, UsageError, type ShellCommand } from '../command.js';
+import { formatSize, lsDate, statDate, table } from '../formats.js';
+import { childItems, type PathItem } from '../path-items.js';
+import { forEachItem, mustExist } from '../shell.js';
+
+const sortBy = (flags: Set<string>) => {
+  const time = (s: FileStatus) => (flags.has('u') ? s.accessTime : s.modificationTime);
+  let compare = (a: PathItem, b: PathItem) => a.path.compareTo(b.path);
+  if (flags.has('t')) compare = (a, b) => time(b.status!) - time(a.status!) || a.path.compareTo(b.path);
+  else if (flags.has('S')) compare = (a, b) => b.status!.length - a.status!.length || a.path.compareTo(b.path);
+  return flags.has('r') ? (a: PathItem, b: PathItem) => compare(b, a) : compare;
+};
+
+export const ls: ShellCommand = {
+  name: 'ls',
+  usage: '[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]',
+  description: `List the contents that match the specified file pattern. If path is not specified, the contents of the current directory are listed. For a directory a list of its direct children is returned (unless -d is used). Directory entries are of the form:
+	permissions - userId groupId sizeOfDirectory(in bytes) modificationDate(yyyy-MM-dd HH:mm) directoryName
+and file entries are of the form:
+	permissions numberOfReplicas userId groupId sizeOfFile(in bytes) modificationDate(yyyy-MM-dd HH:mm) fileName
+-C  Display the paths of files and directories only.
+-d  Directories are listed as plain files.
+-h  Formats the sizes of files in a human-readable fashion rather than a number of bytes.
+-q  Print ? instead of non-printable characters.
+-R  Recursively list the contents of directories.
+-t  Sort files by modification time (most recent first).
+-S  Sort files by size.
+-r  Reverse the order of the sort.
+-u  Use time of last access instead of modification for display and sorting.`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['C', 'd', 'h', 'q', 'R', 't', 'S', 'r', 'u'] });
+    if (args.length === 0) args.push('.');
+    const compare = sortBy(flags);
+    // Ls's column widths only grow over a run, from these starting widths.
+    const widths = { repl: 3, len: 10, owner: 0, group: 0 };
+    const printable = (text: string) => (flags.has('q') ? text.replace(/[\p{Cc}\p{Cf}]/gu, '?') : text);
+    const lines = (items: PathItem[]) => {
+      items.sort(compare);
+      for (const { status } of items) {
+        widths.repl = Math.max(widths.repl, String(status!.replication).length);
+        widths.len = Math.max(widths.len, formatSize(status!.length, flags.has('h')).length);
+        widths.owner = Math.max(widths.owner, status!.owner.length);
+        widths.group = Math.max(widths.group, status!.group.length);
+      }
+      for (const item of items) {
+        const s = item.status!;
+        if (ctx.json) {
+          ctx.io.out(`${JSON.stringify(s.toJSON())}\n`);
+          continue;
+        }
+        if (flags.has('C')) {
+          ctx.io.out(`${printable(item.display)}\n`);
+          continue;
+        }
+        const owner = widths.owner > 0 ? `${s.owner.padEnd(widths.owner)} ` : s.owner;
+        const group = widths.group > 0 ? `${s.group.padEnd(widths.group)} ` : s.group;
+        const replication = (s.isFile() ? String(s.replication) : '-').padStart(widths.repl);
+        const size = formatSize(s.length, flags.has('h')).padStart(widths.len);
+        const time = lsDate(flags.has('u') ? s.accessTime : s.modificationTime);
+        ctx.io.out(`${s.isDirectory() ? 'd' : '-'}${s.permission.toString()} ${replication} ${owner}${group}${size} ${time} ${printable(item.display)}\n`);
+      }
+    };
+    const walk = async (items: PathItem[], parent: boolean): Promise<void> => {
+      if (parent && !flags.has('R') && !flags.has('C') && !ctx.json) ctx.io.out(`Found ${items.length} items\n`);
+      lines(items);
+      if (flags.has('R')) for (const item of items) if (item.status!.isDirectory()) await walk(await childItems(item), true);
+    };
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      if (item.status.isDirectory() && !flags.has('d')) await walk(await childItems(item), true);
+      else lines([item]);
+    });
+  },
+};
+
+export const du: ShellCommand = {
+  name: 'du',
+  usage: '[-s] [-h] [-v] [-x] <path> ...',
+  description: `Show the amount of space, in bytes, used by the files that match the specified file pattern. The following flags are optional:
+-s: Rather than showing the size of each individual file that matches the pattern, shows the total (summary) size.
+-h: Formats the sizes of files in a human-readable fashion rather than a number of bytes.
+-v: option displays a header line.
+-x: Excludes snapshots from being counted.
+
+Note that, even without the -s option, this only shows size summaries one level deep into a directory.
+
+The output is in the form 
+	size	disk space consumed	name(full path)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['s', 'h', 'v', 'x'] });
+    if (args.length === 0) args.push('.');
+    const rows: string[][] = flags.has('v') ? [['SIZE', 'DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS', 'FULL_PATH_NAME']] : [];
+    const add = async (item: PathItem) => {
+      const s = item.status!;
+      const length = s.isDirectory() ? (await item.fs.getContentSummary(item.path)).length : s.length;
+      // No replicas on these stores: the space consumed is the length (HDFS multiplies it by the replication).
+      if (ctx.json) ctx.io.out(`${JSON.stringify({ path: item.display, length })}\n`);
+      else rows.push([formatSize(length, flags.has('h')), formatSize(length, flags.has('h')), item.display]);
+    };
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      if (!flags.has('s') && item.status.isDirectory()) for (const child of await childItems(item)) await add(child);
+      else await add(item);
+    });
+    if (rows.length > (flags.has('v') ? 1 : 0)) for (const line of table(rows)) ctx.io.out(`${line}\n`);
+  },
+};
+
+const COUNT_HEADER = `${'DIR_COUNT'.padStart(12)} ${'FILE_COUNT'.padStart(12)} ${'CONTENT_SIZE'.padStart(18)} `;
+const QUOTA_HEADER = `${'QUOTA'.padStart(12)} ${'REM_QUOTA'.padStart(15)} ${'SPACE_QUOTA'.padStart(15)} ${'REM_SPACE_QUOTA'.padStart(15)} `;
+
+export const count: ShellCommand = {
+  name: 'count',
+  usage: '[-q] [-h] [-v] <path> ...',
+  description: `Count the number of directories, files and bytes under the paths
+that match the specified file pattern.  The output columns are:
+DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME
+or, with the -q option:
+QUOTA REM_QUOTA SPACE_QUOTA REM_SPACE_QUOTA
+      DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME
+The -h option shows file sizes in human readable format.
+The -v option displays a header line.
+(No store here has quotas: they show as none and inf.)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['q', 'h', 'v'] });
+    if (args.length === 0) args.push('.');
+    if (flags.has('v')) ctx.io.out(`${flags.has('q') ? QUOTA_HEADER : ''}${COUNT_HEADER}PATHNAME\n`);
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      const summary = item.status.isDirectory() ? await item.fs.getContentSummary(item.path) : { directoryCount: 0, fileCount: 1, length: item.status.length };
+      const quota = flags.has('q') ? `${'none'.padStart(12)} ${'inf'.padStart(15)} ${'none'.padStart(15)} ${'inf'.padStart(15)} ` : '';
+      const size = formatSize(summary.length, flags.has('h'));
+      ctx.io.out(`${quota}${String(summary.directoryCount).padStart(12)} ${String(summary.fileCount).padStart(12)} ${size.padStart(18)} ${item.display}\n`);
+    });
+  },
+};
+
+/** Stat's format characters. */
+function statLine(format: string, item: PathItem): string {
+  const s = item.status!;
+  return format.replace(/%(.)/g, (whole, c: string) => {
+    switch (c) {
+      case 'a':
+        return s.permission.toOctal();
+      case 'A':
+        return s.permission.toString();
+      case 'b':
+        return String(s.length);
+      case 'F':
+        return s.isDirectory() ? 'directory' : s.isFile() ? 'regular file' : 'symlink';
+      case 'g':
+        return s.group;
+      case 'n':
+        return s.path.getName();
+      case 'o':
+        return String(s.blockSize);
+      case 'r':
+        return String(s.replication);
+      case 'u':
+        return s.owner;
+      case 'x':
+        return statDate(s.accessTime);
+      case 'X':
+        return String(s.accessTime);
+      case 'y':
+        return statDate(s.modificationTime);
+      case 'Y':
+        return String(s.modificationTime);
+      default:
+        return whole;
+    }
+  });
+}
+
+export const stat: ShellCommand = {
+  name: 'stat',
+  usage: '[format] <path> ...',
+  description: `Print statistics about the file/directory at <path>
+in the specified format. Format accepts permissions in
+octal (%a) and symbolic (%A), filesize in
+bytes (%b), type (%F), group name of owner (%g),
+name (%n), block size (%o), replication (%r), user name
+of owner (%u), access date (%x, %X).
+modification date (%y, %Y).
+%x and %y show UTC date as "yyyy-MM-dd HH:mm:ss" and
+%X and %Y show milliseconds since January 1, 1970 UTC.
+If the format is not specified, %y is used by default.`,
+  async run(words, ctx) {
+    const { args } = parseOptions(words, { min: 1 });
+    const format = args.length > 1 && args[0]!.includes('%') ? args.shift()! : '%y';
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      ctx.io.out(ctx.json ? `${JSON.stringify(item.status.toJSON())}\n` : `${statLine(format, item)}\n`);
+    });
+  },
+};
+
+export const test: ShellCommand = {
+  name: 'test',
+  usage: '-[defsz] <path>',
+  description: `Answer various questions about <path>, with result via exit status.
+  -d  return 0 if <path> is a directory.
+  -e  return 0 if <path> exists.
+  -f  return 0 if <path> is a file.
+  -s  return 0 if file <path> is greater than zero bytes in size.
+  -z  return 0 if file <path> is zero bytes in size, else return 1.
+(-r and -w need access(), which hadoopfs does not have yet: they are refused.)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['d', 'e', 'f', 's', 'z'], min: 1, max: 1 });
+    if (flags.size !== 1) throw new UsageError('No test flag given');
+    const [flag] = [...flags];
+    const item = await ctx.item(args[0]!);
+    const s = item.status;
+    const answer =
+      flag === 'e' ? s !== undefined
+      : flag === 'd' ? s?.isDirectory() === true
+      : flag === 'f' ? s?.isFile() === true
+      : flag === 's' ? (s?.length ?? 0) > 0
+      : s !== undefined && s.length === 0;
+    // A false answer is exit code 1, without a message (as test(1)).
+    if (!answer) throw new SilentFailure();
+  },
+};

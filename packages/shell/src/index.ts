@@ -1,0 +1,6 @@
+export { FS_COMMANDS, runHadoopfs, runJindo, runProcess } from './programs.js';
+export { EXIT_USAGE, forEachItem, mustExist, runShell, type ShellOptions } from './shell.js';
+export { describeError, parseOptions, PathError, SilentFailure, UsageError, type ParsedOptions, type ShellCommand, type ShellContext, type ShellIo } from './command.js';
+export { childItems, expandItems, literalItem, type PathItem } from './path-items.js';
+export { formatSize, humanSize, lsDate, statDate, table } from './formats.js';
+export { recover } from './commands/recover.js';

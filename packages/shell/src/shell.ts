@@ -1,0 +1,157 @@
+import { Configuration, FileSystem, Path } from '@hadoopfs/core';
+import '@hadoopfs/local';
+import '@hadoopfs/memory';
+import '@hadoopfs/jindo';
+import { describeError, PathError, SilentFailure, UsageError, type ShellCommand, type ShellContext, type ShellIo } from './command.js';
+import { expandItems, literalItem, type PathItem } from './path-items.js';
+
+export interface ShellOptions {
+  /** How usage lines name the program: `hadoopfs fs`, `jindo jfs`. */
+  program: string;
+  /** The word after the program name (`fs`, `jfs`). */
+  word: string;
+  commands: readonly ShellCommand[];
+}
+
+const GENERIC_HELP = `Generic options supported are:
+-conf <configuration file>        specify an application configuration file
+-D <property=value>               define a value for a given property
+-fs <file:///|hdfs://namenode:port|oss://bucket|mem://name> specify default filesystem URL to use, overrides 'fs.defaultFS' property from configurations.
+-json                             (hadoopfs) one JSON object per line where a command has them`;
+
+/** FsShell's exit codes: 0, 1 when any path failed, -1 (255 to the shell) for a command line it cannot take. */
+export const EXIT_USAGE = 255;
+
+/**
+ * Hadoop's FsShell over hadoopfs: generic options (-conf, -D, -fs), then one command. Failures of single
+ * paths are reported as `cmd: message` and make the exit code 1, the other paths go on.
+ */
+export async function runShell(argv: readonly string[], io: ShellIo, options: ShellOptions): Promise<number> {
+  const byName = new Map(options.commands.map((c) => [c.name, c]));
+  const usageLine = (c: ShellCommand) => `-${c.name}${c.usage ? ` ${c.usage}` : ''}`;
+  const summary = () =>
+    [`Usage: ${options.program} [generic options]`, ...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `\t[${usageLine(c)}]`)].join('\n');
+  const args = [...argv];
+  if (args.shift() !== options.word) {
+    io.err(`${options.program.split(' ')[0]}: the first word must be "${options.word}"\n${summary()}\n`);
+    return EXIT_USAGE;
+  }
+  const conf = new Configuration();
+  let json = false;
+  try {
+    for (;;) {
+      const a = args[0];
+      if (a === '-conf') {
+        args.shift();
+        const file = args.shift();
+        if (!file) throw new UsageError('-conf needs a file');
+        conf.addResource(file);
+      } else if (a === '-D' || (a?.startsWith('-D') && a.length > 2)) {
+        args.shift();
+        const pair = a === '-D' ? (args.shift() ?? '') : a.slice(2);
+        const eq = pair.indexOf('=');
+        // Name only what looks like a key: a value after a mistyped separator may be a secret.
+        if (eq <= 0) throw new UsageError(`-D takes key=value, got "${/^[\w.-]*/.exec(pair)![0]}…" without "="`);
+        conf.set(pair.slice(0, eq), pair.slice(eq + 1), '-D');
+      } else if (a === '-fs') {
+        args.shift();
+        const uri = args.shift();
+        if (!uri) throw new UsageError('-fs needs a filesystem URI');
+        conf.set('fs.defaultFS', uri, '-fs');
+      } else if (a === '-json') {
+        args.shift();
+        json = true;
+      } else break;
+    }
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${summary()}\n\n${GENERIC_HELP}\n`);
+    return EXIT_USAGE;
+  }
+  const word = args.shift();
+  if (word === undefined) {
+    io.err(`${summary()}\n\n${GENERIC_HELP}\n`);
+    return EXIT_USAGE;
+  }
+  if (word === '-help' || word === '-usage') {
+    const wanted = args.length > 0 ? args.map((n) => n.replace(/^-/, '')) : [...byName.keys()].sort();
+    const unknown = wanted.filter((n) => !byName.has(n));
+    if (unknown.length > 0) {
+      io.err(`${word}: No such command: ${unknown.join(' ')}\n`);
+      return EXIT_USAGE;
+    }
+    if (word === '-usage') {
+      io.out(args.length > 0 ? `${wanted.map((n) => `Usage: ${options.program} [generic options] ${usageLine(byName.get(n)!)}`).join('\n')}\n` : `${summary()}\n`);
+      return 0;
+    }
+    const details = wanted.map((n) => {
+      const c = byName.get(n)!;
+      return `${usageLine(c)} :\n${c.description.replace(/^/gm, '  ')}\n`;
+    });
+    io.out(`${args.length > 0 ? '' : `${summary()}\n\n`}${details.join('\n')}${args.length > 0 ? '' : `\n${GENERIC_HELP}\n`}`);
+    return 0;
+  }
+  const command = word.startsWith('-') ? byName.get(word.slice(1)) : undefined;
+  if (!command) {
+    io.err(`${word}: Unknown command\n${summary()}\n`);
+    return EXIT_USAGE;
+  }
+  let failures = 0;
+  const fsFor = (path: Path) => FileSystem.get(path, conf);
+  const ctx: ShellContext = {
+    conf,
+    io,
+    json,
+    fsFor,
+    expand: (arg) => expandItems(arg, fsFor),
+    item: (arg) => literalItem(arg, fsFor),
+    error: (message) => {
+      failures++;
+      io.err(`${command.name}: ${message}\n`);
+    },
+  };
+  try {
+    await command.run(args, ctx);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`-${command.name}: ${error.message}\nUsage: ${options.program} [generic options] ${usageLine(command)}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof SilentFailure) failures++;
+    else ctx.error(error instanceof PathError ? error.message : (error as Error).message);
+  } finally {
+    await FileSystem.closeAll().catch(() => undefined);
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+/**
+ * Runs `action` for every item of every argument (glob-expanded); a failure is reported in FsShell's
+ * words and counted, and the other paths go on.
+ */
+export async function forEachItem(
+  args: readonly string[],
+  ctx: ShellContext,
+  action: (item: PathItem) => Promise<void>,
+): Promise<void> {
+  for (const arg of args) {
+    let items;
+    try {
+      items = await ctx.expand(arg);
+    } catch (error) {
+      ctx.error(error instanceof PathError ? error.message : describeError(error, arg));
+      continue;
+    }
+    for (const item of items) {
+      try {
+        await action(item);
+      } catch (error) {
+        ctx.error(error instanceof PathError ? error.message : describeError(error, item.display));
+      }
+    }
+  }
+}
+
+/** The item must exist: FsShell's PathNotFoundException otherwise. */
+export function mustExist<T extends { status: unknown; display: string }>(item: T): asserts item is T & { status: NonNullable<T['status']> } {
+  if (item.status === undefined) throw new PathError(item.display, 'No such file or directory');
+}

@@ -73,3 +73,16 @@ export const POSIX_LIKE_OPTIONS: ContractOptions = {
   'rename-remove-dest-if-empty-dir': false,
   'test.random-seek-count': 100,
 };
+
+/**
+ * Hadoop's rawlocal.xml (RawLocalFileSystem, what file:// is): rename as rename(2) — a file replaces a
+ * file, an empty directory is replaced, missing parents are created — and seek past EOF allowed.
+ */
+export const RAWLOCAL_OPTIONS: ContractOptions = {
+  ...POSIX_LIKE_OPTIONS,
+  'rename-creates-dest-dirs': true,
+  'rename-overwrites-dest': true,
+  'rename-remove-dest-if-empty-dir': true,
+  'rejects-seek-past-eof': false,
+  'test.random-seek-count': 1000,
+};

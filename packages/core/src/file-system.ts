@@ -59,6 +59,20 @@ export const PathCapabilities = {
   DURABLE_FLUSH: 'hadoopfs.capability.outputstream.durable-flush',
 } as const;
 
+/** What rename does where HDFS and POSIX differ (Hadoop's contract options rename-overwrites-dest, rename-creates-dest-dirs, rename-remove-dest-if-empty-dir). */
+export interface RenameRules {
+  /** A file replaces an existing file (rename(2)) instead of failing. */
+  readonly overwriteFile: boolean;
+  /** A missing destination parent is created instead of failing. */
+  readonly createParents: boolean;
+  /** An empty destination directory is replaced instead of receiving the source. */
+  readonly replaceEmptyDirectory: boolean;
+}
+
+export const HDFS_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: false, createParents: false, replaceEmptyDirectory: false });
+/** Hadoop's RawLocalFileSystem: rename(2), and its copying fallback where rename(2) fails. */
+export const POSIX_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: true, createParents: true, replaceEmptyDirectory: true });
+
 export const DEFAULT_BLOCK_SIZE = 32 * 1024 * 1024;
 export const DEFAULT_BUFFER_SIZE = 64 * 1024;
 
@@ -313,29 +327,51 @@ export abstract class FileSystem implements AsyncDisposable {
       if (from.contains(to)) {
         throw new InvalidPathError(`cannot rename ${from.toString()} to a path below itself: ${to.toString()}`, { path: to.toString() });
       }
+      const rules = this.renameRules();
       let target = to;
       const existing = await this.#statOrUndefined(to);
-      if (existing?.isDirectory()) {
+      if (existing?.isDirectory() && rules.replaceEmptyDirectory && (await this.#isEmptyDirectory(to))) {
+        // POSIX rename(2) replaces an empty directory (RawLocalFileSystem: with a file too, by its fallback).
+        await this.deletePath(to, false);
+      } else if (existing?.isDirectory()) {
         target = new Path(to, from.getName());
         if (target.equals(from)) return true;
-        if (await this.#statOrUndefined(target)) {
+        const inside = await this.#statOrUndefined(target);
+        if (inside && !(rules.overwriteFile && inside.isFile() && source.isFile())) {
           throw new FileAlreadyExistsError(`rename destination ${target.toString()} already exists`, { path: target.toString() });
         }
       } else if (existing) {
-        throw new FileAlreadyExistsError(`rename destination ${to.toString()} is an existing file`, { path: to.toString() });
+        if (!(rules.overwriteFile && source.isFile())) {
+          throw new FileAlreadyExistsError(`rename destination ${to.toString()} is an existing file`, { path: to.toString() });
+        }
       } else {
         const parent = to.getParent()!;
         const parentStatus = await this.#statOrUndefined(parent);
-        if (!parentStatus) {
+        if (!parentStatus && rules.createParents) {
+          await this.makeDirectories(parent);
+        } else if (!parentStatus) {
           throw new FileNotFoundError(`rename destination parent ${parent.toString()} does not exist`, { path: parent.toString() });
-        }
-        if (!parentStatus.isDirectory()) {
+        } else if (!parentStatus.isDirectory()) {
           throw new ParentNotDirectoryError(`rename destination parent ${parent.toString()} is a file`, { path: parent.toString() });
         }
       }
       await this.moveTo(source, target);
       return true;
     });
+  }
+
+  async #isEmptyDirectory(path: Path): Promise<boolean> {
+    for await (const page of this.listPages(path)) if (page.length > 0) return false;
+    return true;
+  }
+
+  /**
+   * How rename treats an existing or missing destination: HDFS's rules (the default: a file destination
+   * is an error, a directory one receives the source, a missing parent is an error), or a backend's own
+   * (RawLocalFileSystem's POSIX rules for file://).
+   */
+  protected renameRules(): RenameRules {
+    return HDFS_RENAME_RULES;
   }
 
   /** Totals under `path`, the path itself included (a directory counts itself). */

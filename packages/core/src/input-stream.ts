@@ -75,12 +75,20 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** Moves the position; raises EOFError for a negative position or one past the end of the file. */
+  /**
+   * Whether seek() may go past the end of the file (a read there then returns −1), as POSIX lseek(2) and
+   * Hadoop's RawLocalFileSystem allow; HDFS and the object stores refuse it (rejects-seek-past-eof).
+   */
+  protected seekPastEndAllowed(): boolean {
+    return false;
+  }
+
+  /** Moves the position; raises EOFError for a negative position or, unless the stream allows it, one past the end of the file. */
   seek(position: number): Promise<void> {
     return this.#queue.run(async () => {
       this.#checkOpen('seek');
       if (!Number.isInteger(position) || position < 0) throw this.#eof(`cannot seek to negative offset ${position}`);
-      if (position > 0 && !(position >= this.#bufferStart && position <= this.#bufferEnd)) {
+      if (position > 0 && !this.seekPastEndAllowed() && !(position >= this.#bufferStart && position <= this.#bufferEnd)) {
         const length = await this.getLength();
         if (position > length) throw this.#eof(`cannot seek past end of file: ${position} > ${length}`);
       }

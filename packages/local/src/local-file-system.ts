@@ -6,7 +6,9 @@ import {
   InvalidPathError,
   Path,
   PosixFileSystem,
+  POSIX_RENAME_RULES,
   type Configuration,
+  type RenameRules,
   type FileSystemUri,
   type FsPromisesApi,
 } from '@hadoopfs/core';
@@ -15,7 +17,8 @@ import {
 export const LOCAL_ROOT_KEY = 'fs.file.root';
 
 /**
- * `file:///…` on node:fs. hflush hands buffered bytes to the OS (visible to every reader); hsync fsyncs
+ * `file:///…` on node:fs, with Hadoop's RawLocalFileSystem semantics (rename as rename(2), seek past
+ * EOF allowed) — what a Java port on file:// gets from Hadoop. hflush hands buffered bytes to the OS (visible to every reader); hsync fsyncs
  * the file and, the first time for a created file, its directory, so the name survives a power cut too.
  * rename fsyncs both directories it touched. With `fs.file.root` set, any path outside that directory is
  * refused with InvalidPathError before the disk is touched.
@@ -31,6 +34,16 @@ export class LocalFileSystem extends PosixFileSystem {
     await super.initialize(uri, conf);
     const root = conf.getTrimmed(LOCAL_ROOT_KEY);
     this.#root = root === undefined ? undefined : resolve(root);
+  }
+
+  /** Hadoop's RawLocalFileSystem renames with rename(2) (a file replaces a file, an empty directory is replaced) and creates missing parents. */
+  protected override renameRules(): RenameRules {
+    return POSIX_RENAME_RULES;
+  }
+
+  /** lseek(2) goes past the end; a read there returns −1 (RawLocalFileSystem: rejects-seek-past-eof false). */
+  protected override seekPastEndOfFile(): boolean {
+    return true;
   }
 
   override getHomeDirectory(): Path {

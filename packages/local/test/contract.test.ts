@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration, FileSystem, Path } from '@hadoopfs/core';
-import { POSIX_LIKE_OPTIONS, runContractSuite } from '@hadoopfs/contract';
+import { RAWLOCAL_OPTIONS, runContractSuite } from '@hadoopfs/contract';
 import '@hadoopfs/local';
 
 runContractSuite({
   name: 'local',
-  // The root of a real disk is not ours to empty: the root-directory tests stay off, as in Hadoop's rawlocal.
-  options: { ...POSIX_LIKE_OPTIONS, 'test.random-seek-count': 1000 },
+  // Hadoop's rawlocal.xml values. The root of a real disk is not ours to empty: the root-directory tests
+  // stay off, as in Hadoop's rawlocal.
+  options: RAWLOCAL_OPTIONS,
   async setup() {
     const dir = await mkdtemp(join(tmpdir(), 'hadoopfs-contract-'));
     const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));

@@ -34,6 +34,11 @@ export abstract class PosixFileSystem extends FileSystem {
   /** Makes a directory entry durable (fsync of the directory); a no-op where there is no medium. */
   protected async syncDirectory(_nativeDir: string): Promise<void> {}
 
+  /** Whether this backend's input streams seek past EOF (POSIX, file://) or refuse it (HDFS's rule). */
+  protected seekPastEndOfFile(): boolean {
+    return false;
+  }
+
   protected override pathCapabilities(): ReadonlySet<string> {
     return new Set([PathCapabilities.APPEND, PathCapabilities.ATOMIC_RENAME, PathCapabilities.HFLUSH, PathCapabilities.HSYNC]);
   }
@@ -109,7 +114,7 @@ export abstract class PosixFileSystem extends FileSystem {
       await handle.close().catch(() => undefined);
       throw new PathIsDirectoryError(`open: ${path.toString()} is a directory`, { path: path.toString() });
     }
-    return new PosixInputStream(path, handle, options.bufferSize);
+    return new PosixInputStream(path, handle, options.bufferSize, { seekPastEnd: this.seekPastEndOfFile() });
   }
 
   #notAFile(error: unknown, operation: string, path: Path): Error {

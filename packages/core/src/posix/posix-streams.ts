@@ -124,10 +124,16 @@ export class PosixOutputStream extends FSDataOutputStream {
 
 export class PosixInputStream extends FSDataInputStream {
   readonly #handle: FsFileHandle;
+  readonly #seekPastEnd: boolean;
 
-  constructor(path: Path, handle: FsFileHandle, bufferSize: number) {
+  constructor(path: Path, handle: FsFileHandle, bufferSize: number, options: { seekPastEnd?: boolean } = {}) {
     super(path, bufferSize);
     this.#handle = handle;
+    this.#seekPastEnd = options.seekPastEnd ?? false;
+  }
+
+  protected override seekPastEndAllowed(): boolean {
+    return this.#seekPastEnd;
   }
 
   protected async readAt(position: number, target: Uint8Array, offset: number, length: number): Promise<number> {

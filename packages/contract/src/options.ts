@@ -86,3 +86,30 @@ export const RAWLOCAL_OPTIONS: ContractOptions = {
   'rejects-seek-past-eof': false,
   'test.random-seek-count': 1000,
 };
+
+/**
+ * Hadoop's aliyun-oss.xml (hadoop-aliyun's contract options), with hadoopfs's HDFS-style rename (an
+ * existing destination file is an error, not overwritten): the object-store profile — oss://, and mem://
+ * with fs.mem.semantics = object-store.
+ */
+export const OBJECT_STORE_OPTIONS: ContractOptions = {
+  'is-case-sensitive': true,
+  'is-blobstore': true,
+  'create-visibility-delayed': true,
+  'supports-hflush': false,
+  'supports-hsync': false,
+  'supports-append': false,
+  'supports-seek': true,
+  'supports-seek-on-closed-file': false,
+  'rejects-seek-past-eof': true,
+  'supports-positioned-readable': true,
+  'supports-strict-exceptions': true,
+  'supports-getfilestatus': true,
+  'supports-atomic-rename': false,
+  'rename-overwrites-dest': false,
+  'rename-returns-false-if-source-missing': false,
+  'rename-creates-dest-dirs': false,
+  'rename-remove-dest-if-empty-dir': false,
+  'test.root-tests-enabled': true,
+  'test.random-seek-count': 10,
+};

@@ -1,5 +1,5 @@
 import { registerMemoryFileSystem } from './memory-file-system.js';
 
-export { MemoryFileSystem, registerMemoryFileSystem, type MemoryFileSystemOptions } from './memory-file-system.js';
+export { MEMORY_SEMANTICS_KEY, MemoryFileSystem, registerMemoryFileSystem, type MemoryFileSystemOptions, type MemorySemantics } from './memory-file-system.js';
 
 registerMemoryFileSystem();

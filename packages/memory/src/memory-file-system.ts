@@ -1,24 +1,80 @@
 import { Volume } from 'memfs';
-import { FileSystem, PosixFileSystem, type FsPromisesApi, type Path } from '@hadoopfs/core';
+import {
+  ConfigurationError,
+  FileAlreadyExistsError,
+  FileNotFoundError,
+  FileSystem,
+  HDFS_RENAME_RULES,
+  ParentNotDirectoryError,
+  POSIX_RENAME_RULES,
+  PosixFileSystem,
+  UnsupportedOperationError,
+  type Configuration,
+  type FileStatus,
+  type FileSystemUri,
+  type FSDataOutputStream,
+  type FsPromisesApi,
+  type Path,
+  type RenameRules,
+  type ResolvedCreateOptions,
+} from '@hadoopfs/core';
+import { ObjectStoreOutputStream } from './object-store-stream.js';
+
+/**
+ * fs.mem.semantics: which filesystem mem:// behaves like.
+ * - `hdfs` (the default): Hadoop's FileSystem specification as HDFS implements it — rename never
+ *   overwrites, seek past EOF refused, hflush visible at once. The reference the other schemes are
+ *   measured against, and what mem:// always was.
+ * - `posix`: Hadoop's RawLocalFileSystem, as file:// (rename as rename(2), seek past EOF allowed).
+ * - `object-store`: like OSS — nothing visible before close, no hflush/hsync, no append, rename as copy
+ *   + delete one file at a time — so that a test suite on mem:// meets what an object store would show.
+ */
+export type MemorySemantics = 'hdfs' | 'posix' | 'object-store';
+export const MEMORY_SEMANTICS_KEY = 'fs.mem.semantics';
+const SEMANTICS: readonly MemorySemantics[] = ['hdfs', 'posix', 'object-store'];
 
 export interface MemoryFileSystemOptions {
   /** An existing memfs volume to serve; by default each instance starts with an empty one. */
   volume?: Volume;
+  /** Overrides fs.mem.semantics. */
+  semantics?: MemorySemantics;
 }
 
 /**
  * `mem://authority/…` on a memfs volume. The volume lives as long as this instance: FileSystem.get shares
  * it through the cache, FileSystem.newInstance starts empty, which is what an isolated test wants.
- * hflush and hsync are honest here: written bytes are in the volume, visible to every reader, at once.
+ * With the hdfs and posix semantics, hflush and hsync are honest: written bytes are in the volume,
+ * visible to every reader, at once.
  */
 export class MemoryFileSystem extends PosixFileSystem {
   static readonly SCHEME = 'mem';
   readonly volume: Volume;
+  #semantics: MemorySemantics;
 
   constructor(options: MemoryFileSystemOptions = {}) {
     super();
     this.volume = options.volume ?? new Volume();
     if (!options.volume) this.volume.mkdirSync('/', { recursive: true });
+    this.#semantics = options.semantics ?? 'hdfs';
+    this.#fixed = options.semantics !== undefined;
+  }
+
+  /** Set by the constructor's options: the configuration does not override it. */
+  readonly #fixed: boolean;
+
+  override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
+    await super.initialize(uri, conf);
+    const configured = conf.getTrimmed(MEMORY_SEMANTICS_KEY);
+    if (configured === undefined || this.#fixed) return;
+    const value = configured.toLowerCase() as MemorySemantics;
+    if (!SEMANTICS.includes(value)) {
+      throw new ConfigurationError(`${MEMORY_SEMANTICS_KEY}: "${configured}" is not one of ${SEMANTICS.join(', ')}`, { key: MEMORY_SEMANTICS_KEY });
+    }
+    this.#semantics = value;
+  }
+
+  get semantics(): MemorySemantics {
+    return this.#semantics;
   }
 
   protected fsApi(): FsPromisesApi {
@@ -27,6 +83,78 @@ export class MemoryFileSystem extends PosixFileSystem {
 
   protected nativePath(path: Path): string {
     return path.path;
+  }
+
+  protected override renameRules(): RenameRules {
+    return this.#semantics === 'posix' ? POSIX_RENAME_RULES : HDFS_RENAME_RULES;
+  }
+
+  protected override seekPastEndOfFile(): boolean {
+    return this.#semantics === 'posix';
+  }
+
+  protected override pathCapabilities(): ReadonlySet<string> {
+    // An object store declares none of append, atomic rename, hflush, hsync (as OSS).
+    return this.#semantics === 'object-store' ? new Set() : super.pathCapabilities();
+  }
+
+  protected override async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    if (this.#semantics !== 'object-store') return super.createFile(path, options);
+    await this.#checkCreate(path, options);
+    return new ObjectStoreOutputStream(path, async (bytes) => {
+      // The whole object appears at close (the PUT), parents implied; a create-only PUT still refuses.
+      if (!options.overwrite && (await this.#status(path))) throw new FileAlreadyExistsError(`create: ${path.toString()} appeared before close`, { path: path.toString() });
+      await this.#checkCreate(path, { ...options, overwrite: true, recursive: true });
+      const out = await super.createFile(path, { ...options, overwrite: true, recursive: true });
+      await out.write(bytes);
+      await out.close();
+    });
+  }
+
+  /** What an object store's create checks up front (OSS's HEAD and parent walk). */
+  async #checkCreate(path: Path, options: Pick<ResolvedCreateOptions, 'overwrite' | 'recursive'>): Promise<void> {
+    const existing = await this.#status(path);
+    if (existing?.isDirectory() || (existing && !options.overwrite)) throw new FileAlreadyExistsError(`create: ${path.toString()} already exists`, { path: path.toString() });
+    for (let parent = path.getParent(); parent; parent = parent.getParent()) {
+      const status = await this.#status(parent);
+      if (status?.isFile()) throw new ParentNotDirectoryError(`create: a parent of ${path.toString()} is a file`, { path: parent.toString() });
+      if (status) break;
+      if (!options.recursive && parent.equals(path.getParent())) throw new FileNotFoundError(`create: parent directory ${parent.toString()} does not exist`, { path: parent.toString() });
+    }
+  }
+
+  protected override async appendFile(path: Path, options: { bufferSize: number }): Promise<FSDataOutputStream> {
+    if (this.#semantics === 'object-store') {
+      throw new UnsupportedOperationError(`append: ${path.toString()}: mem:// with ${MEMORY_SEMANTICS_KEY} = object-store has no append (as OSS)`, { path: path.toString() });
+    }
+    return super.appendFile(path, options);
+  }
+
+  protected override async moveTo(source: FileStatus, target: Path): Promise<void> {
+    if (this.#semantics !== 'object-store') return super.moveTo(source, target);
+    // Copy + delete, a file at a time: a reader in between sees both, or part of a directory.
+    const api = this.volume.promises;
+    if (source.isFile()) {
+      const bytes = await api.readFile(this.nativePath(source.path));
+      await api.writeFile(this.nativePath(target), bytes);
+      await new Promise((resolve) => setImmediate(resolve));
+      await api.unlink(this.nativePath(source.path));
+      return;
+    }
+    await api.mkdir(this.nativePath(target), { recursive: true });
+    for await (const page of this.listPages(source.path)) {
+      for (const child of page) await this.moveTo(child, target.child(child.path.getName()));
+    }
+    await api.rmdir(this.nativePath(source.path));
+  }
+
+  async #status(path: Path): Promise<FileStatus | undefined> {
+    try {
+      return await this.getStatus(path);
+    } catch (error) {
+      if (error instanceof FileNotFoundError) return undefined;
+      throw error;
+    }
   }
 }
 

@@ -1,17 +1,27 @@
-import { FileSystem, Path } from '@hadoopfs/core';
-import { POSIX_LIKE_OPTIONS, runContractSuite } from '@hadoopfs/contract';
+import { Configuration, FileSystem, Path } from '@hadoopfs/core';
+import { OBJECT_STORE_OPTIONS, POSIX_LIKE_OPTIONS, RAWLOCAL_OPTIONS, runContractSuite, type ContractOptions } from '@hadoopfs/contract';
 import '@hadoopfs/memory';
 
-runContractSuite({
-  name: 'memory',
-  options: { ...POSIX_LIKE_OPTIONS, 'test.root-tests-enabled': true },
-  async setup() {
-    const fs = await FileSystem.newInstance('mem://contract/');
-    const testDirectory = new Path('mem://contract/test');
-    await fs.mkdirs(testDirectory);
-    return { fs, testDirectory };
-  },
-  async teardown({ fs }) {
-    await fs.close();
-  },
-});
+// Issue 12: each fs.mem.semantics profile passes the contract suite with the matching Hadoop option set.
+const PROFILES: Array<[string, ContractOptions]> = [
+  ['hdfs', POSIX_LIKE_OPTIONS],
+  ['posix', RAWLOCAL_OPTIONS],
+  ['object-store', OBJECT_STORE_OPTIONS],
+];
+
+for (const [semantics, options] of PROFILES) {
+  runContractSuite({
+    name: `memory (fs.mem.semantics = ${semantics})`,
+    options: { ...options, 'test.root-tests-enabled': true },
+    async setup() {
+      const conf = new Configuration({ loadDefaults: false }).set('fs.mem.semantics', semantics);
+      const fs = await FileSystem.newInstance('mem://contract/', conf);
+      const testDirectory = new Path('mem://contract/test');
+      await fs.mkdirs(testDirectory);
+      return { fs, testDirectory };
+    },
+    async teardown({ fs }) {
+      await fs.close();
+    },
+  });
+}

@@ -66,6 +66,14 @@ export class EOFError extends IOError {
   }
 }
 
+/** Hadoop's IllegalArgumentException where a caller's argument is wrong (a builder's unknown must() key). */
+export class IllegalArgumentError extends IOError {
+  override name = 'IllegalArgumentError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'EINVAL', options);
+  }
+}
+
 export class UnsupportedOperationError extends IOError {
   override name = 'UnsupportedOperationError';
   constructor(message: string, options: IOErrorOptions = {}) {

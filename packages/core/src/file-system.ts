@@ -10,6 +10,7 @@ import {
 } from './errors.js';
 import type { ContentSummary, FileStatus, FsPermission } from './file-status.js';
 import { globStatuses, type PathFilter } from './glob.js';
+import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
 import type { FSDataInputStream } from './input-stream.js';
 import type { FSDataOutputStream } from './output-stream.js';
 import { Path } from './path.js';
@@ -72,6 +73,9 @@ export interface RenameRules {
 export const HDFS_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: false, createParents: false, replaceEmptyDirectory: false });
 /** Hadoop's RawLocalFileSystem: rename(2), and its copying fallback where rename(2) fails. */
 export const POSIX_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: true, createParents: true, replaceEmptyDirectory: true });
+
+const STANDARD_OPEN_KEYS: ReadonlySet<string> = new Set(Object.values(OpenFileOptions));
+const NO_KEYS: ReadonlySet<string> = new Set();
 
 export const DEFAULT_BLOCK_SIZE = 32 * 1024 * 1024;
 export const DEFAULT_BUFFER_SIZE = 64 * 1024;
@@ -204,7 +208,7 @@ export abstract class FileSystem implements AsyncDisposable {
   create(path: PathLike, options: CreateOptions = {}): Promise<FSDataOutputStream> {
     return this.#guard(path, async (p) => {
       if (p.isRoot()) throw new FileAlreadyExistsError(`cannot create a file over the root directory ${p.toString()}`, { path: p.toString() });
-      return this.createFile(p, {
+      return this.createStream(p, {
         overwrite: options.overwrite ?? true,
         recursive: options.recursive ?? true,
         bufferSize: options.bufferSize ?? this.#defaultBufferSize,
@@ -218,15 +222,53 @@ export abstract class FileSystem implements AsyncDisposable {
   /** Opens an existing file for appending; UnsupportedOperationError where the store cannot append. */
   append(path: PathLike, options: { bufferSize?: number } = {}): Promise<FSDataOutputStream> {
     return this.#guard(path, (p) =>
-      this.appendFile(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize }),
+      this.appendStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize }),
     );
   }
 
   /** Opens a file for reading; a missing path is FileNotFoundError, a directory PathIsDirectoryError. */
   open(path: PathLike, options: OpenOptions = {}): Promise<FSDataInputStream> {
     return this.#guard(path, (p) =>
-      this.openFile(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize }),
+      this.openStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize, readPolicy: 'default' }),
     );
+  }
+
+  /**
+   * Hadoop's openFile() builder: read policy, a known length or the file's status (with which a store may
+   * skip its metadata request, so that a missing file may only show at the first read), then build().
+   */
+  openFile(path: PathLike): FutureDataInputStreamBuilder {
+    const p = this.#qualifyChecked(path);
+    return new FutureDataInputStreamBuilder(
+      p,
+      (options) => this.#guard(p, (q) => this.openStream(q, { ...options, bufferSize: options.bufferSize ?? this.#defaultBufferSize })),
+      this.openFileKeys(),
+    );
+  }
+
+  /** Hadoop's createFile() builder: overwrite by default, not recursive unless asked; build() gives the stream. */
+  createFile(path: PathLike): FSDataOutputStreamBuilder {
+    return new FSDataOutputStreamBuilder(this.#qualifyChecked(path), 'create', (_mode, options) => this.create(path, options), this.createFileKeys());
+  }
+
+  /** Hadoop's appendFile() builder. */
+  appendFile(path: PathLike): FSDataOutputStreamBuilder {
+    return new FSDataOutputStreamBuilder(
+      this.#qualifyChecked(path),
+      'append',
+      (_mode, options) => this.append(path, options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+      this.createFileKeys(),
+    );
+  }
+
+  /** The openFile() keys this store understands (a must() of any other fails the build). */
+  protected openFileKeys(): ReadonlySet<string> {
+    return STANDARD_OPEN_KEYS;
+  }
+
+  /** The createFile()/appendFile() keys this store understands beyond the builder's own methods. */
+  protected createFileKeys(): ReadonlySet<string> {
+    return NO_KEYS;
   }
 
   getFileStatus(path: PathLike): Promise<FileStatus> {
@@ -415,11 +457,11 @@ export abstract class FileSystem implements AsyncDisposable {
   // ---- what a backend implements -----------------------------------------------------------------
   // Every path given to these is qualified with this filesystem's scheme and authority, and absolute.
 
-  protected abstract createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream>;
-  protected appendFile(path: Path, _options: { bufferSize: number }): Promise<FSDataOutputStream> {
+  protected abstract createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream>;
+  protected appendStream(path: Path, _options: { bufferSize: number }): Promise<FSDataOutputStream> {
     return Promise.reject(new UnsupportedOperationError(`append is not supported by ${this.getUri()}`, { path: path.toString() }));
   }
-  protected abstract openFile(path: Path, options: Required<OpenOptions>): Promise<FSDataInputStream>;
+  protected abstract openStream(path: Path, options: ResolvedOpenOptions): Promise<FSDataInputStream>;
   protected abstract getStatus(path: Path): Promise<FileStatus>;
   /**
    * listStatus semantics, a page at a time: the children of a directory, or the file itself for a file;

@@ -25,6 +25,14 @@ export {
   type ResolvedCreateOptions,
 } from './file-system.js';
 export type { FileSystemClass, FileSystemFactory, FileSystemProvider } from './registry.js';
+export {
+  FSDataOutputStreamBuilder,
+  FutureDataInputStreamBuilder,
+  OpenFileOptions,
+  READ_POLICIES,
+  type BuiltCreateOptions,
+  type ResolvedOpenOptions,
+} from './builders.js';
 export { FileStatus, FsPermission, type ContentSummary, type FileStatusInit } from './file-status.js';
 export { FSDataOutputStream, StreamCapabilities } from './output-stream.js';
 export { FSDataInputStream, DEFAULT_READ_BUFFER } from './input-stream.js';
@@ -36,6 +44,7 @@ export {
   ClosedError,
   ConfigurationError,
   EOFError,
+  IllegalArgumentError,
   FileAlreadyExistsError,
   FileNotFoundError,
   IOError,

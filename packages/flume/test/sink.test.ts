@@ -156,8 +156,8 @@ describe('HDFS sink', () => {
 /** A memory backend whose streams fail the first `failures` hflush calls (a backend hiccup). */
 class FlakyFileSystem extends MemoryFileSystem {
   static failures = 0;
-  protected override async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
-    const inner = await super.createFile(path, options);
+  protected override async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    const inner = await super.createStream(path, options);
     return new (class extends FSDataOutputStream {
       constructor() {
         super(path);

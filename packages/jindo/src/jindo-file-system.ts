@@ -59,8 +59,8 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
    * first (lease recovery), so that create(overwrite=false) then finds the file, and overwrite replaces it
    * only when the new writer closes.
    */
-  protected override async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
-    if (!this.#jindo.flushEnabled) return super.createFile(path, options);
+  protected override async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    if (!this.#jindo.flushEnabled) return super.createStream(path, options);
     const key = this.keyOf(path);
     for (const report of await recoverFile(this.client, this.#jindo.stagingPrefix, key, { leaseMs: this.#jindo.leaseMs })) {
       if (report.state === 'live-writer') {
@@ -77,7 +77,7 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     const head = await this.client.head(key);
     this.#replacing.set(key, head?.etag ?? null);
     try {
-      return await super.createFile(path, options);
+      return await super.createStream(path, options);
     } finally {
       this.#replacing.delete(key);
     }

@@ -98,14 +98,14 @@ export class MemoryFileSystem extends PosixFileSystem {
     return this.#semantics === 'object-store' ? new Set() : super.pathCapabilities();
   }
 
-  protected override async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
-    if (this.#semantics !== 'object-store') return super.createFile(path, options);
+  protected override async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    if (this.#semantics !== 'object-store') return super.createStream(path, options);
     await this.#checkCreate(path, options);
     return new ObjectStoreOutputStream(path, async (bytes) => {
       // The whole object appears at close (the PUT), parents implied; a create-only PUT still refuses.
       if (!options.overwrite && (await this.#status(path))) throw new FileAlreadyExistsError(`create: ${path.toString()} appeared before close`, { path: path.toString() });
       await this.#checkCreate(path, { ...options, overwrite: true, recursive: true });
-      const out = await super.createFile(path, { ...options, overwrite: true, recursive: true });
+      const out = await super.createStream(path, { ...options, overwrite: true, recursive: true });
       await out.write(bytes);
       await out.close();
     });
@@ -123,11 +123,11 @@ export class MemoryFileSystem extends PosixFileSystem {
     }
   }
 
-  protected override async appendFile(path: Path, options: { bufferSize: number }): Promise<FSDataOutputStream> {
+  protected override async appendStream(path: Path, options: { bufferSize: number }): Promise<FSDataOutputStream> {
     if (this.#semantics === 'object-store') {
       throw new UnsupportedOperationError(`append: ${path.toString()}: mem:// with ${MEMORY_SEMANTICS_KEY} = object-store has no append (as OSS)`, { path: path.toString() });
     }
-    return super.appendFile(path, options);
+    return super.appendStream(path, options);
   }
 
   protected override async moveTo(source: FileStatus, target: Path): Promise<void> {

@@ -80,6 +80,12 @@ export interface RequestCounter {
  * backoff and jitter where that is safe (idempotent requests, or a refusal that proves nothing was
  * applied), and every failure turned into a hadoopfs error naming the OSS code and request id.
  */
+export interface RangeResponse {
+  stream: Readable;
+  etag: string | undefined;
+  crc64: string | undefined;
+}
+
 export class OssClient {
   readonly #oss: OSS;
   readonly #settings: OssSettings;
@@ -178,10 +184,12 @@ export class OssClient {
   }
 
   /** Bytes [start, end) as a stream; with `etag`, only of that version (If-Match: else RemoteFileChangedError). */
-  async getRange(key: string, start: number, end: number, etag?: string): Promise<Readable> {
+  /** Bytes [start, end) as a stream, with the object's ETag and CRC-64 from the response (a reader that skipped HEAD learns them here). */
+  async getRange(key: string, start: number, end: number, etag?: string): Promise<RangeResponse> {
     return this.#call('GetObject', this.#display(key), true, async () => {
       const result = await this.#oss.getStream(key, { headers: { Range: `bytes=${start}-${end - 1}`, ...(etag ? { 'If-Match': etag } : {}) } });
-      return result.stream as Readable;
+      const headers = ((result as { res?: { headers?: Record<string, string | undefined> } }).res?.headers ?? {}) as Record<string, string | undefined>;
+      return { stream: result.stream as Readable, etag: headers['etag'], crc64: headers['x-oss-hash-crc64ecma'] };
     });
   }
 

@@ -12,7 +12,7 @@ import {
   type FileSystemUri,
   type FSDataInputStream,
   type FSDataOutputStream,
-  type OpenOptions,
+  type ResolvedOpenOptions,
   type ResolvedCreateOptions,
 } from '@hadoopfs/core';
 import { OssClient, type ObjectInfo } from './oss-client.js';
@@ -133,7 +133,7 @@ export class AliyunOssFileSystem extends FileSystem {
     }
   }
 
-  protected async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+  protected async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
     if (await this.#isDirectory(path)) {
       throw new FileAlreadyExistsError(`create: ${path.toString()} is a directory`, { path: path.toString() });
     }
@@ -162,7 +162,24 @@ export class AliyunOssFileSystem extends FileSystem {
     });
   }
 
-  protected async openFile(path: Path, options: Required<OpenOptions>): Promise<FSDataInputStream> {
+  protected async openStream(path: Path, options: ResolvedOpenOptions): Promise<FSDataInputStream> {
+    const random = options.readPolicy === 'random' || options.readPolicy === 'vector';
+    if (options.length !== undefined) {
+      // openFile() with the length or the status known: no HEAD. The ETag (the status's, else the first
+      // response's) pins every range, the CRC-64 comes with the first response; a missing file or a
+      // directory shows at the first read, as Hadoop's openFile() allows.
+      if (options.status?.isDirectory()) throw new PathIsDirectoryError(`open: ${path.toString()} is a directory`, { path: path.toString() });
+      return new OssInputStream(path, this.#client, {
+        key: this.keyOf(path),
+        length: options.length,
+        ...(options.status?.etag ? { etag: options.status.etag } : {}),
+        checkCrc: this.#settings.checksums,
+        readAhead: this.#settings.readAhead,
+        bufferSize: options.bufferSize,
+        attempts: this.#settings.maxAttempts,
+        random,
+      });
+    }
     const info = await this.#client.head(this.keyOf(path));
     if (!info) {
       if (await this.#isDirectory(path)) throw new PathIsDirectoryError(`open: ${path.toString()} is a directory`, { path: path.toString() });
@@ -176,6 +193,7 @@ export class AliyunOssFileSystem extends FileSystem {
       readAhead: this.#settings.readAhead,
       bufferSize: options.bufferSize,
       attempts: this.#settings.maxAttempts,
+      random,
     });
   }
 

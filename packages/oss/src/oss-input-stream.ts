@@ -32,9 +32,11 @@ export class OssInputStream extends FSDataInputStream {
   #queue: Promise<unknown> = Promise.resolve();
 
   readonly #attempts: number;
-  readonly #etag: string | undefined;
-  /** OSS's CRC-64 of the object, when it is to be checked. */
-  readonly #expectedCrc: string | undefined;
+  /** The version every range is pinned to: from the HEAD at open, or (opened without one) the first response. */
+  #etag: string | undefined;
+  /** OSS's CRC-64 of the object, when it is to be checked (learnt from the first response, like the ETag). */
+  #expectedCrc: string | undefined;
+  readonly #random: boolean;
   /**
    * CRC-64 of bytes [0, #crcEnd) while every read so far continued the last (computed in a worker, so
    * that the reading thread only copies); undefined before the first read and once a read jumped.
@@ -46,12 +48,25 @@ export class OssInputStream extends FSDataInputStream {
   constructor(
     path: Path,
     client: OssClient,
-    options: { key: string; length: number; etag?: string; crc64?: string | undefined; readAhead: number; bufferSize: number; attempts?: number },
+    options: {
+      key: string;
+      length: number;
+      etag?: string;
+      crc64?: string | undefined;
+      /** Check the CRC-64 even when none was given (it comes with the first response). */
+      checkCrc?: boolean;
+      readAhead: number;
+      bufferSize: number;
+      attempts?: number;
+      /** fs.option.openfile.read.policy `random`: ranges stay small, nothing is fetched ahead. */
+      random?: boolean;
+    },
   ) {
     super(path, options.bufferSize);
     this.#etag = options.etag || undefined;
     this.#expectedCrc = options.crc64;
-    this.#crcAbandoned = options.crc64 === undefined;
+    this.#crcAbandoned = options.crc64 === undefined && !options.checkCrc;
+    this.#random = options.random ?? false;
     this.#attempts = Math.max(1, options.attempts ?? 1);
     this.#client = client;
     this.#key = options.key;
@@ -78,7 +93,7 @@ export class OssInputStream extends FSDataInputStream {
       await this.#skip(position - this.#position);
     } else if (!open || position !== this.#position) {
       const sequential = position === this.#rangeEnd;
-      this.#nextRange = sequential ? Math.min(MAX_RANGE, this.#nextRange * 2) : this.#readAhead;
+      this.#nextRange = sequential && !this.#random ? Math.min(MAX_RANGE, this.#nextRange * 2) : this.#readAhead;
       await this.#openRange(position, Math.max(length, this.#nextRange));
       if (sequential) this.#fetchAhead();
     }
@@ -115,7 +130,8 @@ export class OssInputStream extends FSDataInputStream {
     this.#crc = undefined;
     this.#crcAbandoned = true;
     const actual = await crc.digest();
-    if (actual !== this.#expectedCrc) {
+    // A response without the header (a store that does not send it) leaves nothing to compare.
+    if (this.#expectedCrc !== undefined && actual !== this.#expectedCrc) {
       throw new ChecksumError(
         `read ${this.path.toString()}: the ${this.#length} bytes read have CRC-64 ${actual}, OSS's is ${this.#expectedCrc} (corrupted on the way)`,
         { path: this.path.toString() },
@@ -153,10 +169,18 @@ export class OssInputStream extends FSDataInputStream {
         return;
       }
     } else this.#dropAhead(ahead);
-    this.#stream = await this.#client.getRange(this.#key, position, end, this.#etag);
+    this.#stream = await this.#range(position, end);
     this.#body = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     this.#position = position;
     this.#rangeEnd = end;
+  }
+
+  /** A range pinned to the ETag; the first response of a stream opened without one pins the rest. */
+  async #range(position: number, end: number): Promise<Readable> {
+    const response = await this.#client.getRange(this.#key, position, end, this.#etag);
+    this.#etag ??= response.etag;
+    this.#expectedCrc ??= response.crc64;
+    return response.stream;
   }
 
   /** Requests the range after the open one, sized as the next sequential range will be. */
@@ -164,7 +188,8 @@ export class OssInputStream extends FSDataInputStream {
     const position = this.#rangeEnd;
     if (position >= this.#length) return;
     const end = Math.min(this.#length, position + Math.min(MAX_RANGE, this.#nextRange * 2));
-    const stream = this.#client.getRange(this.#key, position, end, this.#etag);
+    if (this.#random) return;
+    const stream = this.#range(position, end);
     // A failure surfaces when (and if) the range is used: then it is requested again.
     stream.catch(() => undefined);
     this.#ahead = { position, end, stream };
@@ -198,7 +223,7 @@ export class OssInputStream extends FSDataInputStream {
             cause: error,
           });
         }
-        this.#stream = await this.#client.getRange(this.#key, this.#position, this.#rangeEnd, this.#etag);
+        this.#stream = await this.#range(this.#position, this.#rangeEnd);
         this.#body = this.#stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileAlreadyExistsError, FileNotFoundError, ParentNotDirectoryError, StreamCapabilities } from '@hadoopfs/core';
+import { FileAlreadyExistsError, FileNotFoundError, IllegalArgumentError, ParentNotDirectoryError, StreamCapabilities, UnsupportedOperationError } from '@hadoopfs/core';
 import { collect, dataset, type ContractContext } from '../context.js';
 
 /** AbstractContractCreateTest. */
@@ -240,6 +240,41 @@ export function createTests(ctx: ContractContext): void {
       expect(out.isClosed()).toBe(true);
       await ctx.assertFileHasContent(path, data);
       expect(await collect(ctx.fs.listStatusIterator(ctx.testDirectory))).toHaveLength(1);
+    });
+
+    it('createFile() builder: overwrite by default, not recursive unless asked, unknown must() keys refused', async () => {
+      const path = ctx.path('builder/file.txt');
+      await ctx.expectFailure(
+        (async () => {
+          const out = await ctx.fs.createFile(path).build();
+          await out.close();
+        })(),
+        FileNotFoundError,
+      );
+      const data = dataset(256);
+      const out = await ctx.fs.createFile(path).recursive().overwrite(false).bufferSize(1024).opt('fs.test.unknown', 'x').build();
+      await out.write(data);
+      await out.close();
+      await ctx.assertFileHasContent(path, data);
+      await ctx.expectFailure(ctx.fs.createFile(path).overwrite(false).build(), FileAlreadyExistsError);
+      const again = await ctx.fs.createFile(path).build();
+      await again.write(dataset(10));
+      await again.close();
+      await ctx.assertFileHasContent(path, dataset(10));
+      await ctx.expectFailure(ctx.fs.createFile(ctx.path('builder/other')).must('fs.test.unknown', 'x').build(), IllegalArgumentError);
+    });
+
+    it('appendFile() builder appends where the store can, and is refused where it cannot', async () => {
+      const path = ctx.path('builder-append.txt');
+      await ctx.writeFile(path, dataset(100));
+      if (!ctx.isSupported('supports-append')) {
+        await ctx.expectFailure(ctx.fs.appendFile(path).build(), UnsupportedOperationError);
+        return;
+      }
+      const out = await ctx.fs.appendFile(path).build();
+      await out.write(dataset(50));
+      await out.close();
+      expect((await ctx.fs.getFileStatus(path)).length).toBe(150);
     });
 
     it('create over the root fails', async () => {

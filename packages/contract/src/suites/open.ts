@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FileNotFoundError } from '@hadoopfs/core';
+import { FileNotFoundError, IllegalArgumentError, OpenFileOptions } from '@hadoopfs/core';
 import { dataset, type ContractContext } from '../context.js';
 
-/** AbstractContractOpenTest (the builder/future tests have no counterpart: open() is the future). */
+/** AbstractContractOpenTest, its openFile() builder tests included (build() returns a promise: Hadoop's future). */
 export function openTests(ctx: ContractContext): void {
   describe('open', () => {
     it('testOpenReadZeroByteFile', async () => {
@@ -23,6 +23,64 @@ export function openTests(ctx: ContractContext): void {
       const path = ctx.path('testOpenReadDirWithChild');
       await ctx.mkdirs(ctx.path('testOpenReadDirWithChild/child'));
       await ctx.expectFailure(ctx.fs.open(path), FileNotFoundError);
+    });
+
+    it('testOpenFileReadZeroByte', async () => {
+      const path = ctx.path('zero-builder.txt');
+      await ctx.touch(path);
+      await using input = await ctx.fs.openFile(path).opt('fs.test.something', true).opt('fs.test.something2', 3).build();
+      expect(await input.readByte()).toBe(-1);
+    });
+
+    it('testOpenFileMandatoryUnknownOption', async () => {
+      const path = ctx.path('mandatory.txt');
+      await ctx.touch(path);
+      await ctx.expectFailure(ctx.fs.openFile(path).must('fs.test.something', true).build(), IllegalArgumentError);
+    });
+
+    it('testOpenFileLazyFail: a missing file fails at build() or at the first read', async () => {
+      const missing = ctx.path('no-such-file.txt');
+      const failed = await ctx.fs
+        .openFile(missing)
+        .opt(OpenFileOptions.LENGTH, 10)
+        .build()
+        .then(async (input) => {
+          try {
+            await input.readFully(0, new Uint8Array(10));
+            return undefined;
+          } finally {
+            await input.close();
+          }
+        })
+        .catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(FileNotFoundError);
+      await ctx.expectFailure(ctx.fs.openFile(missing).build(), FileNotFoundError);
+    });
+
+    it('testOpenFileApplyRead: with the status or the length, and a read policy, the bytes are the file', async () => {
+      const path = ctx.path('apply.txt');
+      const data = dataset(4096, 0x30, 0x40);
+      await ctx.writeFile(path, data);
+      const status = await ctx.fs.getFileStatus(path);
+      for (const build of [
+        () => ctx.fs.openFile(path).withFileStatus(status).build(),
+        () => ctx.fs.openFile(path).must(OpenFileOptions.LENGTH, data.length).opt(OpenFileOptions.READ_POLICY, 'vector, random').build(),
+        () => ctx.fs.openFile(path).withFileStatus(null).must(OpenFileOptions.READ_POLICY, 'whole-file').build(),
+      ]) {
+        await using input = await build();
+        const read = new Uint8Array(data.length);
+        await input.readFully(0, read);
+        expect(Buffer.from(read).equals(Buffer.from(data))).toBe(true);
+      }
+    });
+
+    it('testOpenFileWithStatusOfOtherFile is refused', async () => {
+      const path = ctx.path('one.txt');
+      const other = ctx.path('other.txt');
+      await ctx.touch(path);
+      await ctx.touch(other);
+      const status = await ctx.fs.getFileStatus(other);
+      expect(() => ctx.fs.openFile(path).withFileStatus(status)).toThrow(IllegalArgumentError);
     });
 
     it('open of a missing file is FileNotFoundError', async () => {

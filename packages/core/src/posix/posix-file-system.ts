@@ -7,7 +7,8 @@ import {
   PathIsNotEmptyDirectoryError,
 } from '../errors.js';
 import { FileStatus, FsPermission } from '../file-status.js';
-import { FileSystem, PathCapabilities, type OpenOptions, type ResolvedCreateOptions } from '../file-system.js';
+import type { ResolvedOpenOptions } from '../builders.js';
+import { FileSystem, PathCapabilities, type ResolvedCreateOptions } from '../file-system.js';
 import type { FSDataInputStream } from '../input-stream.js';
 import type { FSDataOutputStream } from '../output-stream.js';
 import { Path } from '../path.js';
@@ -43,7 +44,7 @@ export abstract class PosixFileSystem extends FileSystem {
     return new Set([PathCapabilities.APPEND, PathCapabilities.ATOMIC_RENAME, PathCapabilities.HFLUSH, PathCapabilities.HSYNC]);
   }
 
-  protected async createFile(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+  protected async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
     const native = this.nativePath(path);
     const handle = await this.#openForCreate(path, native, options);
     return new PosixOutputStream(path, handle, {
@@ -78,7 +79,7 @@ export abstract class PosixFileSystem extends FileSystem {
     }
   }
 
-  protected override async appendFile(path: Path, options: { bufferSize: number }): Promise<FSDataOutputStream> {
+  protected override async appendStream(path: Path, options: { bufferSize: number }): Promise<FSDataOutputStream> {
     const native = this.nativePath(path);
     let handle: FsFileHandle;
     try {
@@ -97,7 +98,7 @@ export abstract class PosixFileSystem extends FileSystem {
     }
   }
 
-  protected async openFile(path: Path, options: Required<OpenOptions>): Promise<FSDataInputStream> {
+  protected async openStream(path: Path, options: ResolvedOpenOptions): Promise<FSDataInputStream> {
     const native = this.nativePath(path);
     let handle: FsFileHandle;
     try {

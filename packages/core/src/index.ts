@@ -35,7 +35,7 @@ export {
 } from './builders.js';
 export { FileStatus, FsPermission, type ContentSummary, type FileStatusInit } from './file-status.js';
 export { FSDataOutputStream, StreamCapabilities } from './output-stream.js';
-export { FSDataInputStream, DEFAULT_READ_BUFFER } from './input-stream.js';
+export { FSDataInputStream, DEFAULT_READ_BUFFER, type FileRange } from './input-stream.js';
 export { expandBraces, globElementToRegExp, hasGlob, type PathFilter } from './glob.js';
 export {
   AccessDeniedError,
@@ -63,6 +63,7 @@ export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
 export { translateErrno, errnoOf } from './posix/errno.js';
 export { isProcessRunning } from './process.js';
+export { runBounded } from './bounded.js';
 export {
   compressionCodecFor,
   DEFAULT_CODEC,

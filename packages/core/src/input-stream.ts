@@ -1,9 +1,15 @@
 import { Readable } from 'node:stream';
-import { ClosedError, EOFError } from './errors.js';
+import { ClosedError, EOFError, IllegalArgumentError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
 import type { Path } from './path.js';
 
 export const DEFAULT_READ_BUFFER = 64 * 1024;
+
+/** One range of a vectored read (Hadoop's FileRange). */
+export interface FileRange {
+  readonly offset: number;
+  readonly length: number;
+}
 
 /**
  * What open() returns. Sequential reads (read, readByte, seek) are applied in call order and keep a
@@ -81,6 +87,42 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
    */
   protected seekPastEndAllowed(): boolean {
     return false;
+  }
+
+  /**
+   * Hadoop's readVectored: the bytes of every range, one promise each, in the order given. Ranges may come
+   * in any order but must not overlap (IllegalArgumentError, thrown at once, nothing read); a range past
+   * the end rejects its own promise with EOFError. The position does not move. A store may coalesce
+   * nearby ranges into fewer requests (readRanges).
+   */
+  readVectored(ranges: readonly FileRange[]): Array<Promise<Uint8Array>> {
+    this.#checkOpen('readVectored');
+    const sorted = [...ranges].sort((a, b) => a.offset - b.offset);
+    for (const [i, r] of sorted.entries()) {
+      if (!Number.isSafeInteger(r.offset) || r.offset < 0 || !Number.isSafeInteger(r.length) || r.length < 0) {
+        throw new IllegalArgumentError(`readVectored ${this.path.toString()}: invalid range offset ${r.offset} length ${r.length}`, { path: this.path.toString() });
+      }
+      const previous = sorted[i - 1];
+      if (previous && previous.offset + previous.length > r.offset) {
+        throw new IllegalArgumentError(
+          `readVectored ${this.path.toString()}: ranges [${previous.offset}, +${previous.length}) and [${r.offset}, +${r.length}) overlap`,
+          { path: this.path.toString() },
+        );
+      }
+    }
+    const results = this.readRanges(sorted);
+    const byRange = new Map(sorted.map((r, i) => [r, results[i]!]));
+    for (const promise of results) promise.catch(() => undefined);
+    return ranges.map((r) => byRange.get(r)!);
+  }
+
+  /** The bytes of sorted, non-overlapping ranges (one positioned readFully each, by default). */
+  protected readRanges(ranges: readonly FileRange[]): Array<Promise<Uint8Array>> {
+    return ranges.map(async (r) => {
+      const bytes = new Uint8Array(r.length);
+      await this.readFully(r.offset, bytes);
+      return bytes;
+    });
   }
 
   /** Moves the position; raises EOFError for a negative position or, unless the stream allows it, one past the end of the file. */

@@ -1,4 +1,4 @@
-import { FileSystem, Path, PathCapabilities, type Configuration } from '@hadoopfs/core';
+import { FileSystem, Path, PathCapabilities, runBounded, type Configuration } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import { BucketWriter } from './bucket-writer.js';
 import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
@@ -323,22 +323,6 @@ export class HdfsEventSink {
     this.#deadLetter = undefined;
     if (errors.length > 0) throw new AggregateError(errors, `${errors.length} file(s) failed to close: ${errors.map((e) => e.message).join('; ')}`);
   }
-}
-
-/** Runs `task` for every item, at most `limit` at a time; the first failure is raised after all settle. */
-async function runBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await task(item).catch((error: unknown) => {
-        failure ??= error;
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure !== undefined) throw failure;
 }
 
 /** Whether two files hold the same bytes: lengths first, then the bytes themselves, chunk by chunk. */

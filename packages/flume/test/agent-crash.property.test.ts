@@ -99,14 +99,19 @@ function startAgent(props: string): RunningAgent {
   return { child, port, exited, output: () => output };
 }
 
+/** What happened in a schedule, for the failure message: each agent's output and each recover's report. */
+let journal: string[] = [];
+
 async function forcedRecover(): Promise<void> {
   let err = '';
+  let out = '';
   const code = await runJindo(['jfs', '-conf', coreSite, '-recover', '-R', '-force', SINK_PATH], {
-    out: () => undefined,
+    out: (t) => void (out += t),
     err: (t) => void (err += t),
     stdout: process.stdout,
     isTTY: false,
   });
+  journal.push(`recover (exit ${code}):\n${out}${err}`);
   if (code !== 0) throw new Error(`jindo jfs -recover -R -force exited ${code}: ${err}`);
 }
 
@@ -146,6 +151,7 @@ describe('a SIGKILLed agent, restarted before, after or racing recover (property
   it(`every acknowledged event is in a final file and nothing is left behind (${RUNS} schedules)`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(roundArb, { minLength: 2, maxLength: 4 }), async (rounds) => {
+        journal = [];
         const base = join(root, `run${++run}`);
         await mkdir(base, { recursive: true });
         const props = await agentProperties(base);
@@ -181,6 +187,7 @@ describe('a SIGKILLed agent, restarted before, after or racing recover (property
           }
           agent.child.kill('SIGKILL');
           const end = await agent.exited;
+          journal.push(`round ${r} agent (${round.kill.at}, then ${round.operator}):\n${agent.output()}`);
           if (end.signal !== 'SIGKILL') throw new Error(`round ${r}: the agent exited by itself (${end.code}):\n${agent.output()}`);
           await racing;
           previous = round.operator;
@@ -191,6 +198,7 @@ describe('a SIGKILLed agent, restarted before, after or racing recover (property
         await last.port;
         last.child.kill('SIGTERM');
         const end = await last.exited;
+        journal.push(`last agent:\n${last.output()}`);
         if (end.code !== 0) throw new Error(`the last agent did not stop cleanly (${end.code ?? end.signal}):\n${last.output()}`);
 
         const written = new Set<string>();
@@ -204,7 +212,8 @@ describe('a SIGKILLed agent, restarted before, after or racing recover (property
             for await (const c of input) chunks.push(Buffer.from(c));
             for (const record of readSequenceFile(Buffer.concat(chunks)).records) written.add(record.value.toString());
           }
-          expect([...acknowledged].filter((body) => !written.has(body))).toEqual([]);
+          const lost = [...acknowledged].filter((body) => !written.has(body));
+          expect(lost, `${lost.length} acknowledged event(s) lost; what happened:\n${journal.join('\n')}`).toEqual([]);
           stats.schedules++;
           stats.acknowledged += acknowledged.size;
           stats.written += written.size;

@@ -2,6 +2,7 @@ import {
   AlreadyBeingCreatedError,
   FileSystem,
   PathCapabilities,
+  runBounded,
   type Configuration,
   type FileSystemUri,
   type FSDataOutputStream,
@@ -118,24 +119,17 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
       ? (await stagedFolders(this.client, this.#jindo.stagingPrefix, prefix, this.settings.pagingMaximum)).map((listed) => ({ targetKey: listed.targetKey, listed }))
       : [{ targetKey: key }];
     const perTarget: RecoverReport[][] = new Array(work.length);
-    const concurrency = Math.max(1, options.concurrency ?? 8);
-    let next = 0;
-    const worker = async () => {
-      while (next < work.length) {
-        const i = next++;
-        const { targetKey, listed } = work[i]!;
-        const reports = await recoverFile(
-          this.client,
-          this.#jindo.stagingPrefix,
-          targetKey,
-          { leaseMs: this.#jindo.leaseMs, ...(options.force ? { force: true } : {}), ...(options.dryRun ? { dryRun: true } : {}) },
-          listed,
-        ).catch((error: unknown) => [reportFor(this.client, targetKey)('failed', 'stopped by an error', { error: error as Error })]);
-        perTarget[i] = reports;
-        for (const report of reports) options.onReport?.(report);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker));
+    await runBounded(work, Math.max(1, options.concurrency ?? 8), async ({ targetKey, listed }, i) => {
+      const reports = await recoverFile(
+        this.client,
+        this.#jindo.stagingPrefix,
+        targetKey,
+        { leaseMs: this.#jindo.leaseMs, ...(options.force ? { force: true } : {}), ...(options.dryRun ? { dryRun: true } : {}) },
+        listed,
+      ).catch((error: unknown) => [reportFor(this.client, targetKey)('failed', 'stopped by an error', { error: error as Error })]);
+      perTarget[i] = reports;
+      for (const report of reports) options.onReport?.(report);
+    });
     const reports = perTarget.flat();
     if (options.recursive) {
       // Uploads that a manifest still names (a live writer's; in a dry run also those recover would complete).
@@ -145,6 +139,7 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
       );
       const purged = await purgeStaleUploads(this.client, prefix, {
         leaseMs: this.#jindo.leaseMs,
+        stagingPrefix: this.#jindo.stagingPrefix,
         keepUploads,
         keepTargets,
         ...(options.force ? { force: true } : {}),

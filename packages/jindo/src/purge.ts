@@ -1,9 +1,12 @@
 import type { OssClient } from '@hadoopfs/oss';
+import { recoverFile } from './recover.js';
 import { reportFor, type RecoverReport } from './recover-report.js';
-import { ossAge } from './staging.js';
+import { CLAIM_PART, ossAge } from './staging.js';
 
 export interface PurgeOptions {
   leaseMs: number;
+  /** Where the flush manifests live (fs.jfs.cache.oss.flush.staging.path). */
+  stagingPrefix: string;
   dryRun?: boolean;
   /**
    * The operator says every writer under the prefix is dead (`-force`): the ages do not matter. A live
@@ -20,8 +23,13 @@ export interface PurgeOptions {
 /**
  * Aborts the incomplete multipart uploads under `prefix` that nothing will ever complete: named by no
  * manifest, initiated longer ago than the lease, and with no part uploaded within it (so a plain writer
- * still sending parts keeps its upload). All ages are on OSS's clock; forced, none is asked. One report
- * per upload.
+ * still sending parts keeps its upload). All ages are on OSS's clock; forced, none is asked.
+ *
+ * The manifests were listed before the uploads: a durable writer may have flushed since. So an upload is
+ * first claimed (recover's part number, above any writer's), then its target is recovered (forced): a
+ * manifest written before the claim is found and its flushes kept (the upload completed), a flush after
+ * it fails its fencing read (D5). Only an upload still there after that is aborted. One report per
+ * upload (and the recover's own, when it did something).
  */
 export async function purgeStaleUploads(client: OssClient, prefix: string, options: PurgeOptions): Promise<RecoverReport[]> {
   const { uploads, serverTime } = await client.listUploads(prefix);
@@ -39,6 +47,15 @@ export async function purgeStaleUploads(client: OssClient, prefix: string, optio
       reports.push(report('would-purge', `would abort incomplete upload ${upload.uploadId} (${age})`, { uploadId: upload.uploadId }));
       continue;
     }
+    try {
+      await client.uploadPartWithChecksum(upload.key, upload.uploadId, CLAIM_PART, Buffer.alloc(0));
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') continue; // completed or aborted meanwhile
+      throw error;
+    }
+    const recovered = await recoverFile(client, options.stagingPrefix, upload.key, { leaseMs: options.leaseMs, force: true });
+    reports.push(...recovered.filter((r) => r.state !== 'nothing-staged'));
+    if ((await client.listParts(upload.key, upload.uploadId, { limit: 1 })) === undefined) continue; // a manifest named it: completed
     await client.abort(upload.key, upload.uploadId);
     reports.push(report('purged', `aborted incomplete upload ${upload.uploadId} (${age}) that no manifest names`, { uploadId: upload.uploadId }));
   }

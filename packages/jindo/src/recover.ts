@@ -1,5 +1,5 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
-import type { OssClient } from '@hadoopfs/oss';
+import { ossErrorFacts, type OssClient } from '@hadoopfs/oss';
 import { CorruptManifestError, decodeManifest, expectedCrc, type DecodedManifest } from './manifest.js';
 import { recoverV1 } from './recover-v1.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
@@ -71,6 +71,31 @@ export async function recoverFile(
   options: RecoverOptions,
   listed?: StagedFolder,
 ): Promise<RecoverReport[]> {
+  // A live writer (forced over) may remove the manifest read here while its next flush supersedes it:
+  // the copy of its tail then finds no source. That is not the upload gone: list again, and start over.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recoverListed(client, stagingPrefix, targetKey, options, attempt === 1 ? listed : undefined);
+    } catch (error) {
+      if (!(error instanceof ManifestVanishedError) || attempt >= MANIFEST_RELISTS) throw error;
+    }
+  }
+}
+
+/** Times recoverFile lists again after a manifest vanished under it (a writer flushing on). */
+const MANIFEST_RELISTS = 5;
+
+class ManifestVanishedError extends Error {
+  override name = 'ManifestVanishedError';
+}
+
+async function recoverListed(
+  client: OssClient,
+  stagingPrefix: string,
+  targetKey: string,
+  options: RecoverOptions,
+  listed?: StagedFolder,
+): Promise<RecoverReport[]> {
   const folder = listed ?? (await listStagedFolder(client, stagingPrefix, targetKey));
   const reports: RecoverReport[] = [];
   if (folder.objects.some((o) => o.name.kind === 'v1')) reports.push(await recoverV1(client, folder, options));
@@ -134,12 +159,17 @@ async function readManifest(client: OssClient, folder: StagedFolder, object: Sta
   });
 }
 
-/** The newest manifest of a writer that can still be read (an older one may have been removed meanwhile). */
+/**
+ * The newest manifest of a writer that can still be read (an older one may have been removed meanwhile).
+ * When every one listed is gone, the writer either closed or flushed on (its newer manifest listed after
+ * ours removed the older): a fresh listing tells, so the caller lists again (ManifestVanishedError).
+ */
 async function newestManifest(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<Found | undefined> {
   for (const object of manifests) {
     const decoded = await readManifest(client, folder, object);
     if (decoded) return { object, decoded };
   }
+  if (manifests.length > 0) throw new ManifestVanishedError(`every manifest listed for ${folder.targetKey} was removed while it was read`);
   return undefined;
 }
 
@@ -275,7 +305,12 @@ async function putTail(client: OssClient, targetKey: string, manifest: DecodedMa
   if (manifest.tail.size === 0) {
     etag = (await client.uploadPartWithChecksum(targetKey, manifest.uploadId, number, Buffer.alloc(0))).etag;
   } else {
-    etag = await client.uploadPartCopy(targetKey, manifest.uploadId, number, manifestKey, tailOffset, tailOffset + manifest.tail.size);
+    try {
+      etag = await client.uploadPartCopy(targetKey, manifest.uploadId, number, manifestKey, tailOffset, tailOffset + manifest.tail.size);
+    } catch (error) {
+      if (ossErrorFacts(error)?.ossCode === 'NoSuchKey') throw new ManifestVanishedError(`${manifestKey} was removed while it was read (its writer flushed on)`);
+      throw error;
+    }
   }
   if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
     throw new IOError(`oss://${client.bucket}/${targetKey}: the tail copied from ${manifestKey} has ETag ${etag}, not the manifest's ${manifest.tail.etag}`, 'EIO');

@@ -314,6 +314,100 @@ describe('findings of the durable-flush issue', () => {
     expect(server.store.listUploads(b, '')).toEqual([]);
   });
 
+  it('10: a forced recover -R never aborts an upload whose writer flushed after the manifests were listed (the flush is kept)', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const out = await fs.create('/logs/FlumeData.2.tmp');
+    const data = bytes(3000, 15);
+    await out.write(data);
+    await (out as DurableOssOutputStream).uploadId;
+    // The recover lists the staging (nothing flushed yet), then the uploads — slowly; the writer flushes
+    // in between, and its flush returns: those bytes are acknowledged.
+    server.faults.add({ apis: ['ListMultipartUploads'], nth: 1, action: { type: 'latency', ms: 300 } });
+    const listing = new Promise<void>((resolve) => {
+      const count = server.stats.count.bind(server.stats);
+      server.stats.count = (api: string) => {
+        count(api);
+        if (api === 'ListMultipartUploads') {
+          server.stats.count = count;
+          resolve();
+        }
+      };
+    });
+    const recovering = (await jindoFs(server, b)).recoverAll('/logs', { recursive: true, force: true });
+    await listing;
+    await out.hflush();
+    const reports = await recovering;
+    expect(reports.filter((r) => r.error)).toEqual([]);
+    expect(reports.map((r) => r.state)).not.toContain('purged');
+    expect((await readAll(await jindoFs(server, b), '/logs/FlumeData.2.tmp')).equals(data)).toBe(true);
+    expect(server.store.listUploads(b, '')).toEqual([]);
+    // The writer was taken over: it fails from here on, and keeps nothing of its own.
+    await expect(out.hflush()).rejects.toThrow(LeaseExpiredError);
+    await out.abort().catch(() => undefined);
+  });
+
+  it('a forced recover whose manifest vanishes under it (the live writer flushed on and removed it) lists again and keeps that flush', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const out = await fs.create('/race/f');
+    const data = bytes(6000, 16);
+    await out.write(data.subarray(0, 3000));
+    await out.hflush();
+    // The recover's copy of the tail (its claim) is slow: the writer flushes again meanwhile, which
+    // replaces manifest 1 by manifest 2, and returns (the claim is not there yet).
+    server.faults.add({ apis: ['UploadPartCopy'], nth: 1, action: { type: 'latency', ms: 300 } });
+    const copying = new Promise<void>((resolve) => {
+      const count = server.stats.count.bind(server.stats);
+      server.stats.count = (api: string) => {
+        count(api);
+        if (api === 'UploadPartCopy') {
+          server.stats.count = count;
+          resolve();
+        }
+      };
+    });
+    const recovering = (await jindoFs(server, b)).recoverAll('/race/f', { force: true });
+    await copying;
+    await out.write(data.subarray(3000));
+    await out.hflush();
+    const reports = await recovering;
+    expect(reports.map((r) => [r.state, r.error?.message])).toEqual([['recovered', undefined]]);
+    expect((await readAll(await jindoFs(server, b), '/race/f')).equals(data)).toBe(true);
+    expect(staging(b)).toEqual([]);
+    await expect(out.hflush()).rejects.toThrow(LeaseExpiredError);
+    await out.abort().catch(() => undefined);
+  });
+
+  it('a forced recover that finds the manifest it listed already gone (the writer flushed on) lists again instead of seeing nothing staged', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const out = await fs.create('/race/g');
+    const data = bytes(6000, 17);
+    await out.write(data.subarray(0, 3000));
+    await out.hflush();
+    // The recover's read of manifest 1 is slow; meanwhile the writer flushes manifest 2 and removes 1.
+    server.faults.add({ apis: ['GetObject'], keyPattern: 'manifest$', nth: 1, action: { type: 'latency', ms: 300 } });
+    const reading = new Promise<void>((resolve) => {
+      const count = server.stats.count.bind(server.stats);
+      server.stats.count = (api: string) => {
+        count(api);
+        if (api === 'GetObject') {
+          server.stats.count = count;
+          resolve();
+        }
+      };
+    });
+    const recovering = (await jindoFs(server, b)).recoverAll('/race/g', { force: true });
+    await reading;
+    await out.write(data.subarray(3000));
+    await out.hflush();
+    const reports = await recovering;
+    expect(reports.map((r) => [r.state, r.recoveredBytes])).toEqual([['recovered', 6000]]);
+    expect((await readAll(await jindoFs(server, b), '/race/g')).equals(data)).toBe(true);
+    await out.abort().catch(() => undefined);
+  });
+
   it("11: the lease runs on OSS's clock, not on the recovering machine's", async () => {
     const b = await bucket();
     const fs = await jindoFs(server, b);

@@ -1,8 +1,13 @@
 import type { Readable } from 'node:stream';
-import { ChecksumError, Crc64Offload, FSDataInputStream, IOError, type Path } from '@hadoopfs/core';
+import { ChecksumError, Crc64Offload, EOFError, FSDataInputStream, IOError, runBounded, type FileRange, type Path } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 
 const MAX_RANGE = 64 * 1024 * 1024;
+/** Vectored reads: ranges closer than this are fetched by one GET (the gap read and dropped)… */
+export const VECTORED_MIN_SEEK = 4 * 1024;
+/** …as long as that GET stays within this size (S3A's fs.s3a.vectored.read.* defaults). */
+export const VECTORED_MAX_MERGED = 1024 * 1024;
+const VECTORED_CONCURRENCY = 4;
 
 /**
  * Reads an object with ranged GETs. A reader that keeps reading where the last range ended gets ranges
@@ -73,6 +78,75 @@ export class OssInputStream extends FSDataInputStream {
     this.#length = options.length;
     this.#readAhead = Math.max(64 * 1024, options.readAhead);
     this.#nextRange = this.#readAhead;
+  }
+
+  /**
+   * Coalesced vectored reads: sorted ranges with gaps below VECTORED_MIN_SEEK become one GET of at most
+   * VECTORED_MAX_MERGED bytes; the GETs run a few at a time, each pinned to the ETag (a stream opened
+   * without one fetches its first group alone, and that response pins the rest). The sequential
+   * position and its open range are untouched.
+   */
+  protected override readRanges(ranges: readonly FileRange[]): Array<Promise<Uint8Array>> {
+    const groups: Array<{ start: number; end: number; members: FileRange[] }> = [];
+    for (const r of ranges) {
+      const last = groups.at(-1);
+      const end = r.offset + r.length;
+      if (last && r.offset - last.end < VECTORED_MIN_SEEK && end - last.start <= VECTORED_MAX_MERGED) {
+        last.end = Math.max(last.end, end);
+        last.members.push(r);
+      } else groups.push({ start: r.offset, end, members: [r] });
+    }
+    type Group = (typeof groups)[number];
+    const fetched = new Map<Group, Promise<Buffer>>();
+    const settle = new Map<Group, { resolve: (b: Buffer) => void; reject: (e: unknown) => void }>();
+    const groupOf = new Map<FileRange, Group>();
+    for (const group of groups) {
+      const promise = new Promise<Buffer>((resolve, reject) => settle.set(group, { resolve, reject }));
+      promise.catch(() => undefined);
+      fetched.set(group, promise);
+      for (const member of group.members) groupOf.set(member, group);
+    }
+    const fetchGroup = async (group: Group) => {
+      const { resolve, reject } = settle.get(group)!;
+      await this.#fetchBytes(group.start, Math.min(group.end, this.#length)).then(resolve, reject);
+    };
+    void (async () => {
+      let todo = groups;
+      if (groups.length > 0 && this.#etag === undefined) {
+        await fetchGroup(groups[0]!);
+        todo = groups.slice(1);
+      }
+      await runBounded(todo, VECTORED_CONCURRENCY, fetchGroup);
+    })();
+    return ranges.map((r) => {
+      const group = groupOf.get(r)!;
+      return fetched.get(group)!.then((bytes) => {
+        if (r.offset + r.length > this.#length) {
+          throw new EOFError(`readVectored ${this.path.toString()}: range [${r.offset}, +${r.length}) ends past the end of the file (${this.#length} bytes)`, { path: this.path.toString() });
+        }
+        return new Uint8Array(bytes.subarray(r.offset - group.start, r.offset - group.start + r.length));
+      });
+    });
+  }
+
+  /** Bytes [start, end) with one pinned GET, asked again from where a cut body stopped. */
+  async #fetchBytes(start: number, end: number): Promise<Buffer> {
+    const out = Buffer.allocUnsafe(Math.max(0, end - start));
+    let at = 0;
+    for (let attempt = 1; at < out.length; attempt++) {
+      try {
+        const stream = await this.#range(start + at, end);
+        for await (const chunk of stream) {
+          const piece = chunk as Buffer;
+          piece.copy(out, at, 0, Math.min(piece.length, out.length - at));
+          at += piece.length;
+        }
+        if (at < out.length) throw new Error(`the response ended ${out.length - at} bytes early`);
+      } catch (error) {
+        if (attempt >= this.#attempts || (error as { code?: string }).code === 'ESTALE' || (error as { code?: string }).code === 'ENOENT') throw error;
+      }
+    }
+    return out;
   }
 
   protected getLength(): Promise<number> {

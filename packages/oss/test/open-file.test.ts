@@ -66,3 +66,21 @@ describe('openFile on oss://', () => {
     await fs.close();
   });
 });
+
+describe('readVectored on oss://', () => {
+  it('nearby ranges are coalesced into few GETs, far ones fetched apart; all pinned to one version', async () => {
+    const fs = await ossFs(server, 'data');
+    const data = pattern(4_000_000, 5);
+    await write(fs, '/open/vectored', data);
+    await using input = await fs.openFile('/open/vectored').opt(OpenFileOptions.LENGTH, data.length).build();
+    // Ten ranges 1 KiB apart (one GET), and three spread over the file (three more).
+    const near = Array.from({ length: 10 }, (_, i) => ({ offset: 1000 + i * 2048, length: 1024 }));
+    const far = [1_000_000, 2_000_000, 3_500_000].map((offset) => ({ offset, length: 5000 }));
+    server.stats.reset();
+    const results = await Promise.all(input.readVectored([...far, ...near]));
+    for (const [i, r] of [...far, ...near].entries()) expect(Buffer.from(results[i]!).equals(data.subarray(r.offset, r.offset + r.length))).toBe(true);
+    expect(server.stats.requests['GetObject']).toBe(4);
+    expect(server.stats.requests['HeadObject'] ?? 0).toBe(0);
+    await fs.close();
+  });
+});

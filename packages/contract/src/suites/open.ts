@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileNotFoundError, IllegalArgumentError, OpenFileOptions } from '@hadoopfs/core';
+import { EOFError, FileNotFoundError, IllegalArgumentError, OpenFileOptions } from '@hadoopfs/core';
 import { dataset, type ContractContext } from '../context.js';
 
 /** AbstractContractOpenTest, its openFile() builder tests included (build() returns a promise: Hadoop's future). */
@@ -81,6 +81,33 @@ export function openTests(ctx: ContractContext): void {
       await ctx.touch(other);
       const status = await ctx.fs.getFileStatus(other);
       expect(() => ctx.fs.openFile(path).withFileStatus(status)).toThrow(IllegalArgumentError);
+    });
+
+    it('readVectored: ranges in any order, each its bytes; the position stays; a range past EOF fails alone', async () => {
+      const path = ctx.path('vectored.bin');
+      const data = dataset(200_000, 0, 251);
+      await ctx.writeFile(path, data);
+      await using input = await ctx.fs.open(path);
+      await input.seek(10);
+      const ranges = [
+        { offset: 150_000, length: 4096 },
+        { offset: 0, length: 100 },
+        { offset: 100, length: 0 },
+        { offset: 120, length: 1000 },
+        { offset: 199_000, length: 1000 },
+        { offset: 60_000, length: 70_000 },
+      ];
+      const results = await Promise.all(input.readVectored(ranges));
+      for (const [i, r] of ranges.entries()) {
+        expect(Buffer.from(results[i]!).equals(Buffer.from(data.subarray(r.offset, r.offset + r.length))), `range ${r.offset}`).toBe(true);
+      }
+      expect(input.getPos()).toBe(10);
+      expect(await input.readByte()).toBe(data[10]);
+      const [inside, past] = input.readVectored([{ offset: 0, length: 10 }, { offset: 199_990, length: 20 }]);
+      expect((await inside!).length).toBe(10);
+      await ctx.expectFailure(past!, EOFError);
+      expect(() => input.readVectored([{ offset: 0, length: 100 }, { offset: 50, length: 10 }])).toThrow(IllegalArgumentError);
+      expect(() => input.readVectored([{ offset: -1, length: 10 }])).toThrow(IllegalArgumentError);
     });
 
     it('open of a missing file is FileNotFoundError', async () => {

@@ -4,6 +4,7 @@ import {
   FileAlreadyExistsError,
   FileNotFoundError,
   InvalidPathError,
+  PathIsDirectoryError,
   ParentNotDirectoryError,
   PathIsNotEmptyDirectoryError,
   UnsupportedOperationError,
@@ -11,6 +12,8 @@ import {
 import type { ContentSummary, FileStatus, FsPermission } from './file-status.js';
 import { globStatuses, type PathFilter } from './glob.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
+import { Crc64 } from './crc64.js';
+import { FileChecksum } from './file-checksum.js';
 import type { FSDataInputStream } from './input-stream.js';
 import type { FSDataOutputStream } from './output-stream.js';
 import { Path } from './path.js';
@@ -269,6 +272,26 @@ export abstract class FileSystem implements AsyncDisposable {
   /** The createFile()/appendFile() keys this store understands beyond the builder's own methods. */
   protected createFileKeys(): ReadonlySet<string> {
     return NO_KEYS;
+  }
+
+  /**
+   * Hadoop's getFileChecksum: the file's CRC-64/ECMA (FileChecksum.CRC64), equal for equal contents on
+   * every scheme; a store that keeps it (OSS) answers without reading. A directory is PathIsDirectoryError.
+   */
+  getFileChecksum(path: PathLike): Promise<FileChecksum> {
+    return this.#guard(path, async (p) => {
+      const status = await this.getStatus(p);
+      if (status.isDirectory()) throw new PathIsDirectoryError(`getFileChecksum: ${p.toString()} is a directory`, { path: p.toString() });
+      return this.fileChecksum(status);
+    });
+  }
+
+  /** The checksum of a file (its status given); by default by reading it. */
+  protected async fileChecksum(status: FileStatus): Promise<FileChecksum> {
+    const crc = new Crc64();
+    await using input = await this.openStream(status.path, { bufferSize: this.#defaultBufferSize, readPolicy: 'whole-file', length: status.length, status });
+    for await (const chunk of input) crc.update(chunk);
+    return FileChecksum.ofCrc64(crc.value());
   }
 
   getFileStatus(path: PathLike): Promise<FileStatus> {

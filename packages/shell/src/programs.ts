@@ -1,5 +1,5 @@
 import type { ShellCommand, ShellIo } from './command.js';
-import { cat, head, tail, text } from './commands/content.js';
+import { cat, checksum, head, tail, text } from './commands/content.js';
 import { mkdir, rm, rmdir, touchz } from './commands/changes.js';
 import { count, du, ls, stat, test } from './commands/listing.js';
 import { recover } from './commands/recover.js';
@@ -8,7 +8,7 @@ import { runShell } from './shell.js';
 
 /** FsShell's commands that hadoopfs has. */
 export const FS_COMMANDS: readonly ShellCommand[] = [
-  appendToFile, cat, copyFromLocal, copyToLocal, count, cp, du, get, getmerge, head, ls, mkdir, moveFromLocal, mv, put, rm, rmdir, stat, tail, test, text, touchz,
+  appendToFile, cat, checksum, copyFromLocal, copyToLocal, count, cp, du, get, getmerge, head, ls, mkdir, moveFromLocal, mv, put, rm, rmdir, stat, tail, test, text, touchz,
 ];
 
 const processIo: ShellIo = {

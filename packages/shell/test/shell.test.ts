@@ -253,3 +253,31 @@ describe('jindo jfs: the same shell plus -recover', () => {
     expect(ls.text()).toBe('oss://logs-b/du/one\noss://logs-b/du/two\n');
   });
 });
+
+describe('getFileChecksum and -checksum (issue 12)', () => {
+  it('the same bytes have the same checksum on file://, mem:// and oss:// (OSS without reading them); other bytes differ', async () => {
+    const text = 'the same bytes everywhere\n';
+    await writeOss('sums/a.txt', text);
+    const local = join(dir, 'sum-a.txt');
+    await writeFile(local, text);
+    const mem = await FileSystem.newInstance('mem://sums/', new Configuration({ loadDefaults: false }));
+    const out = await mem.create('/a.txt');
+    await out.write(text);
+    await out.close();
+    const conf = new Configuration({ loadDefaults: false }).set('fs.oss.endpoint', server.endpoint).set('fs.oss.accessKeyId', ID).set('fs.oss.accessKeySecret', SECRET);
+    const oss = await FileSystem.newInstance('oss://logs-b/', conf);
+    server.stats.reset();
+    const fromOss = await oss.getFileChecksum('/sums/a.txt');
+    expect(server.stats.requests['GetObject'] ?? 0).toBe(0);
+    const fromMem = await mem.getFileChecksum('/a.txt');
+    const fromLocal = await (await FileSystem.newInstance('file:///', conf)).getFileChecksum(local);
+    expect(fromOss.algorithmName).toBe('COMPOSITE-CRC64ECMA');
+    expect(fromOss.equals(fromMem) && fromMem.equals(fromLocal)).toBe(true);
+    await writeOss('sums/b.txt', 'other bytes\n');
+    expect((await oss.getFileChecksum('/sums/b.txt')).equals(fromOss)).toBe(false);
+    await expect(oss.getFileChecksum('/sums')).rejects.toThrow(/is a directory/);
+    const printed = await shell(['oss', '-checksum', 'oss://logs-b/sums/a.txt', `file://${local}`]);
+    expect(printed.out).toBe(`oss://logs-b/sums/a.txt\tCOMPOSITE-CRC64ECMA\t${fromOss.toHex()}\nfile://${local}\tCOMPOSITE-CRC64ECMA\t${fromOss.toHex()}\n`);
+    await Promise.all([mem.close(), oss.close()]);
+  });
+});

@@ -110,6 +110,22 @@ export function openTests(ctx: ContractContext): void {
       expect(() => input.readVectored([{ offset: -1, length: 10 }])).toThrow(IllegalArgumentError);
     });
 
+    it('getFileChecksum: COMPOSITE-CRC64ECMA, equal for equal bytes, different otherwise; a directory is refused', async () => {
+      const one = ctx.path('sum-1');
+      const two = ctx.path('sum-2');
+      const other = ctx.path('sum-3');
+      await ctx.writeFile(one, dataset(5000, 0x20, 90));
+      await ctx.writeFile(two, dataset(5000, 0x20, 90));
+      await ctx.writeFile(other, dataset(5000, 0x21, 90));
+      const [a, b, c] = await Promise.all([one, two, other].map((p) => ctx.fs.getFileChecksum(p)));
+      expect(a!.algorithmName).toBe('COMPOSITE-CRC64ECMA');
+      expect(a!.length).toBe(8);
+      expect(a!.equals(b)).toBe(true);
+      expect(a!.equals(c)).toBe(false);
+      await ctx.expectFailure(ctx.fs.getFileChecksum(ctx.testDirectory), FileNotFoundError);
+      await ctx.expectFailure(ctx.fs.getFileChecksum(ctx.path('no-such')), FileNotFoundError);
+    });
+
     it('open of a missing file is FileNotFoundError', async () => {
       await ctx.expectFailure(ctx.fs.open(ctx.path('missing')), FileNotFoundError);
     });

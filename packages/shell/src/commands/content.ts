@@ -106,3 +106,19 @@ The allowed formats are zip (gzip), deflate and SequenceFile (key and value, a t
     });
   },
 };
+
+export const checksum: ShellCommand = {
+  name: 'checksum',
+  usage: '<src> ...',
+  description: `Dump checksum information for files that match the file pattern <src> to stdout: the path, the
+algorithm (COMPOSITE-CRC64ECMA, equal for equal contents on every scheme; OSS answers from its stored
+CRC-64 without reading) and the checksum in hex, a tab between.`,
+  async run(words, ctx) {
+    const { args } = parseOptions(words, { min: 1 });
+    await forEachItem(args, ctx, async (item) => {
+      fileItem(item);
+      const sum = await item.fs.getFileChecksum(item.path);
+      ctx.io.out(`${item.display}\t${sum.algorithmName}\t${sum.toHex()}\n`);
+    });
+  },
+};

@@ -12,6 +12,7 @@ import {
 import type { ContentSummary, FileStatus, FsPermission } from './file-status.js';
 import { globStatuses, type PathFilter } from './glob.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
+import { copy, type CopyOptions } from './copy.js';
 import { Crc64 } from './crc64.js';
 import { FileChecksum } from './file-checksum.js';
 import type { FSDataInputStream } from './input-stream.js';
@@ -292,6 +293,21 @@ export abstract class FileSystem implements AsyncDisposable {
     await using input = await this.openStream(status.path, { bufferSize: this.#defaultBufferSize, readPolicy: 'whole-file', length: status.length, status });
     for await (const chunk of input) crc.update(chunk);
     return FileChecksum.ofCrc64(crc.value());
+  }
+
+  /** Hadoop's copyFromLocalFile: a local file or tree to this filesystem (FileUtil.copy; overwrite by default). */
+  async copyFromLocalFile(src: PathLike, dst: PathLike, options: CopyOptions = {}): Promise<void> {
+    await copy(await FileSystem.get('file:///', this.getConf()), src, this, dst, { overwrite: true, ...options });
+  }
+
+  /** Hadoop's moveFromLocalFile: copyFromLocalFile, then the local source is deleted. */
+  async moveFromLocalFile(src: PathLike, dst: PathLike, options: CopyOptions = {}): Promise<void> {
+    await this.copyFromLocalFile(src, dst, { ...options, deleteSource: true });
+  }
+
+  /** Hadoop's copyToLocalFile: a file or tree of this filesystem to local disk (overwrite by default). */
+  async copyToLocalFile(src: PathLike, dst: PathLike, options: CopyOptions = {}): Promise<void> {
+    await copy(this, src, await FileSystem.get('file:///', this.getConf()), dst, { overwrite: true, ...options });
   }
 
   getFileStatus(path: PathLike): Promise<FileStatus> {

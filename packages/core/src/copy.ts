@@ -1,0 +1,102 @@
+import { ChecksumError, FileAlreadyExistsError, FileNotFoundError } from './errors.js';
+import { PathCapabilities, type FileSystem, type PathLike } from './file-system.js';
+import type { Path } from './path.js';
+
+export interface CopyOptions {
+  /** Replace an existing destination file (default false: FileAlreadyExistsError). */
+  overwrite?: boolean;
+  /** Delete the source once everything is copied (a move; FileUtil.copy's deleteSource). */
+  deleteSource?: boolean;
+  /**
+   * Compare the two files' checksums after each copy (default true); a mismatch is ChecksumError and the
+   * copy is removed. Every hadoopfs scheme has the same checksum (getFileChecksum).
+   */
+  verify?: boolean;
+  /**
+   * Bytes copied so far, all files together. While a file is written this counts what its stream took
+   * (an object store may still hold it in buffers); the call after each close() counts what the
+   * destination acknowledged.
+   */
+  onProgress?: (bytes: number) => void;
+}
+
+/** Hadoop's suffix for a copy on its way: a store that cannot abort a stream publishes only whole copies. */
+const COPYING = '._COPYING_';
+
+/**
+ * Hadoop's FileUtil.copy between any two filesystems: a file, or a directory tree (into `dst/<name>` when
+ * `dst` is an existing directory). Streamed; a failure publishes nothing at the destination (an object
+ * store's stream is aborted; on a store with atomic rename the copy goes through `<dst>._COPYING_` and is
+ * renamed into place whole) and leaves the source as it was.
+ */
+export async function copy(srcFs: FileSystem, src: PathLike, dstFs: FileSystem, dst: PathLike, options: CopyOptions = {}): Promise<boolean> {
+  const source = srcFs.makeQualified(src);
+  let target = dstFs.makeQualified(dst);
+  const existing = await statOrUndefined(dstFs, target);
+  if (existing?.isDirectory()) target = target.child(source.getName());
+  let done = 0;
+  const progress = (n: number) => {
+    done += n;
+    options.onProgress?.(done);
+  };
+  await copyTree(srcFs, source, dstFs, target, options, progress);
+  if (options.deleteSource) await srcFs.delete(source, true);
+  return true;
+}
+
+async function copyTree(srcFs: FileSystem, source: Path, dstFs: FileSystem, target: Path, options: CopyOptions, progress: (n: number) => void): Promise<void> {
+  const status = await srcFs.getFileStatus(source);
+  if (status.isDirectory()) {
+    if (dstFs.getUri() === srcFs.getUri() && (source.equals(target) || source.contains(target))) {
+      throw new FileAlreadyExistsError(`copy: ${target.toString()} is ${source.toString()} or below it`, { path: target.toString() });
+    }
+    await dstFs.mkdirs(target);
+    for (const child of await srcFs.listStatus(source)) await copyTree(srcFs, child.path, dstFs, target.child(child.path.getName()), options, progress);
+    return;
+  }
+  const existing = await statOrUndefined(dstFs, target);
+  if (existing?.isDirectory()) throw new FileAlreadyExistsError(`copy: ${target.toString()} is a directory`, { path: target.toString() });
+  if (existing && !options.overwrite) throw new FileAlreadyExistsError(`copy: ${target.toString()} already exists`, { path: target.toString() });
+  await using input = await srcFs.openFile(source).withFileStatus(status).opt('fs.option.openfile.read.policy', 'whole-file').build();
+  // Where rename is atomic (a disk), a stream shows its bytes as they come: the copy is written beside the
+  // target and renamed over it when whole. An object store shows nothing before close: written in place.
+  const beside = await dstFs.hasPathCapability(target.getParent() ?? target, PathCapabilities.ATOMIC_RENAME);
+  const written = beside ? target.suffix(COPYING) : target;
+  const out = await dstFs.create(written, { overwrite: true });
+  let copied = 0;
+  try {
+    for await (const chunk of input) {
+      await out.write(chunk);
+      copied += chunk.length;
+      progress(chunk.length);
+    }
+    await out.close();
+  } catch (error) {
+    await out.abort().catch(() => undefined);
+    if (!written.equals(target)) await dstFs.delete(written, false).catch(() => false);
+    progress(-copied);
+    throw error;
+  }
+  if (!written.equals(target)) {
+    if (await statOrUndefined(dstFs, target)) await dstFs.delete(target, false);
+    await dstFs.rename(written, target);
+  }
+  if (options.verify ?? true) {
+    const [a, b] = await Promise.all([srcFs.getFileChecksum(source), dstFs.getFileChecksum(target)]);
+    if (!a.equals(b)) {
+      await dstFs.delete(target, false).catch(() => false);
+      throw new ChecksumError(`copy ${source.toString()} → ${target.toString()}: checksums differ (${a.toString()} vs ${b.toString()}); the copy was removed`, { path: target.toString() });
+    }
+  }
+  // Closed (and verified): the destination has acknowledged these bytes.
+  progress(0);
+}
+
+async function statOrUndefined(fs: FileSystem, path: Path) {
+  try {
+    return await fs.getFileStatus(path);
+  } catch (error) {
+    if (error instanceof FileNotFoundError) return undefined;
+    throw error;
+  }
+}

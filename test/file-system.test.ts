@@ -148,3 +148,20 @@ describe('FileSystem paths and lifecycle', () => {
     await fs.close();
   });
 });
+
+describe('deleteOnExit (issue 12)', () => {
+  it('a marked path is deleted when its FileSystem closes; an unmarked one stays', async () => {
+    const { mkdtemp, writeFile, access, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'hadoopfs-delete-on-exit-'));
+    await writeFile(join(dir, 'marked'), 'x');
+    await writeFile(join(dir, 'kept'), 'x');
+    const fs = await FileSystem.newInstance('file:///', conf());
+    expect(await fs.deleteOnExit(join(dir, 'marked'))).toBe(true);
+    await fs.close();
+    await expect(access(join(dir, 'marked'))).rejects.toThrow();
+    await access(join(dir, 'kept'));
+    await rm(dir, { recursive: true, force: true });
+  });
+});

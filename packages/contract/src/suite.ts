@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import { ContractContext, type ContractSuiteConfig } from './context.js';
 import { appendTests } from './suites/append.js';
+import { attributeTests } from './suites/attributes.js';
 import { createTests } from './suites/create.js';
 import { deleteTests } from './suites/delete.js';
 import { getFileStatusTests } from './suites/get-file-status.js';
@@ -37,6 +38,7 @@ export function runContractSuite(config: ContractSuiteConfig): void {
     renameTests(ctx);
     getFileStatusTests(ctx);
     appendTests(ctx);
+    attributeTests(ctx);
     rootDirectoryTests(ctx);
     globTests(ctx);
   });

@@ -3,6 +3,7 @@ import {
   ClosedError,
   FileAlreadyExistsError,
   FileNotFoundError,
+  IllegalArgumentError,
   InvalidPathError,
   PathIsDirectoryError,
   ParentNotDirectoryError,
@@ -60,6 +61,11 @@ export const PathCapabilities = {
   ATOMIC_RENAME: 'fs.capability.paths.atomic.rename',
   HFLUSH: 'hflush',
   HSYNC: 'hsync',
+  /** setPermission works (Hadoop's CommonPathCapabilities.FS_PERMISSIONS). */
+  PERMISSIONS: 'fs.capability.paths.permissions',
+  /** setTimes works. */
+  TIMES: 'fs.capability.paths.times',
+  TRUNCATE: 'fs.capability.paths.truncate',
   /** Streams created at the path declare StreamCapabilities.DURABLE_FLUSH. */
   DURABLE_FLUSH: 'hadoopfs.capability.outputstream.durable-flush',
 } as const;
@@ -94,6 +100,7 @@ export abstract class FileSystem implements AsyncDisposable {
   #uri: FileSystemUri | undefined;
   #conf: Configuration = new Configuration({ loadDefaults: false });
   #workingDirectory: Path | undefined;
+  readonly #deleteOnExit = new Set<string>();
   #closed = false;
   #rootPath: Path | undefined;
   #defaultBufferSize = DEFAULT_BUFFER_SIZE;
@@ -310,6 +317,73 @@ export abstract class FileSystem implements AsyncDisposable {
     await copy(this, src, await FileSystem.get('file:///', this.getConf()), dst, { overwrite: true, ...options });
   }
 
+  /** Hadoop's createNewFile: an empty file if nothing is at the path (true), else false. */
+  async createNewFile(path: PathLike): Promise<boolean> {
+    if (await this.exists(path)) return false;
+    try {
+      const out = await this.create(path, { overwrite: false });
+      await out.close();
+      return true;
+    } catch (error) {
+      if (error instanceof FileAlreadyExistsError) return false;
+      throw error;
+    }
+  }
+
+  /** Marks a path to be deleted (recursively) when this FileSystem is closed; true if it exists now. */
+  async deleteOnExit(path: PathLike): Promise<boolean> {
+    const p = this.#qualifyChecked(path);
+    if (!(await this.exists(p))) return false;
+    this.#deleteOnExit.add(p.toString());
+    return true;
+  }
+
+  /** Unmarks a path marked by deleteOnExit; true if it was marked. */
+  cancelDeleteOnExit(path: PathLike): boolean {
+    return this.#deleteOnExit.delete(this.#qualifyChecked(path).toString());
+  }
+
+  /** Hadoop's setTimes: modification and access time in ms; −1 leaves one as it is. */
+  setTimes(path: PathLike, mtime: number, atime: number): Promise<void> {
+    return this.#guard(path, async (p) => {
+      const status = await this.getStatus(p);
+      await this.setPathTimes(p, mtime < 0 ? status.modificationTime : mtime, atime < 0 ? status.accessTime : atime);
+    });
+  }
+
+  /** Hadoop's setPermission. UnsupportedOperationError where the store keeps none (PathCapabilities.PERMISSIONS). */
+  setPermission(path: PathLike, permission: FsPermission): Promise<void> {
+    return this.#guard(path, async (p) => {
+      await this.getStatus(p);
+      await this.setPathPermission(p, permission);
+    });
+  }
+
+  /**
+   * Hadoop's access(): resolves if the caller may `mode` ('r', 'w', 'x' or a combination, as FsAction) the
+   * path, else AccessDeniedError; FileNotFoundError if nothing is there.
+   */
+  access(path: PathLike, mode: string): Promise<void> {
+    return this.#guard(path, async (p) => {
+      if (!/^[rwx-]{1,3}$/.test(mode)) throw new IllegalArgumentError(`access: mode "${mode}" is not r, w, x or a combination`);
+      await this.getStatus(p);
+      await this.checkAccess(p, mode);
+    });
+  }
+
+  /** Hadoop's truncate: the file cut to `newLength` (not longer than it is); true when done at once. */
+  truncate(path: PathLike, newLength: number): Promise<boolean> {
+    return this.#guard(path, async (p) => {
+      const status = await this.getStatus(p);
+      if (status.isDirectory()) throw new PathIsDirectoryError(`truncate: ${p.toString()} is a directory`, { path: p.toString() });
+      if (!Number.isSafeInteger(newLength) || newLength < 0 || newLength > status.length) {
+        throw new IllegalArgumentError(`truncate: ${p.toString()}: new length ${newLength} is not between 0 and the file's ${status.length}`, { path: p.toString() });
+      }
+      await this.truncatePath(p, newLength);
+      return true;
+    });
+  }
+
   getFileStatus(path: PathLike): Promise<FileStatus> {
     return this.#guard(path, (p) => this.getStatus(p));
   }
@@ -476,6 +550,9 @@ export abstract class FileSystem implements AsyncDisposable {
   /** Releases the instance and removes it from the cache; later calls raise ClosedError. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    // Hadoop's processDeleteOnExit: before the instance goes; a failure to delete one does not stop the others.
+    for (const marked of this.#deleteOnExit) await this.delete(marked, true).catch(() => false);
+    this.#deleteOnExit.clear();
     this.#closed = true;
     forgetCached(this);
     await this.releaseResources();
@@ -496,6 +573,17 @@ export abstract class FileSystem implements AsyncDisposable {
   // ---- what a backend implements -----------------------------------------------------------------
   // Every path given to these is qualified with this filesystem's scheme and authority, and absolute.
 
+  protected setPathTimes(path: Path, _mtime: number, _atime: number): Promise<void> {
+    return Promise.reject(new UnsupportedOperationError(`setTimes is not supported by ${this.getUri()}`, { path: path.toString() }));
+  }
+  protected setPathPermission(path: Path, _permission: FsPermission): Promise<void> {
+    return Promise.reject(new UnsupportedOperationError(`setPermission is not supported by ${this.getUri()}: it keeps no permissions`, { path: path.toString() }));
+  }
+  /** By default a store with no permissions lets its caller do anything to what exists. */
+  protected async checkAccess(_path: Path, _mode: string): Promise<void> {}
+  protected truncatePath(path: Path, _length: number): Promise<void> {
+    return Promise.reject(new UnsupportedOperationError(`truncate is not supported by ${this.getUri()}`, { path: path.toString() }));
+  }
   protected abstract createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream>;
   protected appendStream(path: Path, _options: { bufferSize: number }): Promise<FSDataOutputStream> {
     return Promise.reject(new UnsupportedOperationError(`append is not supported by ${this.getUri()}`, { path: path.toString() }));

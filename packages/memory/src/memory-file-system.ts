@@ -12,6 +12,7 @@ import {
   type Configuration,
   type FileStatus,
   type FileSystemUri,
+  type FsPermission,
   type FSDataOutputStream,
   type FsPromisesApi,
   type Path,
@@ -128,6 +129,22 @@ export class MemoryFileSystem extends PosixFileSystem {
       throw new UnsupportedOperationError(`append: ${path.toString()}: mem:// with ${MEMORY_SEMANTICS_KEY} = object-store has no append (as OSS)`, { path: path.toString() });
     }
     return super.appendStream(path, options);
+  }
+
+  protected override setPathTimes(path: Path, mtime: number, atime: number): Promise<void> {
+    return this.#semantics === 'object-store' ? this.#notOnObjectStore('setTimes', path) : super.setPathTimes(path, mtime, atime);
+  }
+
+  protected override setPathPermission(path: Path, permission: FsPermission): Promise<void> {
+    return this.#semantics === 'object-store' ? this.#notOnObjectStore('setPermission', path) : super.setPathPermission(path, permission);
+  }
+
+  protected override truncatePath(path: Path, length: number): Promise<void> {
+    return this.#semantics === 'object-store' ? this.#notOnObjectStore('truncate', path) : super.truncatePath(path, length);
+  }
+
+  #notOnObjectStore(operation: string, path: Path): Promise<never> {
+    return Promise.reject(new UnsupportedOperationError(`${operation}: ${path.toString()}: mem:// with ${MEMORY_SEMANTICS_KEY} = object-store has no ${operation} (as OSS)`, { path: path.toString() }));
   }
 
   protected override async moveTo(source: FileStatus, target: Path): Promise<void> {

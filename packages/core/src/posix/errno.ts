@@ -1,4 +1,5 @@
 import {
+  AccessDeniedError,
   FileAlreadyExistsError,
   FileNotFoundError,
   IOError,
@@ -29,6 +30,9 @@ export function translateErrno(error: unknown, operation: string, path: Path): E
       return new ParentNotDirectoryError(`${operation}: a parent of ${where} is not a directory`, options);
     case 'ENOTEMPTY':
       return new PathIsNotEmptyDirectoryError(`${operation}: directory is not empty: ${where}`, options);
+    case 'EACCES':
+    case 'EPERM':
+      return new AccessDeniedError(`${operation}: permission denied: ${where}`, options);
     default: {
       const reason = error instanceof Error ? error.message : String(error);
       return new IOError(`${operation} failed for ${where}: ${reason}`, code ?? 'EIO', options);

@@ -41,7 +41,40 @@ export abstract class PosixFileSystem extends FileSystem {
   }
 
   protected override pathCapabilities(): ReadonlySet<string> {
-    return new Set([PathCapabilities.APPEND, PathCapabilities.ATOMIC_RENAME, PathCapabilities.HFLUSH, PathCapabilities.HSYNC]);
+    return new Set([
+      PathCapabilities.APPEND,
+      PathCapabilities.ATOMIC_RENAME,
+      PathCapabilities.HFLUSH,
+      PathCapabilities.HSYNC,
+      PathCapabilities.PERMISSIONS,
+      PathCapabilities.TIMES,
+      PathCapabilities.TRUNCATE,
+    ]);
+  }
+
+  protected override async setPathTimes(path: Path, mtime: number, atime: number): Promise<void> {
+    await this.fsApi().utimes(this.nativePath(path), atime / 1000, mtime / 1000).catch((error: unknown) => {
+      throw translateErrno(error, 'setTimes', path);
+    });
+  }
+
+  protected override async setPathPermission(path: Path, permission: FsPermission): Promise<void> {
+    await this.fsApi().chmod(this.nativePath(path), permission.mode & 0o7777).catch((error: unknown) => {
+      throw translateErrno(error, 'setPermission', path);
+    });
+  }
+
+  protected override async checkAccess(path: Path, mode: string): Promise<void> {
+    const flags = (mode.includes('r') ? 4 : 0) | (mode.includes('w') ? 2 : 0) | (mode.includes('x') ? 1 : 0);
+    await this.fsApi().access(this.nativePath(path), flags).catch((error: unknown) => {
+      throw translateErrno(error, 'access', path);
+    });
+  }
+
+  protected override async truncatePath(path: Path, length: number): Promise<void> {
+    await this.fsApi().truncate(this.nativePath(path), length).catch((error: unknown) => {
+      throw translateErrno(error, 'truncate', path);
+    });
   }
 
   protected async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {

@@ -95,3 +95,18 @@ export interface ContentSummary {
   fileCount: number;
   directoryCount: number;
 }
+
+/** Hadoop's BlockLocation: where a range of a file lives (one block, on "localhost", for every hadoopfs store). */
+export interface BlockLocation {
+  readonly offset: number;
+  readonly length: number;
+  /** host:port of each replica. */
+  readonly names: readonly string[];
+  readonly hosts: readonly string[];
+}
+
+/** Hadoop's LocatedFileStatus: a status with its block locations (empty for a directory). */
+export interface LocatedFileStatus {
+  readonly status: FileStatus;
+  readonly blockLocations: readonly BlockLocation[];
+}

@@ -10,7 +10,7 @@ import {
   PathIsNotEmptyDirectoryError,
   UnsupportedOperationError,
 } from './errors.js';
-import type { ContentSummary, FileStatus, FsPermission } from './file-status.js';
+import type { BlockLocation, ContentSummary, FileStatus, FsPermission, LocatedFileStatus } from './file-status.js';
 import { globStatuses, type PathFilter } from './glob.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
 import { copy, type CopyOptions } from './copy.js';
@@ -420,6 +420,30 @@ export abstract class FileSystem implements AsyncDisposable {
       async *[Symbol.asyncIterator]() {
         const p = self.#qualifyChecked(path);
         for await (const page of self.listPages(p)) yield* page;
+      },
+    };
+  }
+
+  /**
+   * Hadoop's getFileBlockLocations: FileSystem's default, as every store here has it — one location, on
+   * "localhost", for the whole file; none when `start` is at or past the end.
+   */
+  getFileBlockLocations(status: FileStatus, start: number, length: number): BlockLocation[] {
+    if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(length) || length < 0) {
+      throw new IllegalArgumentError(`getFileBlockLocations: invalid start ${start} or length ${length}`, { path: status.path.toString() });
+    }
+    if (status.isDirectory() || status.length <= start) return [];
+    return [{ offset: 0, length: status.length, names: ['localhost:9866'], hosts: ['localhost'] }];
+  }
+
+  /** Hadoop's listLocatedStatus: listStatus with the block locations of each file. */
+  listLocatedStatus(path: PathLike): AsyncIterable<LocatedFileStatus> {
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const status of self.listStatusIterator(path)) {
+          yield { status, blockLocations: status.isFile() ? self.getFileBlockLocations(status, 0, status.length) : [] };
+        }
       },
     };
   }

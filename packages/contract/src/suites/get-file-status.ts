@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FileNotFoundError, type FileStatus, type Path } from '@hadoopfs/core';
+import { FileNotFoundError, IllegalArgumentError, type FileStatus, type Path } from '@hadoopfs/core';
 import { collect, dataset, type ContractContext } from '../context.js';
 
-/** AbstractContractGetFileStatusTest, listing iterators included (listLocatedStatus has no counterpart). */
+/** AbstractContractGetFileStatusTest, listing iterators and listLocatedStatus included. */
 export function getFileStatusTests(ctx: ContractContext): void {
   const supported = () => ctx.isSupported('supports-getfilestatus');
   const names = (statuses: FileStatus[]) => statuses.map((s) => s.path.toString()).sort();
@@ -150,6 +150,21 @@ export function getFileStatusTests(ctx: ContractContext): void {
         expect(listing.map((s) => s.path.toString())).toEqual([file.toString()]);
       });
     }
+
+    it('testListLocatedStatus: files with one block location for the whole file, directories with none', async ({ skip }) => {
+      if (!supported()) skip();
+      await ctx.writeFile(ctx.path('located/a'), new Uint8Array(1000));
+      await ctx.mkdirs(ctx.path('located/sub'));
+      const listing = await collect(ctx.fs.listLocatedStatus(ctx.path('located')));
+      expect(listing.map((l) => [l.status.path.getName(), l.blockLocations.map((b) => [b.offset, b.length, b.hosts.length > 0])])).toEqual([
+        ['a', [[0, 1000, true]]],
+        ['sub', []],
+      ]);
+      const status = listing[0]!.status;
+      expect(ctx.fs.getFileBlockLocations(status, 1000, 10)).toEqual([]);
+      expect(() => ctx.fs.getFileBlockLocations(status, -1, 10)).toThrow(IllegalArgumentError);
+      await ctx.expectFailure(collect(ctx.fs.listLocatedStatus(ctx.path('no-such'))), FileNotFoundError);
+    });
 
     it('testListStatusFiltering', async ({ skip }) => {
       if (!supported()) skip();

@@ -281,3 +281,32 @@ describe('getFileChecksum and -checksum (issue 12)', () => {
     await Promise.all([mem.close(), oss.close()]);
   });
 });
+
+describe('hadoopfs fs: -chmod, -truncate, -touch, -test -r/-w (issue 12)', () => {
+  it('on file://: modes octal and symbolic (recursive too), truncate, touch with -t; refused on oss://', async () => {
+    const base = join(dir, 'attrs');
+    await mkdir(join(base, 'sub'), { recursive: true });
+    await writeFile(join(base, 'f.txt'), '0123456789');
+    await writeFile(join(base, 'sub', 'g.txt'), 'x');
+    expect((await shell(['-chmod', '640', `file://${base}/f.txt`])).code).toBe(0);
+    expect((await shell(['-stat', '%a', `file://${base}/f.txt`])).out).toBe('640\n');
+    expect((await shell(['-chmod', 'u+x,o=r', `file://${base}/f.txt`])).code).toBe(0);
+    expect((await shell(['-stat', '%a %A', `file://${base}/f.txt`])).out).toBe('744 rwxr--r--\n');
+    expect((await shell(['-chmod', '-R', 'go-rwx', `file://${base}/sub`])).code).toBe(0);
+    expect((await shell(['-stat', '%a', `file://${base}/sub/g.txt`])).out).toBe('600\n');
+    const bad = await shell(['-chmod', 'u+q', `file://${base}/f.txt`]);
+    expect([bad.code, bad.err.split('\n')[0]]).toEqual([255, '-chmod: chmod: u+q is not a valid mode']);
+    expect((await shell(['-truncate', '4', `file://${base}/f.txt`])).out).toBe(`Truncated file://${base}/f.txt to length: 4\n`);
+    expect(await readFile(join(base, 'f.txt'), 'utf8')).toBe('0123');
+    expect((await shell(['-touch', '-t', '20260102:030405', `file://${base}/f.txt`, `file://${base}/new.txt`])).code).toBe(0);
+    const stamp = new Date(2026, 0, 2, 3, 4, 5).getTime();
+    expect((await shell(['-stat', '%Y', `file://${base}/f.txt`, `file://${base}/new.txt`])).out).toBe(`${stamp}\n${stamp}\n`);
+    expect((await shell(['-touch', '-c', `file://${base}/never.txt`])).code).toBe(0);
+    expect((await shell(['-test', '-e', `file://${base}/never.txt`])).code).toBe(1);
+    expect((await shell(['-test', '-r', `file://${base}/f.txt`])).code).toBe(0);
+    expect((await shell(['-test', '-w', `file://${base}/missing`])).code).toBe(1);
+    await writeOss('attrs/o.txt', 'data');
+    const refused = await shell(['oss', '-chmod', '600', 'oss://logs-b/attrs/o.txt']);
+    expect([refused.code, refused.err]).toEqual([1, "chmod: `oss://logs-b/attrs/o.txt': setPermission is not supported by oss://logs-b: it keeps no permissions\n"]);
+  });
+});

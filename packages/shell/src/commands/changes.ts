@@ -1,5 +1,6 @@
-import { parseOptions, PathError, type ShellCommand } from '../command.js';
-import { statOrUndefined } from '../path-items.js';
+import { FsPermission } from '@hadoopfs/core';
+import { parseOptions, PathError, UsageError, type ShellCommand } from '../command.js';
+import { childItems, statOrUndefined, type PathItem } from '../path-items.js';
 import { forEachItem, mustExist } from '../shell.js';
 
 export const mkdir: ShellCommand = {
@@ -104,6 +105,107 @@ export const touchz: ShellCommand = {
         if (parent && !(await statOrUndefined(item.fs, parent))?.isDirectory()) throw new PathError(item.display, 'No such file or directory');
         const out = await item.fs.create(item.path, { overwrite: true });
         await out.close();
+      } catch (error) {
+        ctx.error(error instanceof PathError ? error.message : `\`${arg}': ${(error as Error).message}`);
+      }
+    }
+  },
+};
+
+/** A chmod mode applied to an old one: octal (`644`, `1755`) or symbolic (`u+x,go-w`, `a=r`), as FsShell's ChmodParser. */
+export function applyMode(mode: string, old: number, isDirectory: boolean): number {
+  if (/^[0-7]{1,4}$/.test(mode)) return Number.parseInt(mode, 8);
+  let result = old & 0o7777;
+  for (const clause of mode.split(',')) {
+    const m = /^([ugoa]*)([-+=])([rwxX]*)$/.exec(clause);
+    if (!m) throw new UsageError(`chmod: ${mode} is not a valid mode`);
+    const who = m[1] === '' || m[1]!.includes('a') ? 'ugo' : m[1]!;
+    let bits = 0;
+    for (const p of m[3]!) bits |= p === 'r' ? 4 : p === 'w' ? 2 : p === 'x' || (p === 'X' && (isDirectory || (old & 0o111) !== 0)) ? 1 : 0;
+    for (const [w, shift] of [['u', 6], ['g', 3], ['o', 0]] as const) {
+      if (!who.includes(w)) continue;
+      const mask = 7 << shift;
+      if (m[2] === '+') result |= bits << shift;
+      else if (m[2] === '-') result &= ~(bits << shift);
+      else result = (result & ~mask) | (bits << shift);
+    }
+  }
+  return result;
+}
+
+export const chmod: ShellCommand = {
+  name: 'chmod',
+  usage: '[-R] <MODE[,MODE]... | OCTALMODE> PATH...',
+  description: `Changes permissions of a file. This works similar to the shell's chmod command with a few exceptions.
+-R  modifies the files recursively.
+MODE  Mode is the same as mode used for the shell's command. The only letters recognized are 'rwxX'. E.g. a+r,g-w,+rwx,o=r.
+OCTALMODE  Mode specifed in 3 or 4 digits.
+(On a store without permissions, oss:// among them, it is refused.)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['R'], min: 2 });
+    const mode = args.shift()!;
+    applyMode(mode, 0, false); // a bad mode is a usage error before any path is touched
+    const change = async (item: PathItem): Promise<void> => {
+      await item.fs.setPermission(item.path, new FsPermission(applyMode(mode, item.status!.permission.mode, item.status!.isDirectory())));
+      if (flags.has('R') && item.status!.isDirectory()) for (const child of await childItems(item)) await change(child);
+    };
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      await change(item);
+    });
+  },
+};
+
+export const truncate: ShellCommand = {
+  name: 'truncate',
+  usage: '[-w] <length> <path> ...',
+  description: `Truncate all files that match the specified file pattern to the specified length.
+-w  Requests that the command wait for block recovery to complete, if necessary. (Nothing to wait for here.)`,
+  async run(words, ctx) {
+    const { args } = parseOptions(words, { flags: ['w'], min: 2 });
+    const length = Number(args.shift());
+    if (!Number.isSafeInteger(length) || length < 0) throw new UsageError(`Illegal length ${length}`);
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      if (item.status.isDirectory()) throw new PathError(item.display, 'Is a directory');
+      if (item.status.length === length) return;
+      await item.fs.truncate(item.path, length);
+      ctx.io.out(`Truncated ${item.display} to length: ${length}\n`);
+    });
+  },
+};
+
+/** `-t` of -touch: yyyyMMdd:HHmmss (Touch's default format), in the local time zone. */
+function touchTime(text: string): number {
+  const m = /^(\d{4})(\d\d)(\d\d):(\d\d)(\d\d)(\d\d)$/.exec(text);
+  if (!m) throw new UsageError(`Unable to parse the specified timestamp ${text} (yyyyMMdd:HHmmss)`);
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])).getTime();
+}
+
+export const touch: ShellCommand = {
+  name: 'touch',
+  usage: '[-a] [-m] [-t TIMESTAMP (yyyyMMdd:HHmmss) ] [-c] <path> ...',
+  description: `Updates the access and modification times of the file specified by the <path> to the current time. If the file does not exist, then a zero length file is created at <path> with current time as the timestamp of that <path>.
+-a Change only the access time
+-m Change only the modification time
+-t TIMESTAMP Use specified timestamp instead of current time
+-c Do not create any files`,
+  async run(words, ctx) {
+    const { flags, values, args } = parseOptions(words, { flags: ['a', 'm', 'c'], values: ['t'], min: 1 });
+    const time = values.has('t') ? touchTime(values.get('t')!) : Date.now();
+    const both = !flags.has('a') && !flags.has('m');
+    for (const arg of args) {
+      try {
+        const item = await ctx.item(arg);
+        if (!item.status) {
+          if (flags.has('c')) continue;
+          const parent = item.path.getParent();
+          if (parent && !(await statOrUndefined(item.fs, parent))?.isDirectory()) throw new PathError(item.display, 'No such file or directory');
+          const out = await item.fs.create(item.path, { overwrite: false });
+          await out.close();
+          if (!values.has('t')) continue;
+        }
+        await item.fs.setTimes(item.path, both || flags.has('m') ? time : -1, both || flags.has('a') ? time : -1);
       } catch (error) {
         ctx.error(error instanceof PathError ? error.message : `\`${arg}': ${(error as Error).message}`);
       }

@@ -198,22 +198,25 @@ If the format is not specified, %y is used by default.`,
 
 export const test: ShellCommand = {
   name: 'test',
-  usage: '-[defsz] <path>',
+  usage: '-[defswrz] <path>',
   description: `Answer various questions about <path>, with result via exit status.
   -d  return 0 if <path> is a directory.
   -e  return 0 if <path> exists.
   -f  return 0 if <path> is a file.
   -s  return 0 if file <path> is greater than zero bytes in size.
   -z  return 0 if file <path> is zero bytes in size, else return 1.
-(-r and -w need access(), which hadoopfs does not have yet: they are refused.)`,
+  -r  return 0 if <path> exists and read permission is granted.
+  -w  return 0 if <path> exists and write permission is granted.`,
   async run(words, ctx) {
-    const { flags, args } = parseOptions(words, { flags: ['d', 'e', 'f', 's', 'z'], min: 1, max: 1 });
+    const { flags, args } = parseOptions(words, { flags: ['d', 'e', 'f', 's', 'z', 'r', 'w'], min: 1, max: 1 });
     if (flags.size !== 1) throw new UsageError('No test flag given');
     const [flag] = [...flags];
     const item = await ctx.item(args[0]!);
     const s = item.status;
+    const allowed = async (mode: string) => s !== undefined && (await item.fs.access(item.path, mode).then(() => true, () => false));
     const answer =
-      flag === 'e' ? s !== undefined
+      flag === 'r' || flag === 'w' ? await allowed(flag)
+      : flag === 'e' ? s !== undefined
       : flag === 'd' ? s?.isDirectory() === true
       : flag === 'f' ? s?.isFile() === true
       : flag === 's' ? (s?.length ?? 0) > 0

@@ -179,6 +179,11 @@ export abstract class FileSystem implements AsyncDisposable {
   }
 
   /** Where relative paths start when no working directory was set. */
+  /** Hadoop's getTrashRoot: where Trash keeps what is deleted under `path` (`<home>/.Trash`). */
+  getTrashRoot(_path: PathLike = '/'): Path {
+    return this.getHomeDirectory().child('.Trash');
+  }
+
   getHomeDirectory(): Path {
     return this.#root();
   }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { homedir } from 'node:os';
 import { resolve, sep } from 'node:path';
 import {
   FileSystem,
@@ -44,6 +45,11 @@ export class LocalFileSystem extends PosixFileSystem {
   /** lseek(2) goes past the end; a read there returns −1 (RawLocalFileSystem: rejects-seek-past-eof false). */
   protected override seekPastEndOfFile(): boolean {
     return true;
+  }
+
+  /** Hadoop's LocalFileSystem keeps its trash under the user's home (user.home), not the working directory. */
+  override getTrashRoot(): Path {
+    return this.makeQualified(new Path(homedir())).child('.Trash');
   }
 
   override getHomeDirectory(): Path {

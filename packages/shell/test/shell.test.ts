@@ -310,3 +310,23 @@ describe('hadoopfs fs: -chmod, -truncate, -touch, -test -r/-w (issue 12)', () =>
     expect([refused.code, refused.err]).toEqual([1, "chmod: `oss://logs-b/attrs/o.txt': setPermission is not supported by oss://logs-b: it keeps no permissions\n"]);
   });
 });
+
+describe('Trash (fs.trash.interval) and -expunge (issue 12)', () => {
+  it('-rm moves to <home>/.Trash/Current when the trash is on; -skipTrash deletes; -expunge -immediate empties it', async () => {
+    const on = ['oss', '-D', 'fs.trash.interval=60'];
+    await writeOss('trash/a.txt', 'a');
+    await writeOss('trash/b.txt', 'b');
+    const moved = await shell([...on, '-rm', 'oss://logs-b/trash/a.txt']);
+    expect(moved.out).toBe("Moved: 'oss://logs-b/trash/a.txt' to trash at: oss://logs-b/.Trash/Current/trash/a.txt\n");
+    expect((await shell(['oss', '-cat', 'oss://logs-b/.Trash/Current/trash/a.txt'])).out).toBe('a');
+    expect((await shell(['oss', '-test', '-e', 'oss://logs-b/trash/a.txt'])).code).toBe(1);
+    expect((await shell([...on, '-rm', '-skipTrash', 'oss://logs-b/trash/b.txt'])).out).toBe('Deleted oss://logs-b/trash/b.txt\n');
+    expect((await shell(['oss', '-test', '-e', 'oss://logs-b/.Trash/Current/trash/b.txt'])).code).toBe(1);
+    // Off (the default): -rm deletes.
+    await writeOss('trash/c.txt', 'c');
+    expect((await shell(['oss', '-rm', 'oss://logs-b/trash/c.txt'])).out).toBe('Deleted oss://logs-b/trash/c.txt\n');
+    const expunged = await shell([...on, '-expunge', '-immediate', '-fs', 'oss://logs-b/']);
+    expect(expunged.out).toBe('Deleted 1 trash checkpoint(s) of oss://logs-b/.Trash\n');
+    expect((await shell(['oss', '-ls', '-C', 'oss://logs-b/.Trash'])).out).toBe('');
+  });
+});

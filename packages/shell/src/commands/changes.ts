@@ -1,4 +1,4 @@
-import { FsPermission } from '@hadoopfs/core';
+import { FsPermission, Trash } from '@hadoopfs/core';
 import { parseOptions, PathError, UsageError, type ShellCommand } from '../command.js';
 import { childItems, statOrUndefined, type PathItem } from '../path-items.js';
 import { forEachItem, mustExist } from '../shell.js';
@@ -35,7 +35,7 @@ export const rm: ShellCommand = {
   description: `Delete all files that match the specified file pattern. Equivalent to the Unix command "rm <src>"
 -f          If the file does not exist, do not display a diagnostic message or modify the exit status to reflect an error.
 -[rR]       Recursively deletes directories.
--skipTrash  option bypasses trash, if enabled, and immediately deletes <src>. (There is no trash here yet: a delete is immediate.)
+-skipTrash  option bypasses trash, if enabled (fs.trash.interval > 0), and immediately deletes <src>.
 -safely     option requires safety confirmation; not asked here.`,
   async run(words, ctx) {
     const { flags, args } = parseOptions(words, { flags: ['f', 'r', 'R', 'skipTrash', 'safely'], min: minimumPaths(words) });
@@ -56,6 +56,12 @@ export const rm: ShellCommand = {
           }
           // Hadoop's rm: a directory, even empty, needs -r.
           if (item.status.isDirectory() && !recursive) throw new PathError(item.display, 'Is a directory');
+          if (!flags.has('skipTrash')) {
+            const moved = await new Trash(item.fs).moveToTrash(item.path, (to) => {
+              if (!ctx.json) ctx.io.out(`Moved: '${item.path.toString()}' to trash at: ${to.toString()}\n`);
+            });
+            if (moved) continue;
+          }
           if (!(await item.fs.delete(item.path, recursive)) && !flags.has('f')) throw new PathError(item.display, 'No such file or directory');
           if (!ctx.json) ctx.io.out(`Deleted ${item.display}\n`);
         } catch (error) {
@@ -210,5 +216,24 @@ export const touch: ShellCommand = {
         ctx.error(error instanceof PathError ? error.message : `\`${arg}': ${(error as Error).message}`);
       }
     }
+  },
+};
+
+export const expunge: ShellCommand = {
+  name: 'expunge',
+  usage: '[-immediate] [-fs <path>]',
+  description: `Delete files from the trash that are older than the retention threshold (fs.trash.interval), and
+checkpoint the current trash. With -immediate, everything in the trash is deleted.`,
+  async run(words, ctx) {
+    const { flags, values } = parseOptions(words, { flags: ['immediate'], values: ['fs'], max: 0 });
+    const item = await ctx.item(values.get('fs') ?? '/');
+    const trash = new Trash(item.fs);
+    if (!trash.isEnabled()) {
+      ctx.io.out(`Trash is not enabled (fs.trash.interval is 0) on ${item.fs.getUri()}\n`);
+      return;
+    }
+    await trash.checkpoint();
+    const deleted = await trash.expunge(flags.has('immediate'));
+    ctx.io.out(`Deleted ${deleted} trash checkpoint(s) of ${item.fs.getTrashRoot(item.path).toString()}\n`);
   },
 };

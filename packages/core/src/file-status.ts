@@ -110,3 +110,10 @@ export interface LocatedFileStatus {
   readonly status: FileStatus;
   readonly blockLocations: readonly BlockLocation[];
 }
+
+/** Hadoop's FsStatus: the filesystem's capacity, bytes used and bytes remaining. */
+export interface FsStatus {
+  readonly capacity: number;
+  readonly used: number;
+  readonly remaining: number;
+}

@@ -10,7 +10,7 @@ import {
   PathIsNotEmptyDirectoryError,
   UnsupportedOperationError,
 } from './errors.js';
-import type { BlockLocation, ContentSummary, FileStatus, FsPermission, LocatedFileStatus } from './file-status.js';
+import type { BlockLocation, ContentSummary, FileStatus, FsPermission, FsStatus, LocatedFileStatus } from './file-status.js';
 import { globStatuses, type PathFilter } from './glob.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
 import { copy, type CopyOptions } from './copy.js';
@@ -293,7 +293,7 @@ export abstract class FileSystem implements AsyncDisposable {
    */
   getFileChecksum(path: PathLike): Promise<FileChecksum> {
     return this.#guard(path, async (p) => {
-      const status = await this.getStatus(p);
+      const status = await this.statPath(p);
       if (status.isDirectory()) throw new PathIsDirectoryError(`getFileChecksum: ${p.toString()} is a directory`, { path: p.toString() });
       return this.fileChecksum(status);
     });
@@ -320,6 +320,18 @@ export abstract class FileSystem implements AsyncDisposable {
   /** Hadoop's copyToLocalFile: a file or tree of this filesystem to local disk (overwrite by default). */
   async copyToLocalFile(src: PathLike, dst: PathLike, options: CopyOptions = {}): Promise<void> {
     await copy(this, src, await FileSystem.get('file:///', this.getConf()), dst, { overwrite: true, ...options });
+  }
+
+  /**
+   * Hadoop's getStatus: capacity, used, remaining for the filesystem holding `path`. FileSystem's default
+   * (an object store: no known bound) is unbounded capacity, nothing used.
+   */
+  getStatus(path: PathLike = '/'): Promise<FsStatus> {
+    return this.#guard(path, (p) => this.fsStatus(p));
+  }
+
+  protected async fsStatus(_path: Path): Promise<FsStatus> {
+    return { capacity: Number.MAX_SAFE_INTEGER, used: 0, remaining: Number.MAX_SAFE_INTEGER };
   }
 
   /** Hadoop's createNewFile: an empty file if nothing is at the path (true), else false. */
@@ -351,7 +363,7 @@ export abstract class FileSystem implements AsyncDisposable {
   /** Hadoop's setTimes: modification and access time in ms; −1 leaves one as it is. */
   setTimes(path: PathLike, mtime: number, atime: number): Promise<void> {
     return this.#guard(path, async (p) => {
-      const status = await this.getStatus(p);
+      const status = await this.statPath(p);
       await this.setPathTimes(p, mtime < 0 ? status.modificationTime : mtime, atime < 0 ? status.accessTime : atime);
     });
   }
@@ -359,7 +371,7 @@ export abstract class FileSystem implements AsyncDisposable {
   /** Hadoop's setPermission. UnsupportedOperationError where the store keeps none (PathCapabilities.PERMISSIONS). */
   setPermission(path: PathLike, permission: FsPermission): Promise<void> {
     return this.#guard(path, async (p) => {
-      await this.getStatus(p);
+      await this.statPath(p);
       await this.setPathPermission(p, permission);
     });
   }
@@ -371,7 +383,7 @@ export abstract class FileSystem implements AsyncDisposable {
   access(path: PathLike, mode: string): Promise<void> {
     return this.#guard(path, async (p) => {
       if (!/^[rwx-]{1,3}$/.test(mode)) throw new IllegalArgumentError(`access: mode "${mode}" is not r, w, x or a combination`);
-      await this.getStatus(p);
+      await this.statPath(p);
       await this.checkAccess(p, mode);
     });
   }
@@ -379,7 +391,7 @@ export abstract class FileSystem implements AsyncDisposable {
   /** Hadoop's truncate: the file cut to `newLength` (not longer than it is); true when done at once. */
   truncate(path: PathLike, newLength: number): Promise<boolean> {
     return this.#guard(path, async (p) => {
-      const status = await this.getStatus(p);
+      const status = await this.statPath(p);
       if (status.isDirectory()) throw new PathIsDirectoryError(`truncate: ${p.toString()} is a directory`, { path: p.toString() });
       if (!Number.isSafeInteger(newLength) || newLength < 0 || newLength > status.length) {
         throw new IllegalArgumentError(`truncate: ${p.toString()}: new length ${newLength} is not between 0 and the file's ${status.length}`, { path: p.toString() });
@@ -390,7 +402,7 @@ export abstract class FileSystem implements AsyncDisposable {
   }
 
   getFileStatus(path: PathLike): Promise<FileStatus> {
-    return this.#guard(path, (p) => this.getStatus(p));
+    return this.#guard(path, (p) => this.statPath(p));
   }
 
   async exists(path: PathLike): Promise<boolean> {
@@ -505,7 +517,7 @@ export abstract class FileSystem implements AsyncDisposable {
   rename(src: PathLike, dst: PathLike): Promise<boolean> {
     return this.#guard(src, async (from) => {
       const to = this.#qualifyChecked(dst);
-      const source = await this.getStatus(from);
+      const source = await this.statPath(from);
       if (from.isRoot()) throw new InvalidPathError(`cannot rename the root directory`, { path: from.toString() });
       if (from.equals(to)) return true;
       if (from.contains(to)) {
@@ -571,7 +583,7 @@ export abstract class FileSystem implements AsyncDisposable {
         summary.directoryCount++;
         for await (const page of this.listPages(status.path)) for (const child of page) await visit(child);
       };
-      await visit(await this.getStatus(p));
+      await visit(await this.statPath(p));
       return summary;
     });
   }
@@ -618,7 +630,7 @@ export abstract class FileSystem implements AsyncDisposable {
     return Promise.reject(new UnsupportedOperationError(`append is not supported by ${this.getUri()}`, { path: path.toString() }));
   }
   protected abstract openStream(path: Path, options: ResolvedOpenOptions): Promise<FSDataInputStream>;
-  protected abstract getStatus(path: Path): Promise<FileStatus>;
+  protected abstract statPath(path: Path): Promise<FileStatus>;
   /**
    * listStatus semantics, a page at a time: the children of a directory, or the file itself for a file;
    * FileNotFoundError for a missing path. Pages keep huge directories out of memory and cost one await

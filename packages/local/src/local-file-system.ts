@@ -12,6 +12,7 @@ import {
   type RenameRules,
   type FileSystemUri,
   type FsPromisesApi,
+  type FsStatus,
 } from '@hadoopfs/core';
 
 /** Configuration key: when set, paths outside this directory are refused. */
@@ -50,6 +51,13 @@ export class LocalFileSystem extends PosixFileSystem {
   /** Hadoop's LocalFileSystem keeps its trash under the user's home (user.home), not the working directory. */
   override getTrashRoot(): Path {
     return this.makeQualified(new Path(homedir())).child('.Trash');
+  }
+
+  /** The disk holding the path (statfs): its size, bytes used, bytes free to this user. */
+  protected override async fsStatus(path: Path): Promise<FsStatus> {
+    const s = await fs.statfs(this.nativePath(path));
+    const capacity = s.blocks * s.bsize;
+    return { capacity, used: (s.blocks - s.bfree) * s.bsize, remaining: s.bavail * s.bsize };
   }
 
   override getHomeDirectory(): Path {

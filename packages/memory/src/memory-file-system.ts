@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { Volume } from 'memfs';
 import {
   ConfigurationError,
@@ -13,6 +14,7 @@ import {
   type FileStatus,
   type FileSystemUri,
   type FsPermission,
+  type FsStatus,
   type FSDataOutputStream,
   type FsPromisesApi,
   type Path,
@@ -131,6 +133,13 @@ export class MemoryFileSystem extends PosixFileSystem {
     return super.appendStream(path, options);
   }
 
+  /** The volume's bytes against the machine's memory (where they live). */
+  protected override async fsStatus(): Promise<FsStatus> {
+    const used = (await this.getContentSummary('/')).length;
+    const capacity = totalmem();
+    return { capacity, used, remaining: Math.max(0, capacity - used) };
+  }
+
   protected override setPathTimes(path: Path, mtime: number, atime: number): Promise<void> {
     return this.#semantics === 'object-store' ? this.#notOnObjectStore('setTimes', path) : super.setPathTimes(path, mtime, atime);
   }
@@ -167,7 +176,7 @@ export class MemoryFileSystem extends PosixFileSystem {
 
   async #status(path: Path): Promise<FileStatus | undefined> {
     try {
-      return await this.getStatus(path);
+      return await this.statPath(path);
     } catch (error) {
       if (error instanceof FileNotFoundError) return undefined;
       throw error;

@@ -117,7 +117,7 @@ export class AliyunOssFileSystem extends FileSystem {
     return page.objects.length > 0 || page.prefixes.length > 0;
   }
 
-  protected async getStatus(path: Path): Promise<FileStatus> {
+  protected async statPath(path: Path): Promise<FileStatus> {
     if (path.isRoot()) return this.#dirStatus(path);
     const info = await this.#client.head(this.keyOf(path));
     if (info) return this.#fileStatus(path, info);
@@ -259,7 +259,7 @@ export class AliyunOssFileSystem extends FileSystem {
       yield* super.walkFiles(start, false);
       return;
     }
-    const status = await this.getStatus(start);
+    const status = await this.statPath(start);
     if (status.isFile()) {
       yield status;
       return;
@@ -302,7 +302,7 @@ export class AliyunOssFileSystem extends FileSystem {
   protected async deletePath(path: Path, recursive: boolean): Promise<boolean> {
     let status: FileStatus;
     try {
-      status = await this.getStatus(path);
+      status = await this.statPath(path);
     } catch (error) {
       if (error instanceof FileNotFoundError) return false;
       throw error;

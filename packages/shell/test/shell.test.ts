@@ -330,3 +330,20 @@ describe('Trash (fs.trash.interval) and -expunge (issue 12)', () => {
     expect((await shell(['oss', '-ls', '-C', 'oss://logs-b/.Trash'])).out).toBe('');
   });
 });
+
+describe('getStatus and -df (issue 12)', () => {
+  it("file:// shows its disk (statfs), mem:// its bytes, oss:// no bound; Hadoop's columns right-aligned", async () => {
+    const local = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));
+    const status = await local.getStatus(dir);
+    expect(status.capacity).toBeGreaterThan(0);
+    expect(status.used + status.remaining).toBeLessThanOrEqual(status.capacity);
+    await local.close();
+    const df = await shell(['oss', '-df', 'oss://logs-b/', `file://${dir}`]);
+    const lines = df.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Filesystem\s+Size\s+Used\s+Available\s+Use%$/);
+    expect(lines[1]).toMatch(/^oss:\/\/logs-b\s+9007199254740991\s+0\s+9007199254740991\s+0%$/);
+    expect(lines[2]).toMatch(/^file:\/\/\s+\d+\s+\d+\s+\d+\s+\d+%$/);
+    // Right-aligned: the columns end where their headers end.
+    expect(lines[1]!.indexOf('9007199254740991') + 16).toBe(lines[0]!.indexOf('Size') + 4);
+  });
+});

@@ -160,7 +160,7 @@ export abstract class PosixFileSystem extends FileSystem {
     return translateErrno(error, operation, path);
   }
 
-  protected async getStatus(path: Path): Promise<FileStatus> {
+  protected async statPath(path: Path): Promise<FileStatus> {
     try {
       return this.toFileStatus(path, await this.fsApi().stat(this.nativePath(path)));
     } catch (error) {
@@ -199,7 +199,7 @@ export abstract class PosixFileSystem extends FileSystem {
       names = (await this.fsApi().readdir(native)).map(String);
     } catch (error) {
       if (errnoOf(error) === 'ENOTDIR') {
-        yield [await this.getStatus(path)];
+        yield [await this.statPath(path)];
         return;
       }
       throw this.#missing(error, 'listStatus', path);

@@ -225,3 +225,23 @@ export const test: ShellCommand = {
     if (!answer) throw new SilentFailure();
   },
 };
+
+export const df: ShellCommand = {
+  name: 'df',
+  usage: '[-h] [<path> ...]',
+  description: `Shows the capacity, free and used space of the filesystem. If the filesystem has multiple partitions, and no path to a particular partition is specified, then the status of the root partitions will be shown.
+-h  Formats the sizes of files in a human-readable fashion rather than a number of bytes.
+(An object store has no known bound: its size and available space show as the largest safe number.)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['h'] });
+    if (args.length === 0) args.push('/');
+    const rows: string[][] = [['Filesystem', 'Size', 'Used', 'Available', 'Use%']];
+    const human = flags.has('h');
+    await forEachItem(args, ctx, async (item) => {
+      const status = await item.fs.getStatus(item.path);
+      const percent = status.capacity > 0 ? `${Math.round((status.used / status.capacity) * 100)}%` : '0%';
+      rows.push([item.fs.getUri(), formatSize(status.capacity, human), formatSize(status.used, human), formatSize(status.remaining, human), percent]);
+    });
+    if (rows.length > 1) for (const line of table(rows, new Set([1, 2, 3, 4]))) ctx.io.out(`${line}\n`);
+  },
+};

@@ -1,14 +1,14 @@
 import type { ShellCommand, ShellIo } from './command.js';
 import { cat, checksum, head, tail, text } from './commands/content.js';
 import { chmod, expunge, mkdir, rm, rmdir, touch, touchz, truncate } from './commands/changes.js';
-import { count, df, du, ls, stat, test } from './commands/listing.js';
+import { count, df, du, find, ls, stat, test } from './commands/listing.js';
 import { recover } from './commands/recover.js';
 import { appendToFile, copyFromLocal, copyToLocal, cp, get, getmerge, moveFromLocal, mv, put } from './commands/transfer.js';
 import { runShell } from './shell.js';
 
 /** FsShell's commands that hadoopfs has. */
 export const FS_COMMANDS: readonly ShellCommand[] = [
-  appendToFile, cat, checksum, chmod, copyFromLocal, copyToLocal, count, cp, df, du, expunge, get, getmerge, head, ls, mkdir, moveFromLocal, mv, put, rm, rmdir, stat, tail, test, text,
+  appendToFile, cat, checksum, chmod, copyFromLocal, copyToLocal, count, cp, df, du, expunge, find, get, getmerge, head, ls, mkdir, moveFromLocal, mv, put, rm, rmdir, stat, tail, test, text,
   touch, touchz, truncate,
 ];
 

@@ -347,3 +347,18 @@ describe('getStatus and -df (issue 12)', () => {
     expect(lines[1]!.indexOf('9007199254740991') + 16).toBe(lines[0]!.indexOf('Size') + 4);
   });
 });
+
+describe('-find (issue 12)', () => {
+  it('walks each path depth-first, matching -name / -iname globs on the base name', async () => {
+    await writeOss('found/a.log', 'a');
+    await writeOss('found/deep/B.LOG', 'b');
+    await writeOss('found/deep/c.txt', 'c');
+    expect((await shell(['oss', '-find', 'oss://logs-b/found'])).out).toBe(
+      'oss://logs-b/found\noss://logs-b/found/a.log\noss://logs-b/found/deep\noss://logs-b/found/deep/B.LOG\noss://logs-b/found/deep/c.txt\n',
+    );
+    expect((await shell(['oss', '-find', 'oss://logs-b/found', '-name', '*.log', '-print'])).out).toBe('oss://logs-b/found/a.log\n');
+    expect((await shell(['oss', '-find', 'oss://logs-b/found', '-iname', '*.log'])).out).toBe('oss://logs-b/found/a.log\noss://logs-b/found/deep/B.LOG\n');
+    const bad = await shell(['oss', '-find', 'oss://logs-b/found', '-mtime', '1']);
+    expect([bad.code, bad.err.split('\n')[0]]).toEqual([255, '-find: Unexpected argument: -mtime']);
+  });
+});

@@ -1,4 +1,4 @@
-import type { FileStatus } from '@hadoopfs/core';
+import { expandBraces, globElementToRegExp, type FileStatus } from '@hadoopfs/core';
 import { parseOptions, SilentFailure, UsageError, type ShellCommand } from '../command.js';
 import { formatSize, lsDate, statDate, table } from '../formats.js';
 import { childItems, type PathItem } from '../path-items.js';
@@ -243,5 +243,59 @@ export const df: ShellCommand = {
       rows.push([item.fs.getUri(), formatSize(status.capacity, human), formatSize(status.used, human), formatSize(status.remaining, human), percent]);
     });
     if (rows.length > 1) for (const line of table(rows, new Set([1, 2, 3, 4]))) ctx.io.out(`${line}\n`);
+  },
+};
+
+export const find: ShellCommand = {
+  name: 'find',
+  usage: '<path> ... <expression> ...',
+  description: `Finds all files that match the specified expression and applies selected actions to them. If no <path> is specified then defaults to the current working directory. If no expression is specified then defaults to -print.
+The following primary expressions are recognised:
+  -name pattern
+  -iname pattern
+    Evaluates as true if the basename of the file matches the pattern using standard file system globbing. If -iname is used then the match is case insensitive.
+  -print
+  -print0
+    Always evaluates to true. Causes the current pathname to be written to standard output followed by a newline. If the -print0 expression is used then an ASCII NULL character is appended rather than a newline.
+The following operators are recognised:
+  expression -a expression
+  expression -and expression
+  expression expression
+    Logical AND operator for joining two expressions.`,
+  async run(words, ctx) {
+    const paths: string[] = [];
+    let at = 0;
+    while (at < words.length && !words[at]!.startsWith('-')) paths.push(words[at++]!);
+    if (paths.length === 0) paths.push('.');
+    const tests: Array<(item: PathItem) => boolean> = [];
+    let terminator: string | undefined;
+    for (; at < words.length; at++) {
+      const word = words[at]!;
+      if (word === '-a' || word === '-and') continue;
+      if (word === '-print' || word === '-print0') {
+        terminator = word === '-print' ? '\n' : '\0';
+        continue;
+      }
+      if (word === '-name' || word === '-iname') {
+        const pattern = words[++at];
+        if (pattern === undefined) throw new UsageError(`${word} needs a pattern`);
+        const regexps = expandBraces(pattern).map((p) => globElementToRegExp(word === '-iname' ? p.toLowerCase() : p));
+        tests.push((item) => {
+          const name = word === '-iname' ? item.path.getName().toLowerCase() : item.path.getName();
+          return regexps.some((r) => r.test(name));
+        });
+        continue;
+      }
+      throw new UsageError(`Unexpected argument: ${word}`);
+    }
+    const end = terminator ?? '\n';
+    const visit = async (item: PathItem): Promise<void> => {
+      if (tests.every((t) => t(item))) ctx.io.out(`${item.display}${end}`);
+      if (item.status!.isDirectory()) for (const child of await childItems(item)) await visit(child);
+    };
+    await forEachItem(paths, ctx, async (item) => {
+      mustExist(item);
+      await visit(item);
+    });
   },
 };

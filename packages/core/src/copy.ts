@@ -1,5 +1,7 @@
 import { ChecksumError, FileAlreadyExistsError, FileNotFoundError } from './errors.js';
 import { PathCapabilities, type FileSystem, type PathLike } from './file-system.js';
+import { Crc64 } from './crc64.js';
+import { FileChecksum } from './file-checksum.js';
 import type { Path } from './path.js';
 
 export interface CopyOptions {
@@ -8,8 +10,8 @@ export interface CopyOptions {
   /** Delete the source once everything is copied (a move; FileUtil.copy's deleteSource). */
   deleteSource?: boolean;
   /**
-   * Compare the two files' checksums after each copy (default true); a mismatch is ChecksumError and the
-   * copy is removed. Every hadoopfs scheme has the same checksum (getFileChecksum).
+   * Compare the CRC-64 of the bytes read with the destination's checksum after each file (default true);
+   * a mismatch is ChecksumError and the copy is removed. Every hadoopfs scheme has the same checksum.
    */
   verify?: boolean;
   /**
@@ -18,6 +20,11 @@ export interface CopyOptions {
    * destination acknowledged.
    */
   onProgress?: (bytes: number) => void;
+  /**
+   * `<dst>._COPYING_` then a rename: 'auto' (default) where the store renames atomically, 'always' (Hadoop's
+   * shell), 'never' (the shell's -d; an object store publishes nothing before close anyway).
+   */
+  temporary?: 'auto' | 'always' | 'never';
 }
 
 /** Hadoop's suffix for a copy on its way: a store that cannot abort a stream publishes only whole copies. */
@@ -34,11 +41,7 @@ export async function copy(srcFs: FileSystem, src: PathLike, dstFs: FileSystem, 
   let target = dstFs.makeQualified(dst);
   const existing = await statOrUndefined(dstFs, target);
   if (existing?.isDirectory()) target = target.child(source.getName());
-  let done = 0;
-  const progress = (n: number) => {
-    done += n;
-    options.onProgress?.(done);
-  };
+  const progress = cumulative(options);
   await copyTree(srcFs, source, dstFs, target, options, progress);
   if (options.deleteSource) await srcFs.delete(source, true);
   return true;
@@ -54,18 +57,40 @@ async function copyTree(srcFs: FileSystem, source: Path, dstFs: FileSystem, targ
     for (const child of await srcFs.listStatus(source)) await copyTree(srcFs, child.path, dstFs, target.child(child.path.getName()), options, progress);
     return;
   }
+  await using input = await srcFs.openFile(source).withFileStatus(status).opt('fs.option.openfile.read.policy', 'whole-file').build();
+  await copyStream(input, dstFs, target, options, progress, source.toString());
+}
+
+/**
+ * Writes `bytes` to `dst` with copy()'s guarantees: an existing file only with `overwrite`, nothing
+ * published on failure (through `<dst>._COPYING_` where the store renames atomically, or always with
+ * `temporary: 'always'` as Hadoop's shell does), and with `verify` the CRC-64 of the bytes as they went
+ * by compared with the destination's checksum (a mismatch removes the copy: ChecksumError).
+ */
+export async function copyStream(
+  bytes: AsyncIterable<Uint8Array>,
+  dstFs: FileSystem,
+  dst: PathLike,
+  options: CopyOptions = {},
+  progress: (n: number) => void = cumulative(options),
+  what = 'a stream',
+): Promise<void> {
+  const target = dstFs.makeQualified(dst);
   const existing = await statOrUndefined(dstFs, target);
   if (existing?.isDirectory()) throw new FileAlreadyExistsError(`copy: ${target.toString()} is a directory`, { path: target.toString() });
   if (existing && !options.overwrite) throw new FileAlreadyExistsError(`copy: ${target.toString()} already exists`, { path: target.toString() });
-  await using input = await srcFs.openFile(source).withFileStatus(status).opt('fs.option.openfile.read.policy', 'whole-file').build();
   // Where rename is atomic (a disk), a stream shows its bytes as they come: the copy is written beside the
   // target and renamed over it when whole. An object store shows nothing before close: written in place.
-  const beside = await dstFs.hasPathCapability(target.getParent() ?? target, PathCapabilities.ATOMIC_RENAME);
+  const temporary = options.temporary ?? 'auto';
+  const beside = temporary === 'always' || (temporary === 'auto' && (await dstFs.hasPathCapability(target.getParent() ?? target, PathCapabilities.ATOMIC_RENAME)));
   const written = beside ? target.suffix(COPYING) : target;
   const out = await dstFs.create(written, { overwrite: true });
+  const verify = options.verify ?? true;
+  const crc = verify ? new Crc64() : undefined;
   let copied = 0;
   try {
-    for await (const chunk of input) {
+    for await (const chunk of bytes) {
+      crc?.update(chunk);
       await out.write(chunk);
       copied += chunk.length;
       progress(chunk.length);
@@ -81,15 +106,25 @@ async function copyTree(srcFs: FileSystem, source: Path, dstFs: FileSystem, targ
     if (await statOrUndefined(dstFs, target)) await dstFs.delete(target, false);
     await dstFs.rename(written, target);
   }
-  if (options.verify ?? true) {
-    const [a, b] = await Promise.all([srcFs.getFileChecksum(source), dstFs.getFileChecksum(target)]);
-    if (!a.equals(b)) {
+  if (crc) {
+    const sent = FileChecksum.ofCrc64(crc.value());
+    const stored = await dstFs.getFileChecksum(target);
+    if (!sent.equals(stored)) {
       await dstFs.delete(target, false).catch(() => false);
-      throw new ChecksumError(`copy ${source.toString()} → ${target.toString()}: checksums differ (${a.toString()} vs ${b.toString()}); the copy was removed`, { path: target.toString() });
+      throw new ChecksumError(`copy ${what} → ${target.toString()}: checksums differ (${sent.toString()} sent, ${stored.toString()} stored); the copy was removed`, { path: target.toString() });
     }
   }
   // Closed (and verified): the destination has acknowledged these bytes.
   progress(0);
+}
+
+/** onProgress with the bytes so far, from the deltas the copy reports. */
+function cumulative(options: CopyOptions): (n: number) => void {
+  let done = 0;
+  return (n) => {
+    done += n;
+    options.onProgress?.(done);
+  };
 }
 
 async function statOrUndefined(fs: FileSystem, path: Path) {

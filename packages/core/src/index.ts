@@ -58,7 +58,7 @@ export {
   type IOErrorOptions,
 } from './errors.js';
 export { FileChecksum } from './file-checksum.js';
-export { copy, type CopyOptions } from './copy.js';
+export { copy, copyStream, type CopyOptions } from './copy.js';
 export { Trash, TRASH_CHECKPOINT_INTERVAL_KEY, TRASH_INTERVAL_KEY } from './trash.js';
 export { Crc64, Crc64Js, crc64, crc64Combine, crc64Concat } from './crc64.js';
 export { Crc64Offload, crc64Offloaded } from './crc64-offload.js';

@@ -362,3 +362,16 @@ describe('-find (issue 12)', () => {
     expect([bad.code, bad.err.split('\n')[0]]).toEqual([255, '-find: Unexpected argument: -mtime']);
   });
 });
+
+describe('progress on a terminal', () => {
+  it('a long -put shows MiB and percent on stderr, the last line at 100% once the store has it', async () => {
+    const big = join(dir, 'big.bin');
+    await writeFile(big, Buffer.alloc(20 * 1024 * 1024, 7));
+    const io = { ...capture(), isTTY: true };
+    expect((await shell(['oss', '-mkdir', 'oss://logs-b/progress'])).code).toBe(0);
+    const put = await shell(['oss', '-put', big, 'oss://logs-b/progress/big.bin'], io);
+    expect(put.code, put.err).toBe(0);
+    expect(put.err).toMatch(/oss:\/\/logs-b\/progress\/big\.bin: 16 MiB \(80%\)/);
+    expect(put.err).toMatch(/: 20 MiB \(100%\)\n$/);
+  });
+});

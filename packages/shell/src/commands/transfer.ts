@@ -1,32 +1,19 @@
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { FileSystem, Path } from '@hadoopfs/core';
+import { copyStream, FileSystem, Path } from '@hadoopfs/core';
 import { parseOptions, PathError, UsageError, type ShellCommand, type ShellContext } from '../command.js';
 import { childItems, expandItems, literalItem, statOrUndefined, type PathItem } from '../path-items.js';
 import { forEachItem, mustExist } from '../shell.js';
 
-/** Hadoop's suffix for a copy on its way (CommandWithDestination): the target appears whole or not at all. */
-const COPYING = '._COPYING_';
-
-/** On a terminal, how much of a long copy has been written. */
-function progressMeter(ctx: ShellContext, label: string, total: number | undefined): Transform {
-  let done = 0;
+/** On a terminal, how much of a long copy has been written (and, at the end, acknowledged). */
+function progressMeter(ctx: ShellContext, label: string, total: number | undefined): (done: number) => void {
   let shown = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      done += chunk.length;
-      if (ctx.io.isTTY && done - shown >= 8 * 1024 * 1024) {
-        shown = done;
-        const percent = total ? ` (${Math.floor((done / total) * 100)}%)` : '';
-        ctx.io.err(`\r${label}: ${(done / 1024 / 1024).toFixed(0)} MiB${percent}`);
-      }
-      callback(null, chunk);
-    },
-    flush(callback) {
-      if (ctx.io.isTTY && shown > 0) ctx.io.err('\n');
-      callback();
-    },
-  });
+  return (done) => {
+    if (!ctx.io.isTTY) return;
+    if (done - shown >= 8 * 1024 * 1024 || (done === total && shown > 0 && shown !== done)) {
+      shown = done;
+      const percent = total ? ` (${Math.floor((done / total) * 100)}%)` : '';
+      ctx.io.err(`\r${label}: ${(done / 1024 / 1024).toFixed(0)} MiB${percent}${done === total ? '\n' : ''}`);
+    }
+  };
 }
 
 interface Target {
@@ -35,23 +22,17 @@ interface Target {
   display: string;
 }
 
-/** Writes `source` to `target` through `target._COPYING_` (unless `direct`), renamed into place once whole. */
-async function writeTarget(ctx: ShellContext, source: () => Promise<Readable>, target: Target, options: { overwrite: boolean; direct: boolean; size?: number }): Promise<void> {
+/**
+ * Writes `source` to `target` as CommandWithDestination does: through `target._COPYING_` renamed into
+ * place once whole (unless `direct`, the -d flag), an existing file only with -f. The bytes go through
+ * core's copyStream (no verification pass: every backend checks its own transfers end to end).
+ */
+async function writeTarget(ctx: ShellContext, source: () => Promise<AsyncIterable<Uint8Array>>, target: Target, options: { overwrite: boolean; direct: boolean; size?: number }): Promise<void> {
   const existing = await statOrUndefined(target.fs, target.path);
   if (existing?.isDirectory()) throw new PathError(target.display, 'Is a directory');
   if (existing && !options.overwrite) throw new PathError(target.display, 'File exists');
-  const temporary = options.direct ? target.path : target.path.suffix(COPYING);
-  const out = await target.fs.create(temporary, { overwrite: true });
-  try {
-    await pipeline(await source(), progressMeter(ctx, `${target.display}`, options.size), out.toWritable());
-  } catch (error) {
-    await out.abort().catch(() => undefined);
-    if (!options.direct) await target.fs.delete(temporary, false).catch(() => false);
-    throw error;
-  }
-  if (options.direct) return;
-  if (existing) await target.fs.delete(target.path, false);
-  if (!(await target.fs.rename(temporary, target.path))) throw new PathError(target.display, 'could not rename the copy into place');
+  const meter = progressMeter(ctx, target.display, options.size);
+  await copyStream(await source(), target.fs, target.path, { overwrite: true, verify: false, temporary: options.direct ? 'never' : 'always', onProgress: meter });
 }
 
 /** Copies a file or a directory tree (CommandWithDestination.copyFileToTarget / recursePath). */
@@ -67,7 +48,7 @@ async function copyTree(ctx: ShellContext, source: PathItem, target: Target, opt
     }
     return;
   }
-  const open = async () => (await source.fs.open(source.path)).toReadable();
+  const open = async () => source.fs.openFile(source.path).withFileStatus(source.status).opt('fs.option.openfile.read.policy', 'whole-file').build();
   await writeTarget(ctx, open, target, { ...options, size: source.status.length });
 }
 
@@ -90,9 +71,9 @@ function localFsFor(ctx: ShellContext): (path: Path) => Promise<FileSystem> {
   return (path) => FileSystem.get(path.scheme === undefined ? new Path('file:///') : path, ctx.conf);
 }
 
-async function stdinReadable(ctx: ShellContext): Promise<Readable> {
+async function stdinReadable(ctx: ShellContext): Promise<AsyncIterable<Uint8Array>> {
   if (!ctx.io.stdin) throw new UsageError('no standard input to read');
-  return ctx.io.stdin as Readable;
+  return ctx.io.stdin as unknown as AsyncIterable<Uint8Array>;
 }
 
 /** -put/-copyFromLocal/-moveFromLocal: local sources (or - for stdin) to a destination. */
@@ -270,7 +251,7 @@ export const getmerge: ShellCommand = {
         if (flags.has('nl')) yield Buffer.from('\n');
       }
     };
-    await writeTarget(ctx, async () => Readable.from(parts()), target, { overwrite: true, direct: false });
+    await writeTarget(ctx, async () => parts(), target, { overwrite: true, direct: false });
   },
 };
 

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { AlreadyBeingCreatedError, crc64, FileAlreadyExistsError, FileSystem, LeaseExpiredError, Path, PathCapabilities, StreamCapabilities } from '@hadoopfs/core';
 import { DurableOssOutputStream, encodeManifest, MANIFEST_KIND, tailEtag, type JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, jindoFs, keys, PART, readAll, startServer } from './helpers.js';
+import { bytes, jindoFs, keys, nextRequest, PART, readAll, startServer } from './helpers.js';
 
 /**
  * One test per finding of the durable-flush issue (v1 failed each of them), named after it. Multipart
@@ -324,16 +324,7 @@ describe('findings of the durable-flush issue', () => {
     // The recover lists the staging (nothing flushed yet), then the uploads — slowly; the writer flushes
     // in between, and its flush returns: those bytes are acknowledged.
     server.faults.add({ apis: ['ListMultipartUploads'], nth: 1, action: { type: 'latency', ms: 300 } });
-    const listing = new Promise<void>((resolve) => {
-      const count = server.stats.count.bind(server.stats);
-      server.stats.count = (api: string) => {
-        count(api);
-        if (api === 'ListMultipartUploads') {
-          server.stats.count = count;
-          resolve();
-        }
-      };
-    });
+    const listing = nextRequest(server, 'ListMultipartUploads');
     const recovering = (await jindoFs(server, b)).recoverAll('/logs', { recursive: true, force: true });
     await listing;
     await out.hflush();
@@ -357,16 +348,7 @@ describe('findings of the durable-flush issue', () => {
     // The recover's copy of the tail (its claim) is slow: the writer flushes again meanwhile, which
     // replaces manifest 1 by manifest 2, and returns (the claim is not there yet).
     server.faults.add({ apis: ['UploadPartCopy'], nth: 1, action: { type: 'latency', ms: 300 } });
-    const copying = new Promise<void>((resolve) => {
-      const count = server.stats.count.bind(server.stats);
-      server.stats.count = (api: string) => {
-        count(api);
-        if (api === 'UploadPartCopy') {
-          server.stats.count = count;
-          resolve();
-        }
-      };
-    });
+    const copying = nextRequest(server, 'UploadPartCopy');
     const recovering = (await jindoFs(server, b)).recoverAll('/race/f', { force: true });
     await copying;
     await out.write(data.subarray(3000));
@@ -388,16 +370,7 @@ describe('findings of the durable-flush issue', () => {
     await out.hflush();
     // The recover's read of manifest 1 is slow; meanwhile the writer flushes manifest 2 and removes 1.
     server.faults.add({ apis: ['GetObject'], keyPattern: 'manifest$', nth: 1, action: { type: 'latency', ms: 300 } });
-    const reading = new Promise<void>((resolve) => {
-      const count = server.stats.count.bind(server.stats);
-      server.stats.count = (api: string) => {
-        count(api);
-        if (api === 'GetObject') {
-          server.stats.count = count;
-          resolve();
-        }
-      };
-    });
+    const reading = nextRequest(server, 'GetObject');
     const recovering = (await jindoFs(server, b)).recoverAll('/race/g', { force: true });
     await reading;
     await out.write(data.subarray(3000));

@@ -51,3 +51,17 @@ export async function readAll(fs: FileSystem, path: string): Promise<Buffer> {
 export function keys(server: RunningOssServer, bucket: string): string[] {
   return [...server.store.keysFrom(bucket, '', '', false)].map((o) => o.key);
 }
+
+/** Resolves when the server receives its next request of `api` (counted as it arrives, before any fault delays it). */
+export function nextRequest(server: RunningOssServer, api: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const count = server.stats.count.bind(server.stats);
+    server.stats.count = (name: string) => {
+      count(name);
+      if (name === api) {
+        server.stats.count = count;
+        resolve();
+      }
+    };
+  });
+}

@@ -67,6 +67,36 @@ async function targetFor(source: PathItem, destination: PathItem, many: boolean)
   return destination;
 }
 
+/**
+ * CommandWithDestination's loop: every source argument expanded (a pattern that matches nothing is
+ * reported, the others go on), then each source with its target (into `destination` when it is a
+ * directory, which several sources need), failures worded as FsShell does.
+ */
+async function eachSource(
+  ctx: ShellContext,
+  args: readonly string[],
+  expand: (arg: string) => Promise<PathItem[]>,
+  destination: PathItem,
+  action: (source: PathItem & { status: NonNullable<PathItem['status']> }, target: Target) => Promise<void>,
+): Promise<void> {
+  const sources: PathItem[] = [];
+  for (const arg of args) {
+    try {
+      sources.push(...(await expand(arg)));
+    } catch (error) {
+      ctx.error((error as Error).message);
+    }
+  }
+  for (const source of sources) {
+    try {
+      mustExist(source);
+      await action(source, await targetFor(source, destination, sources.length > 1));
+    } catch (error) {
+      ctx.error(error instanceof PathError ? error.message : `\`${source.display}': ${(error as Error).message}`);
+    }
+  }
+}
+
 function localFsFor(ctx: ShellContext): (path: Path) => Promise<FileSystem> {
   return (path) => FileSystem.get(path.scheme === undefined ? new Path('file:///') : path, ctx.conf);
 }
@@ -93,23 +123,10 @@ function fromLocal(name: string, usage: string, description: string, move: boole
         return;
       }
       const local = localFsFor(ctx);
-      const sources: PathItem[] = [];
-      for (const arg of args) {
-        try {
-          sources.push(...(await expandItems(arg, local)));
-        } catch (error) {
-          ctx.error((error as Error).message);
-        }
-      }
-      for (const source of sources) {
-        try {
-          mustExist(source);
-          await copyTree(ctx, source, await targetFor(source, destination, sources.length > 1), options);
-          if (move) await source.fs.delete(source.path, true);
-        } catch (error) {
-          ctx.error(error instanceof PathError ? error.message : `\`${source.display}': ${(error as Error).message}`);
-        }
-      }
+      await eachSource(ctx, args, (arg) => expandItems(arg, local), destination, async (source, target) => {
+        await copyTree(ctx, source, target, options);
+        if (move) await source.fs.delete(source.path, true);
+      });
     },
   };
 }
@@ -135,22 +152,9 @@ function toLocal(name: string, description: string): ShellCommand {
       const { flags, args } = parseOptions(words, { flags: ['f', 'p', 'crc', 'ignoreCrc'], values: ['t', 'q'], min: 1 });
       if (args.length < 2) args.push('.');
       const destination = await literalItem(args.pop()!, localFsFor(ctx));
-      const sources: PathItem[] = [];
-      for (const arg of args) {
-        try {
-          sources.push(...(await ctx.expand(arg)));
-        } catch (error) {
-          ctx.error((error as Error).message);
-        }
-      }
-      for (const source of sources) {
-        try {
-          mustExist(source);
-          await copyTree(ctx, source, await targetFor(source, destination, sources.length > 1), { overwrite: flags.has('f'), direct: false });
-        } catch (error) {
-          ctx.error(error instanceof PathError ? error.message : `\`${source.display}': ${(error as Error).message}`);
-        }
-      }
+      await eachSource(ctx, args, (arg) => ctx.expand(arg), destination, (source, target) =>
+        copyTree(ctx, source, target, { overwrite: flags.has('f'), direct: false }),
+      );
     },
   };
 }
@@ -175,26 +179,12 @@ Flags:
   async run(words, ctx) {
     const { flags, args } = parseOptions(words, { flags: ['f', 'p', 'd'], values: ['t', 'q'], min: 2 });
     const destination = await ctx.item(args.pop()!);
-    const sources: PathItem[] = [];
-    for (const arg of args) {
-      try {
-        sources.push(...(await ctx.expand(arg)));
-      } catch (error) {
-        ctx.error((error as Error).message);
+    await eachSource(ctx, args, (arg) => ctx.expand(arg), destination, async (source, target) => {
+      if (target.fs === source.fs && (target.path.equals(source.path) || source.path.contains(target.path))) {
+        throw new PathError(target.display, `is a subdirectory of itself, or the same as the source (${source.display})`);
       }
-    }
-    for (const source of sources) {
-      try {
-        mustExist(source);
-        const target = await targetFor(source, destination, sources.length > 1);
-        if (target.fs === source.fs && (target.path.equals(source.path) || source.path.contains(target.path))) {
-          throw new PathError(target.display, `is a subdirectory of itself, or the same as the source (${source.display})`);
-        }
-        await copyTree(ctx, source, target, { overwrite: flags.has('f'), direct: flags.has('d') });
-      } catch (error) {
-        ctx.error(error instanceof PathError ? error.message : `\`${source.display}': ${(error as Error).message}`);
-      }
-    }
+      await copyTree(ctx, source, target, { overwrite: flags.has('f'), direct: flags.has('d') });
+    });
   },
 };
 
@@ -205,25 +195,11 @@ export const mv: ShellCommand = {
   async run(words, ctx) {
     const { args } = parseOptions(words, { min: 2 });
     const destination = await ctx.item(args.pop()!);
-    const sources: PathItem[] = [];
-    for (const arg of args) {
-      try {
-        sources.push(...(await ctx.expand(arg)));
-      } catch (error) {
-        ctx.error((error as Error).message);
-      }
-    }
-    for (const source of sources) {
-      try {
-        mustExist(source);
-        const target = await targetFor(source, destination, sources.length > 1);
-        if (target.fs.getUri() !== source.fs.getUri()) throw new PathError(source.display, 'Does not match target filesystem');
-        if (await statOrUndefined(target.fs, target.path)) throw new PathError(target.display, 'File exists');
-        if (!(await source.fs.rename(source.path, target.path))) throw new PathError(source.display, `could not be renamed to ${target.display}`);
-      } catch (error) {
-        ctx.error(error instanceof PathError ? error.message : `\`${source.display}': ${(error as Error).message}`);
-      }
-    }
+    await eachSource(ctx, args, (arg) => ctx.expand(arg), destination, async (source, target) => {
+      if (target.fs.getUri() !== source.fs.getUri()) throw new PathError(source.display, 'Does not match target filesystem');
+      if (await statOrUndefined(target.fs, target.path)) throw new PathError(target.display, 'File exists');
+      if (!(await source.fs.rename(source.path, target.path))) throw new PathError(source.display, `could not be renamed to ${target.display}`);
+    });
   },
 };
 

@@ -48,16 +48,21 @@ export async function purgeStaleUploads(client: OssClient, prefix: string, optio
       continue;
     }
     try {
-      await client.uploadPartWithChecksum(upload.key, upload.uploadId, CLAIM_PART, Buffer.alloc(0));
+      try {
+        await client.uploadPartWithChecksum(upload.key, upload.uploadId, CLAIM_PART, Buffer.alloc(0));
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ENOENT') continue; // completed or aborted meanwhile
+        throw error;
+      }
+      const recovered = await recoverFile(client, options.stagingPrefix, upload.key, { leaseMs: options.leaseMs, force: true });
+      reports.push(...recovered.filter((r) => r.state !== 'nothing-staged'));
+      if ((await client.listParts(upload.key, upload.uploadId, { limit: 1 })) === undefined) continue; // a manifest named it: completed
+      await client.abort(upload.key, upload.uploadId);
+      reports.push(report('purged', `aborted incomplete upload ${upload.uploadId} (${age}) that no manifest names`, { uploadId: upload.uploadId }));
     } catch (error) {
-      if ((error as { code?: string }).code === 'ENOENT') continue; // completed or aborted meanwhile
-      throw error;
+      // This upload stays (claimed: no writer's flush into it can succeed any more); the others go on.
+      reports.push(report('failed', `could not purge incomplete upload ${upload.uploadId} (${age})`, { uploadId: upload.uploadId, error: error as Error }));
     }
-    const recovered = await recoverFile(client, options.stagingPrefix, upload.key, { leaseMs: options.leaseMs, force: true });
-    reports.push(...recovered.filter((r) => r.state !== 'nothing-staged'));
-    if ((await client.listParts(upload.key, upload.uploadId, { limit: 1 })) === undefined) continue; // a manifest named it: completed
-    await client.abort(upload.key, upload.uploadId);
-    reports.push(report('purged', `aborted incomplete upload ${upload.uploadId} (${age}) that no manifest names`, { uploadId: upload.uploadId }));
   }
   return reports;
 }

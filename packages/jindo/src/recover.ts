@@ -138,7 +138,7 @@ async function recoverListed(
       const error = new CorruptManifestError(`manifest ${location}: its upload ${r.found.decoded.manifest.uploadId} is named by another writer's manifest too`, location);
       reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error }));
     } else {
-      reports.push(await recoverWriter(client, folder, r.writerId, r.manifests, r.found, options, newest !== undefined && newest !== r.writerId ? newest : undefined));
+      reports.push(await recoverWriter(client, folder, r.writerId, r.manifests, r.found!, options, newest !== undefined && newest !== r.writerId ? newest : undefined));
     }
   }
   if (reports.length === 0) reports.push(reportFor(client, targetKey)('nothing-staged', 'no flush manifest: nothing to recover'));
@@ -164,13 +164,12 @@ async function readManifest(client: OssClient, folder: StagedFolder, object: Sta
  * When every one listed is gone, the writer either closed or flushed on (its newer manifest listed after
  * ours removed the older): a fresh listing tells, so the caller lists again (ManifestVanishedError).
  */
-async function newestManifest(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<Found | undefined> {
+async function newestManifest(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<Found> {
   for (const object of manifests) {
     const decoded = await readManifest(client, folder, object);
     if (decoded) return { object, decoded };
   }
-  if (manifests.length > 0) throw new ManifestVanishedError(`every manifest listed for ${folder.targetKey} was removed while it was read`);
-  return undefined;
+  throw new ManifestVanishedError(`every manifest listed for ${folder.targetKey} was removed while it was read`);
 }
 
 type Found = { object: StagedObject; decoded: DecodedManifest };
@@ -180,13 +179,12 @@ async function recoverWriter(
   folder: StagedFolder,
   writerId: string,
   manifests: StagedObject[],
-  found: Found | undefined,
+  found: Found,
   options: RecoverOptions,
   newerWriter?: string,
 ): Promise<RecoverReport> {
   const report = reportFor(client, folder.targetKey);
   const path = `oss://${client.bucket}/${folder.targetKey}`;
-  if (!found) return report('nothing-staged', `writer ${writerId}'s manifests were removed meanwhile (its close finished?)`);
   let { manifest } = found.decoded;
   const mine = (head: { meta?: Record<string, string> } | undefined) => head?.meta?.[WRITER_META] === writerId;
   const writerKeys = () => manifests.map((m) => m.key);

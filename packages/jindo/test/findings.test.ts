@@ -381,6 +381,26 @@ describe('findings of the durable-flush issue', () => {
     await out.abort().catch(() => undefined);
   });
 
+  it('10: an upload the purge cannot abort is reported failed, and the other uploads are still purged', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    for (const name of ['stuck', 'gone']) {
+      const out = await fs.create(`/orphans/${name}`);
+      await out.write(bytes(2 * PART, 1));
+      await (out as DurableOssOutputStream).uploadId;
+    }
+    await server.stats.idle();
+    await fs.close(); // both die before their first flush
+    server.faults.add({ apis: ['AbortMultipartUpload'], keyPattern: '^orphans/stuck$', action: { type: 'error', status: 403, code: 'AccessDenied' } });
+    const reports = await (await jindoFs(server, b)).recoverAll('/orphans', { recursive: true, force: true });
+    expect(reports.map((r) => [r.path, r.state]).sort()).toEqual([
+      [`oss://${b}/orphans/gone`, 'purged'],
+      [`oss://${b}/orphans/stuck`, 'failed'],
+    ]);
+    expect(reports.find((r) => r.state === 'failed')!.error!.message).toMatch(/AccessDenied/);
+    expect(server.store.listUploads(b, '').map((u) => u.key)).toEqual(['orphans/stuck']);
+  });
+
   it("11: the lease runs on OSS's clock, not on the recovering machine's", async () => {
     const b = await bucket();
     const fs = await jindoFs(server, b);

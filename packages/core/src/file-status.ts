@@ -32,6 +32,8 @@ export interface FileStatusInit {
   permission?: FsPermission;
   /** Object stores: the ETag of the object, when the listing gave one. */
   etag?: string;
+  /** Object stores: the CRC-64/ECMA the store keeps for the object (decimal), when the request gave it. */
+  crc64?: string;
 }
 
 /** What getFileStatus and the listings say about one path. Lengths of directories are 0. */
@@ -46,6 +48,7 @@ export class FileStatus {
   readonly group: string;
   readonly permission: FsPermission;
   readonly etag: string | undefined;
+  readonly crc64: string | undefined;
   readonly #directory: boolean;
 
   constructor(init: FileStatusInit) {
@@ -60,6 +63,7 @@ export class FileStatus {
     this.group = init.group ?? '';
     this.permission = init.permission ?? (init.isDirectory ? FsPermission.DIRECTORY_DEFAULT : FsPermission.FILE_DEFAULT);
     this.etag = init.etag;
+    this.crc64 = init.crc64;
   }
 
   isFile(): boolean {

@@ -95,7 +95,7 @@ export class AliyunOssFileSystem extends FileSystem {
     return this.makeQualified(`/${key.endsWith('/') ? key.slice(0, -1) : key}`);
   }
 
-  #fileStatus(path: Path, info: Pick<ObjectInfo, 'size' | 'lastModified' | 'etag'>): FileStatus {
+  #fileStatus(path: Path, info: Pick<ObjectInfo, 'size' | 'lastModified' | 'etag'> & { crc64?: string | undefined }): FileStatus {
     return new FileStatus({
       path,
       length: info.size,
@@ -103,6 +103,8 @@ export class AliyunOssFileSystem extends FileSystem {
       modificationTime: info.lastModified,
       blockSize: this.getDefaultBlockSize(path),
       etag: info.etag,
+      // A HEAD gives it, a listing does not.
+      ...(info.crc64 ? { crc64: info.crc64 } : {}),
     });
   }
 
@@ -163,10 +165,10 @@ export class AliyunOssFileSystem extends FileSystem {
     });
   }
 
-  /** OSS keeps every object's CRC-64 (x-oss-hash-crc64ecma): the checksum costs one HEAD, no read. */
+  /** OSS keeps every object's CRC-64 (x-oss-hash-crc64ecma): the status of a HEAD has it, no read is needed. */
   protected override async fileChecksum(status: FileStatus): Promise<FileChecksum> {
-    const info = await this.#client.head(this.keyOf(status.path));
-    if (info?.crc64 && /^\d+$/.test(info.crc64)) return FileChecksum.ofCrc64(BigInt(info.crc64));
+    const crc = status.crc64 ?? (await this.#client.head(this.keyOf(status.path)))?.crc64;
+    if (crc && /^\d+$/.test(crc)) return FileChecksum.ofCrc64(BigInt(crc));
     return super.fileChecksum(status);
   }
 
@@ -181,6 +183,7 @@ export class AliyunOssFileSystem extends FileSystem {
         key: this.keyOf(path),
         length: options.length,
         ...(options.status?.etag ? { etag: options.status.etag } : {}),
+        ...(options.status?.crc64 && this.#settings.checksums ? { crc64: options.status.crc64 } : {}),
         checkCrc: this.#settings.checksums,
         readAhead: this.#settings.readAhead,
         bufferSize: options.bufferSize,

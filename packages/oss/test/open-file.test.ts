@@ -84,3 +84,15 @@ describe('readVectored on oss://', () => {
     await fs.close();
   });
 });
+
+describe('getFileChecksum on oss://', () => {
+  it('costs one HEAD and no GET: the HEAD that stats the file brings its CRC-64', async () => {
+    const fs = await ossFs(server, 'data');
+    await write(fs, '/sum/f', pattern(300_000, 6));
+    server.stats.reset();
+    const sum = await fs.getFileChecksum('/sum/f');
+    expect(sum.algorithmName).toBe('COMPOSITE-CRC64ECMA');
+    expect([server.stats.requests['HeadObject'], server.stats.requests['GetObject'] ?? 0]).toEqual([1, 0]);
+    await fs.close();
+  });
+});

@@ -19,6 +19,7 @@ export interface ContractOptions {
   'rename-returns-false-if-source-missing'?: boolean;
   'rename-remove-dest-if-empty-dir'?: boolean;
   'supports-append'?: boolean;
+  'supports-concat'?: boolean;
   'supports-seek'?: boolean;
   'supports-seek-on-closed-file'?: boolean;
   'rejects-seek-past-eof'?: boolean;

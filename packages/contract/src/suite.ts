@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import { ContractContext, type ContractSuiteConfig } from './context.js';
 import { appendTests } from './suites/append.js';
 import { attributeTests } from './suites/attributes.js';
+import { concatTests } from './suites/concat.js';
 import { createTests } from './suites/create.js';
 import { deleteTests } from './suites/delete.js';
 import { getFileStatusTests } from './suites/get-file-status.js';
@@ -39,6 +40,7 @@ export function runContractSuite(config: ContractSuiteConfig): void {
     getFileStatusTests(ctx);
     appendTests(ctx);
     attributeTests(ctx);
+    concatTests(ctx);
     rootDirectoryTests(ctx);
     globTests(ctx);
   });

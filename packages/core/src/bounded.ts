@@ -1,22 +1,48 @@
 /**
  * Runs `task` for every item, at most `limit` at a time, in order of start; the first failure is raised
- * once every task has settled (none is left running behind the caller's back).
+ * once every started task has settled (none is left running behind the caller's back), and no task starts
+ * after a failure. Items may come from an async iterable (a listing), pulled only as workers free up, so a
+ * huge listing is never held in memory.
  */
-export async function runBounded<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function runBounded<T>(
+  items: Iterable<T> | AsyncIterable<T>,
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  const iterator = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : toAsync(items[Symbol.iterator]());
   let next = 0;
   let failed = false;
   let failure: unknown;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await task(items[index]!, index).catch((error: unknown) => {
-        if (!failed) {
-          failed = true;
-          failure = error;
-        }
-      });
+  const fail = (error: unknown) => {
+    if (!failed) {
+      failed = true;
+      failure = error;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failed) throw failure;
+  const worker = async () => {
+    while (!failed) {
+      let step: IteratorResult<T>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (step.done) return;
+      await task(step.value, next++).catch(fail);
+    }
+  };
+  const workers = Array.isArray(items) ? Math.min(limit, items.length) : limit;
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+  if (failed) {
+    await iterator.return?.().catch(() => undefined);
+    throw failure;
+  }
+}
+
+function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
+  return {
+    next: async () => iterator.next(),
+    return: async () => iterator.return?.() ?? { done: true, value: undefined },
+  };
 }

@@ -401,6 +401,70 @@ export abstract class FileSystem implements AsyncDisposable {
     });
   }
 
+  /**
+   * Hadoop's setOwner: either name may be undefined (left as it is), not both. Names a store cannot map
+   * to its owners are IllegalArgumentError; not being allowed is AccessDeniedError; a store that keeps no
+   * owners is UnsupportedOperationError.
+   */
+  setOwner(path: PathLike, username: string | undefined, groupname: string | undefined): Promise<void> {
+    return this.#guard(path, async (p) => {
+      if (username === undefined && groupname === undefined) {
+        throw new IllegalArgumentError(`setOwner: ${p.toString()}: neither a user nor a group was given`, { path: p.toString() });
+      }
+      for (const name of [username, groupname]) {
+        if (name !== undefined && (name === '' || /[\s:]/.test(name))) {
+          throw new IllegalArgumentError(`setOwner: ${p.toString()}: ${JSON.stringify(name)} is not a user or group name`, { path: p.toString() });
+        }
+      }
+      await this.statPath(p);
+      await this.setPathOwner(p, username, groupname);
+    });
+  }
+
+  /**
+   * Hadoop's setReplication. Stores without replicas (every backend here) keep nothing and answer true for
+   * a file, as Hadoop's local and object-store filesystems do; FileNotFoundError for a missing path.
+   */
+  setReplication(path: PathLike, replication: number): Promise<boolean> {
+    return this.#guard(path, async (p) => {
+      if (!Number.isInteger(replication) || replication < 1 || replication > 32767) {
+        throw new IllegalArgumentError(`setReplication: ${p.toString()}: replication ${replication} is not between 1 and 32767`, { path: p.toString() });
+      }
+      return (await this.statPath(p)).isFile();
+    });
+  }
+
+  /**
+   * Hadoop's concat (filesystem.md): the sources' bytes appended to `target`, in order, and the sources
+   * removed. Preconditions as the specification has them: the target is an existing file, at least one
+   * source, every source an existing file in the target's directory, no path twice, the target not among
+   * them. UnsupportedOperationError where the store cannot (PathCapabilities.CONCAT says where it can).
+   */
+  concat(target: PathLike, sources: readonly PathLike[]): Promise<void> {
+    return this.#guard(target, async (t) => {
+      if (sources.length === 0) throw new IllegalArgumentError(`concat: no sources to append to ${t.toString()}`, { path: t.toString() });
+      const srcs = sources.map((s) => this.#qualifyChecked(s));
+      const seen = new Set([t.toString()]);
+      for (const s of srcs) {
+        if (seen.has(s.toString())) {
+          throw new IllegalArgumentError(
+            `concat: ${s.toString()} is ${s.equals(t) ? 'the target itself' : 'given twice'}`,
+            { path: s.toString() },
+          );
+        }
+        seen.add(s.toString());
+        if (!s.getParent()!.equals(t.getParent()!)) {
+          throw new IllegalArgumentError(`concat: source ${s.toString()} is not in the target's directory ${t.getParent()!.toString()}`, { path: s.toString() });
+        }
+      }
+      const statuses = await Promise.all([t, ...srcs].map((p) => this.statPath(p)));
+      for (const status of statuses) {
+        if (status.isDirectory()) throw new PathIsDirectoryError(`concat: ${status.path.toString()} is a directory`, { path: status.path.toString() });
+      }
+      await this.concatFiles(statuses[0]!, statuses.slice(1));
+    });
+  }
+
   getFileStatus(path: PathLike): Promise<FileStatus> {
     return this.#guard(path, (p) => this.statPath(p));
   }
@@ -622,6 +686,13 @@ export abstract class FileSystem implements AsyncDisposable {
   }
   /** By default a store with no permissions lets its caller do anything to what exists. */
   protected async checkAccess(_path: Path, _mode: string): Promise<void> {}
+  protected setPathOwner(path: Path, _username: string | undefined, _groupname: string | undefined): Promise<void> {
+    return Promise.reject(new UnsupportedOperationError(`setOwner is not supported by ${this.getUri()}: it keeps no owners`, { path: path.toString() }));
+  }
+  /** The sources' bytes appended to the target, the sources removed; all are files, checked by concat(). */
+  protected concatFiles(target: FileStatus, _sources: readonly FileStatus[]): Promise<void> {
+    return Promise.reject(new UnsupportedOperationError(`concat is not supported by ${this.getUri()}`, { path: target.path.toString() }));
+  }
   protected truncatePath(path: Path, _length: number): Promise<void> {
     return Promise.reject(new UnsupportedOperationError(`truncate is not supported by ${this.getUri()}`, { path: path.toString() }));
   }

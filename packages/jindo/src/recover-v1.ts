@@ -89,7 +89,7 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
     const parts = manifest.parts.map(({ number, etag }) => ({ number, etag }));
     if (manifest.tail) {
       const number = manifest.parts.length + 1;
-      const etag = await client.uploadPartCopy(folder.targetKey, uploadId, number, manifest.tail.key, 0, manifest.tail.size);
+      const { etag } = await client.uploadPartCopy(folder.targetKey, uploadId, number, manifest.tail.key, 0, manifest.tail.size);
       if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
         return report('failed', 'left the staging folder untouched', { error: new IOError(`${path}: the staged tail ${manifest.tail.key} does not match the manifest`, 'EIO', { path }) });
       }

@@ -304,7 +304,7 @@ async function putTail(client: OssClient, targetKey: string, manifest: DecodedMa
     etag = (await client.uploadPartWithChecksum(targetKey, manifest.uploadId, number, Buffer.alloc(0))).etag;
   } else {
     try {
-      etag = await client.uploadPartCopy(targetKey, manifest.uploadId, number, manifestKey, tailOffset, tailOffset + manifest.tail.size);
+      ({ etag } = await client.uploadPartCopy(targetKey, manifest.uploadId, number, manifestKey, tailOffset, tailOffset + manifest.tail.size));
     } catch (error) {
       if (ossErrorFacts(error)?.ossCode === 'NoSuchKey') throw new ManifestVanishedError(`${manifestKey} was removed while it was read (its writer flushed on)`);
       throw error;

@@ -31,6 +31,7 @@ runContractSuite({
     metadata_updated_on_hsync: false,
     'flush-visible-to-readers': false,
     'supports-append': false,
+    'supports-concat': true,
     'supports-seek': true,
     'rejects-seek-past-eof': true,
     'supports-positioned-readable': true,

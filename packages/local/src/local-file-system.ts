@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { resolve, sep } from 'node:path';
 import {
   FileSystem,
+  IllegalArgumentError,
   InvalidPathError,
   Path,
   PosixFileSystem,
@@ -14,6 +15,7 @@ import {
   type FsPromisesApi,
   type FsStatus,
 } from '@hadoopfs/core';
+import { UserDatabase } from './user-database.js';
 
 /** Configuration key: when set, paths outside this directory are refused. */
 export const LOCAL_ROOT_KEY = 'fs.file.root';
@@ -28,6 +30,7 @@ export const LOCAL_ROOT_KEY = 'fs.file.root';
 export class LocalFileSystem extends PosixFileSystem {
   static readonly SCHEME = 'file';
   #root: string | undefined;
+  #users = UserDatabase.empty();
 
   override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
     if (uri.authority !== '') {
@@ -36,6 +39,18 @@ export class LocalFileSystem extends PosixFileSystem {
     await super.initialize(uri, conf);
     const root = conf.getTrimmed(LOCAL_ROOT_KEY);
     this.#root = root === undefined ? undefined : resolve(root);
+    this.#users = await UserDatabase.load();
+  }
+
+  /** Owners by name, as RawLocalFileSystem shows them. */
+  protected override ownerName(kind: 'user' | 'group', id: number): string {
+    return kind === 'user' ? this.#users.userName(id) : this.#users.groupName(id);
+  }
+
+  protected override async ownerId(kind: 'user' | 'group', name: string, path: Path): Promise<number> {
+    const id = this.#users.idOf(kind, name);
+    if (id === undefined) throw new IllegalArgumentError(`setOwner: ${path.toString()}: no ${kind} named ${JSON.stringify(name)}`, { path: path.toString() });
+    return id;
   }
 
   /** Hadoop's RawLocalFileSystem renames with rename(2) (a file replaces a file, an empty directory is replaced) and creates missing parents. */

@@ -9,7 +9,7 @@ runContractSuite({
   name: 'local',
   // Hadoop's rawlocal.xml values. The root of a real disk is not ours to empty: the root-directory tests
   // stay off, as in Hadoop's rawlocal.
-  options: RAWLOCAL_OPTIONS,
+  options: { ...RAWLOCAL_OPTIONS, 'supports-concat': true }, // hadoopfs adds concat to file://
   async setup() {
     const dir = await mkdtemp(join(tmpdir(), 'hadoopfs-contract-'));
     const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));

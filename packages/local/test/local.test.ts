@@ -1,9 +1,14 @@
-import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Configuration, FileSystem, InvalidPathError, StreamCapabilities } from '@hadoopfs/core';
+import { Configuration, FileSystem, InvalidPathError, StreamCapabilities, type FsFileHandle, type FsPromisesApi } from '@hadoopfs/core';
 import { LOCAL_ROOT_KEY, LocalFileSystem } from '@hadoopfs/local';
+
+async function knownUser(uid: number): Promise<string | undefined> {
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  return passwd.split('\n').map((l) => l.split(':')).find((f) => f[2] === String(uid))?.[0];
+}
 
 describe('LocalFileSystem', () => {
   let dir: string;
@@ -25,6 +30,53 @@ describe('LocalFileSystem', () => {
     await expect(fs.create(`${dir}-evil/x`)).rejects.toThrow(/outside the configured root/);
     await expect(fs.rename(`${dir}/inside.txt`, '/tmp/stolen.txt')).rejects.toThrow(InvalidPathError);
     expect(await fs.exists(`${dir}/inside.txt`)).toBe(true);
+    await fs.close();
+  });
+
+  it('shows owners by name, as RawLocalFileSystem does, and setOwner takes names and ids', async () => {
+    const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));
+    const file = `${dir}/owned.txt`;
+    await writeFile(file, 'x');
+    const status = await fs.getFileStatus(file);
+    const me = userInfo();
+    // A user the system's database names is shown by that name (a container user without one by number).
+    expect(status.owner).toBe(me.username && me.uid >= 0 ? (await knownUser(me.uid)) ?? String(me.uid) : String(process.getuid!()));
+    await fs.setOwner(file, status.owner, status.group);
+    await fs.setOwner(file, String(process.getuid!()), String(process.getgid!()));
+    expect((await fs.getFileStatus(file)).owner).toBe(status.owner);
+    await expect(fs.setOwner(file, 'no-such-user-hadoopfs', undefined)).rejects.toThrow(/no user named "no-such-user-hadoopfs"/);
+    await fs.close();
+  });
+
+  it('concat that fails while appending cuts the target back and keeps the sources', async () => {
+    // The disk fails reading the second source, after the first went in.
+    class FailingDisk extends LocalFileSystem {
+      protected override fsApi(): FsPromisesApi {
+        const real = super.fsApi();
+        return {
+          ...real,
+          open: async (path: string, flags: string | number, mode?: number) => {
+            const handle = await real.open(path, flags, mode);
+            if (!path.endsWith('/b')) return handle;
+            return Object.assign(Object.create(handle) as FsFileHandle, {
+              read: () => Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })),
+              close: () => handle.close(),
+            });
+          },
+        };
+      }
+    }
+    const fs = new FailingDisk();
+    await fs.initialize({ scheme: 'file', authority: '' }, new Configuration({ loadDefaults: false }));
+    await writeFile(`${dir}/target`, 'head');
+    await writeFile(`${dir}/a`, 'first');
+    await writeFile(`${dir}/b`, 'second');
+    await expect(fs.concat(`${dir}/target`, [`${dir}/a`, `${dir}/b`])).rejects.toThrow(/EIO|i\/o/);
+    expect(await readFile(`${dir}/target`, 'utf8')).toBe('head');
+    expect(await readFile(`${dir}/a`, 'utf8')).toBe('first');
+    expect(await readFile(`${dir}/b`, 'utf8')).toBe('second');
+    await fs.concat(`${dir}/target`, [`${dir}/a`]);
+    expect(await readFile(`${dir}/target`, 'utf8')).toBe('headfirst');
     await fs.close();
   });
 

@@ -6,6 +6,7 @@ import {
   FileNotFoundError,
   FileSystem,
   HDFS_RENAME_RULES,
+  PathCapabilities,
   ParentNotDirectoryError,
   POSIX_RENAME_RULES,
   PosixFileSystem,
@@ -97,8 +98,8 @@ export class MemoryFileSystem extends PosixFileSystem {
   }
 
   protected override pathCapabilities(): ReadonlySet<string> {
-    // An object store declares none of append, atomic rename, hflush, hsync (as OSS).
-    return this.#semantics === 'object-store' ? new Set() : super.pathCapabilities();
+    // An object store declares none of append, atomic rename, hflush, hsync; concat it has (as OSS, by UploadPartCopy).
+    return this.#semantics === 'object-store' ? new Set([PathCapabilities.CONCAT]) : super.pathCapabilities();
   }
 
   protected override async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
@@ -146,6 +147,10 @@ export class MemoryFileSystem extends PosixFileSystem {
 
   protected override setPathPermission(path: Path, permission: FsPermission): Promise<void> {
     return this.#semantics === 'object-store' ? this.#notOnObjectStore('setPermission', path) : super.setPathPermission(path, permission);
+  }
+
+  protected override setPathOwner(path: Path, username: string | undefined, groupname: string | undefined): Promise<void> {
+    return this.#semantics === 'object-store' ? this.#notOnObjectStore('setOwner', path) : super.setPathOwner(path, username, groupname);
   }
 
   protected override truncatePath(path: Path, length: number): Promise<void> {

@@ -256,7 +256,7 @@ export class OssClient {
         if (ours !== undefined && theirs !== undefined && theirs !== ours) {
           // The corrupted object is ours: removed while it still is, so that a last failed attempt leaves
           // none behind (and a create-only retry is not blocked by it).
-          await this.#deleteIfStill(key, headers['etag'] ?? '');
+          await this.deleteIfUnchanged(key, headers['etag'] ?? '');
           throw crcMismatch(`PutObject ${this.#display(key)}`, ours, theirs, headers['x-oss-request-id']);
         }
         return { etag: headers['etag'] ?? '', crc64: ours ?? theirs };
@@ -277,9 +277,15 @@ export class OssClient {
     return { etag: head.etag, crc64: crc };
   }
 
-  async #deleteIfStill(key: string, etag: string): Promise<void> {
+  /**
+   * Deletes the object only while it is still the version `etag` (OSS has no conditional delete: a HEAD
+   * first narrows, not closes, the window). True if it was deleted.
+   */
+  async deleteIfUnchanged(key: string, etag: string): Promise<boolean> {
     const head = await this.head(key).catch(() => undefined);
-    if (head && head.etag === etag) await this.delete(key);
+    if (!head || head.etag !== etag) return false;
+    await this.delete(key);
+    return true;
   }
 
   async delete(key: string): Promise<void> {
@@ -353,13 +359,31 @@ export class OssClient {
     });
   }
 
-  async uploadPartCopy(key: string, uploadId: string, partNumber: number, fromKey: string, start: number, end: number): Promise<string> {
+  /**
+   * UploadPartCopy of bytes [start, end) of `fromKey`; with `sourceEtag`, only from that version
+   * (x-oss-copy-source-if-match: else 412, RemoteFileChangedError). Answers the part's ETag and, where OSS
+   * sends it, its CRC-64.
+   */
+  async uploadPartCopy(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    fromKey: string,
+    start: number,
+    end: number,
+    sourceEtag?: string,
+  ): Promise<{ etag: string; crc64: string | undefined }> {
     return this.#call('UploadPartCopy', this.#display(key), true, async () => {
-      const result = await this.#oss.uploadPartCopy(key, uploadId, partNumber, `${start}-${end - 1}`, {
-        sourceKey: fromKey,
-        sourceBucketName: this.#settings.bucket,
-      });
-      return result.etag as string;
+      const result = await this.#oss.uploadPartCopy(
+        key,
+        uploadId,
+        partNumber,
+        `${start}-${end - 1}`,
+        { sourceKey: fromKey, sourceBucketName: this.#settings.bucket },
+        { headers: sourceEtag ? { 'x-oss-copy-source-if-match': sourceEtag } : {} },
+      );
+      const headers = headersOf(result);
+      return { etag: (result.etag as string | undefined) ?? headers['etag'] ?? '', crc64: headers['x-oss-hash-crc64ecma'] };
     });
   }
 

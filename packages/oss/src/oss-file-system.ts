@@ -8,7 +8,9 @@ import {
   ParentNotDirectoryError,
   Path,
   PathIsDirectoryError,
+  PathCapabilities,
   PathIsNotEmptyDirectoryError,
+  runBounded,
   type Configuration,
   type FileSystemUri,
   type FSDataInputStream,
@@ -16,6 +18,7 @@ import {
   type ResolvedOpenOptions,
   type ResolvedCreateOptions,
 } from '@hadoopfs/core';
+import { concatObjects } from './concat.js';
 import { OssClient, type ObjectInfo } from './oss-client.js';
 import { OssInputStream } from './oss-input-stream.js';
 import { OssOutputStream } from './oss-output-stream.js';
@@ -337,16 +340,10 @@ export class AliyunOssFileSystem extends FileSystem {
       const from = this.#dirKey(source.path);
       const to = this.#dirKey(target);
       const moved: string[] = [];
-      const pending = new Set<Promise<void>>();
-      for await (const info of this.#allUnder(from)) {
-        while (pending.size >= COPY_CONCURRENCY) await Promise.race(pending);
-        const task: Promise<void> = this.#copyObject(info.key, to + info.key.slice(from.length), info.size).then(() => {
-          moved.push(info.key);
-        });
-        const tracked = task.finally(() => pending.delete(tracked));
-        pending.add(tracked);
-      }
-      await Promise.all(pending);
+      await runBounded(this.#allUnder(from), COPY_CONCURRENCY, async (info) => {
+        await this.#copyObject(info.key, to + info.key.slice(from.length), info.size);
+        moved.push(info.key);
+      });
       // A directory known only by a marker that was never listed (none here) still needs one at the target.
       if (moved.length === 0) await this.#client.put(to, Buffer.alloc(0));
       await this.#client.deleteMany(moved);
@@ -365,13 +362,21 @@ export class AliyunOssFileSystem extends FileSystem {
       const parts: Array<{ number: number; etag: string }> = [];
       for (let start = 0, number = 1; start < size; start += partSize, number++) {
         const end = Math.min(size, start + partSize);
-        parts.push({ number, etag: await this.#client.uploadPartCopy(toKey, uploadId, number, fromKey, start, end) });
+        parts.push({ number, etag: (await this.#client.uploadPartCopy(toKey, uploadId, number, fromKey, start, end)).etag });
       }
       await this.#client.complete(toKey, uploadId, parts);
     } catch (error) {
       await this.#client.abort(toKey, uploadId);
       throw error;
     }
+  }
+
+  protected override pathCapabilities(): ReadonlySet<string> {
+    return new Set([PathCapabilities.CONCAT]);
+  }
+
+  protected override async concatFiles(target: FileStatus, sources: readonly FileStatus[]): Promise<void> {
+    await concatObjects(this.#client, this.keyOf(target.path), sources.map((s) => this.keyOf(s.path)));
   }
 
   protected override async releaseResources(): Promise<void> {

@@ -16,7 +16,7 @@ afterAll(async () => {
 
 runContractSuite({
   name: 'oss',
-  options: OBJECT_STORE_OPTIONS,
+  options: { ...OBJECT_STORE_OPTIONS, 'supports-concat': true }, // concat by UploadPartCopy
   async setup() {
     // A bucket per test: the root-directory tests empty the whole bucket.
     const bucket = `contract-${++n}`;

@@ -1,6 +1,7 @@
 import type { ShellCommand, ShellIo } from './command.js';
 import { cat, checksum, head, tail, text } from './commands/content.js';
-import { chmod, expunge, mkdir, rm, rmdir, touch, touchz, truncate } from './commands/changes.js';
+import { chgrp, chmod, chown, concat, expunge, mkdir, rm, rmdir, setrep, touch, touchz, truncate } from './commands/changes.js';
+import { dus, lsr, moveToLocal, rmr } from './commands/deprecated.js';
 import { count, df, du, find, ls, stat, test } from './commands/listing.js';
 import { recover } from './commands/recover.js';
 import { appendToFile, copyFromLocal, copyToLocal, cp, get, getmerge, moveFromLocal, mv, put } from './commands/transfer.js';
@@ -8,8 +9,8 @@ import { runShell } from './shell.js';
 
 /** FsShell's commands that hadoopfs has. */
 export const FS_COMMANDS: readonly ShellCommand[] = [
-  appendToFile, cat, checksum, chmod, copyFromLocal, copyToLocal, count, cp, df, du, expunge, find, get, getmerge, head, ls, mkdir, moveFromLocal, mv, put, rm, rmdir, stat, tail, test, text,
-  touch, touchz, truncate,
+  appendToFile, cat, checksum, chgrp, chmod, chown, concat, copyFromLocal, copyToLocal, count, cp, df, du, dus, expunge, find, get, getmerge, head, ls, lsr, mkdir, moveFromLocal,
+  moveToLocal, mv, put, rm, rmdir, rmr, setrep, stat, tail, test, text, touch, touchz, truncate,
 ];
 
 const processIo: ShellIo = {

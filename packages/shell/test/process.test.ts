@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,37 @@ describe('the shell in a pipe', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(stderr).not.toMatch(/EPIPE|Error/);
     expect(code).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe('-tail -f', () => {
+  it('shows the last KB, then what is appended as the file grows, until the process is stopped', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jindo-tail-'));
+    const file = join(dir, 'growing.log');
+    await writeFile(file, `${'a'.repeat(2000)}\nlast line\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', BIN, 'jfs', '-tail', '-f', '-s', '20', `file://${file}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const seen = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!stdout.includes(text)) return;
+          child.stdout!.off('data', check);
+          resolve();
+        };
+        child.stdout!.on('data', check);
+        check();
+      });
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    await seen('last line\n');
+    expect(stdout.length).toBe(1024);
+    await appendFile(file, 'appended 1\n');
+    await seen('appended 1\n');
+    await appendFile(file, 'appended 2\n');
+    await seen('appended 2\n');
+    expect(stdout.endsWith('last line\nappended 1\nappended 2\n')).toBe(true);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
 });

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesWritable, Configuration, FileSystem, longWritable, SequenceFileWriter } from '@hadoopfs/core';
-import { runHadoopfs, runJindo, type ShellIo } from '@hadoopfs/shell';
+import { runHadoopfs, runJindo } from '@hadoopfs/shell';
+import { capture } from './helpers.js';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 // Issue 12, finding 3: the shell is Hadoop's FsShell — its commands, options, output formats, glob
@@ -25,32 +25,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Captured extends ShellIo {
-  text(): string;
-  errors(): string;
-}
-
-function capture(stdin?: string): Captured {
-  let out = '';
-  let err = '';
-  const raw: Buffer[] = [];
-  const stdout = new Writable({
-    write(chunk: Buffer, _e, callback) {
-      raw.push(Buffer.from(chunk));
-      callback();
-    },
-  });
-  return {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    stdout,
-    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
-    isTTY: false,
-    text: () => out + Buffer.concat(raw).toString(),
-    errors: () => err,
-  };
-}
-
 const oss = ['fs', '-D', `fs.oss.endpoint=${'ENDPOINT'}`, '-D', `fs.oss.accessKeyId=${ID}`, '-D', `fs.oss.accessKeySecret=${SECRET}`];
 const shell = async (args: string[], io = capture()) => {
   const argv = args[0] === 'oss' ? [...oss.map((a) => a.replace('ENDPOINT', server.endpoint)), ...args.slice(1)] : ['fs', ...args];
@@ -66,6 +40,26 @@ async function writeOss(path: string, data: string | Uint8Array): Promise<void> 
   await out.close();
   await fs.close();
 }
+
+describe('hadoopfs fs: resources', () => {
+  it('the copy commands close every file they open (no descriptor left to the garbage collector)', async () => {
+    const openFiles = async () => (await readdir('/proc/self/fd')).length;
+    await writeFile(join(dir, 'fd-source'), 'bytes');
+    await FileSystem.closeAll();
+    const before = await openFiles();
+    for (const args of [
+      ['-put', join(dir, 'fd-source'), `file://${dir}/fd-put`],
+      ['-cp', `file://${dir}/fd-put`, `file://${dir}/fd-cp`],
+      ['-get', `file://${dir}/fd-cp`, join(dir, 'fd-got')],
+      ['-getmerge', `file://${dir}/fd-put`, join(dir, 'fd-merged')],
+      ['-cat', `file://${dir}/fd-put`],
+    ]) {
+      const result = await shell(args);
+      expect(result.code, result.err).toBe(0);
+    }
+    expect(await openFiles()).toBe(before);
+  });
+});
 
 describe('hadoopfs fs: listing as FsShell prints it', () => {
   it("-ls: 'Found N items', Ls's columns (widths 3 and 10 at least, grown to fit), paths as the argument was written", async () => {
@@ -209,14 +203,14 @@ describe('hadoopfs fs: help, usage and errors', () => {
     const help = await shell(['-help']);
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^Usage: hadoopfs fs \[generic options\]\n\t\[-appendToFile <localsrc> \.\.\. <dst>\]\n/);
-    expect(help.out).toContain('-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...] :\n  List the contents');
+    expect(help.out).toContain('-ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...] :\n  List the contents');
     expect(help.out).toContain('Generic options supported are:');
     expect((await shell(['-help', 'du'])).out).toMatch(/^-du \[-s\] \[-h\] \[-v\] \[-x\] <path> \.\.\. :\n {2}Show the amount of space/);
-    expect((await shell(['-usage', 'ls'])).out).toBe('Usage: hadoopfs fs [generic options] -ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]\n');
+    expect((await shell(['-usage', 'ls'])).out).toBe('Usage: hadoopfs fs [generic options] -ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]\n');
     const unknown = await shell(['-frobnicate']);
     expect([unknown.code, unknown.err.split('\n')[0]]).toEqual([255, '-frobnicate: Unknown command']);
     const illegal = await shell(['-ls', '-Z', 'mem://x/']);
-    expect([illegal.code, illegal.err]).toEqual([255, '-ls: Illegal option -Z\nUsage: hadoopfs fs [generic options] -ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]\n']);
+    expect([illegal.code, illegal.err]).toEqual([255, '-ls: Illegal option -Z\nUsage: hadoopfs fs [generic options] -ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]\n']);
     const missing = await shell(['-cat', 'mem://x/nothing']);
     expect([missing.code, missing.err]).toEqual([1, "cat: `mem://x/nothing': No such file or directory\n"]);
   });

@@ -32,6 +32,32 @@ export function attributeTests(ctx: ContractContext): void {
       expect((await ctx.fs.getFileStatus(path)).permission.toOctal()).toBe('640');
     });
 
+    it('setOwner takes the owner and group a status shows, where the store keeps owners (FS_PERMISSIONS)', async () => {
+      const path = ctx.path('owner.txt');
+      await ctx.writeFile(path, dataset(10));
+      const before = await ctx.fs.getFileStatus(path);
+      await ctx.expectFailure(ctx.fs.setOwner(path, undefined, undefined), IllegalArgumentError);
+      if (!(await ctx.fs.hasPathCapability(path, PathCapabilities.PERMISSIONS))) {
+        await ctx.expectFailure(ctx.fs.setOwner(path, before.owner || 'someone', undefined), UnsupportedOperationError);
+        return;
+      }
+      await ctx.fs.setOwner(path, before.owner, before.group);
+      await ctx.fs.setOwner(path, undefined, before.group);
+      const after = await ctx.fs.getFileStatus(path);
+      expect([after.owner, after.group]).toEqual([before.owner, before.group]);
+      await ctx.expectFailure(ctx.fs.setOwner(ctx.path('missing'), before.owner, undefined), FileNotFoundError);
+      await ctx.expectFailure(ctx.fs.setOwner(path, 'no-such-user-hadoopfs', undefined), IllegalArgumentError);
+    });
+
+    it('setReplication answers true for a file (no store here keeps replicas) and checks its argument', async () => {
+      const path = ctx.path('replication.txt');
+      await ctx.writeFile(path, dataset(10));
+      expect(await ctx.fs.setReplication(path, 3)).toBe(true);
+      expect(await ctx.fs.setReplication(ctx.testDirectory, 3)).toBe(false);
+      await ctx.expectFailure(ctx.fs.setReplication(path, 0), IllegalArgumentError);
+      await ctx.expectFailure(ctx.fs.setReplication(ctx.path('missing'), 3), FileNotFoundError);
+    });
+
     it('truncate cuts a file where the store can, and refuses to lengthen it', async () => {
       const path = ctx.path('truncate.txt');
       const data = dataset(1000);

@@ -40,6 +40,7 @@ export interface FsPromisesApi {
   rm(path: string, options: { recursive: boolean; force: boolean }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
+  chown(path: string, uid: number, gid: number): Promise<void>;
   utimes(path: string, atime: number | Date, mtime: number | Date): Promise<void>;
   truncate(path: string, length: number): Promise<void>;
   access(path: string, mode: number): Promise<void>;

@@ -218,7 +218,11 @@ export function copySource(ctx: RequestContext): StoredObject {
   const m = /^\/?([^/]+)\/(.+)$/.exec(decoded);
   if (!m) throw Errors.invalidArgument('x-oss-copy-source must be /bucket/key');
   checkBucketName(m[1]!);
-  return ctx.store.getObject(m[1]!, m[2]!);
+  const source = ctx.store.getObject(m[1]!, m[2]!);
+  // OSS's copy preconditions (CopyObject, UploadPartCopy): a copier pins the version it read.
+  const ifMatch = ctx.header('x-oss-copy-source-if-match');
+  if (ifMatch !== undefined && ifMatch.trim() !== source.etag) throw Errors.preconditionFailed('x-oss-copy-source-if-match');
+  return source;
 }
 
 export async function copyObject(ctx: RequestContext): Promise<void> {

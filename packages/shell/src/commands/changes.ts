@@ -1,5 +1,5 @@
 import { FsPermission, Trash } from '@hadoopfs/core';
-import { parseOptions, PathError, UsageError, type ShellCommand } from '../command.js';
+import { describeError, parseOptions, PathError, UsageError, type ShellCommand } from '../command.js';
 import { childItems, statOrUndefined, type PathItem } from '../path-items.js';
 import { forEachItem, mustExist } from '../shell.js';
 
@@ -159,6 +159,114 @@ OCTALMODE  Mode specifed in 3 or 4 digits.
       mustExist(item);
       await change(item);
     });
+  },
+};
+
+/** FsShellPermissions' characters for user and group names. */
+const NAME = '[-_./@a-zA-Z0-9]';
+const CHOWN_PATTERN = new RegExp(`^\\s*(${NAME}+)?(?::(${NAME}*))?\\s*$`);
+const CHGRP_PATTERN = new RegExp(`^\\s*(${NAME}+)\\s*$`);
+
+/** Sets what differs from the item's owner and group (FsShell's Chown), recursively with -R. */
+function ownerChange(recursive: boolean, owner: string | undefined, group: string | undefined): (item: PathItem) => Promise<void> {
+  const change = async (item: PathItem): Promise<void> => {
+    const status = item.status!;
+    const newOwner = owner === undefined || owner === status.owner ? undefined : owner;
+    const newGroup = group === undefined || group === status.group ? undefined : group;
+    if (newOwner !== undefined || newGroup !== undefined) await item.fs.setOwner(item.path, newOwner, newGroup);
+    if (recursive && status.isDirectory()) for (const child of await childItems(item)) await change(child);
+  };
+  return change;
+}
+
+export const chown: ShellCommand = {
+  name: 'chown',
+  usage: '[-R] [OWNER][:[GROUP]] PATH...',
+  description: `Changes owner and group of a file. This is similar to the shell's chown command with a few exceptions.
+-R  modifies the files recursively.
+If only the owner or group is specified, then only the owner or group is modified. The owner and group names may only consist of digits, alphabet, and any of [-_./@a-zA-Z0-9]. The names are case sensitive.
+(On a store without owners, oss:// among them, it is refused.)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['R'], min: 2 });
+    const spec = args.shift()!;
+    const m = CHOWN_PATTERN.exec(spec);
+    const owner = m?.[1];
+    const group = m?.[2] === '' ? undefined : m?.[2];
+    if (!m || (owner === undefined && group === undefined)) throw new UsageError(`'${spec}' does not match expected pattern for [owner][:group].`);
+    const change = ownerChange(flags.has('R'), owner, group);
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      await change(item);
+    });
+  },
+};
+
+export const chgrp: ShellCommand = {
+  name: 'chgrp',
+  usage: '[-R] GROUP PATH...',
+  description: `This is equivalent to -chown ... :GROUP ...
+(On a store without owners, oss:// among them, it is refused.)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['R'], min: 2 });
+    const spec = args.shift()!;
+    const m = CHGRP_PATTERN.exec(spec);
+    if (!m) throw new UsageError(`'${spec}' does not match expected pattern for group`);
+    const change = ownerChange(flags.has('R'), undefined, m[1]);
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      await change(item);
+    });
+  },
+};
+
+export const setrep: ShellCommand = {
+  name: 'setrep',
+  usage: '[-R] [-w] <rep> <path> ...',
+  description: `Set the replication level of a file. If <path> is a directory then the command recursively changes the replication factor of all files under the directory tree rooted at <path>. The EC files will be ignored here.
+-w  It requests that the command waits for the replication to complete. This can potentially take a very long time.
+-R  It is accepted for backwards compatibility. It has no effect.
+(No hadoopfs store keeps replicas: each file is reported set, as Hadoop's local and object stores do.)`,
+  async run(words, ctx) {
+    const { flags, args } = parseOptions(words, { flags: ['R', 'w'], min: 2 });
+    const text = args.shift()!;
+    const replication = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(replication >= 1)) throw new UsageError(`replication must be >= 1`);
+    const waiting: PathItem[] = [];
+    const apply = async (item: PathItem): Promise<void> => {
+      if (item.status!.isDirectory()) {
+        for (const child of await childItems(item)) await apply(child);
+        return;
+      }
+      if (await item.fs.setReplication(item.path, replication)) {
+        ctx.io.out(`Replication ${replication} set: ${item.display}\n`);
+        if (flags.has('w')) waiting.push(item);
+      } else ctx.error(`Could not set replication for: ${item.display}`);
+    };
+    await forEachItem(args, ctx, async (item) => {
+      mustExist(item);
+      await apply(item);
+    });
+    // Nothing to wait for: the files already have what a store without replicas can give them.
+    for (const item of waiting) ctx.io.out(`Waiting for ${item.display} ... done\n`);
+  },
+};
+
+export const concat: ShellCommand = {
+  name: 'concat',
+  usage: '<target path> <src path> <src path> ...',
+  description: `Concatenate existing source files into the target file. Target file and source files should be in the same directory.`,
+  async run(words, ctx) {
+    const { args } = parseOptions(words, { min: 2 });
+    const target = await ctx.item(args.shift()!);
+    const sources = (await Promise.all(args.map((arg) => ctx.expand(arg)))).flat();
+    for (const source of sources) {
+      if (source.fs !== target.fs) throw new PathError(source.display, `is not on the target's filesystem ${target.fs.getUri()}`);
+    }
+    try {
+      await target.fs.concat(target.path, sources.map((s) => s.path));
+    } catch (error) {
+      ctx.error(describeError(error, target.display));
+    }
   },
 };
 

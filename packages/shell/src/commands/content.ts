@@ -54,18 +54,38 @@ export const head: ShellCommand = {
 
 export const tail: ShellCommand = {
   name: 'tail',
-  usage: '<file>',
-  description: 'Show the last 1KB of the file.\n(-f, follow, is not offered: an object store shows a file only once it is closed.)',
+  usage: '[-f] [-s <sleep interval>] <file>',
+  description: `Show the last 1KB of the file.
+-f: Shows appended data as the file grows.
+-s: With -f , defines the sleep interval between iterations in milliseconds.
+(On an object store a file grows only when it is replaced or closed: -f shows it then.)`,
   async run(words, ctx) {
-    const { flags, args } = parseOptions(words, { flags: ['f'], min: 1, max: 1 });
-    if (flags.has('f')) throw new UsageError('-f is not supported here');
-    await forEachItem(args, ctx, async (item) => {
-      fileItem(item);
-      const length = item.status!.length;
-      if (length > 0) await rangeOut(ctx, item, Math.max(0, length - ONE_KB), Math.min(ONE_KB, length));
-    });
+    const { flags, values, args } = parseOptions(words, { flags: ['f'], values: ['s'], min: 1, max: 1 });
+    let followDelay = 5000;
+    const sleep = values.get('s');
+    if (sleep !== undefined && sleep !== '') {
+      if (!/^-?\d+$/.test(sleep)) throw new UsageError(`-s: ${sleep} is not a number of milliseconds`);
+      if (Number(sleep) > 0) followDelay = Number(sleep);
+    }
+    const item = await ctx.item(args[0]!);
+    fileItem(item);
+    let offset = await tailFrom(ctx, item, -ONE_KB);
+    // Tail's follow loop: until the process is stopped (or its reader goes away).
+    while (flags.has('f')) {
+      await new Promise((resolve) => setTimeout(resolve, followDelay));
+      offset = await tailFrom(ctx, item, offset);
+    }
   },
 };
+
+/** Tail's dumpFromOffset: from `offset` (negative: from the end) to the end as it is now; the new offset. */
+async function tailFrom(ctx: ShellContext, item: PathItem, offset: number): Promise<number> {
+  const length = (await item.fs.getFileStatus(item.path)).length;
+  if (offset > length) return length;
+  const start = offset < 0 ? Math.max(length + offset, 0) : offset;
+  if (length > start) await rangeOut(ctx, item, start, length - start);
+  return length;
+}
 
 /** A Writable as Hadoop's toString() prints it. */
 function writableText(className: string, value: bigint | Buffer): string {
@@ -109,16 +129,18 @@ The allowed formats are zip (gzip), deflate and SequenceFile (key and value, a t
 
 export const checksum: ShellCommand = {
   name: 'checksum',
-  usage: '<src> ...',
+  usage: '[-v] <src> ...',
   description: `Dump checksum information for files that match the file pattern <src> to stdout: the path, the
 algorithm (COMPOSITE-CRC64ECMA, equal for equal contents on every scheme; OSS answers from its stored
-CRC-64 without reading) and the checksum in hex, a tab between.`,
+CRC-64 without reading) and the checksum in hex, a tab between.
+-v  displays the block size for the file.`,
   async run(words, ctx) {
-    const { args } = parseOptions(words, { min: 1 });
+    const { flags, args } = parseOptions(words, { flags: ['v'], min: 1 });
     await forEachItem(args, ctx, async (item) => {
       fileItem(item);
       const sum = await item.fs.getFileChecksum(item.path);
-      ctx.io.out(`${item.display}\t${sum.algorithmName}\t${sum.toHex()}\n`);
+      const blockSize = flags.has('v') ? `\tBlockSize=${item.status!.blockSize}` : '';
+      ctx.io.out(`${item.display}${blockSize}\t${sum.algorithmName}\t${sum.toHex()}\n`);
     });
   },
 };

@@ -14,7 +14,7 @@ const sortBy = (flags: Set<string>) => {
 
 export const ls: ShellCommand = {
   name: 'ls',
-  usage: '[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [<path> ...]',
+  usage: '[-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]',
   description: `List the contents that match the specified file pattern. If path is not specified, the contents of the current directory are listed. For a directory a list of its direct children is returned (unless -d is used). Directory entries are of the form:
 	permissions - userId groupId sizeOfDirectory(in bytes) modificationDate(yyyy-MM-dd HH:mm) directoryName
 and file entries are of the form:
@@ -27,9 +27,12 @@ and file entries are of the form:
 -t  Sort files by modification time (most recent first).
 -S  Sort files by size.
 -r  Reverse the order of the sort.
--u  Use time of last access instead of modification for display and sorting.`,
+-u  Use time of last access instead of modification for display and sorting.
+-e  Display the erasure coding policy of files and directories (Replicated: no store here erasure-codes).`,
   async run(words, ctx) {
-    const { flags, args } = parseOptions(words, { flags: ['C', 'd', 'h', 'q', 'R', 't', 'S', 'r', 'u'] });
+    const { flags, args } = parseOptions(words, { flags: ['C', 'd', 'h', 'q', 'R', 't', 'S', 'r', 'u', 'e'] });
+    // Ls -e: a column after the replication, as wide as its widest value, with one more space before it.
+    const ecColumn = flags.has('e') ? ` ${ERASURE_CODING_POLICY} ` : '';
     if (args.length === 0) args.push('.');
     const compare = sortBy(flags);
     // Ls's column widths only grow over a run, from these starting widths.
@@ -58,7 +61,7 @@ and file entries are of the form:
         const replication = (s.isFile() ? String(s.replication) : '-').padStart(widths.repl);
         const size = formatSize(s.length, flags.has('h')).padStart(widths.len);
         const time = lsDate(flags.has('u') ? s.accessTime : s.modificationTime);
-        ctx.io.out(`${s.isDirectory() ? 'd' : '-'}${s.permission.toString()} ${replication} ${owner}${group}${size} ${time} ${printable(item.display)}\n`);
+        ctx.io.out(`${s.isDirectory() ? 'd' : '-'}${s.permission.toString()} ${replication} ${ecColumn}${owner}${group}${size} ${time} ${printable(item.display)}\n`);
       }
     };
     const walk = async (items: PathItem[], parent: boolean): Promise<void> => {
@@ -107,12 +110,14 @@ The output is in the form
   },
 };
 
+/** What HDFS's ContentSummary names a store without erasure coding. */
+const ERASURE_CODING_POLICY = 'Replicated';
 const COUNT_HEADER = `${'DIR_COUNT'.padStart(12)} ${'FILE_COUNT'.padStart(12)} ${'CONTENT_SIZE'.padStart(18)} `;
 const QUOTA_HEADER = `${'QUOTA'.padStart(12)} ${'REM_QUOTA'.padStart(15)} ${'SPACE_QUOTA'.padStart(15)} ${'REM_SPACE_QUOTA'.padStart(15)} `;
 
 export const count: ShellCommand = {
   name: 'count',
-  usage: '[-q] [-h] [-v] <path> ...',
+  usage: '[-q] [-h] [-v] [-t [<storage type>]] [-u] [-x] [-e] <path> ...',
   description: `Count the number of directories, files and bytes under the paths
 that match the specified file pattern.  The output columns are:
 DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME
@@ -121,17 +126,31 @@ QUOTA REM_QUOTA SPACE_QUOTA REM_SPACE_QUOTA
       DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME
 The -h option shows file sizes in human readable format.
 The -v option displays a header line.
+The -x option excludes snapshots from being calculated.
+The -t option displays quota by storage types (none is kept here: refused).
+The -u option shows the quota and the usage against the quota without the detailed content summary.
+The -e option shows the erasure coding policy.
 (No store here has quotas: they show as none and inf.)`,
   async run(words, ctx) {
-    const { flags, args } = parseOptions(words, { flags: ['q', 'h', 'v'] });
+    const { flags, values, args } = parseOptions(words, { flags: ['q', 'h', 'v', 'u', 'x', 'e'], values: ['t'] });
     if (args.length === 0) args.push('.');
-    if (flags.has('v')) ctx.io.out(`${flags.has('q') ? QUOTA_HEADER : ''}${COUNT_HEADER}PATHNAME\n`);
+    const quotas = flags.has('q') || flags.has('u');
+    if (quotas && values.has('t')) throw new UsageError('-t: no hadoopfs store keeps quotas by storage type');
+    if (quotas && flags.has('x')) ctx.io.out('q or u option is given, the -x option is ignored.\n');
+    const ec = flags.has('e') ? 'ERASURECODING_POLICY ' : '';
+    if (flags.has('v')) ctx.io.out(`${flags.has('u') ? QUOTA_HEADER : `${flags.has('q') ? QUOTA_HEADER : ''}${COUNT_HEADER}`}${ec}PATHNAME\n`);
+    const noQuota = `${'none'.padStart(12)} ${'inf'.padStart(15)} ${'none'.padStart(15)} ${'inf'.padStart(15)} `;
     await forEachItem(args, ctx, async (item) => {
       mustExist(item);
+      const policy = flags.has('e') ? `${ERASURE_CODING_POLICY} ` : '';
+      if (flags.has('u')) {
+        ctx.io.out(`${noQuota}${policy}${item.display}\n`);
+        return;
+      }
       const summary = item.status.isDirectory() ? await item.fs.getContentSummary(item.path) : { directoryCount: 0, fileCount: 1, length: item.status.length };
-      const quota = flags.has('q') ? `${'none'.padStart(12)} ${'inf'.padStart(15)} ${'none'.padStart(15)} ${'inf'.padStart(15)} ` : '';
       const size = formatSize(summary.length, flags.has('h'));
-      ctx.io.out(`${quota}${String(summary.directoryCount).padStart(12)} ${String(summary.fileCount).padStart(12)} ${size.padStart(18)} ${item.display}\n`);
+      const quota = flags.has('q') ? noQuota : '';
+      ctx.io.out(`${quota}${String(summary.directoryCount).padStart(12)} ${String(summary.fileCount).padStart(12)} ${size.padStart(18)} ${policy}${item.display}\n`);
     });
   },
 };
@@ -175,7 +194,7 @@ function statLine(format: string, item: PathItem): string {
 
 export const stat: ShellCommand = {
   name: 'stat',
-  usage: '[format] <path> ...',
+  usage: '[-R] [format] <path> ...',
   description: `Print statistics about the file/directory at <path>
 in the specified format. Format accepts permissions in
 octal (%a) and symbolic (%A), filesize in
@@ -185,13 +204,18 @@ of owner (%u), access date (%x, %X).
 modification date (%y, %Y).
 %x and %y show UTC date as "yyyy-MM-dd HH:mm:ss" and
 %X and %Y show milliseconds since January 1, 1970 UTC.
-If the format is not specified, %y is used by default.`,
+If the format is not specified, %y is used by default.
+-R  Recursively print the statistics of everything under a directory.`,
   async run(words, ctx) {
-    const { args } = parseOptions(words, { min: 1 });
+    const { flags, args } = parseOptions(words, { flags: ['R'], min: 1 });
     const format = args.length > 1 && args[0]!.includes('%') ? args.shift()! : '%y';
+    const show = async (item: PathItem & { status: FileStatus }): Promise<void> => {
+      ctx.io.out(ctx.json ? `${JSON.stringify(item.status.toJSON())}\n` : `${statLine(format, item)}\n`);
+      if (flags.has('R') && item.status.isDirectory()) for (const child of await childItems(item)) await show(child as PathItem & { status: FileStatus });
+    };
     await forEachItem(args, ctx, async (item) => {
       mustExist(item);
-      ctx.io.out(ctx.json ? `${JSON.stringify(item.status.toJSON())}\n` : `${statLine(format, item)}\n`);
+      await show(item);
     });
   },
 };

@@ -32,7 +32,13 @@ async function writeTarget(ctx: ShellContext, source: () => Promise<AsyncIterabl
   if (existing?.isDirectory()) throw new PathError(target.display, 'Is a directory');
   if (existing && !options.overwrite) throw new PathError(target.display, 'File exists');
   const meter = progressMeter(ctx, target.display, options.size);
-  await copyStream(await source(), target.fs, target.path, { overwrite: true, verify: false, temporary: options.direct ? 'never' : 'always', onProgress: meter });
+  const bytes = await source();
+  try {
+    await copyStream(bytes, target.fs, target.path, { overwrite: true, verify: false, temporary: options.direct ? 'never' : 'always', onProgress: meter });
+  } finally {
+    // An opened file is closed here (stdin is not ours to close).
+    await (bytes as Partial<AsyncDisposable>)[Symbol.asyncDispose]?.();
+  }
 }
 
 /** Copies a file or a directory tree (CommandWithDestination.copyFileToTarget / recursePath). */

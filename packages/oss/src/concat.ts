@@ -1,0 +1,120 @@
+import { ChecksumError, crc64Concat, FileNotFoundError, RemoteFileChangedError, runBounded } from '@hadoopfs/core';
+import type { CompletedPart, ObjectInfo, OssClient } from './oss-client.js';
+
+/** OSS's smallest part (every part but the last): smaller pieces travel as bytes, joined to their neighbours. */
+export const MIN_PART_SIZE = 100 * 1024;
+/** Copied parts stay well under OSS's 5 GiB UploadPartCopy limit. */
+const MAX_COPY_PART = 1024 * 1024 * 1024;
+/** Read-and-upload parts of an appendable object (UploadPartCopy refuses those as sources). */
+const READ_PART = 8 * 1024 * 1024;
+const PART_CONCURRENCY = 4;
+
+interface Range {
+  readonly info: ObjectInfo;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** One part of the new object: a server-side copy of one range, or bytes read from ranges and uploaded. */
+type PlannedPart = { readonly copy: Range } | { readonly read: readonly Range[] };
+
+/**
+ * Concat on OSS: one multipart upload of the target's object followed by the sources', built from
+ * UploadPartCopy where a range can be a part of its own, completed over the target, and then the sources
+ * removed. Every copy and read is pinned to the version first seen (a source or target changed meanwhile
+ * is RemoteFileChangedError, with the upload aborted and nothing changed), the target is checked once more
+ * just before the complete, the new object's CRC-64 is checked against its pieces', and a source is only
+ * deleted while it is still the version that was copied.
+ */
+export async function concatObjects(client: OssClient, targetKey: string, sourceKeys: readonly string[]): Promise<void> {
+  const pieces = await Promise.all(
+    [targetKey, ...sourceKeys].map(async (key) => {
+      const info = await client.head(key);
+      if (!info) throw new FileNotFoundError(`concat: no such file: oss://…/${key}`, { path: key });
+      return info;
+    }),
+  );
+  const [target, ...sources] = pieces as [ObjectInfo, ...ObjectInfo[]];
+  if (sources.some((s) => s.size > 0)) await rewriteTarget(client, target, pieces);
+  for (const source of sources) {
+    if (!(await client.deleteIfUnchanged(source.key, source.etag))) {
+      process.emitWarning(`concat: ${source.key} changed after it was appended to ${targetKey}; it was left in place`, { code: 'HADOOPFS_CONCAT_SOURCE_CHANGED' });
+    }
+  }
+}
+
+async function rewriteTarget(client: OssClient, target: ObjectInfo, pieces: readonly ObjectInfo[]): Promise<void> {
+  const plan = planParts(pieces);
+  const uploadId = await client.initUpload(target.key, target.meta ?? {});
+  try {
+    const parts: CompletedPart[] = new Array(plan.length);
+    await runBounded(plan, PART_CONCURRENCY, async (part, i) => {
+      const number = i + 1;
+      if ('copy' in part) {
+        const { info, start, end } = part.copy;
+        const copied = await client.uploadPartCopy(target.key, uploadId, number, info.key, start, end, info.etag);
+        parts[i] = { number, etag: copied.etag, size: end - start, crc64: copied.crc64 };
+      } else {
+        const body = Buffer.concat(await Promise.all(part.read.map((r) => readRange(client, r))));
+        const uploaded = await client.uploadPartWithChecksum(target.key, uploadId, number, body);
+        parts[i] = { number, etag: uploaded.etag, size: body.length, crc64: uploaded.crc64 };
+      }
+    });
+    const now = await client.head(target.key);
+    if (!now || now.etag !== target.etag) {
+      throw new RemoteFileChangedError(`concat: ${target.key} changed while its sources were appended; nothing was changed`, { path: target.key });
+    }
+    const done = await client.complete(target.key, uploadId, parts);
+    const expected = pieces.every((p) => p.crc64 !== undefined) ? crc64Concat(pieces.map((p) => ({ crc64: p.crc64!, size: p.size }))).toString() : undefined;
+    if (expected !== undefined && done.crc64 !== undefined && done.crc64 !== expected) {
+      throw new ChecksumError(`concat: ${target.key}'s CRC-64 ${done.crc64} differs from its pieces' ${expected}; the sources were kept`, { path: target.key });
+    }
+  } catch (error) {
+    await client.abort(target.key, uploadId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Parts for the pieces end to end, every part but the last at least MIN_PART_SIZE: a range that can stand
+ * alone is copied on the server; the rest (small pieces, the joins between them, appendable objects) is
+ * read, at most MIN_PART_SIZE per join.
+ */
+export function planParts(pieces: readonly ObjectInfo[]): PlannedPart[] {
+  const plan: PlannedPart[] = [];
+  let pending: Range[] = [];
+  let buffered = 0;
+  for (const info of pieces) {
+    const copyable = info.type !== 'Appendable';
+    for (let pos = 0; pos < info.size; ) {
+      const remaining = info.size - pos;
+      if (copyable && buffered === 0 && remaining >= MIN_PART_SIZE) {
+        // A long piece is cut so that what is left after each cut can still stand alone.
+        const n = remaining <= MAX_COPY_PART ? remaining : Math.min(MAX_COPY_PART, remaining - MIN_PART_SIZE);
+        plan.push({ copy: { info, start: pos, end: pos + n } });
+        pos += n;
+        continue;
+      }
+      const n = Math.min(copyable ? MIN_PART_SIZE - buffered : READ_PART, remaining);
+      pending.push({ info, start: pos, end: pos + n });
+      buffered += n;
+      pos += n;
+      if (buffered >= MIN_PART_SIZE) {
+        plan.push({ read: pending });
+        pending = [];
+        buffered = 0;
+      }
+    }
+  }
+  if (pending.length > 0) plan.push({ read: pending });
+  return plan;
+}
+
+async function readRange(client: OssClient, { info, start, end }: Range): Promise<Buffer> {
+  const { stream } = await client.getRange(info.key, start, end, info.etag);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const bytes = Buffer.concat(chunks);
+  if (bytes.length !== end - start) throw new RemoteFileChangedError(`concat: ${info.key} answered ${bytes.length} bytes for [${start}, ${end})`, { path: info.key });
+  return bytes;
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { CLEAR_TEXT_FALLBACK, CREDENTIAL_PROVIDER_PATH, credentialProvidersFor } from './credential-providers.js';
 import { ConfigurationError } from './errors.js';
 
 /** Hadoop's limit on nested `${…}` substitutions (Configuration.MAX_SUBST). */
@@ -130,6 +131,20 @@ export class Configuration implements Iterable<[string, string]> {
     const value = this.get(name);
     if (value === undefined) return defaultValue;
     return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  }
+
+  /**
+   * Hadoop's getPassword: the secret for `name` from the credential providers of
+   * hadoop.security.credential.provider.path, in order (`user:///`, or one registered with
+   * registerCredentialProvider), else — unless hadoop.security.credential.clear-text-fallback is false —
+   * the key's own value. Undefined if neither has it. Never echoed in an error.
+   */
+  getPassword(name: string): string | undefined {
+    for (const provider of credentialProvidersFor(this.getStrings(CREDENTIAL_PROVIDER_PATH))) {
+      const secret = provider.getCredential(name);
+      if (secret !== undefined) return secret;
+    }
+    return this.getBoolean(CLEAR_TEXT_FALLBACK, true) ? this.get(name) : undefined;
   }
 
   /** The source (resource name or 'set') of a key's current value, as `hadoop conf` shows it. */

@@ -24,6 +24,14 @@ export {
   type PathLike,
   type ResolvedCreateOptions,
 } from './file-system.js';
+export {
+  CLEAR_TEXT_FALLBACK,
+  CREDENTIAL_PROVIDER_PATH,
+  registerCredentialProvider,
+  UserCredentials,
+  type CredentialProvider,
+  type CredentialProviderFactory,
+} from './credential-providers.js';
 export type { FileSystemClass, FileSystemFactory, FileSystemProvider } from './registry.js';
 export {
   FSDataOutputStreamBuilder,

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Configuration, ConfigurationError, isSensitiveKey } from '@hadoopfs/core';
+import { CLEAR_TEXT_FALLBACK, Configuration, ConfigurationError, CREDENTIAL_PROVIDER_PATH, isSensitiveKey, registerCredentialProvider, UserCredentials } from '@hadoopfs/core';
 
 const xml = (props: string) => `<?xml version="1.0"?>\n<configuration>\n${props}\n</configuration>\n`;
 const prop = (name: string, value: string, final = false) =>
@@ -160,5 +160,37 @@ describe('Configuration', () => {
     expect(conf.get('b')).toBe('1');
     expect(copy.has('a')).toBe(false);
     expect(conf.getPropsWithPrefix('b')).toEqual(new Map([['', '1']]));
+  });
+});
+
+describe('getPassword (Hadoop’s credential providers, then the clear-text value)', () => {
+  it('asks the providers of hadoop.security.credential.provider.path in order, then the key', () => {
+    registerCredentialProvider('test-vault', (uri) => ({
+      getCredential: (alias) => (alias === 'db.password' ? `from ${uri.host}` : undefined),
+      toString: () => uri.href,
+    }));
+    UserCredentials.add('db.password', 'from user');
+    try {
+      const conf = new Configuration({ loadDefaults: false }).set('db.password', 'clear text').set('other.password', 'other clear');
+      expect(conf.getPassword('db.password')).toBe('clear text');
+      conf.set(CREDENTIAL_PROVIDER_PATH, 'test-vault://first, user:///');
+      expect(conf.getPassword('db.password')).toBe('from first');
+      conf.set(CREDENTIAL_PROVIDER_PATH, 'user:///,test-vault://first');
+      expect(conf.getPassword('db.password')).toBe('from user');
+      expect(conf.getPassword('other.password')).toBe('other clear');
+      conf.set(CLEAR_TEXT_FALLBACK, 'false');
+      expect(conf.getPassword('other.password')).toBeUndefined();
+      expect(conf.getPassword('missing')).toBeUndefined();
+    } finally {
+      UserCredentials.remove('db.password');
+    }
+  });
+
+  it('an unknown provider scheme or a malformed entry is a ConfigurationError naming the key', () => {
+    const conf = new Configuration({ loadDefaults: false }).set('k', 'v');
+    conf.set(CREDENTIAL_PROVIDER_PATH, 'nosuch://x');
+    expect(() => conf.getPassword('k')).toThrow(/hadoop\.security\.credential\.provider\.path: no credential provider for "nosuch:\/\/"/);
+    conf.set(CREDENTIAL_PROVIDER_PATH, 'not a uri');
+    expect(() => conf.getPassword('k')).toThrow(ConfigurationError);
   });
 });

@@ -67,11 +67,13 @@ function firstEnv(...names: string[]): string | undefined {
 registerOssCredentialsProvider('config', (conf) => ({
   name: 'config',
   async credentials() {
-    const id = conf.getTrimmed('fs.oss.accessKeyId');
-    const secret = conf.getTrimmed('fs.oss.accessKeySecret');
+    // As hadoop-aliyun (AliyunOSSUtils.getValueWithKey): through getPassword, so a credential provider can hold them.
+    const value = (key: string) => conf.getPassword(key)?.trim() || undefined;
+    const id = value('fs.oss.accessKeyId');
+    const secret = value('fs.oss.accessKeySecret');
     if (!id && !secret) return undefined;
     if (!id || !secret) throw new ConfigurationError(`credentials: ${id ? 'fs.oss.accessKeySecret' : 'fs.oss.accessKeyId'} is missing (the other one is set)`);
-    return ossCredentials(id, secret, conf.getTrimmed('fs.oss.securityToken'));
+    return ossCredentials(id, secret, value('fs.oss.securityToken'));
   },
 }));
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, FileSystem } from '@hadoopfs/core';
+import { ConfigurationError, FileSystem, UserCredentials } from '@hadoopfs/core';
 import { ossCredentials, registerOssCredentialsProvider, type AliyunOssFileSystem } from '@hadoopfs/oss';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 import { ID, ossConf, pattern, readAll, SECRET, write } from './helpers.js';
@@ -129,6 +129,31 @@ describe('the credentials chain (fs.oss.credentials.provider)', () => {
     await expect(FileSystem.newInstance('oss://data/', ossConf(server, { 'fs.oss.credentials.provider': 'com.example.Nope' }))).rejects.toThrow(
       /fs.oss.credentials.provider: no credentials provider "com.example.Nope" \(known: config, env, file, ecs-ram-role/,
     );
+  });
+});
+
+describe('secrets through Configuration.getPassword (hadoop.security.credential.provider.path)', () => {
+  it('the secret held by the user:/// provider is used, and clear-text-fallback=false ignores the key itself', async () => {
+    UserCredentials.add('fs.oss.accessKeySecret', SECRET);
+    try {
+      const conf = bare({ 'fs.oss.accessKeyId': ID, 'fs.oss.accessKeySecret': 'a-wrong-clear-text-value', 'hadoop.security.credential.provider.path': 'user:///' });
+      await roundTrip(await FileSystem.newInstance('oss://data/', conf), '/getpassword/provider');
+      UserCredentials.remove('fs.oss.accessKeySecret');
+      const fallback = bare({ 'fs.oss.accessKeyId': ID, 'fs.oss.accessKeySecret': SECRET, 'hadoop.security.credential.provider.path': 'user:///' });
+      await roundTrip(await FileSystem.newInstance('oss://data/', fallback), '/getpassword/fallback');
+      fallback.set('hadoop.security.credential.clear-text-fallback', 'false');
+      await expect(FileSystem.newInstance('oss://data/', fallback).then((fs) => roundTrip(fs, '/getpassword/none'))).rejects.toThrow(/no OSS credentials/); // the id too is asked of the providers only
+    } finally {
+      UserCredentials.remove('fs.oss.accessKeySecret');
+    }
+  });
+
+  it('a Java keystore provider is refused by name, never silently skipped for the clear-text value', async () => {
+    const conf = bare({ 'fs.oss.accessKeyId': ID, 'fs.oss.accessKeySecret': SECRET, 'hadoop.security.credential.provider.path': 'jceks://file/etc/oss.jceks' });
+    const failure = await FileSystem.newInstance('oss://data/', conf).then((fs) => roundTrip(fs, '/getpassword/jceks')).then(() => undefined, (e: unknown) => e as Error);
+    expect(failure).toBeInstanceOf(ConfigurationError);
+    expect(failure!.message).toMatch(/jceks:\/\/ keystores are Java keystores/);
+    expect(failure!.message).not.toContain(SECRET);
   });
 });
 

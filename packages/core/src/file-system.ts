@@ -18,7 +18,10 @@ import { Crc64 } from './crc64.js';
 import { FileChecksum } from './file-checksum.js';
 import type { FSDataInputStream } from './input-stream.js';
 import type { FSDataOutputStream } from './output-stream.js';
+import { MERGE_STATISTICS_ON_CLOSE, type StatisticsLinked } from './internal/statistics-link.js';
 import { Path } from './path.js';
+import { StoreStatisticNames as S } from './statistics/statistic-names.js';
+import { IOStatisticsStore, type IOStatistics, type IOStatisticsSource } from './statistics/io-statistics.js';
 import {
   cachedInstance,
   clearCache,
@@ -96,7 +99,7 @@ export const DEFAULT_BUFFER_SIZE = 64 * 1024;
  * glob, content summary, rename's precondition checks) are written once here so every backend answers
  * them the same way. Errors are the classes in errors.ts, never a bare IOError where a specific one applies.
  */
-export abstract class FileSystem implements AsyncDisposable {
+export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource {
   #uri: FileSystemUri | undefined;
   #conf: Configuration = new Configuration({ loadDefaults: false });
   #workingDirectory: Path | undefined;
@@ -105,6 +108,8 @@ export abstract class FileSystem implements AsyncDisposable {
   #rootPath: Path | undefined;
   #defaultBufferSize = DEFAULT_BUFFER_SIZE;
   #defaultBlockSize = DEFAULT_BLOCK_SIZE;
+  /** Operations (op_*), a store's requests, and the statistics of every stream once it closed. */
+  protected readonly ioStatistics = new IOStatisticsStore();
 
   // ---- instances ---------------------------------------------------------------------------------
 
@@ -154,6 +159,11 @@ export abstract class FileSystem implements AsyncDisposable {
     // Read once, as Hadoop does: a bad value fails here, and the hot paths do no configuration look-ups.
     this.#defaultBufferSize = conf.getBytes('io.file.buffer.size', DEFAULT_BUFFER_SIZE);
     this.#defaultBlockSize = conf.getBytes(`fs.${this.#uri.scheme}.block.size`, DEFAULT_BLOCK_SIZE);
+  }
+
+  /** Hadoop's IOStatisticsSource: this instance's statistics (StoreStatisticNames, StreamStatisticNames), live. */
+  getIOStatistics(): IOStatistics {
+    return this.ioStatistics;
   }
 
   getScheme(): string {
@@ -222,9 +232,10 @@ export abstract class FileSystem implements AsyncDisposable {
   // ---- the contract ------------------------------------------------------------------------------
 
   create(path: PathLike, options: CreateOptions = {}): Promise<FSDataOutputStream> {
+    this.#count(options.recursive === false ? S.OP_CREATE_NON_RECURSIVE : S.OP_CREATE);
     return this.#guard(path, async (p) => {
       if (p.isRoot()) throw new FileAlreadyExistsError(`cannot create a file over the root directory ${p.toString()}`, { path: p.toString() });
-      return this.createStream(p, {
+      const stream = await this.createStream(p, {
         overwrite: options.overwrite ?? true,
         recursive: options.recursive ?? true,
         bufferSize: options.bufferSize ?? this.#defaultBufferSize,
@@ -232,21 +243,20 @@ export abstract class FileSystem implements AsyncDisposable {
         replication: options.replication ?? 1,
         ...(options.permission ? { permission: options.permission } : {}),
       });
+      return this.#linked(stream);
     });
   }
 
   /** Opens an existing file for appending; UnsupportedOperationError where the store cannot append. */
   append(path: PathLike, options: { bufferSize?: number } = {}): Promise<FSDataOutputStream> {
-    return this.#guard(path, (p) =>
-      this.appendStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize }),
-    );
+    this.#count(S.OP_APPEND);
+    return this.#guard(path, async (p) => this.#linked(await this.appendStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize })));
   }
 
   /** Opens a file for reading; a missing path is FileNotFoundError, a directory PathIsDirectoryError. */
   open(path: PathLike, options: OpenOptions = {}): Promise<FSDataInputStream> {
-    return this.#guard(path, (p) =>
-      this.openStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize, readPolicy: 'default' }),
-    );
+    this.#count(S.OP_OPEN);
+    return this.#guard(path, async (p) => this.#linked(await this.openStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize, readPolicy: 'default' })));
   }
 
   /**
@@ -257,7 +267,10 @@ export abstract class FileSystem implements AsyncDisposable {
     const p = this.#qualifyChecked(path);
     return new FutureDataInputStreamBuilder(
       p,
-      (options) => this.#guard(p, (q) => this.openStream(q, { ...options, bufferSize: options.bufferSize ?? this.#defaultBufferSize })),
+      (options) => {
+        this.#count(S.OP_OPEN);
+        return this.#guard(p, async (q) => this.#linked(await this.openStream(q, { ...options, bufferSize: options.bufferSize ?? this.#defaultBufferSize })));
+      },
       this.openFileKeys(),
     );
   }
@@ -292,6 +305,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * every scheme; a store that keeps it (OSS) answers without reading. A directory is PathIsDirectoryError.
    */
   getFileChecksum(path: PathLike): Promise<FileChecksum> {
+    this.#count(S.OP_GET_FILE_CHECKSUM);
     return this.#guard(path, async (p) => {
       const status = await this.statPath(p);
       if (status.isDirectory()) throw new PathIsDirectoryError(`getFileChecksum: ${p.toString()} is a directory`, { path: p.toString() });
@@ -309,6 +323,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Hadoop's copyFromLocalFile: a local file or tree to this filesystem (FileUtil.copy; overwrite by default). */
   async copyFromLocalFile(src: PathLike, dst: PathLike, options: CopyOptions = {}): Promise<void> {
+    this.#count(S.OP_COPY_FROM_LOCAL_FILE);
     await copy(await FileSystem.get('file:///', this.getConf()), src, this, dst, { overwrite: true, ...options });
   }
 
@@ -327,6 +342,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * (an object store: no known bound) is unbounded capacity, nothing used.
    */
   getStatus(path: PathLike = '/'): Promise<FsStatus> {
+    this.#count(S.OP_GET_STATUS);
     return this.#guard(path, (p) => this.fsStatus(p));
   }
 
@@ -362,6 +378,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Hadoop's setTimes: modification and access time in ms; −1 leaves one as it is. */
   setTimes(path: PathLike, mtime: number, atime: number): Promise<void> {
+    this.#count(S.OP_SET_TIMES);
     return this.#guard(path, async (p) => {
       const status = await this.statPath(p);
       await this.setPathTimes(p, mtime < 0 ? status.modificationTime : mtime, atime < 0 ? status.accessTime : atime);
@@ -370,6 +387,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Hadoop's setPermission. UnsupportedOperationError where the store keeps none (PathCapabilities.PERMISSIONS). */
   setPermission(path: PathLike, permission: FsPermission): Promise<void> {
+    this.#count(S.OP_SET_PERMISSION);
     return this.#guard(path, async (p) => {
       await this.statPath(p);
       await this.setPathPermission(p, permission);
@@ -381,6 +399,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * path, else AccessDeniedError; FileNotFoundError if nothing is there.
    */
   access(path: PathLike, mode: string): Promise<void> {
+    this.#count(S.OP_ACCESS);
     return this.#guard(path, async (p) => {
       if (!/^[rwx-]{1,3}$/.test(mode)) throw new IllegalArgumentError(`access: mode "${mode}" is not r, w, x or a combination`);
       await this.statPath(p);
@@ -390,6 +409,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Hadoop's truncate: the file cut to `newLength` (not longer than it is); true when done at once. */
   truncate(path: PathLike, newLength: number): Promise<boolean> {
+    this.#count(S.OP_TRUNCATE);
     return this.#guard(path, async (p) => {
       const status = await this.statPath(p);
       if (status.isDirectory()) throw new PathIsDirectoryError(`truncate: ${p.toString()} is a directory`, { path: p.toString() });
@@ -407,6 +427,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * owners is UnsupportedOperationError.
    */
   setOwner(path: PathLike, username: string | undefined, groupname: string | undefined): Promise<void> {
+    this.#count(S.OP_SET_OWNER);
     return this.#guard(path, async (p) => {
       if (username === undefined && groupname === undefined) {
         throw new IllegalArgumentError(`setOwner: ${p.toString()}: neither a user nor a group was given`, { path: p.toString() });
@@ -426,6 +447,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * a file, as Hadoop's local and object-store filesystems do; FileNotFoundError for a missing path.
    */
   setReplication(path: PathLike, replication: number): Promise<boolean> {
+    this.#count(S.OP_SET_REPLICATION);
     return this.#guard(path, async (p) => {
       if (!Number.isInteger(replication) || replication < 1 || replication > 32767) {
         throw new IllegalArgumentError(`setReplication: ${p.toString()}: replication ${replication} is not between 1 and 32767`, { path: p.toString() });
@@ -441,6 +463,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * them. UnsupportedOperationError where the store cannot (PathCapabilities.CONCAT says where it can).
    */
   concat(target: PathLike, sources: readonly PathLike[]): Promise<void> {
+    this.#count(S.OP_CONCAT);
     return this.#guard(target, async (t) => {
       if (sources.length === 0) throw new IllegalArgumentError(`concat: no sources to append to ${t.toString()}`, { path: t.toString() });
       const srcs = sources.map((s) => this.#qualifyChecked(s));
@@ -466,23 +489,28 @@ export abstract class FileSystem implements AsyncDisposable {
   }
 
   getFileStatus(path: PathLike): Promise<FileStatus> {
+    this.#count(S.OP_GET_FILE_STATUS);
     return this.#guard(path, (p) => this.statPath(p));
   }
 
   async exists(path: PathLike): Promise<boolean> {
+    this.#count(S.OP_EXISTS);
     return (await this.#statOrUndefined(path)) !== undefined;
   }
 
   async isFile(path: PathLike): Promise<boolean> {
+    this.#count(S.OP_IS_FILE);
     return (await this.#statOrUndefined(path))?.isFile() ?? false;
   }
 
   async isDirectory(path: PathLike): Promise<boolean> {
+    this.#count(S.OP_IS_DIRECTORY);
     return (await this.#statOrUndefined(path))?.isDirectory() ?? false;
   }
 
   /** The children of a directory, or the file itself for a file; FileNotFoundError for a missing path. */
   async listStatus(path: PathLike, filter?: PathFilter): Promise<FileStatus[]> {
+    this.#count(S.OP_LIST_STATUS);
     const p = this.#qualifyChecked(path);
     const out: FileStatus[] = [];
     for await (const page of this.listPages(p)) {
@@ -496,6 +524,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * call time for an async operation, so a missing path raises FileNotFoundError on the first iteration.
    */
   listStatusIterator(path: PathLike): AsyncIterable<FileStatus> {
+    this.#count(S.OP_LIST_STATUS);
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
@@ -519,10 +548,11 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Hadoop's listLocatedStatus: listStatus with the block locations of each file. */
   listLocatedStatus(path: PathLike): AsyncIterable<LocatedFileStatus> {
+    this.#count(S.OP_LIST_LOCATED_STATUS);
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
-        for await (const status of self.listStatusIterator(path)) {
+        for await (const page of self.listPages(self.#qualifyChecked(path))) for (const status of page) {
           yield { status, blockLocations: status.isFile() ? self.getFileBlockLocations(status, 0, status.length) : [] };
         }
       },
@@ -531,6 +561,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Every file (never a directory) at or under `path`; recursive descends depth-first. */
   listFiles(path: PathLike, recursive: boolean): AsyncIterable<FileStatus> {
+    this.#count(S.OP_LIST_FILES);
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
@@ -542,6 +573,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Hadoop glob (`* ? [abc] [a-z] [^a] {a,b} \\x`): matching statuses sorted by path; [] when none match. */
   globStatus(pattern: PathLike, filter?: PathFilter): Promise<FileStatus[]> {
+    this.#count(S.OP_GLOB_STATUS);
     return this.#guard(pattern, (p) => globStatuses(this, p, filter));
   }
 
@@ -550,6 +582,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * on the way is FileAlreadyExistsError / ParentNotDirectoryError, never a false return.
    */
   mkdirs(path: PathLike, permission?: FsPermission): Promise<boolean> {
+    this.#count(S.OP_MKDIRS);
     return this.#guard(path, (p) => (p.isRoot() ? Promise.resolve(true) : this.makeDirectories(p, permission)));
   }
 
@@ -559,6 +592,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * non-recursive delete of a non-empty root raises, anything else on the root returns false.
    */
   delete(path: PathLike, recursive = false): Promise<boolean> {
+    this.#count(S.OP_DELETE);
     return this.#guard(path, async (p) => {
       if (!p.isRoot()) return this.deletePath(p, recursive);
       if (!recursive) {
@@ -579,6 +613,7 @@ export abstract class FileSystem implements AsyncDisposable {
    * a no-op that returns true.
    */
   rename(src: PathLike, dst: PathLike): Promise<boolean> {
+    this.#count(S.OP_RENAME);
     return this.#guard(src, async (from) => {
       const to = this.#qualifyChecked(dst);
       const source = await this.statPath(from);
@@ -636,6 +671,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   /** Totals under `path`, the path itself included (a directory counts itself). */
   getContentSummary(path: PathLike): Promise<ContentSummary> {
+    this.#count(S.OP_GET_CONTENT_SUMMARY);
     return this.#guard(path, async (p) => {
       const summary: ContentSummary = { length: 0, fileCount: 0, directoryCount: 0 };
       const visit = async (status: FileStatus): Promise<void> => {
@@ -730,6 +766,16 @@ export abstract class FileSystem implements AsyncDisposable {
 
   // ---- helpers -----------------------------------------------------------------------------------
 
+  #count(operation: string): void {
+    this.ioStatistics.incrementCounter(operation);
+  }
+
+  /** A stream whose statistics join this filesystem's when it closes. */
+  #linked<T extends FSDataInputStream | FSDataOutputStream>(stream: T): T {
+    (stream as unknown as StatisticsLinked)[MERGE_STATISTICS_ON_CLOSE]?.(this.ioStatistics);
+    return stream;
+  }
+
   #requireUri(): FileSystemUri {
     if (!this.#uri) throw new ClosedError(`${this.constructor.name} used before initialize()`);
     return this.#uri;
@@ -761,7 +807,7 @@ export abstract class FileSystem implements AsyncDisposable {
 
   async #statOrUndefined(path: PathLike): Promise<FileStatus | undefined> {
     try {
-      return await this.getFileStatus(path);
+      return await this.#guard(path, (p) => this.statPath(p));
     } catch (error) {
       if (error instanceof FileNotFoundError) return undefined;
       // A file in the middle of the path means the path cannot exist.

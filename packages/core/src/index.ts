@@ -66,6 +66,18 @@ export {
   type IOErrorOptions,
 } from './errors.js';
 export { FileChecksum } from './file-checksum.js';
+export {
+  IOStatisticsStore,
+  ioStatisticsToPrettyString,
+  ioStatisticsToString,
+  MeanStatistic,
+  retrieveIOStatistics,
+  snapshotIOStatistics,
+  type IOStatistics,
+  type IOStatisticsJson,
+  type IOStatisticsSource,
+} from './statistics/io-statistics.js';
+export { StoreStatisticNames, StreamStatisticNames } from './statistics/statistic-names.js';
 export { copy, copyStream, type CopyOptions } from './copy.js';
 export { Trash, TRASH_CHECKPOINT_INTERVAL_KEY, TRASH_INTERVAL_KEY } from './trash.js';
 export { Crc64, Crc64Js, crc64, crc64Combine, crc64Concat } from './crc64.js';

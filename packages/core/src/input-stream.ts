@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
 import { ClosedError, EOFError, IllegalArgumentError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
+import { MERGE_STATISTICS_ON_CLOSE } from './internal/statistics-link.js';
 import type { Path } from './path.js';
+import { StreamStatisticNames as S } from './statistics/statistic-names.js';
+import { IOStatisticsStore, type IOStatistics, type IOStatisticsSource } from './statistics/io-statistics.js';
 
 export const DEFAULT_READ_BUFFER = 64 * 1024;
 
@@ -17,7 +20,7 @@ export interface FileRange {
  * buffer and may run concurrently. EOF rules follow Hadoop's fsdatainputstream.md: read() gives −1 at
  * EOF, a positioned read past EOF gives −1, readFully past EOF and seek outside [0, length] raise EOFError.
  */
-export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
+export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IOStatisticsSource {
   readonly path: Path;
   #position = 0;
   #closed = false;
@@ -26,6 +29,9 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
   #bufferEnd = 0;
   readonly #bufferSize: number;
   readonly #queue = new SerialQueue();
+  /** Hadoop's stream statistics (StreamStatisticNames); a store may add its own (protected ioStatistics). */
+  protected readonly ioStatistics = new IOStatisticsStore();
+  #mergeInto: IOStatisticsStore | undefined;
 
   protected constructor(path: Path, bufferSize = DEFAULT_READ_BUFFER) {
     this.path = path;
@@ -43,6 +49,14 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
 
   getPos(): number {
     return this.#position;
+  }
+
+  getIOStatistics(): IOStatistics {
+    return this.ioStatistics;
+  }
+
+  [MERGE_STATISTICS_ON_CLOSE](into: IOStatisticsStore): void {
+    this.#mergeInto = into;
   }
 
   isClosed(): boolean {
@@ -71,9 +85,11 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
     if (len === 0) return;
     this.#checkOpen('readFully');
     if (!Number.isInteger(position) || position < 0) throw this.#eof(`readFully at negative position ${position}`);
+    this.ioStatistics.incrementCounter(S.STREAM_READ_FULLY_OPERATIONS);
     let done = 0;
     while (done < len) {
-      const n = await this.readAt(position + done, target, offset + done, len - done);
+      const n = await this.#counted(this.readAt(position + done, target, offset + done, len - done));
+      if (n > 0) this.ioStatistics.incrementCounter(S.STREAM_READ_BYTES, n);
       if (n <= 0) {
         throw this.#eof(`readFully: reached end of file after ${done} of ${len} bytes at position ${position}`);
       }
@@ -110,6 +126,8 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
         );
       }
     }
+    this.ioStatistics.incrementCounter(S.STREAM_READ_VECTORED_OPERATIONS);
+    this.ioStatistics.incrementCounter(S.STREAM_READ_VECTORED_INCOMING_RANGES, sorted.length);
     const results = this.readRanges(sorted);
     const byRange = new Map(sorted.map((r, i) => [r, results[i]!]));
     for (const promise of results) promise.catch(() => undefined);
@@ -134,6 +152,9 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
         const length = await this.getLength();
         if (position > length) throw this.#eof(`cannot seek past end of file: ${position} > ${length}`);
       }
+      this.ioStatistics.incrementCounter(S.STREAM_READ_SEEK_OPERATIONS);
+      if (position < this.#position) this.ioStatistics.incrementCounter(S.STREAM_READ_SEEK_BACKWARD_OPERATIONS);
+      else if (position > this.#position) this.ioStatistics.incrementCounter(S.STREAM_READ_SEEK_FORWARD_OPERATIONS);
       this.#position = position;
     });
   }
@@ -142,7 +163,13 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
     if (this.#closed) return;
     this.#closed = true;
     this.#buffer = undefined;
-    await this.closeStream();
+    this.ioStatistics.incrementCounter(S.STREAM_READ_CLOSE_OPERATIONS);
+    try {
+      await this.closeStream();
+    } finally {
+      this.#mergeInto?.aggregate(this.ioStatistics);
+      this.#mergeInto = undefined;
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -188,8 +215,10 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
     return this.#queue.run(async () => {
       this.#checkOpen('read');
       if (len === 0) return 0;
-      const n = await this.#readThroughBuffer(target, offset, len);
+      this.ioStatistics.incrementCounter(S.STREAM_READ_OPERATIONS);
+      const n = await this.#counted(this.#readThroughBuffer(target, offset, len));
       if (n <= 0) return -1;
+      this.ioStatistics.incrementCounter(S.STREAM_READ_BYTES, n);
       this.#position += n;
       return n;
     });
@@ -220,8 +249,20 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array> {
     this.#checkOpen('read');
     if (!Number.isInteger(position) || position < 0) throw this.#eof(`positioned read at negative position ${position}`);
     if (len === 0) return 0;
-    const n = await this.readAt(position, target, offset, len);
+    this.ioStatistics.incrementCounter(S.STREAM_READ_OPERATIONS);
+    const n = await this.#counted(this.readAt(position, target, offset, len));
+    if (n > 0) this.ioStatistics.incrementCounter(S.STREAM_READ_BYTES, n);
     return n <= 0 ? -1 : n;
+  }
+
+  /** A read's outcome, its failure counted (stream_read_exceptions). */
+  async #counted(read: Promise<number>): Promise<number> {
+    try {
+      return await read;
+    } catch (error) {
+      this.ioStatistics.incrementCounter(S.STREAM_READ_EXCEPTIONS);
+      throw error;
+    }
   }
 
   #checkOpen(operation: string): void {

@@ -1,7 +1,10 @@
 import { Writable } from 'node:stream';
 import { ClosedError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
+import { MERGE_STATISTICS_ON_CLOSE } from './internal/statistics-link.js';
 import type { Path } from './path.js';
+import { StreamStatisticNames as S } from './statistics/statistic-names.js';
+import { IOStatisticsStore, type IOStatistics, type IOStatisticsSource } from './statistics/io-statistics.js';
 
 /** Stream capability names, as Hadoop's StreamCapabilities spells them. */
 export const StreamCapabilities = {
@@ -28,17 +31,28 @@ type OutputState = 'open' | 'closing' | 'closed';
  * - hsync(): as hflush(), and persisted to the storage medium (fsync) where hasCapability('hsync').
  * - close(): idempotent; completes the file. abort(): releases the stream without completing it.
  */
-export abstract class FSDataOutputStream {
+export abstract class FSDataOutputStream implements IOStatisticsSource {
   readonly path: Path;
   #position: number;
   #state: OutputState = 'open';
   #closing: Promise<void> | undefined;
   readonly #queue = new SerialQueue();
   static readonly #encoder = new TextEncoder();
+  /** Hadoop's stream statistics (StreamStatisticNames); a store may add its own. */
+  protected readonly ioStatistics = new IOStatisticsStore();
+  #mergeInto: IOStatisticsStore | undefined;
 
   protected constructor(path: Path, startPosition = 0) {
     this.path = path;
     this.#position = startPosition;
+  }
+
+  getIOStatistics(): IOStatistics {
+    return this.ioStatistics;
+  }
+
+  [MERGE_STATISTICS_ON_CLOSE](into: IOStatisticsStore): void {
+    this.#mergeInto = into;
   }
 
   /** Bytes written through this stream, plus the starting length for an append stream. */
@@ -70,6 +84,7 @@ export abstract class FSDataOutputStream {
       if (owned.byteLength === 0) return;
       await this.writeBytes(owned);
       this.#position += owned.byteLength;
+      this.ioStatistics.incrementCounter(S.STREAM_WRITE_BYTES, owned.byteLength);
     });
   }
 
@@ -78,11 +93,11 @@ export abstract class FSDataOutputStream {
   }
 
   hflush(): Promise<void> {
-    return this.#run('hflush', () => this.hflushBytes());
+    return this.#run('hflush', () => this.ioStatistics.trackDuration(S.OP_HFLUSH, () => this.hflushBytes()));
   }
 
   hsync(): Promise<void> {
-    return this.#run('hsync', () => this.hsyncBytes());
+    return this.#run('hsync', () => this.ioStatistics.trackDuration(S.OP_HSYNC, () => this.hsyncBytes()));
   }
 
   /**
@@ -100,7 +115,10 @@ export abstract class FSDataOutputStream {
         if (this.closeIsRetryable()) this.#closing = undefined;
         throw error;
       } finally {
-        if (this.#closing !== undefined) this.#state = 'closed';
+        if (this.#closing !== undefined) {
+          this.#state = 'closed';
+          this.#mergeStatistics();
+        }
       }
     });
     return this.#closing;
@@ -111,10 +129,12 @@ export abstract class FSDataOutputStream {
     if (this.#closing) return this.#closing.catch(() => undefined);
     this.#state = 'closing';
     this.#closing = this.#queue.run(async () => {
+      this.ioStatistics.incrementCounter(S.OP_ABORT);
       try {
         await this.abortStream();
       } finally {
         this.#state = 'closed';
+        this.#mergeStatistics();
       }
     });
     return this.#closing;
@@ -171,6 +191,14 @@ export abstract class FSDataOutputStream {
     if (this.#state !== 'open') {
       return Promise.reject(new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() }));
     }
-    return this.#queue.run(body);
+    return this.#queue.run(body).catch((error: unknown) => {
+      this.ioStatistics.incrementCounter(S.STREAM_WRITE_EXCEPTIONS);
+      throw error;
+    });
+  }
+
+  #mergeStatistics(): void {
+    this.#mergeInto?.aggregate(this.ioStatistics);
+    this.#mergeInto = undefined;
   }
 }

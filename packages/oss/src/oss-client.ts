@@ -2,7 +2,7 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
-import { ChecksumError, ClosedError, crc64, crc64Concat } from '@hadoopfs/core';
+import { ChecksumError, ClosedError, crc64, crc64Concat, StoreStatisticNames, type IOStatisticsStore } from '@hadoopfs/core';
 import { watchIdleSockets } from './idle-sockets.js';
 import { isNetworkError, isRetryable, translateOssError, unreachableCode } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
@@ -71,6 +71,23 @@ export interface PartInfo {
   lastModified: number;
 }
 
+/** Each OSS API under the name Hadoop's object stores count it by (StoreStatisticNames). */
+const REQUEST_STATISTICS: Readonly<Record<string, string>> = {
+  HeadObject: StoreStatisticNames.ACTION_HTTP_HEAD_REQUEST,
+  GetObject: StoreStatisticNames.ACTION_HTTP_GET_REQUEST,
+  PutObject: StoreStatisticNames.OBJECT_PUT_REQUEST,
+  DeleteObject: StoreStatisticNames.OBJECT_DELETE_REQUEST,
+  DeleteMultipleObjects: StoreStatisticNames.OBJECT_BULK_DELETE_REQUEST,
+  ListObjectsV2: StoreStatisticNames.OBJECT_LIST_REQUEST,
+  CopyObject: StoreStatisticNames.OBJECT_COPY_REQUESTS,
+  UploadPartCopy: StoreStatisticNames.OBJECT_COPY_REQUESTS,
+  InitiateMultipartUpload: StoreStatisticNames.OBJECT_MULTIPART_UPLOAD_INITIATED,
+  UploadPart: StoreStatisticNames.MULTIPART_UPLOAD_PART_PUT,
+  CompleteMultipartUpload: StoreStatisticNames.MULTIPART_UPLOAD_COMPLETED,
+  AbortMultipartUpload: StoreStatisticNames.OBJECT_MULTIPART_UPLOAD_ABORTED,
+  ListMultipartUploads: StoreStatisticNames.MULTIPART_UPLOAD_LIST,
+};
+
 export interface RequestCounter {
   (api: string): void;
 }
@@ -93,6 +110,8 @@ export class OssClient {
   #closed = false;
   /** Called once per HTTP request, retries included (tests and benchmarks count requests). */
   onRequest: RequestCounter | undefined;
+  /** Where each request is counted and timed under Hadoop's store statistic names (the filesystem's). */
+  statistics: IOStatisticsStore | undefined;
 
   constructor(settings: OssSettings) {
     this.#settings = settings;
@@ -135,12 +154,17 @@ export class OssClient {
       // Outside the try: a credentials failure is a configuration error, not a failure to retry.
       await this.#signWith();
       this.onRequest?.(api);
+      const statistics = this.statistics;
+      statistics?.incrementCounter(StoreStatisticNames.STORE_IO_REQUEST);
       try {
-        return await call();
+        return statistics ? await statistics.trackDuration(REQUEST_STATISTICS[api] ?? api, call) : await call();
       } catch (error) {
         const limit = unreachableCode(error) ? Math.min(maxAttempts, UNREACHABLE_ATTEMPTS) : maxAttempts;
         const retry = attempt < limit && isRetryable(error) && (idempotent || !isNetworkError(error) || unreachableCode(error) !== undefined);
+        const status = (error as { status?: unknown }).status;
+        if (status === 503 || status === 429) statistics?.incrementCounter(StoreStatisticNames.STORE_IO_THROTTLED);
         if (!retry) throw translateOssError(error, api, path, this.#settings.endpoint);
+        statistics?.incrementCounter(StoreStatisticNames.STORE_IO_RETRY);
         const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (attempt - 1));
         await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
       }

@@ -1,0 +1,11 @@
+import type { IOStatisticsStore } from '../statistics/io-statistics.js';
+
+/**
+ * How a filesystem learns a stream's statistics: the stream adds them into its filesystem's store when it
+ * closes (Hadoop's stream statistics merged into the filesystem's). A symbol, so it is not public API.
+ */
+export const MERGE_STATISTICS_ON_CLOSE = Symbol('hadoopfs.mergeStatisticsOnClose');
+
+export interface StatisticsLinked {
+  [MERGE_STATISTICS_ON_CLOSE](into: IOStatisticsStore): void;
+}

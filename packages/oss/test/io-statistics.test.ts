@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { ioStatisticsToPrettyString, StoreStatisticNames as Store, StreamStatisticNames as Stream } from '@hadoopfs/core';
+import { ossFs, pattern, readAll, serverForTests, write } from './helpers.js';
+
+// Issue 12: the OSS backend counts and times its requests under Hadoop's object-store statistic names.
+
+const server = serverForTests(['data']);
+
+describe('IOStatistics on oss://', () => {
+  it('each request is counted and timed by its Hadoop name, retries and throttling too, and matches what the server saw', async () => {
+    const fs = await ossFs(server, 'data', { 'fs.oss.multipart.part.size': '100k' });
+    server.stats.reset();
+    server.faults.add({ apis: ['UploadPart'], nth: 2, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    await write(fs, '/stats/big', pattern(250_000, 1));
+    expect((await readAll(fs, '/stats/big')).length).toBe(250_000);
+    await fs.getFileStatus('/stats/big');
+    const counters = fs.getIOStatistics().counters();
+    const seen = server.stats.requests;
+    expect(counters.get(Store.MULTIPART_UPLOAD_PART_PUT)).toBe(seen['UploadPart']);
+    expect(counters.get(Store.OBJECT_MULTIPART_UPLOAD_INITIATED)).toBe(seen['InitiateMultipartUpload']);
+    expect(counters.get(Store.MULTIPART_UPLOAD_COMPLETED)).toBe(seen['CompleteMultipartUpload']);
+    expect(counters.get(Store.ACTION_HTTP_GET_REQUEST)).toBe(seen['GetObject']);
+    expect(counters.get(Store.ACTION_HTTP_HEAD_REQUEST)).toBe(seen['HeadObject']);
+    const total = Object.values(seen).reduce((n, v) => n + v, 0);
+    expect(counters.get(Store.STORE_IO_REQUEST)).toBe(total);
+    expect(counters.get(Store.STORE_IO_RETRY)).toBe(1);
+    expect(counters.get(Store.STORE_IO_THROTTLED)).toBe(1);
+    expect(counters.get(`${Store.MULTIPART_UPLOAD_PART_PUT}.failures`)).toBe(1);
+    expect(counters.get(Stream.STREAM_WRITE_BYTES)).toBe(250_000);
+    expect(counters.get(Stream.STREAM_READ_BYTES)).toBe(250_000);
+    expect(fs.getIOStatistics().meanStatistics().get(`${Store.ACTION_HTTP_GET_REQUEST}.mean`)!.samples).toBe(seen['GetObject']);
+    expect(ioStatisticsToPrettyString(fs.getIOStatistics())).toMatch(/^counters=\(\(action_http_get_request=\d+\)\n/);
+    await fs.close();
+  });
+});

@@ -1,8 +1,9 @@
 import { ChecksumError, FileAlreadyExistsError, FileNotFoundError } from './errors.js';
-import { PathCapabilities, type FileSystem, type PathLike } from './file-system.js';
+import type { FileSystem, PathLike } from './file-system.js';
 import { Crc64 } from './crc64.js';
 import { FileChecksum } from './file-checksum.js';
 import type { Path } from './path.js';
+import { writeWhole } from './whole-write.js';
 
 export interface CopyOptions {
   /** Replace an existing destination file (default false: FileAlreadyExistsError). */
@@ -27,8 +28,6 @@ export interface CopyOptions {
   temporary?: 'auto' | 'always' | 'never';
 }
 
-/** Hadoop's suffix for a copy on its way: a store that cannot abort a stream publishes only whole copies. */
-const COPYING = '._COPYING_';
 
 /**
  * Hadoop's FileUtil.copy between any two filesystems: a file, or a directory tree (into `dst/<name>` when
@@ -76,35 +75,26 @@ export async function copyStream(
   what = 'a stream',
 ): Promise<void> {
   const target = dstFs.makeQualified(dst);
-  const existing = await statOrUndefined(dstFs, target);
-  if (existing?.isDirectory()) throw new FileAlreadyExistsError(`copy: ${target.toString()} is a directory`, { path: target.toString() });
-  if (existing && !options.overwrite) throw new FileAlreadyExistsError(`copy: ${target.toString()} already exists`, { path: target.toString() });
-  // Where rename is atomic (a disk), a stream shows its bytes as they come: the copy is written beside the
-  // target and renamed over it when whole. An object store shows nothing before close: written in place.
-  const temporary = options.temporary ?? 'auto';
-  const beside = temporary === 'always' || (temporary === 'auto' && (await dstFs.hasPathCapability(target.getParent() ?? target, PathCapabilities.ATOMIC_RENAME)));
-  const written = beside ? target.suffix(COPYING) : target;
-  const out = await dstFs.create(written, { overwrite: true });
   const verify = options.verify ?? true;
   const crc = verify ? new Crc64() : undefined;
   let copied = 0;
   try {
-    for await (const chunk of bytes) {
-      crc?.update(chunk);
-      await out.write(chunk);
-      copied += chunk.length;
-      progress(chunk.length);
-    }
-    await out.close();
+    await writeWhole(
+      dstFs,
+      target,
+      async (out) => {
+        for await (const chunk of bytes) {
+          crc?.update(chunk);
+          await out.write(chunk);
+          copied += chunk.length;
+          progress(chunk.length);
+        }
+      },
+      { overwrite: options.overwrite === true, temporary: options.temporary ?? 'auto' },
+    );
   } catch (error) {
-    await out.abort().catch(() => undefined);
-    if (!written.equals(target)) await dstFs.delete(written, false).catch(() => false);
     progress(-copied);
     throw error;
-  }
-  if (!written.equals(target)) {
-    if (await statOrUndefined(dstFs, target)) await dstFs.delete(target, false);
-    await dstFs.rename(written, target);
   }
   if (crc) {
     const sent = FileChecksum.ofCrc64(crc.value());

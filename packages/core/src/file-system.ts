@@ -1,6 +1,7 @@
 import { Configuration } from './configuration.js';
 import {
   ClosedError,
+  ConfigurationError,
   FileAlreadyExistsError,
   FileNotFoundError,
   IllegalArgumentError,
@@ -14,6 +15,7 @@ import type { BlockLocation, ContentSummary, FileStatus, FsPermission, FsStatus,
 import { globStatuses, type PathFilter } from './glob.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
 import { copy, type CopyOptions } from './copy.js';
+import { writeWhole, type WholeWriteOptions } from './whole-write.js';
 import { Crc64 } from './crc64.js';
 import { FileChecksum } from './file-checksum.js';
 import type { FSDataInputStream } from './input-stream.js';
@@ -32,6 +34,19 @@ import {
   unregisterScheme,
   type FileSystemProvider,
 } from './registry.js';
+
+/** FileSystem or one of its backend classes (what get() and newInstance() are called on). */
+type FileSystemType<T extends FileSystem> = abstract new (...args: never[]) => T;
+
+async function checkedType<T extends FileSystem>(type: FileSystemType<T>, pending: Promise<FileSystem>): Promise<T> {
+  const fs = await pending;
+  if (!(fs instanceof type)) {
+    throw new ConfigurationError(
+      `${fs.getUri()} is served by ${fs.constructor.name}, not ${type.name}: import the package that registers ${type.name} for ${fs.getScheme()}:// (or check fs.${fs.getScheme()}.impl)`,
+    );
+  }
+  return fs;
+}
 
 export interface FileSystemUri {
   scheme: string;
@@ -125,15 +140,18 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   /**
    * The FileSystem for `uri`'s scheme and authority, shared through a cache until it is closed. A path
    * without a scheme means `fs.defaultFS` (default `file:///`). `fs.<scheme>.impl` in `conf` names a
-   * module (`specifier` or `specifier#Export`) that overrides the registered backend.
+   * module (`specifier` or `specifier#Export`) that overrides the registered backend. Called on a backend
+   * class (`JindoOssFileSystem.get(…)`) it answers that class or fails naming what the scheme is instead:
+   * the call uses the class as a value, so its import — and the registration it makes — cannot be dropped
+   * as a type-only import.
    */
-  static get(uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<FileSystem> {
-    return cachedInstance(FileSystem.uriOf(uri, conf), conf);
+  static get<T extends FileSystem>(this: FileSystemType<T>, uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<T> {
+    return checkedType(this, cachedInstance(FileSystem.uriOf(uri, conf), conf));
   }
 
-  /** A new, uncached instance. */
-  static newInstance(uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<FileSystem> {
-    return instantiate(FileSystem.uriOf(uri, conf), conf);
+  /** A new, uncached instance. Called on a backend class (`JindoOssFileSystem.newInstance(…)`), as get(). */
+  static newInstance<T extends FileSystem>(this: FileSystemType<T>, uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<T> {
+    return checkedType(this, instantiate(FileSystem.uriOf(uri, conf), conf));
   }
 
   /** Closes every cached instance. */
@@ -319,6 +337,43 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     await using input = await this.openStream(status.path, { bufferSize: this.#defaultBufferSize, readPolicy: 'whole-file', length: status.length, status });
     for await (const chunk of input) crc.update(chunk);
     return FileChecksum.ofCrc64(crc.value());
+  }
+
+  /**
+   * Writes a whole file or nothing (hadoopfs; the way to write in a scope that may throw): `content` —
+   * bytes, a string, an async iterable of chunks, or a function that writes the stream — is committed only
+   * once all of it is written; a failure or a throw publishes nothing on every scheme (a disk writes beside
+   * the path and renames, an object store aborts its upload) and an older file stays whole. Overwrites by
+   * default, as create(); answers what the function answered.
+   */
+  writeFile<T = void>(
+    path: PathLike,
+    content: string | Uint8Array | AsyncIterable<Uint8Array> | ((out: FSDataOutputStream) => Promise<T>),
+    options: WholeWriteOptions = {},
+  ): Promise<T> {
+    return this.#guard(path, (p) =>
+      writeWhole(
+        this,
+        p,
+        async (out) => {
+          if (typeof content === 'function') return content(out);
+          if (typeof content === 'string' || content instanceof Uint8Array) await out.write(content);
+          else for await (const chunk of content) await out.write(chunk);
+          return undefined as T;
+        },
+        { overwrite: true, ...options },
+      ),
+    );
+  }
+
+  /** The whole file in memory (Node's readFile, for files that fit). */
+  readFile(path: PathLike): Promise<Buffer> {
+    return this.#guard(path, async (p) => {
+      await using input = await this.open(p);
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of input) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    });
   }
 
   /** Hadoop's copyFromLocalFile: a local file or tree to this filesystem (FileUtil.copy; overwrite by default). */

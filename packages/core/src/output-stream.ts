@@ -140,8 +140,21 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     return this.#closing;
   }
 
+  /**
+   * Leaving an `await using` scope: a stream still open is aborted, never committed — JavaScript does not
+   * tell a disposer whether its scope threw, and on an object store close() is the commit, so a scope that
+   * throws must not publish what it wrote. Commit with an explicit `await out.close()` at the end of the
+   * scope, or write with `fs.writeFile(path, …)`. A stream left open warns once (HADOOPFS_STREAM_NOT_CLOSED).
+   */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+    if (this.#state !== 'open') {
+      await this.#closing?.catch(() => undefined);
+      return;
+    }
+    process.emitWarning(`${this.path.toString()}: an output stream left its scope without close(); it was aborted and nothing was committed`, {
+      code: 'HADOOPFS_STREAM_NOT_CLOSED',
+    });
+    await this.abort();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -101,16 +101,35 @@ describe('LocalFileSystem', () => {
     await fs.close();
   });
 
-  it('abort discards unflushed bytes and keeps flushed ones', async () => {
+  it('abort of a created file removes it (issue 13: publishes nothing), unless the path names another file by then', async () => {
     const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));
     const file = `${dir}/aborted.log`;
     const out = await fs.create(file);
+    await out.write('flushed');
+    await out.hflush();
+    await out.write('dropped');
+    await out.abort();
+    await expect(readFile(file)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(out.write('x')).rejects.toMatchObject({ code: 'EBADF' });
+    // Someone else's file now at the path is not the stream's to remove.
+    const replaced = await fs.create(file);
+    await writeFile(`${dir}/other.log`, 'not ours');
+    await rename(`${dir}/other.log`, file);
+    await replaced.abort();
+    expect((await readFile(file)).toString()).toBe('not ours');
+    await fs.close();
+  });
+
+  it('abort of an append stream discards unflushed bytes and keeps the file with its flushed ones', async () => {
+    const fs = await FileSystem.newInstance('file:///', new Configuration({ loadDefaults: false }));
+    const file = `${dir}/appended.log`;
+    await writeFile(file, 'before ');
+    const out = await fs.append(file);
     await out.write('kept');
     await out.hflush();
     await out.write('dropped');
     await out.abort();
-    expect((await readFile(file)).toString()).toBe('kept');
-    await expect(out.write('x')).rejects.toMatchObject({ code: 'EBADF' });
+    expect((await readFile(file)).toString()).toBe('before kept');
     await fs.close();
   });
 

@@ -11,6 +11,9 @@ export interface FsStats {
   mode: number | bigint;
   uid: number | bigint;
   gid: number | bigint;
+  /** Which file this is (with dev): how a stream tells that a path still names the file it created. */
+  ino?: number | bigint;
+  dev?: number | bigint;
 }
 
 export interface FsFileHandle {

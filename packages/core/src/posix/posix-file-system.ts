@@ -157,7 +157,15 @@ export abstract class PosixFileSystem extends FileSystem {
       bufferSize: options.bufferSize,
       startPosition: 0,
       syncParentDirectory: this.#syncParentOf,
+      removeOnAbort: (created) => this.#removeIfStill(native, created),
     });
+  }
+
+  /** Unlinks `native` only while it is still the file `created` describes (not one put there since). */
+  async #removeIfStill(native: string, created: FsStats): Promise<void> {
+    const now = await this.fsApi().stat(native).catch(() => undefined);
+    if (!now || created.ino === undefined || now.ino !== created.ino || now.dev !== created.dev) return;
+    await this.fsApi().unlink(native).catch(() => undefined);
   }
 
   async #openForCreate(path: Path, native: string, options: ResolvedCreateOptions): Promise<FsFileHandle> {

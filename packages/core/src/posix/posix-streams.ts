@@ -2,7 +2,7 @@ import { FSDataInputStream } from '../input-stream.js';
 import { FSDataOutputStream, StreamCapabilities } from '../output-stream.js';
 import type { Path } from '../path.js';
 import { translateErrno } from './errno.js';
-import type { FsFileHandle } from './fs-api.js';
+import type { FsFileHandle, FsStats } from './fs-api.js';
 
 const MIN_BUFFER = 256;
 
@@ -11,6 +11,11 @@ export interface PosixOutputOptions {
   startPosition: number;
   /** Makes a new file's directory entry durable; called with the file's path on its first hsync. */
   syncParentDirectory?: (path: Path) => Promise<void>;
+  /**
+   * For a created file: abort() removes it, if the path still names this file (given the handle's stats
+   * before it closed), so that an aborted create publishes nothing.
+   */
+  removeOnAbort?: (created: FsStats) => Promise<void>;
 }
 
 /**
@@ -26,12 +31,14 @@ export class PosixOutputStream extends FSDataOutputStream {
   /** Large writes are copied here before they go out (allocated on the first one). */
   #scratch: Buffer | undefined;
   #syncParent: ((path: Path) => Promise<void>) | undefined;
+  readonly #removeOnAbort: ((created: FsStats) => Promise<void>) | undefined;
 
   constructor(path: Path, handle: FsFileHandle, options: PosixOutputOptions) {
     super(path, options.startPosition);
     this.#handle = handle;
     this.#bufferSize = Math.max(1, options.bufferSize);
     this.#syncParent = options.syncParentDirectory;
+    this.#removeOnAbort = options.removeOnAbort;
   }
 
   hasCapability(capability: string): boolean {
@@ -106,7 +113,9 @@ export class PosixOutputStream extends FSDataOutputStream {
 
   protected async abortStream(): Promise<void> {
     this.#buffered = 0;
+    const created = this.#removeOnAbort ? await this.#handle.stat().catch(() => undefined) : undefined;
     await this.#handle.close().catch(() => undefined);
+    if (created) await this.#removeOnAbort!(created);
   }
 
   async #writeFully(bytes: Uint8Array): Promise<void> {

@@ -1,0 +1,55 @@
+import { FileAlreadyExistsError, FileNotFoundError } from './errors.js';
+import { PathCapabilities, type FileSystem } from './file-system.js';
+import type { FSDataOutputStream } from './output-stream.js';
+import type { Path } from './path.js';
+
+/** Hadoop's suffix for a copy on its way: a store that cannot abort a stream publishes only whole copies. */
+export const COPYING_SUFFIX = '._COPYING_';
+
+export interface WholeWriteOptions {
+  /** Replace an existing file (default false: FileAlreadyExistsError, nothing written). */
+  overwrite?: boolean;
+  /**
+   * `<path>._COPYING_` then a rename: 'auto' (default) where the store renames atomically (a disk shows a
+   * stream's bytes as they come), 'always', 'never' (an object store publishes nothing before close anyway).
+   */
+  temporary?: 'auto' | 'always' | 'never';
+}
+
+/**
+ * Writes a whole file or nothing: `fill` writes the stream; when it resolves the file is committed (closed,
+ * and renamed into place where a temporary was used), when it rejects — or the close fails — the stream is
+ * aborted, a temporary removed, and an older file at the path left as it was. Answers what `fill` answered.
+ */
+export async function writeWhole<T>(fs: FileSystem, target: Path, fill: (out: FSDataOutputStream) => Promise<T>, options: WholeWriteOptions = {}): Promise<T> {
+  const existing = await statOrUndefined(fs, target);
+  if (existing?.isDirectory()) throw new FileAlreadyExistsError(`write: ${target.toString()} is a directory`, { path: target.toString() });
+  if (existing && !options.overwrite) throw new FileAlreadyExistsError(`write: ${target.toString()} already exists`, { path: target.toString() });
+  const temporary = options.temporary ?? 'auto';
+  const beside = temporary === 'always' || (temporary === 'auto' && (await fs.hasPathCapability(target.getParent() ?? target, PathCapabilities.ATOMIC_RENAME)));
+  const written = beside ? target.suffix(COPYING_SUFFIX) : target;
+  const out = await fs.create(written, { overwrite: beside || options.overwrite === true });
+  let result: T;
+  try {
+    result = await fill(out);
+    await out.close();
+  } catch (error) {
+    await out.abort().catch(() => undefined);
+    if (beside) await fs.delete(written, false).catch(() => false);
+    throw error;
+  }
+  if (beside) {
+    if (await statOrUndefined(fs, target)) await fs.delete(target, false);
+    await fs.rename(written, target);
+  }
+  return result;
+}
+
+async function statOrUndefined(fs: FileSystem, path: Path) {
+  try {
+    return await fs.getFileStatus(path);
+  } catch (error) {
+    if (error instanceof FileNotFoundError) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Configuration, FileSystem } from '@hadoopfs/core';
+import { JindoOssFileSystem } from '@hadoopfs/jindo';
+import '@hadoopfs/local';
+import '@hadoopfs/memory';
+import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
+
+// Issue 13, finding 3: a scope that throws publishes nothing, on every backend. `await using` aborts a
+// stream that was not closed (the commit is an explicit close()); fs.writeFile commits only on success.
+
+const ID = 'scope-id';
+const SECRET = 'scope-secret';
+let server: RunningOssServer;
+let dir: string;
+beforeAll(async () => {
+  server = await startOssServer({ credentials: [{ accessKeyId: ID, accessKeySecret: SECRET }], buckets: ['plain', 'durable'] });
+  dir = await mkdtemp(join(tmpdir(), 'hadoopfs-scope-'));
+});
+afterAll(async () => {
+  await FileSystem.closeAll();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function conf(extra: Record<string, string> = {}): Configuration {
+  const c = new Configuration({ loadDefaults: false }).set('fs.oss.endpoint', server.endpoint).set('fs.oss.accessKeyId', ID).set('fs.oss.accessKeySecret', SECRET);
+  for (const [k, v] of Object.entries(extra)) c.set(k, v);
+  return c;
+}
+
+const BACKENDS: Array<[string, () => Promise<{ fs: FileSystem; base: string }>]> = [
+  ...(['hdfs', 'posix', 'object-store'] as const).map((semantics): [string, () => Promise<{ fs: FileSystem; base: string }>] => [
+    `mem:// (${semantics})`,
+    async () => ({ fs: await FileSystem.newInstance(`mem://scope-${semantics}/`, conf({ 'fs.mem.semantics': semantics })), base: '/scope' }),
+  ]),
+  ['file://', async () => ({ fs: await FileSystem.newInstance('file:///', conf()), base: `${dir}/scope` })],
+  ['oss://', async () => ({ fs: await FileSystem.newInstance('oss://plain/', conf()), base: '/scope' })],
+  [
+    'oss:// with durable flush',
+    async () => {
+      const fs = new JindoOssFileSystem();
+      await fs.initialize({ scheme: 'oss', authority: 'durable' }, conf({ 'fs.jfs.cache.oss.flush.enable': 'true' }));
+      return { fs, base: '/scope' };
+    },
+  ],
+];
+
+class Boom extends Error {}
+
+for (const [name, open] of BACKENDS) {
+  describe(`a scope that throws publishes nothing: ${name}`, () => {
+    it('await using without close(): the stream is aborted (flushed bytes too), with a warning; with close() it commits', async () => {
+      const { fs, base } = await open();
+      const warnings: string[] = [];
+      const onWarning = (w: Error & { code?: string }) => void (w.code === 'HADOOPFS_STREAM_NOT_CLOSED' && warnings.push(w.message));
+      process.on('warning', onWarning);
+      try {
+        await expect(
+          (async () => {
+            await using out = await fs.create(`${base}/thrown.log`);
+            await out.write('half a batch');
+            if (out.hasCapability('hflush') || out.hasCapability('hadoopfs.capability.outputstream.durable-flush')) await out.hflush();
+            throw new Boom('the scope failed');
+          })(),
+        ).rejects.toBeInstanceOf(Boom);
+        expect(await fs.exists(`${base}/thrown.log`)).toBe(false);
+        {
+          await using out = await fs.create(`${base}/committed.log`);
+          await out.write('whole');
+          await out.close();
+        }
+        expect((await fs.readFile(`${base}/committed.log`)).toString()).toBe('whole');
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain('thrown.log');
+        // The aborted stream's staging went with it: recover finds nothing to bring back.
+        if (fs instanceof JindoOssFileSystem) expect(await fs.recover(base, true)).toBe(false);
+        expect(await fs.exists(`${base}/thrown.log`)).toBe(false);
+      } finally {
+        process.off('warning', onWarning);
+        await fs.close();
+      }
+    });
+
+    it('fs.writeFile commits only when all is written; a throw leaves the older file whole and nothing beside it', async () => {
+      const { fs, base } = await open();
+      await fs.writeFile(`${base}/kept.log`, 'older contents');
+      await expect(
+        fs.writeFile(`${base}/kept.log`, async (out) => {
+          await out.write('newer, ');
+          throw new Boom('half way');
+        }),
+      ).rejects.toBeInstanceOf(Boom);
+      expect((await fs.readFile(`${base}/kept.log`)).toString()).toBe('older contents');
+      expect((await fs.listStatus(base)).map((s) => s.path.getName()).filter((n) => n !== 'committed.log')).toEqual(['kept.log']);
+      expect(await fs.writeFile(`${base}/kept.log`, async (out) => (await out.write('newer'), 5))).toBe(5);
+      expect((await fs.readFile(`${base}/kept.log`)).toString()).toBe('newer');
+      await expect(fs.writeFile(`${base}/kept.log`, 'x', { overwrite: false })).rejects.toMatchObject({ code: 'EEXIST' });
+      await fs.close();
+    });
+  });
+}
+
+it('file://: nothing of a thrown scope is left on the disk', async () => {
+  expect((await readdir(join(dir, 'scope'))).sort()).toEqual(['committed.log', 'kept.log']);
+});

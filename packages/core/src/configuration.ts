@@ -85,7 +85,9 @@ export class Configuration implements Iterable<[string, string]> {
     const { name, xml } = readResource(resource);
     for (const prop of parseConfigurationXml(xml, name)) {
       const previous = this.#entries.get(prop.name);
-      if (previous?.final && previous.source !== name) {
+      // Hadoop's rule: once a resource marked a key final, no later resource — whatever its name or kind,
+      // the same one again included — changes it.
+      if (previous?.final) {
         if (previous.value !== prop.value) {
           process.emitWarning(`${name}: attempt to override final parameter ${prop.name}; ignored`, 'ConfigurationWarning');
         }
@@ -283,9 +285,9 @@ export class Configuration implements Iterable<[string, string]> {
   }
 }
 
+/** Never echoes the value: a secret pasted into the wrong key must not reach a log through its error. */
 function invalid(name: string, value: string, expected: string): ConfigurationError {
-  const shown = redactedValue(name, value);
-  return new ConfigurationError(`configuration key ${name}: "${shown}" is not ${expected}`, { key: name });
+  return new ConfigurationError(`configuration key ${name}: its value (${value.length} characters) is not ${expected}`, { key: name });
 }
 
 export function parseBytes(text: string, name = 'value'): number {
@@ -331,7 +333,19 @@ const parser = new XMLParser({
 });
 
 export function parseConfigurationXml(xml: string, resource: string): ParsedProperty[] {
-  const verdict = XMLValidator.validate(xml);
+  // As Hadoop's parser (disallow-doctype-decl): no DOCTYPE, so no external entities (XXE) and no entity
+  // expansion (billion laughs), refused before anything is parsed.
+  if (/<!DOCTYPE/i.test(xml)) {
+    throw new ConfigurationError(`${resource}: a DOCTYPE declaration is not allowed in a configuration resource (no DTDs, no entities)`, { resource });
+  }
+  let verdict: ReturnType<typeof XMLValidator.validate>;
+  let doc: Record<string, unknown>;
+  try {
+    verdict = XMLValidator.validate(xml);
+    doc = verdict === true ? (parser.parse(xml) as Record<string, unknown>) : {};
+  } catch (cause) {
+    throw new ConfigurationError(`${resource}: the XML could not be read: ${(cause as Error).message}`, { resource, cause });
+  }
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;
     throw new ConfigurationError(`malformed configuration ${resource} at line ${line}, column ${col}: ${msg}`, {
@@ -339,7 +353,6 @@ export function parseConfigurationXml(xml: string, resource: string): ParsedProp
       line,
     });
   }
-  const doc = parser.parse(xml) as Record<string, unknown>;
   const root = doc['configuration'];
   if (root === undefined) {
     throw new ConfigurationError(`${resource}: the root element must be <configuration>`, { resource });

@@ -172,6 +172,14 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
 
   /** Called once after construction; a backend overrides it to read its configuration (and calls super). */
   async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
+    this.bind(uri, conf);
+  }
+
+  /**
+   * What initialize() does before any I/O: the URI and the settings every backend reads. A backend that
+   * needs no I/O to start (memory) calls it from its constructor, so that `new` gives a usable instance.
+   */
+  protected bind(uri: FileSystemUri, conf: Configuration): void {
     this.#uri = { scheme: uri.scheme.toLowerCase(), authority: uri.authority };
     this.#conf = conf;
     // Read once, as Hadoop does: a bad value fails here, and the hot paths do no configuration look-ups.
@@ -764,6 +772,11 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
 
   toString(): string {
     return `${this.constructor.name}{${this.#uri ? this.getUri() : 'uninitialised'}}`;
+  }
+
+  /** What console.log shows: the class and the URI (never the configuration, which may hold secrets). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 
   // ---- what a backend implements -----------------------------------------------------------------

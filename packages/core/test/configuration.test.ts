@@ -90,7 +90,7 @@ describe('Configuration', () => {
     expect(conf.getInt('hex', 0)).toBe(16);
     expect(conf.getLong('huge', 0)).toBe(2 ** 40);
     expect(conf.getBoolean('flag', false)).toBe(true);
-    expect(() => conf.getInt('bad', 0)).toThrow(/configuration key bad: "forty" is not an integer/);
+    expect(() => conf.getInt('bad', 0)).toThrow(/configuration key bad: its value \(5 characters\) is not an integer/);
     expect(() => conf.getInt('huge', 0)).toThrow(ConfigurationError);
     expect(() => conf.getBoolean('notflag', false)).toThrow(/notflag/);
     expect(() => conf.getBytes('bad', 0)).toThrow(/bad/);
@@ -146,7 +146,7 @@ describe('Configuration', () => {
     expect(isSensitiveKey('fs.oss.securityToken')).toBe(true);
     expect(isSensitiveKey('fs.oss.endpoint')).toBe(false);
     conf.set('fs.oss.accessKeySecret', 'not-a-number');
-    expect(() => conf.getInt('fs.oss.accessKeySecret', 0)).toThrow(/<redacted>/);
+    expect(() => conf.getInt('fs.oss.accessKeySecret', 0)).toThrow(/^configuration key fs\.oss\.accessKeySecret: its value \(12 characters\) is not an integer$/);
   });
 
   it('iterates raw pairs, copies, and unsets', () => {
@@ -192,5 +192,43 @@ describe('getPassword (Hadoop’s credential providers, then the clear-text valu
     expect(() => conf.getPassword('k')).toThrow(/hadoop\.security\.credential\.provider\.path: no credential provider for "nosuch:\/\/"/);
     conf.set(CREDENTIAL_PROVIDER_PATH, 'not a uri');
     expect(() => conf.getPassword('k')).toThrow(ConfigurationError);
+  });
+});
+
+describe('parsing refusals (issue 13, finding 7)', () => {
+  it('a DOCTYPE (external entities, entity expansion) is a ConfigurationError naming the resource, before anything is read', () => {
+    for (const doctype of ['<!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]>', '<!DOCTYPE c [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>']) {
+      const conf = new Configuration({ loadDefaults: false });
+      const xml = `<?xml version="1.0"?>${doctype}<configuration><property><name>a</name><value>&b;</value></property></configuration>`;
+      expect(() => conf.addResource({ name: 'hostile-site.xml', xml })).toThrow(ConfigurationError);
+      expect(() => conf.addResource({ name: 'hostile-site.xml', xml })).toThrow(/^hostile-site\.xml: a DOCTYPE declaration is not allowed/);
+      expect(conf.get('a')).toBeUndefined();
+    }
+  });
+
+  it('<final> holds against every later resource, one of the same name included', () => {
+    const conf = new Configuration({ loadDefaults: false });
+    conf.addResource({ name: 'core-site.xml', xml: '<configuration><property><name>k</name><value>kept</value><final>true</final></property></configuration>' });
+    conf.addResource({ name: 'core-site.xml', xml: '<configuration><property><name>k</name><value>changed</value></property></configuration>' });
+    conf.addResource({ name: 'other.xml', xml: '<configuration><property><name>k</name><value>changed</value></property></configuration>' });
+    expect(conf.get('k')).toBe('kept');
+  });
+
+  it('a value that does not parse is never echoed: the key and the problem are named', () => {
+    const secret = 'LTAI5tSecretPastedHere';
+    const conf = new Configuration({ loadDefaults: false }).set('io.file.buffer.size', secret).set('fs.oss.connection.timeout', secret).set('flag', secret);
+    for (const read of [() => conf.getInt('io.file.buffer.size', 1), () => conf.getBytes('io.file.buffer.size', 1), () => conf.getTimeDuration('fs.oss.connection.timeout', 1), () => conf.getBoolean('flag', false)]) {
+      const error = (() => {
+        try {
+          read();
+        } catch (e) {
+          return e as Error;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error!.message).not.toContain(secret);
+      expect(error!.message).toMatch(/configuration key (io\.file\.buffer\.size|fs\.oss\.connection\.timeout|flag): its value/);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { totalmem } from 'node:os';
 import { Volume } from 'memfs';
 import {
+  Configuration,
   ConfigurationError,
   FileAlreadyExistsError,
   FileNotFoundError,
@@ -11,18 +12,23 @@ import {
   POSIX_RENAME_RULES,
   PosixFileSystem,
   UnsupportedOperationError,
-  type Configuration,
   type FileStatus,
   type FileSystemUri,
   type FsPermission,
   type FsStatus,
   type FSDataOutputStream,
   type FsPromisesApi,
-  type Path,
+  Path,
   type RenameRules,
   type ResolvedCreateOptions,
 } from '@hadoopfs/core';
 import { ObjectStoreOutputStream } from './object-store-stream.js';
+
+/** Text that round-trips through UTF-8 as itself; other bytes as base64. */
+function contentOf(bytes: Buffer): string | { base64: string } {
+  const text = bytes.toString('utf8');
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : { base64: bytes.toString('base64') };
+}
 
 /**
  * fs.mem.semantics: which filesystem mem:// behaves like.
@@ -42,7 +48,18 @@ export interface MemoryFileSystemOptions {
   volume?: Volume;
   /** Overrides fs.mem.semantics. */
   semantics?: MemorySemantics;
+  /** The authority of `new MemoryFileSystem()`'s URI (default `default`: mem://default/). */
+  authority?: string;
 }
+
+/**
+ * A tree as JSON (snapshot() and MemoryFileSystem.of()): qualified paths to contents — a string for
+ * UTF-8 text, `{ base64 }` for other bytes, null for an empty directory.
+ */
+export type MemorySnapshot = Record<string, string | { base64: string } | null>;
+
+/** What of() and restore() take: a snapshot, or paths to strings and bytes. */
+export type MemoryFiles = Record<string, string | Uint8Array | { base64: string } | null>;
 
 /**
  * `mem://authority/…` on a memfs volume. The volume lives as long as this instance: FileSystem.get shares
@@ -52,15 +69,59 @@ export interface MemoryFileSystemOptions {
  */
 export class MemoryFileSystem extends PosixFileSystem {
   static readonly SCHEME = 'mem';
-  readonly volume: Volume;
+  readonly #volume: Volume;
   #semantics: MemorySemantics;
 
+  /** Usable at once, as mem://default/ (or `authority`); FileSystem.get/newInstance initialize it again for their URI. */
   constructor(options: MemoryFileSystemOptions = {}) {
     super();
-    this.volume = options.volume ?? new Volume();
-    if (!options.volume) this.volume.mkdirSync('/', { recursive: true });
+    this.#volume = options.volume ?? new Volume();
+    if (!options.volume) this.#volume.mkdirSync('/', { recursive: true });
     this.#semantics = options.semantics ?? 'hdfs';
     this.#fixed = options.semantics !== undefined;
+    this.bind({ scheme: 'mem', authority: options.authority ?? 'default' }, new Configuration({ loadDefaults: false }));
+  }
+
+  /**
+   * A test double in one call: a new filesystem at mem://<authority>/ holding `files` (paths or qualified
+   * paths to contents, as snapshot() gives them).
+   */
+  static async of(files: MemoryFiles = {}, options: MemoryFileSystemOptions = {}): Promise<MemoryFileSystem> {
+    const fs = new MemoryFileSystem(options);
+    await fs.restore(files);
+    return fs;
+  }
+
+  /** The memfs volume behind this filesystem (non-enumerable: console.log does not dump it). */
+  get volume(): Volume {
+    return this.#volume;
+  }
+
+  /** Every file and empty directory, by qualified path (JSON: see MemorySnapshot). */
+  async snapshot(): Promise<MemorySnapshot> {
+    const tree: MemorySnapshot = {};
+    const walk = async (dir: Path): Promise<void> => {
+      const children = await this.listStatus(dir);
+      if (children.length === 0 && !dir.isRoot()) tree[dir.toString()] = null;
+      for (const child of children) {
+        if (child.isDirectory()) await walk(child.path);
+        else tree[child.path.toString()] = contentOf(await this.readFile(child.path));
+      }
+    };
+    await walk(this.makeQualified('/'));
+    return tree;
+  }
+
+  /** Writes a snapshot's files and directories (over what is there; nothing is removed). */
+  async restore(files: MemoryFiles): Promise<void> {
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) await this.mkdirs(path);
+      else await this.writeFile(path, typeof content === 'string' || content instanceof Uint8Array ? content : Buffer.from(content.base64, 'base64'));
+    }
+  }
+
+  override toString(): string {
+    return `MemoryFileSystem{${this.getUri()}, ${this.#semantics}}`;
   }
 
   /** Set by the constructor's options: the configuration does not override it. */
@@ -72,7 +133,8 @@ export class MemoryFileSystem extends PosixFileSystem {
     if (configured === undefined || this.#fixed) return;
     const value = configured.toLowerCase() as MemorySemantics;
     if (!SEMANTICS.includes(value)) {
-      throw new ConfigurationError(`${MEMORY_SEMANTICS_KEY}: "${configured}" is not one of ${SEMANTICS.join(', ')}`, { key: MEMORY_SEMANTICS_KEY });
+      // The value itself is not echoed: whatever was pasted there stays out of logs.
+      throw new ConfigurationError(`${MEMORY_SEMANTICS_KEY}: its value is not one of ${SEMANTICS.join(', ')}`, { key: MEMORY_SEMANTICS_KEY });
     }
     this.#semantics = value;
   }
@@ -82,7 +144,7 @@ export class MemoryFileSystem extends PosixFileSystem {
   }
 
   protected fsApi(): FsPromisesApi {
-    return this.volume.promises as unknown as FsPromisesApi;
+    return this.#volume.promises as unknown as FsPromisesApi;
   }
 
   protected nativePath(path: Path): string {

@@ -76,6 +76,6 @@ describe('fs.mem.semantics', () => {
 
   it('an unknown value is refused, naming the key and the values it takes', async () => {
     await expect(memFs('eventual')).rejects.toThrow(ConfigurationError);
-    await expect(memFs('eventual')).rejects.toThrow(/fs\.mem\.semantics: "eventual" is not one of hdfs, posix, object-store/);
+    await expect(memFs('eventual')).rejects.toThrow(/fs\.mem\.semantics: its value is not one of hdfs, posix, object-store/);
   });
 });

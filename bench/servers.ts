@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Credentials and bucket every benchmark server is started with. */
-export const BENCH = { id: 'bench', secret: 'bench-secret', bucket: 'bench' } as const;
+export const BENCH = { id: 'bench', secret: 'bench-secret', bucket: 'bench', adminToken: 'bench-admin-token' } as const;
 export const OSS_SERVER_CLI = fileURLToPath(new URL('../packages/oss-server/dist/cli.js', import.meta.url));
 
 export interface ChildServer {
@@ -35,5 +35,7 @@ export function spawnOssServer(dataDir?: string): Promise<ChildServer> {
     BENCH.secret,
     '--bucket',
     BENCH.bucket,
+    '--admin-token',
+    BENCH.adminToken,
   ]);
 }

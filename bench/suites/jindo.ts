@@ -16,8 +16,9 @@ const { id: ID, secret: SECRET, bucket: BUCKET } = BENCH;
 const MiB = 1024 * 1024;
 
 async function stats(endpoint: string, reset = false): Promise<{ requests: Record<string, number>; bytesIn: number }> {
-  if (reset) await fetch(`${endpoint}/-/admin/stats/reset`, { method: 'POST' });
-  return (await (await fetch(`${endpoint}/-/admin/stats`)).json()) as { requests: Record<string, number>; bytesIn: number };
+  const headers = { authorization: `Bearer ${BENCH.adminToken}` };
+  if (reset) await fetch(`${endpoint}/-/admin/stats/reset`, { method: 'POST', headers });
+  return (await (await fetch(`${endpoint}/-/admin/stats`, { headers })).json()) as { requests: Record<string, number>; bytesIn: number };
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;

@@ -10,7 +10,7 @@ import { startOssServer } from './server.js';
 
 const USAGE =
   'usage: oss-server [--port N] [--host H] (--data DIR | --memory) --access-key-id ID --access-key-secret SECRET ' +
-  '[--bucket NAME]... [--no-fsync] [--virtual-host-domain D]... [--cname HOST=BUCKET]... [--security-token T]';
+  '[--bucket NAME]... [--no-fsync] [--virtual-host-domain D]... [--cname HOST=BUCKET]... [--security-token T] [--admin-token T]';
 
 async function main(): Promise<void> {
   let values;
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
         'no-fsync': { type: 'boolean', default: false },
         'virtual-host-domain': { type: 'string', multiple: true, default: [] },
         cname: { type: 'string', multiple: true, default: [] },
+        'admin-token': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     process.stderr.write(`oss-server: ${problems.join('; ')}\n${USAGE}\n`);
     process.exit(2);
   }
+  const givenToken = values['admin-token'] ?? process.env['OSS_SERVER_ADMIN_TOKEN'];
   const server = await startOssServer({
     port,
     host: values.host,
@@ -69,8 +71,11 @@ async function main(): Promise<void> {
     virtualHostDomains: values['virtual-host-domain'] ?? [],
     cnames,
     log: (line) => process.stderr.write(`oss-server: ${line}\n`),
+    ...(givenToken ? { adminToken: givenToken } : {}),
   });
   process.stdout.write(`${server.endpoint}\n`);
+  // A generated token is the only way to the admin API: said once, at start, to whoever started the server.
+  if (!givenToken) process.stdout.write(`admin token: ${server.adminToken}\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,7 +1,14 @@
+import { setFlagsFromString } from 'node:v8';
+
 /**
  * Deterministic fault injection: rules matched against each request's API and key, drawing from a
  * seeded generator so that a failing test can be replayed exactly.
  */
+
+// Key patterns run on V8's linear-time engine (the `l` flag): a rule's pattern — which may come from any
+// local process through the admin API — can never make a request take super-linear time (`^(a+)+$`).
+// The flag only makes the `l` flag available; other regular expressions are unaffected.
+setFlagsFromString('--enable-experimental-regexp-engine');
 export type FaultAction =
   /**
    * An error answer. With `applied`, the request is handled in full first and the error replaces its
@@ -45,7 +52,79 @@ export interface FaultRule {
   after?: number;
   /** Fire at most this many times. */
   times?: number;
+  /**
+   * Apply before authentication (default false: a request whose signature fails is refused as OSS would,
+   * untouched by faults, so that an unauthenticated client cannot trigger them).
+   */
+  beforeAuthentication?: boolean;
   action: FaultAction;
+}
+
+/** A rule that cannot be installed, with the reason (the admin API answers 400 with it). */
+export class FaultRuleError extends Error {
+  override name = 'FaultRuleError';
+}
+
+const WHEN = ['before-response', 'mid-request-body', 'mid-response-body', 'instead-of-response'];
+const WHERE = ['request-body', 'response-body'];
+
+/** Checks a rule from anywhere (JSON over the admin API included): every field of the right kind. */
+export function validateFaultRule(input: unknown): FaultRule {
+  const fail = (why: string): never => {
+    throw new FaultRuleError(`invalid fault rule: ${why}`);
+  };
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('a rule is an object');
+  const rule = input as Record<string, unknown>;
+  const known = new Set(['apis', 'keyPattern', 'probability', 'nth', 'after', 'times', 'beforeAuthentication', 'action']);
+  for (const key of Object.keys(rule)) if (!known.has(key)) fail(`unknown field "${key}"`);
+  if (rule['apis'] !== undefined && (!Array.isArray(rule['apis']) || !rule['apis'].every((a) => typeof a === 'string'))) fail('apis must be an array of API names');
+  if (rule['keyPattern'] !== undefined && (typeof rule['keyPattern'] !== 'string' || rule['keyPattern'].length > 1024)) fail('keyPattern must be a string of at most 1024 characters');
+  if (rule['probability'] !== undefined && !(typeof rule['probability'] === 'number' && rule['probability'] >= 0 && rule['probability'] <= 1)) {
+    fail(`fault probability must be within [0, 1], got ${String(rule['probability'])}`);
+  }
+  for (const count of ['nth', 'after', 'times']) {
+    const v = rule[count];
+    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= (count === 'after' ? 0 : 1))) fail(`${count} must be a whole number${count === 'after' ? '' : ' ≥ 1'}`);
+  }
+  if (rule['beforeAuthentication'] !== undefined && typeof rule['beforeAuthentication'] !== 'boolean') fail('beforeAuthentication must be true or false');
+  const action = rule['action'] as Record<string, unknown> | undefined;
+  if (typeof action !== 'object' || action === null) fail('action is required');
+  const ms = () => Number.isSafeInteger(action!['ms']) && (action!['ms'] as number) >= 0 && (action!['ms'] as number) <= 600_000;
+  switch (action!['type']) {
+    case 'error':
+      if (!(Number.isInteger(action!['status']) && (action!['status'] as number) >= 400 && (action!['status'] as number) <= 599)) fail('error.status must be 400..599');
+      if (typeof action!['code'] !== 'string' || !/^\w{1,64}$/.test(action!['code'])) fail('error.code must be a word');
+      break;
+    case 'throttle':
+      if (!(typeof action!['bytesPerSecond'] === 'number' && action!['bytesPerSecond'] > 0)) fail('throttle.bytesPerSecond must be > 0');
+      break;
+    case 'latency':
+    case 'late':
+    case 'duplicate':
+      if (!ms()) fail(`${String(action!['type'])}.ms must be 0..600000`);
+      break;
+    case 'drop':
+      if (!WHEN.includes(action!['when'] as string)) fail(`drop.when must be one of ${WHEN.join(', ')}`);
+      break;
+    case 'corrupt':
+      if (!WHERE.includes(action!['where'] as string)) fail(`corrupt.where must be one of ${WHERE.join(', ')}`);
+      break;
+    case 'hang':
+      break;
+    default:
+      fail(`action.type must be one of error, throttle, latency, drop, hang, late, duplicate, corrupt`);
+  }
+  return rule as unknown as FaultRule;
+}
+
+/** A key pattern on the linear-time engine, or FaultRuleError saying why it cannot be one. */
+function linearPattern(pattern: string): RegExp {
+  try {
+    // eslint-disable-next-line no-invalid-regexp -- V8's linear-time flag, enabled above
+    return new RegExp(pattern, 'l');
+  } catch (error) {
+    throw new FaultRuleError(`invalid fault rule: keyPattern ${JSON.stringify(pattern)}: ${(error as Error).message} (backreferences and lookarounds cannot run in linear time)`);
+  }
 }
 
 interface ActiveRule {
@@ -70,12 +149,11 @@ export class FaultInjector {
   }
 
   /** Adds a rule; returns its id for remove(). */
-  add(rule: FaultRule): number {
-    if (rule.probability !== undefined && (rule.probability < 0 || rule.probability > 1)) {
-      throw new RangeError(`fault probability must be within [0, 1], got ${rule.probability}`);
-    }
+  add(input: FaultRule): number {
+    const rule = validateFaultRule(input);
+    const pattern = rule.keyPattern ? linearPattern(rule.keyPattern) : undefined;
     const id = this.#nextId++;
-    this.#rules.push({ id, rule, pattern: rule.keyPattern ? new RegExp(rule.keyPattern) : undefined, seen: 0, fired: 0 });
+    this.#rules.push({ id, rule, pattern, seen: 0, fired: 0 });
     return id;
   }
 
@@ -93,11 +171,15 @@ export class FaultInjector {
     return this.#rules.map((r) => ({ ...r.rule, id: r.id, seen: r.seen, fired: r.fired }));
   }
 
-  /** The actions that apply to this request, in rule order (each rule counts the request once). */
-  decide(api: string, key: string | undefined): FaultAction[] {
+  /**
+   * The actions that apply to this request, in rule order (each rule counts the request once): the rules
+   * marked beforeAuthentication when asked before it, the others once the request is authenticated.
+   */
+  decide(api: string, key: string | undefined, stage: 'before-authentication' | 'authenticated' = 'authenticated'): FaultAction[] {
     const actions: FaultAction[] = [];
     for (const r of this.#rules) {
       const { rule } = r;
+      if ((rule.beforeAuthentication === true) !== (stage === 'before-authentication')) continue;
       if (rule.apis && !rule.apis.includes(api)) continue;
       if (r.pattern && (key === undefined || !r.pattern.test(key))) continue;
       r.seen++;

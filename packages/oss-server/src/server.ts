@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -6,7 +6,7 @@ import { checkBucketName, parseQuery, resolveAddress, type AddressingOptions } f
 import { classifyApi } from './api.js';
 import { authenticate, type Credential } from './auth.js';
 import { RequestContext } from './context.js';
-import { FaultInjector, ServerStats, type FaultRule } from './faults.js';
+import { FaultInjector, FaultRuleError, ServerStats, validateFaultRule, type FaultAction, type FaultRule } from './faults.js';
 import * as bucketHandlers from './handlers/bucket.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/object.js';
@@ -33,6 +33,11 @@ export interface OssServerOptions extends AddressingOptions {
   faultSeed?: number;
   /** Where to write one line per failed request (never secrets); silent by default. */
   log?: (line: string) => void;
+  /**
+   * The token the HTTP admin API (`/-/admin/…`) requires as `Authorization: Bearer <token>`; generated when
+   * absent (RunningOssServer.adminToken). In-process callers use `faults` and `stats` directly.
+   */
+  adminToken?: string;
 }
 
 export interface RunningOssServer {
@@ -42,6 +47,8 @@ export interface RunningOssServer {
   faults: FaultInjector;
   stats: ServerStats;
   store: ObjectStore;
+  /** The admin API's bearer token (not enumerable: it stays out of logs of this object). */
+  readonly adminToken: string;
   /** Stops accepting, ends open connections (hung requests too) and releases the store. */
   close(): Promise<void>;
 }
@@ -75,6 +82,16 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 const ADMIN_PREFIX = '/-/admin/';
+const ADMIN_BODY_LIMIT = 1024 * 1024;
+
+/** `Bearer <token>` compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!m) return false;
+  const given = Buffer.from(m[1]!);
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
 
 export async function startOssServer(options: OssServerOptions): Promise<RunningOssServer> {
   if (options.credentials.length === 0) throw new Error('startOssServer needs at least one credential');
@@ -93,6 +110,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     await store.createBucket(bucket);
   }
   const faults = new FaultInjector(options.faultSeed ?? 1);
+  const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+  const isOwnHost = (host: string | undefined) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(host ?? '');
   const stats = new ServerStats();
   const sockets = new Set<Socket>();
   const delayed = new Set<NodeJS.Timeout>();
@@ -119,7 +138,9 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
     const search = q < 0 ? '' : url.slice(q + 1);
-    if (rawPath.startsWith(ADMIN_PREFIX)) return admin(req, res, rawPath.slice(ADMIN_PREFIX.length));
+    // Only a request addressed to the server itself (no bucket in its Host) is an admin request: a
+    // virtual-host PutObject of the key `-/admin/faults` is an object request like any other.
+    if (rawPath.startsWith(ADMIN_PREFIX) && isOwnHost(req.headers.host)) return admin(req, res, rawPath.slice(ADMIN_PREFIX.length));
 
     let ctx: RequestContext | undefined;
     try {
@@ -130,44 +151,65 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
       const api = classifyApi(method, address.bucket, address.key, query, req.headers);
       ctx = new RequestContext(req, res, requestId, api, address.bucket, address.key, rawQuery, store, stats);
       stats.count(api);
-      for (const action of faults.decide(api, address.key)) {
-        if (action.type === 'latency') await new Promise((resolve) => setTimeout(resolve, action.ms));
-        else if (action.type === 'error') {
-          const error = new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
-          if (!action.applied) throw error;
-          ctx.answerInstead = error;
-        } else if (action.type === 'throttle') ctx.bodyFaults.push(action);
-        else if (action.type === 'hang') return;
-        else if (action.type === 'late' || action.type === 'duplicate') {
-          const body = await readWholeBody(req);
-          const again = () => new RequestContext(replayedRequest(req, body), discardedResponse(), requestId, api, address.bucket, address.key, rawQuery, store, stats);
-          if (action.type === 'late') {
-            req.socket.destroy();
-            applyLater(action.ms, again);
-            return;
-          }
-          await apply(new RequestContext(replayedRequest(req, body), res, requestId, api, address.bucket, address.key, rawQuery, store, stats), method, address);
-          applyLater(action.ms, again);
-          return;
-        } else if (action.type === 'corrupt') ctx.bodyFaults.push(action);
-        else if (action.when === 'before-response') {
-          req.socket.destroy();
-          return;
-        } else if (action.when === 'instead-of-response') ctx.dropResponse = true;
-        else ctx.bodyFaults.push(action);
-      }
-      await authenticateAndHandle(ctx, method, address);
+      // Faults come after authentication unless a rule asks otherwise: an unauthenticated request is
+      // refused as OSS would, and cannot trigger (or count towards) a fault.
+      if (await applyFaults(faults.decide(api, address.key, 'before-authentication'), ctx, req, res, method, address)) return;
+      authenticateRequest(ctx, method, address);
+      if (await applyFaults(faults.decide(api, address.key), ctx, req, res, method, address)) return;
+      await dispatch(ctx);
     } catch (error) {
       answerError(error, ctx, req, res, requestId, rawPath);
     }
   }
 
-  async function authenticateAndHandle(ctx: RequestContext, method: string, address: { bucket?: string | undefined; key?: string | undefined }): Promise<void> {
+  type Address = { bucket?: string | undefined; key?: string | undefined };
+
+  /** Carries out fault actions; true when one of them ended the request (hung, cut, or to be applied later). */
+  async function applyFaults(actions: FaultAction[], ctx: RequestContext, req: IncomingMessage, res: ServerResponse, method: string, address: Address): Promise<boolean> {
+    const { api, requestId, rawQuery } = ctx;
+    for (const action of actions) {
+      if (action.type === 'latency') await new Promise((resolve) => setTimeout(resolve, action.ms));
+      else if (action.type === 'error') {
+        const error = new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
+        if (!action.applied) throw error;
+        ctx.answerInstead = error;
+      } else if (action.type === 'throttle') ctx.bodyFaults.push(action);
+      else if (action.type === 'hang') return true;
+      else if (action.type === 'late' || action.type === 'duplicate') {
+        const body = await readWholeBody(req);
+        const again = () => new RequestContext(replayedRequest(req, body), discardedResponse(), requestId, api, address.bucket, address.key, rawQuery, store, stats);
+        if (action.type === 'late') {
+          req.socket.destroy();
+          applyLater(action.ms, again);
+          return true;
+        }
+        await apply(new RequestContext(replayedRequest(req, body), res, requestId, api, address.bucket, address.key, rawQuery, store, stats), method, address);
+        applyLater(action.ms, again);
+        return true;
+      } else if (action.type === 'corrupt') ctx.bodyFaults.push(action);
+      else if (action.when === 'before-response') {
+        req.socket.destroy();
+        return true;
+      } else if (action.when === 'instead-of-response') ctx.dropResponse = true;
+      else ctx.bodyFaults.push(action);
+    }
+    return false;
+  }
+
+  function authenticateRequest(ctx: RequestContext, method: string, address: Address): void {
     if (address.bucket !== undefined) checkBucketName(address.bucket);
     authenticate({ method, headers: ctx.req.headers, query: [...ctx.rawQuery], bucket: address.bucket, key: address.key }, credentials);
+  }
+
+  async function dispatch(ctx: RequestContext): Promise<void> {
     const handler = HANDLERS[ctx.api];
     if (!handler) throw Errors.methodNotAllowed();
     await handler(ctx);
+  }
+
+  async function authenticateAndHandle(ctx: RequestContext, method: string, address: Address): Promise<void> {
+    authenticateRequest(ctx, method, address);
+    await dispatch(ctx);
   }
 
   /** A replayed request: handled as any other, errors answered on its own (possibly discarded) response. */
@@ -205,17 +247,40 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     if (!req.complete) req.resume();
   }
 
-  /** Loopback-only control of faults and stats, for tests and benchmarks in other processes. */
+  /**
+   * Control of faults and stats for tests and benchmarks in other processes: loopback clients only, a
+   * Host naming this server (no DNS rebinding), the bearer token, and JSON bodies only (a cross-site form
+   * or text/plain POST from a browser cannot get in).
+   */
   async function admin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const remote = req.socket.remoteAddress ?? '';
     const send = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+      req.resume();
     };
     if (!/^(127\.|::1$|::ffff:127\.)/.test(remote)) return send(403, { error: 'admin endpoints answer loopback clients only' });
+    if (!bearerMatches(req.headers.authorization, adminToken)) {
+      res.setHeader('www-authenticate', 'Bearer realm="oss-server admin"');
+      return send(401, { error: 'admin endpoints need Authorization: Bearer <admin token> (printed at start, or --admin-token / OSS_SERVER_ADMIN_TOKEN)' });
+    }
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !/^application\/json(\s*;|$)/i.test(req.headers['content-type'] ?? '')) {
+      return send(415, { error: 'admin request bodies must be Content-Type: application/json' });
+    }
     const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-    const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined;
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > ADMIN_BODY_LIMIT) return send(413, { error: `admin request bodies are limited to ${ADMIN_BODY_LIMIT} bytes` });
+      chunks.push(chunk);
+    }
+    let body: unknown;
+    try {
+      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined;
+    } catch {
+      return send(400, { error: 'the admin request body is not JSON' });
+    }
     const route = `${req.method} ${path}`;
     try {
       switch (route) {
@@ -228,11 +293,16 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
           return send(200, faults.list());
         case 'POST faults':
           return send(200, { id: faults.add(body as FaultRule) });
-        case 'PUT faults':
+        case 'PUT faults': {
+          // All rules checked before any is installed: a bad one leaves the rules as they were.
+          const rules = ((body as { rules?: unknown })?.rules ?? []) as unknown[];
+          if (!Array.isArray(rules)) throw new FaultRuleError('rules must be an array');
+          rules.forEach((rule) => validateFaultRule(rule));
           faults.clear();
-          if (Array.isArray((body as { rules?: unknown })?.rules)) for (const rule of (body as { rules: FaultRule[] }).rules) faults.add(rule);
+          for (const rule of rules) faults.add(rule as FaultRule);
           if (typeof (body as { seed?: unknown })?.seed === 'number') faults.setSeed((body as { seed: number }).seed);
           return send(200, { ok: true });
+        }
         case 'DELETE faults':
           faults.clear();
           return send(200, { ok: true });
@@ -254,7 +324,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   const port = (server.address() as AddressInfo).port;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
   let closing: Promise<void> | undefined;
-  return {
+  const running = {
     endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     faults,
@@ -275,4 +345,6 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
       return closing;
     },
   };
+  Object.defineProperty(running, 'adminToken', { value: adminToken, enumerable: false });
+  return running as typeof running & { readonly adminToken: string };
 }

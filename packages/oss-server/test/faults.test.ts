@@ -115,15 +115,17 @@ describe('fault injection', () => {
   });
 
   it('can be driven through the loopback admin endpoint', async () => {
+    const authorization = `Bearer ${server.adminToken}`;
     const post = await fetch(`${server.endpoint}/-/admin/faults`, {
       method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
       body: JSON.stringify({ apis: ['DeleteObject'], nth: 1, action: { type: 'error', status: 503, code: 'SlowDown' } }),
     });
     expect(post.status).toBe(200);
     await expectOssError(client(server).delete('whatever'), 'SlowDown', 503);
-    const listed = (await (await fetch(`${server.endpoint}/-/admin/faults`)).json()) as Array<{ fired: number }>;
+    const listed = (await (await fetch(`${server.endpoint}/-/admin/faults`, { headers: { authorization } })).json()) as Array<{ fired: number }>;
     expect(listed[0]!.fired).toBe(1);
-    await fetch(`${server.endpoint}/-/admin/faults`, { method: 'DELETE' });
+    await fetch(`${server.endpoint}/-/admin/faults`, { method: 'DELETE', headers: { authorization } });
     expect(server.faults.list()).toHaveLength(0);
   });
 });
@@ -136,7 +138,8 @@ describe('stats', () => {
     await oss.get('stats/a');
     await oss.get('stats/a');
     await expectOssError(oss.head('stats/missing'), 'NoSuchKey');
-    const snapshot = (await (await fetch(`${server.endpoint}/-/admin/stats`)).json()) as {
+    const authorization = `Bearer ${server.adminToken}`;
+    const snapshot = (await (await fetch(`${server.endpoint}/-/admin/stats`, { headers: { authorization } })).json()) as {
       requests: Record<string, number>;
       errors: Record<string, number>;
       bytesIn: number;
@@ -146,7 +149,7 @@ describe('stats', () => {
     expect(snapshot.errors).toEqual({ NoSuchKey: 1 });
     expect(snapshot.bytesIn).toBe(1000);
     expect(snapshot.bytesOut).toBeGreaterThanOrEqual(2000);
-    await fetch(`${server.endpoint}/-/admin/stats/reset`, { method: 'POST' });
+    await fetch(`${server.endpoint}/-/admin/stats/reset`, { method: 'POST', headers: { authorization } });
     expect(server.stats.total()).toBe(0);
   });
 });

@@ -1,0 +1,95 @@
+import { request } from 'node:http';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FaultRuleError, type RunningOssServer } from '@hadoopfs/oss-server';
+import { ACCESS_KEY_ID, BUCKET, client, expectOssError, startTestServer } from './helpers.js';
+
+// Issue 13, finding 6: the OSS-protocol server is safe to run on a developer's machine.
+
+let server: RunningOssServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterEach(() => {
+  server.faults.clear();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+/** A raw request (fetch cannot set Host): method, path, headers, body; answers status and text. */
+function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, method, path, headers: { ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const RULE = JSON.stringify({ apis: ['GetObject'], action: { type: 'error', status: 500, code: 'InternalError' } });
+
+describe('the admin API', () => {
+  it('refuses a cross-site text/plain POST (foreign Host and Origin), and one without the token', async () => {
+    const crossSite = await raw('POST', '/-/admin/faults', { host: 'evil.example', origin: 'http://evil.example', 'content-type': 'text/plain' }, RULE);
+    expect(crossSite.status).not.toBe(200);
+    const noToken = await raw('POST', '/-/admin/faults', { host: `127.0.0.1:${server.port}`, 'content-type': 'application/json' }, RULE);
+    expect(noToken.status).toBe(401);
+    const wrongToken = await raw('POST', '/-/admin/faults', { host: `127.0.0.1:${server.port}`, authorization: 'Bearer guessed', 'content-type': 'application/json' }, RULE);
+    expect(wrongToken.status).toBe(401);
+    const textPlain = await raw('POST', '/-/admin/faults', { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/plain' }, RULE);
+    expect(textPlain.status).toBe(415);
+    const rebound = await raw('POST', '/-/admin/faults', { host: `attacker.example:${server.port}`, authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, RULE);
+    expect(rebound.status).not.toBe(200);
+    expect(server.faults.list()).toHaveLength(0);
+    const allowed = await raw('POST', '/-/admin/faults', { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, RULE);
+    expect(allowed.status).toBe(200);
+    expect(server.faults.list()).toHaveLength(1);
+    expect(Object.keys(server)).not.toContain('adminToken');
+  });
+
+  it('validates rules: 400 with the reason, and nothing installed (apis: 5 once made every request a 500)', async () => {
+    const headers = { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
+    const bad = await raw('POST', '/-/admin/faults', headers, JSON.stringify({ apis: 5, action: { type: 'error', status: 500, code: 'X' } }));
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('apis must be an array of API names');
+    for (const rule of [{ action: { type: 'explode' } }, { action: { type: 'latency', ms: -1 } }, { nth: 0, action: { type: 'hang' } }, { keyPattern: '(a)\\1', action: { type: 'hang' } }]) {
+      expect((await raw('POST', '/-/admin/faults', headers, JSON.stringify(rule))).status).toBe(400);
+    }
+    expect(server.faults.list()).toHaveLength(0);
+    await client(server).put('still-fine', Buffer.from('x'));
+    expect(() => server.faults.add({ apis: 5 as unknown as string[], action: { type: 'hang' } })).toThrow(FaultRuleError);
+  });
+
+  it('a virtual-host PutObject of the key -/admin/faults is an object like any other, not an admin request', async () => {
+    const oss = client(server, 'ip');
+    await oss.put('-/admin/faults', Buffer.from(RULE));
+    expect(server.faults.list()).toHaveLength(0);
+    expect((await oss.get('-/admin/faults')).content.toString()).toBe(RULE);
+  });
+});
+
+describe('faults and authentication', () => {
+  it('faults apply after authentication: an unsigned request cannot trigger one (unless the rule asks to apply before)', async () => {
+    server.faults.add({ apis: ['GetObject'], action: { type: 'error', status: 503, code: 'SlowDown' } });
+    const unsigned = await raw('GET', `/${BUCKET}/anything`, { host: `localhost:${server.port}` });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.text).not.toContain('SlowDown');
+    expect(server.faults.list()[0]!.seen).toBe(0);
+    await expectOssError(client(server).get('anything'), 'SlowDown', 503);
+    server.faults.clear();
+    server.faults.add({ apis: ['GetObject'], beforeAuthentication: true, action: { type: 'error', status: 503, code: 'SlowDown' } });
+    expect((await raw('GET', `/${BUCKET}/anything`, { host: `localhost:${server.port}` })).text).toContain('SlowDown');
+  });
+
+  it('a catastrophic key pattern cannot freeze the server: patterns run in linear time (^(a+)+$ on 100 a and a !)', async () => {
+    server.faults.add({ keyPattern: '^(a+)+$', action: { type: 'error', status: 503, code: 'SlowDown' } });
+    const key = `${'a'.repeat(100)}!`;
+    // With a backtracking engine this request never finished (2^100 steps); the test would time out.
+    await expectOssError(client(server).get(key), 'NoSuchKey', 404);
+    await expectOssError(client(server).get('aaaa'), 'SlowDown', 503);
+    expect(ACCESS_KEY_ID).toBeTruthy();
+  });
+});

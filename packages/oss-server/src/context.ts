@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Crc64 } from '@hadoopfs/core';
 import type { FaultAction, ServerStats } from './faults.js';
 import { Errors, type OssError } from './oss-error.js';
-import { MAX_OBJECT_SIZE, type ObjectStore, type WrittenBody } from './storage/store.js';
+import type { ObjectStore, WrittenBody } from './storage/store.js';
 import { toXml, type XmlNode } from './xml.js';
 
 /** One request on its way through the server. */
@@ -155,7 +155,7 @@ export class RequestContext {
   async ingestBody(): Promise<WrittenBody> {
     const declared = this.header('content-length');
     const expected = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
-    if (expected !== undefined && expected > MAX_OBJECT_SIZE) throw Errors.entityTooLarge();
+    if (expected !== undefined && expected > this.store.maxObjectSize) throw Errors.entityTooLarge();
     const writer = this.store.newBlob(expected);
     const md5 = createHash('md5');
     const crc = new Crc64();
@@ -171,9 +171,11 @@ export class RequestContext {
           chunk[corruptAt - size] = chunk[corruptAt - size]! ^ 0x01;
           corruptAt = -1;
         }
+        size += chunk.length;
+        // A chunked body declares no length: the limit is checked as it arrives (nothing is kept past it).
+        if (size > this.store.maxObjectSize) throw Errors.entityTooLarge();
         md5.update(chunk);
         crc.update(chunk);
-        size += chunk.length;
         await writer.write(chunk);
         await this.throttle(chunk.length);
         if (dropAt >= 0 && size >= dropAt) {

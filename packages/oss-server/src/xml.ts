@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { Errors } from './oss-error.js';
+import { Errors, OssError } from './oss-error.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
@@ -41,9 +41,18 @@ const parser = new XMLParser({
 export function parseXmlBody(body: Buffer, root: string): Record<string, unknown> {
   const text = body.toString('utf8');
   if (text.trim() === '') throw Errors.malformedXml(`the request body is empty; <${root}> was expected`);
-  const verdict = XMLValidator.validate(text);
-  if (verdict !== true) throw Errors.malformedXml(`malformed XML at line ${verdict.err.line}: ${verdict.err.msg}`);
-  const doc = parser.parse(text) as Record<string, unknown>;
+  // No DTDs: no entities to expand (OSS's bodies never need one).
+  if (/<!DOCTYPE/i.test(text)) throw Errors.malformedXml('a DOCTYPE is not allowed in a request body');
+  let doc: Record<string, unknown>;
+  try {
+    const verdict = XMLValidator.validate(text);
+    if (verdict !== true) throw Errors.malformedXml(`malformed XML at line ${verdict.err.line}: ${verdict.err.msg}`);
+    doc = parser.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // The parser's own limits (nesting, entities, sizes) are the client's error, never a 500 to retry.
+    if (error instanceof OssError) throw error;
+    throw Errors.malformedXml(`the XML could not be read: ${(error as Error).message}`);
+  }
   const rootNode = doc[root];
   if (rootNode === undefined) throw Errors.malformedXml(`the root element must be <${root}>`);
   return typeof rootNode === 'object' && rootNode !== null ? (rootNode as Record<string, unknown>) : {};

@@ -46,7 +46,21 @@ describe.each<ClientStyle>(['ip', 'path', 'v4'])('objects through ali-oss (%s)',
     expect(Buffer.compare(tail.content as Buffer, body.subarray(990))).toBe(0);
     const open = await oss.get(key('range'), { headers: { Range: 'bytes=995-' } });
     expect((open.content as Buffer).length).toBe(5);
-    await expectOssError(oss.get(key('range'), { headers: { Range: 'bytes=1000-2000' } }), 'InvalidRange', 416);
+    // OSS's default: a range reaching outside the object is ignored (the whole object, 200).
+    for (const outside of ['bytes=1000-2000', 'bytes=1000-', 'bytes=500-2000', 'bytes=-2000']) {
+      const whole = await oss.get(key('range'), { headers: { Range: outside } });
+      expect([outside, whole.res.status, (whole.content as Buffer).length]).toEqual([outside, 200, 1000]);
+    }
+    // x-oss-range-behavior: standard (what hadoopfs's client sends): cut to the end, or 416 from past it.
+    const standard = (range: string) => oss.get(key('range'), { headers: { Range: range, 'x-oss-range-behavior': 'standard' } });
+    const cut = await standard('bytes=500-2000');
+    expect([cut.res.status, (cut.content as Buffer).length, cut.res.headers['content-range']]).toEqual([206, 500, 'bytes 500-999/1000']);
+    await expectOssError(standard('bytes=1000-2000'), 'InvalidRange', 416);
+    await expectOssError(standard('bytes=1000-'), 'InvalidRange', 416);
+    await oss.put(key('empty'), Buffer.alloc(0));
+    const emptyDefault = await oss.get(key('empty'), { headers: { Range: 'bytes=-5' } });
+    expect([emptyDefault.res.status, emptyDefault.res.headers['content-range']]).toEqual([200, undefined]);
+    await expectOssError(oss.get(key('empty'), { headers: { Range: 'bytes=-5', 'x-oss-range-behavior': 'standard' } }), 'InvalidRange', 416);
   });
 
   it('answers GET and HEAD preconditions as OSS documents them: 412 for If-Match / If-Unmodified-Since, 304 for If-None-Match / If-Modified-Since', async () => {

@@ -1,6 +1,8 @@
 import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FaultRuleError, type RunningOssServer } from '@hadoopfs/oss-server';
+import { FaultRuleError, OssError, type RunningOssServer } from '@hadoopfs/oss-server';
+import { parseXmlBody } from '../src/xml.js';
 import { ACCESS_KEY_ID, BUCKET, client, expectOssError, startTestServer } from './helpers.js';
 
 // Issue 13, finding 6: the OSS-protocol server is safe to run on a developer's machine.
@@ -91,5 +93,37 @@ describe('faults and authentication', () => {
     await expectOssError(client(server).get(key), 'NoSuchKey', 404);
     await expectOssError(client(server).get('aaaa'), 'SlowDown', 503);
     expect(ACCESS_KEY_ID).toBeTruthy();
+  });
+});
+
+describe('limits', () => {
+  it('an XML body over the parser limits (nesting) or with a DOCTYPE is 400 MalformedXML, never a 500 a client would retry', () => {
+    const deep = Buffer.from(`<CompleteMultipartUpload>${'<a>'.repeat(20_000)}${'</a>'.repeat(20_000)}</CompleteMultipartUpload>`);
+    const doctype = Buffer.from('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "y">]><Delete><Object><Key>&x;</Key></Object></Delete>');
+    for (const [body, root] of [[deep, 'CompleteMultipartUpload'], [doctype, 'Delete']] as const) {
+      let caught: unknown;
+      try {
+        parseXmlBody(body, root);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(OssError);
+      expect([(caught as OssError).status, (caught as OssError).code]).toEqual([400, 'MalformedXML']);
+    }
+  });
+
+  it('a chunked PUT (no Content-Length) over the largest object is EntityTooLarge, and nothing is stored', async () => {
+    const limit = server.store.maxObjectSize;
+    server.store.maxObjectSize = 64 * 1024; // OSS's 5 GiB, lowered: the check is the same
+    try {
+      const oss = client(server);
+      const body = Readable.from(Array.from({ length: 10 }, () => Buffer.alloc(16 * 1024, 1)));
+      await expectOssError(oss.putStream('too-large', body), 'EntityTooLarge', 400);
+      expect(server.store.findObject(BUCKET, 'too-large')).toBeUndefined();
+      await oss.putStream('fits', Readable.from([Buffer.alloc(1000, 2)]));
+      expect(server.store.findObject(BUCKET, 'fits')?.size).toBe(1000);
+    } finally {
+      server.store.maxObjectSize = limit;
+    }
   });
 });

@@ -211,7 +211,10 @@ export class OssClient {
   /** Bytes [start, end) as a stream, with the object's ETag and CRC-64 from the response (a reader that skipped HEAD learns them here). */
   async getRange(key: string, start: number, end: number, etag?: string): Promise<RangeResponse> {
     return this.#call('GetObject', this.#display(key), true, async () => {
-      const result = await this.#oss.getStream(key, { headers: { Range: `bytes=${start}-${end - 1}`, ...(etag ? { 'If-Match': etag } : {}) } });
+      // Standard range behaviour: without it OSS answers a range reaching past the end with the whole object.
+      const result = await this.#oss.getStream(key, {
+        headers: { Range: `bytes=${start}-${end - 1}`, 'x-oss-range-behavior': 'standard', ...(etag ? { 'If-Match': etag } : {}) },
+      });
       const headers = ((result as { res?: { headers?: Record<string, string | undefined> } }).res?.headers ?? {}) as Record<string, string | undefined>;
       return { stream: result.stream as Readable, etag: headers['etag'], crc64: headers['x-oss-hash-crc64ecma'] };
     });

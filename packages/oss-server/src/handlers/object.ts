@@ -75,21 +75,35 @@ export async function appendObject(ctx: RequestContext): Promise<void> {
   }
 }
 
-/** `bytes=a-b`, `bytes=a-`, `bytes=-n`; anything else (or several ranges) means the whole object, as OSS does. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+/**
+ * `bytes=a-b`, `bytes=a-`, `bytes=-n`, as OSS answers them. By default (no `x-oss-range-behavior`) a range
+ * that is malformed, several ranges, or one reaching outside the object is ignored: the whole object, 200.
+ * With `x-oss-range-behavior: standard`, a range ending past the end is cut to it (206), one starting at
+ * or past the end (an empty object's every range among them) is 416 InvalidRange.
+ */
+export function parseRange(header: string | undefined, size: number, standard = false): { start: number; end: number } | 'unsatisfiable' | undefined {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  let start: number;
+  let last: number;
   if (m[1] === '') {
     const suffix = Number(m[2]);
-    if (suffix === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size };
+    if (suffix === 0 || size === 0) return standard ? 'unsatisfiable' : undefined;
+    if (suffix > size && !standard) return undefined;
+    start = Math.max(0, size - suffix);
+    last = size - 1;
+  } else {
+    start = Number(m[1]);
+    last = m[2] === '' ? size - 1 : Number(m[2]);
+    if (m[2] !== '' && last < start) return undefined;
+    if (start >= size) return standard ? 'unsatisfiable' : undefined;
+    if (last >= size) {
+      if (!standard) return undefined;
+      last = size - 1;
+    }
   }
-  const start = Number(m[1]);
-  const last = m[2] === '' ? size - 1 : Number(m[2]);
-  if (last < start) return undefined;
-  if (start >= size) return 'unsatisfiable';
-  return { start, end: Math.min(size - 1, last) + 1 };
+  return { start, end: last + 1 };
 }
 
 function etagList(header: string): string[] {
@@ -135,7 +149,7 @@ export async function getObject(ctx: RequestContext, headOnly: boolean): Promise
   const object = ctx.store.getObject(bucket, key);
   // Preconditions come before the range, as in HTTP: a changed object is 412 whatever range was asked.
   const notModified = checkConditions(ctx, object) === 'not-modified';
-  const range = parseRange(ctx.header('range'), object.size);
+  const range = parseRange(ctx.header('range'), object.size, (ctx.header('x-oss-range-behavior') ?? '').toLowerCase() === 'standard');
   if (range === 'unsatisfiable') {
     ctx.res.setHeader('content-range', `bytes */${object.size}`);
     throw Errors.invalidRange();

@@ -31,6 +31,8 @@ const V1_SUBRESOURCES = new Set([
   'worm', 'wormExtend', 'wormId', 'x-oss-process', 'x-oss-traffic-limit',
 ]);
 
+export const DEFAULT_REGION = 'cn-hangzhou';
+
 /** How far a request's time may be from ours (OSS: 15 minutes). */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
@@ -40,9 +42,15 @@ function header(req: SignedRequest, name: string): string | undefined {
 }
 
 /** Checks a request's signature; returns the access key id, or throws the OSS error for the failure. */
-export function authenticate(req: SignedRequest, credentials: ReadonlyMap<string, Credential>, now = Date.now()): string {
+/** What V4 signatures are checked against: the region this server stands for (OSS's scope is region/oss). */
+export interface AuthenticationOptions {
+  /** The region a V4 scope must name (default cn-hangzhou, as `oss-cn-hangzhou`). */
+  region?: string;
+}
+
+export function authenticate(req: SignedRequest, credentials: ReadonlyMap<string, Credential>, now = Date.now(), options: AuthenticationOptions = {}): string {
   const authorization = header(req, 'authorization');
-  if (authorization?.startsWith('OSS4-HMAC-SHA256 ')) return verifyV4(req, authorization, credentials, now);
+  if (authorization?.startsWith('OSS4-HMAC-SHA256 ')) return verifyV4(req, authorization, credentials, now, options.region ?? DEFAULT_REGION);
   if (authorization?.startsWith('OSS ')) return verifyV1Header(req, authorization, credentials, now);
   if (req.query.some(([k]) => k === 'OSSAccessKeyId')) return verifyV1Presigned(req, credentials, now);
   if (authorization) throw Errors.invalidArgument('Authorization header is invalid.');
@@ -152,7 +160,7 @@ export function v4CanonicalRequest(req: SignedRequest, additionalHeaders: string
   ].join('\n');
 }
 
-function verifyV4(req: SignedRequest, authorization: string, credentials: ReadonlyMap<string, Credential>, now: number): string {
+function verifyV4(req: SignedRequest, authorization: string, credentials: ReadonlyMap<string, Credential>, now: number, serverRegion: string): string {
   const fields = new Map<string, string>();
   for (const part of authorization.slice('OSS4-HMAC-SHA256 '.length).split(',')) {
     const eq = part.indexOf('=');
@@ -165,6 +173,9 @@ function verifyV4(req: SignedRequest, authorization: string, credentials: Readon
   if (!accessKeyId || !scopeDate || !region || !product || terminator !== 'aliyun_v4_request') {
     throw Errors.invalidArgument(`invalid credential scope in Authorization: ${credentialField.replace(/^[^/]*/, '<access key id>')}`);
   }
+  // The scope is checked as OSS checks it: this product, this region, the request's own date.
+  if (product !== 'oss') throw Errors.invalidArgument(`the credential scope names the product "${product}"; it must be oss`);
+  if (region !== serverRegion) throw new OssError(403, 'SignatureDoesNotMatch', `the credential scope names the region ${region}; this endpoint is ${serverRegion}`);
   const credential = credentialFor(credentials, accessKeyId, req);
   const ossDate = header(req, 'x-oss-date') ?? '';
   const parsed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(ossDate);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Crc64 } from '@hadoopfs/core';
 import type { FaultAction, ServerStats } from './faults.js';
-import { Errors, type OssError } from './oss-error.js';
+import { Errors, OssError } from './oss-error.js';
 import type { ObjectStore, WrittenBody } from './storage/store.js';
 import { toXml, type XmlNode } from './xml.js';
 
@@ -140,7 +140,19 @@ export class RequestContext {
     }
     this.stats.bytesIn += size;
     this.#checkLength(size);
-    return Buffer.concat(chunks);
+    const body = Buffer.concat(chunks);
+    this.#checkPayloadHash(createHash('sha256').update(body).digest('hex'));
+    return body;
+  }
+
+  /**
+   * V4's x-oss-content-sha256, when it is a hash (not UNSIGNED-PAYLOAD): the body must be what was
+   * signed — a PUT signed for "hello" cannot store "EVIL!".
+   */
+  #checkPayloadHash(actual: string): void {
+    const declared = this.header('x-oss-content-sha256');
+    if (declared === undefined || declared === 'UNSIGNED-PAYLOAD') return;
+    if (declared.toLowerCase() !== actual) throw new OssError(400, 'InvalidDigest', 'The x-oss-content-sha256 you specified did not match what we received.');
   }
 
   #checkLength(received: number): void {
@@ -158,6 +170,7 @@ export class RequestContext {
     if (expected !== undefined && expected > this.store.maxObjectSize) throw Errors.entityTooLarge();
     const writer = this.store.newBlob(expected);
     const md5 = createHash('md5');
+    const sha256 = this.header('x-oss-content-sha256') !== undefined ? createHash('sha256') : undefined;
     const crc = new Crc64();
     let size = 0;
     const dropAt = this.bodyFaults.some((f) => f.type === 'drop' && f.when === 'mid-request-body') && declared ? Math.floor(Number(declared) / 2) : -1;
@@ -175,6 +188,7 @@ export class RequestContext {
         // A chunked body declares no length: the limit is checked as it arrives (nothing is kept past it).
         if (size > this.store.maxObjectSize) throw Errors.entityTooLarge();
         md5.update(chunk);
+        sha256?.update(chunk);
         crc.update(chunk);
         await writer.write(chunk);
         await this.throttle(chunk.length);
@@ -189,6 +203,7 @@ export class RequestContext {
       const digest = md5.digest();
       const expected = this.header('content-md5');
       if (expected !== undefined && expected !== digest.toString('base64')) throw Errors.invalidDigest();
+      if (sha256) this.#checkPayloadHash(sha256.digest('hex'));
       const blob = await writer.commit();
       return { blob, size, md5: digest, crc64: crc.value() };
     } catch (error) {

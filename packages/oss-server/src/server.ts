@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { checkBucketName, parseQuery, resolveAddress, type AddressingOptions } from './addressing.js';
 import { classifyApi } from './api.js';
-import { authenticate, type Credential } from './auth.js';
+import { authenticate, DEFAULT_REGION, type Credential } from './auth.js';
 import { RequestContext } from './context.js';
 import { FaultInjector, FaultRuleError, ServerStats, validateFaultRule, type FaultAction, type FaultRule } from './faults.js';
 import * as bucketHandlers from './handlers/bucket.js';
@@ -25,6 +25,8 @@ export interface OssServerOptions extends AddressingOptions {
   dataDir?: string;
   /** fsync every file and directory written (default true): what makes the store survive a machine crash. */
   fsync?: boolean;
+  /** The region V4 signatures must be scoped to (default cn-hangzhou: ali-oss's `oss-cn-hangzhou`). */
+  region?: string;
   /** Accepted credentials; at least one. */
   credentials: Credential[];
   /** Buckets to create at start when missing. */
@@ -198,7 +200,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
 
   function authenticateRequest(ctx: RequestContext, method: string, address: Address): void {
     if (address.bucket !== undefined) checkBucketName(address.bucket);
-    authenticate({ method, headers: ctx.req.headers, query: [...ctx.rawQuery], bucket: address.bucket, key: address.key }, credentials);
+    authenticate({ method, headers: ctx.req.headers, query: [...ctx.rawQuery], bucket: address.bucket, key: address.key }, credentials, Date.now(), { region: options.region ?? DEFAULT_REGION });
   }
 
   async function dispatch(ctx: RequestContext): Promise<void> {

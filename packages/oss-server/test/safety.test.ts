@@ -1,9 +1,11 @@
+import { createHash, createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FaultRuleError, OssError, type RunningOssServer } from '@hadoopfs/oss-server';
+import { v4CanonicalRequest } from '../src/auth.js';
 import { parseXmlBody } from '../src/xml.js';
-import { ACCESS_KEY_ID, BUCKET, client, expectOssError, startTestServer } from './helpers.js';
+import { ACCESS_KEY_ID, ACCESS_KEY_SECRET, BUCKET, client, expectOssError, startTestServer } from './helpers.js';
 
 // Issue 13, finding 6: the OSS-protocol server is safe to run on a developer's machine.
 
@@ -125,5 +127,45 @@ describe('limits', () => {
     } finally {
       server.store.maxObjectSize = limit;
     }
+  });
+});
+
+/** A V4-signed request made by hand (ali-oss always signs UNSIGNED-PAYLOAD): scope parts and payload hash chosen. */
+function signedV4(method: string, key: string, body: string, options: { signedBody?: string; region?: string; product?: string } = {}) {
+  const now = new Date();
+  const ossDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const scopeDate = ossDate.slice(0, 8);
+  const region = options.region ?? 'cn-hangzhou';
+  const product = options.product ?? 'oss';
+  const headers: Record<string, string> = {
+    host: `${BUCKET}.localhost:${server.port}`,
+    'x-oss-date': ossDate,
+    'x-oss-content-sha256': createHash('sha256').update(options.signedBody ?? body).digest('hex'),
+    'content-type': 'text/plain',
+  };
+  const canonical = v4CanonicalRequest({ method, headers, query: [], bucket: BUCKET, key }, []);
+  const stringToSign = ['OSS4-HMAC-SHA256', ossDate, `${scopeDate}/${region}/${product}/aliyun_v4_request`, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  const signingKey = [scopeDate, region, product, 'aliyun_v4_request'].reduce<Buffer>((k, part) => createHmac('sha256', k).update(part).digest(), Buffer.from(`aliyun_v4${ACCESS_KEY_SECRET}`));
+  const signature = createHmac('sha256', signingKey).update(stringToSign).digest('hex');
+  headers['authorization'] = `OSS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/${scopeDate}/${region}/${product}/aliyun_v4_request,Signature=${signature}`;
+  return raw(method, `/${key}`, headers, body);
+}
+
+describe('signature V4', () => {
+  it('a body that is not the one signed (x-oss-content-sha256) is refused, and nothing is stored', async () => {
+    expect((await signedV4('PUT', 'v4/signed', 'hello')).status).toBe(200);
+    const tampered = await signedV4('PUT', 'v4/tampered', 'EVIL!', { signedBody: 'hello' });
+    expect(tampered.status).toBe(400);
+    expect(tampered.text).toContain('InvalidDigest');
+    expect(server.store.findObject(BUCKET, 'v4/tampered')).toBeUndefined();
+  });
+
+  it('the scope must name this region and the product oss', async () => {
+    const otherRegion = await signedV4('PUT', 'v4/region', 'x', { region: 'cn-shanghai' });
+    expect([otherRegion.status, otherRegion.text.includes('SignatureDoesNotMatch')]).toEqual([403, true]);
+    const otherProduct = await signedV4('PUT', 'v4/product', 'x', { product: 's3' });
+    expect(otherProduct.status).toBe(400);
+    expect(server.store.findObject(BUCKET, 'v4/region')).toBeUndefined();
+    expect(server.store.findObject(BUCKET, 'v4/product')).toBeUndefined();
   });
 });

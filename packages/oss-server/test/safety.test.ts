@@ -1,7 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { crc64 } from '@hadoopfs/core';
 import { FaultRuleError, OssError, type RunningOssServer } from '@hadoopfs/oss-server';
 import { v4CanonicalRequest } from '../src/auth.js';
 import { parseXmlBody } from '../src/xml.js';
@@ -167,5 +171,68 @@ describe('signature V4', () => {
     expect(otherProduct.status).toBe(400);
     expect(server.store.findObject(BUCKET, 'v4/region')).toBeUndefined();
     expect(server.store.findObject(BUCKET, 'v4/product')).toBeUndefined();
+  });
+});
+
+describe('DeleteBucket and writes into the bucket', () => {
+  it('a DeleteBucket that starts while a PutObject commits waits for it (and is then refused: the bucket is not empty)', async () => {
+    const store = server.store;
+    await store.createBucket('interleaved');
+    const bytes = Buffer.from('committed while the bucket was being deleted');
+    const writer = store.newBlob(bytes.length);
+    await writer.write(bytes);
+    const blob = await writer.commit();
+    const body = { blob, size: bytes.length, md5: createHash('md5').update(bytes).digest(), crc64: crc64(bytes) };
+    // Started back to back: the delete's emptiness check would run while the put awaits its save.
+    const putting = store.putObject('interleaved', 'k', body, { contentType: 'text/plain', userMeta: {}, forbidOverwrite: false }).then(() => 'stored', () => 'refused');
+    const deleting = store.deleteBucket('interleaved').then(() => 'deleted', (e: Error) => e.message);
+    const [put, deleted] = await Promise.all([putting, deleting]);
+    expect(put).toBe('stored');
+    expect(deleted).toMatch(/not empty/i);
+    expect(store.findObject('interleaved', 'k')?.size).toBe(bytes.length);
+  });
+
+  it('are serialised: no PutObject is answered 200 into a bucket that was deleted, and none comes back after a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oss-server-race-'));
+    try {
+      let disk = await startTestServer({ dataDir: dir, buckets: ['racing'] });
+      const oss = client(disk, 'ip', { bucket: 'racing' });
+      const puts = Array.from({ length: 40 }, (_, i) =>
+        oss.put(`k${i}`, Buffer.alloc(2000, i)).then(
+          () => `k${i}`,
+          () => undefined,
+        ),
+      );
+      // The delete goes in while the PUTs are being committed.
+      await new Promise<void>((resolve) => {
+        const count = disk.stats.count.bind(disk.stats);
+        let seen = 0;
+        disk.stats.count = (api: string) => {
+          count(api);
+          if (api === 'PutObject' && ++seen === 20) {
+            disk.stats.count = count;
+            resolve();
+          }
+        };
+      });
+      const deleted = await oss.deleteBucket('racing').then(
+        () => true,
+        () => false,
+      );
+      const stored = (await Promise.all(puts)).filter((k): k is string => k !== undefined);
+      if (deleted) expect(stored).toEqual([]);
+      else expect(stored.length).toBeGreaterThan(0);
+      await disk.close();
+      disk = await startTestServer({ dataDir: dir });
+      if (deleted) {
+        expect(disk.store.hasBucket('racing')).toBe(false);
+        await disk.store.createBucket('racing');
+      }
+      const after = [...disk.store.keysFrom('racing', '', '', false)].map((o) => o.key).sort();
+      expect(after).toEqual([...stored].sort());
+      await disk.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -23,6 +23,11 @@ interface BucketState {
   /** Keys in OSS order, for listings. */
   keys: string[];
   uploads: Map<string, { upload: StoredUpload; parts: Map<number, StoredPart> }>;
+  /** Changes under way inside the bucket (DeleteBucket waits for them). */
+  writers: number;
+  drained?: (() => void) | undefined;
+  /** A DeleteBucket under way (new changes wait for it, then find the bucket or not). */
+  deleting?: Promise<void> | undefined;
 }
 
 /** What a request body produced: a committed blob and its digests. */
@@ -61,7 +66,7 @@ export class ObjectStore {
   async load(): Promise<void> {
     const state = await this.#persistence.load();
     for (const info of state.buckets) {
-      const bucket: BucketState = { info, objects: new Map(), keys: [], uploads: new Map() };
+      const bucket: BucketState = { info, objects: new Map(), keys: [], uploads: new Map(), writers: 0 };
       for (const object of state.objects.get(info.name) ?? []) bucket.objects.set(object.key, object);
       bucket.keys = [...bucket.objects.keys()].sort(compareKeys);
       for (const { upload, parts } of state.uploads.get(info.name) ?? []) {
@@ -88,17 +93,51 @@ export class ObjectStore {
   async createBucket(name: string): Promise<boolean> {
     if (this.#buckets.has(name)) return false;
     const info = { name, created: Date.now() };
-    this.#buckets.set(name, { info, objects: new Map(), keys: [], uploads: new Map() });
+    this.#buckets.set(name, { info, objects: new Map(), keys: [], uploads: new Map(), writers: 0 });
     await this.#persistence.saveBucket(info);
     return true;
   }
 
+  /**
+   * Serialised with every change inside the bucket: changes under way finish first (and are counted),
+   * changes that arrive meanwhile wait and then find no bucket — none is answered 200 into a deleted one.
+   */
   async deleteBucket(name: string): Promise<void> {
-    const bucket = this.#bucket(name);
-    if (bucket.objects.size > 0) throw Errors.bucketNotEmpty('objects');
-    if (bucket.uploads.size > 0) throw Errors.bucketNotEmpty('incomplete multipart uploads');
-    this.#buckets.delete(name);
-    await this.#persistence.deleteBucket(name);
+    let bucket = this.#bucket(name);
+    while (bucket.deleting) {
+      await bucket.deleting;
+      bucket = this.#bucket(name);
+    }
+    let finished!: () => void;
+    bucket.deleting = new Promise<void>((resolve) => (finished = resolve));
+    try {
+      while (bucket.writers > 0) await new Promise<void>((resolve) => (bucket.drained = resolve));
+      if (bucket.objects.size > 0) throw Errors.bucketNotEmpty('objects');
+      if (bucket.uploads.size > 0) throw Errors.bucketNotEmpty('incomplete multipart uploads');
+      this.#buckets.delete(name);
+      await this.#persistence.deleteBucket(name);
+    } finally {
+      bucket.deleting = undefined;
+      finished();
+    }
+  }
+
+  /** A change inside a bucket: after any DeleteBucket under way, and holding the bucket against the next. */
+  async #inBucket<T>(name: string, body: (bucket: BucketState) => Promise<T>): Promise<T> {
+    let bucket = this.#bucket(name);
+    while (bucket.deleting) {
+      await bucket.deleting;
+      bucket = this.#bucket(name);
+    }
+    bucket.writers++;
+    try {
+      return await body(bucket);
+    } finally {
+      if (--bucket.writers === 0) {
+        bucket.drained?.();
+        bucket.drained = undefined;
+      }
+    }
   }
 
   #bucket(name: string): BucketState {
@@ -202,8 +241,7 @@ export class ObjectStore {
   }
 
   async #commit(bucketName: string, object: StoredObject, forbidOverwrite: boolean): Promise<StoredObject> {
-    return this.#locked(`${bucketName}/${object.key}`, async () => {
-      const bucket = this.#bucket(bucketName);
+    return this.#inBucket(bucketName, (bucket) => this.#locked(`${bucketName}/${object.key}`, async () => {
       const previous = bucket.objects.get(object.key);
       // The caller owns object.segments until this returns: a refused commit leaves them to it.
       if (previous && forbidOverwrite) throw Errors.fileAlreadyExists();
@@ -212,12 +250,11 @@ export class ObjectStore {
       if (!previous) bucket.keys.splice(lowerBound(bucket.keys, object.key), 0, object.key);
       if (previous) await this.#releaseAll(previous.segments);
       return object;
-    });
+    }));
   }
 
   async deleteObject(bucketName: string, key: string): Promise<boolean> {
-    return this.#locked(`${bucketName}/${key}`, async () => {
-      const bucket = this.#bucket(bucketName);
+    return this.#inBucket(bucketName, (bucket) => this.#locked(`${bucketName}/${key}`, async () => {
       const previous = bucket.objects.get(key);
       if (!previous) return false;
       await this.#persistence.deleteObject(bucketName, key);
@@ -226,7 +263,7 @@ export class ObjectStore {
       if (bucket.keys[at] === key) bucket.keys.splice(at, 1);
       await this.#releaseAll(previous.segments);
       return true;
-    });
+    }));
   }
 
   /**
@@ -234,8 +271,7 @@ export class ObjectStore {
    * Multipart object cannot be appended to.
    */
   async appendObject(bucketName: string, key: string, position: number, body: WrittenBody, options: PutOptions): Promise<StoredObject> {
-    return this.#locked(`${bucketName}/${key}`, async () => {
-      const bucket = this.#bucket(bucketName);
+    return this.#inBucket(bucketName, (bucket) => this.#locked(`${bucketName}/${key}`, async () => {
       const previous = bucket.objects.get(key);
       const fail = async (error: Error) => {
         await this.#release(body.blob);
@@ -267,7 +303,7 @@ export class ObjectStore {
       bucket.objects.set(key, object);
       if (!previous) bucket.keys.splice(lowerBound(bucket.keys, key), 0, key);
       return object;
-    });
+    }));
   }
 
   /** CopyObject: a new object with the source's bytes (copied, so that either can be deleted alone). */
@@ -322,17 +358,18 @@ export class ObjectStore {
   // ---- multipart ---------------------------------------------------------------------------------
 
   async initiateUpload(bucketName: string, key: string, options: Omit<PutOptions, 'forbidOverwrite'>): Promise<StoredUpload> {
-    const bucket = this.#bucket(bucketName);
-    const upload: StoredUpload = {
-      id: randomBytes(16).toString('hex').toUpperCase(),
-      key,
-      initiated: Date.now(),
-      contentType: options.contentType,
-      userMeta: options.userMeta,
-    };
-    await this.#persistence.saveUpload(bucketName, upload);
-    bucket.uploads.set(upload.id, { upload, parts: new Map() });
-    return upload;
+    return this.#inBucket(bucketName, async (bucket) => {
+      const upload: StoredUpload = {
+        id: randomBytes(16).toString('hex').toUpperCase(),
+        key,
+        initiated: Date.now(),
+        contentType: options.contentType,
+        userMeta: options.userMeta,
+      };
+      await this.#persistence.saveUpload(bucketName, upload);
+      bucket.uploads.set(upload.id, { upload, parts: new Map() });
+      return upload;
+    });
   }
 
   getUpload(bucketName: string, key: string, uploadId: string): { upload: StoredUpload; parts: Map<number, StoredPart> } {
@@ -343,7 +380,7 @@ export class ObjectStore {
 
   /** UploadPart and UploadPartCopy: a re-uploaded number replaces the earlier part. */
   async putPart(bucketName: string, key: string, uploadId: string, number: number, body: WrittenBody): Promise<StoredPart> {
-    return this.#locked(`upload/${uploadId}`, async () => {
+    return this.#inBucket(bucketName, () => this.#locked(`upload/${uploadId}`, async () => {
       let entry;
       try {
         entry = this.getUpload(bucketName, key, uploadId);
@@ -364,7 +401,7 @@ export class ObjectStore {
       entry.parts.set(number, part);
       if (previous) await this.#release(previous.blob);
       return part;
-    });
+    }));
   }
 
   async copyPartFrom(source: StoredObject, start: number, end: number): Promise<WrittenBody> {
@@ -398,7 +435,7 @@ export class ObjectStore {
     selection: Array<{ number: number; etag: string }> | 'all',
     forbidOverwrite: boolean,
   ): Promise<StoredObject> {
-    return this.#locked(`upload/${uploadId}`, async () => {
+    return this.#inBucket(bucketName, () => this.#locked(`upload/${uploadId}`, async () => {
       const entry = this.getUpload(bucketName, key, uploadId);
       const chosen: StoredPart[] = [];
       if (selection === 'all') {
@@ -439,16 +476,16 @@ export class ObjectStore {
       const kept = new Set(committed.segments.map((s) => s.blob));
       for (const part of entry.parts.values()) if (!kept.has(part.blob)) await this.#release(part.blob);
       return committed;
-    });
+    }));
   }
 
   async abortUpload(bucketName: string, key: string, uploadId: string): Promise<void> {
-    await this.#locked(`upload/${uploadId}`, async () => {
+    await this.#inBucket(bucketName, () => this.#locked(`upload/${uploadId}`, async () => {
       const entry = this.getUpload(bucketName, key, uploadId);
       this.#bucket(bucketName).uploads.delete(uploadId);
       await this.#persistence.deleteUpload(bucketName, uploadId);
       for (const part of entry.parts.values()) await this.#release(part.blob);
-    });
+    }));
   }
 
   /** Uploads in (key, initiated, id) order, as ListMultipartUploads pages them. */

@@ -57,3 +57,11 @@ export function parseXmlBody(body: Buffer, root: string): Record<string, unknown
   if (rootNode === undefined) throw Errors.malformedXml(`the root element must be <${root}>`);
   return typeof rootNode === 'object' && rootNode !== null ? (rootNode as Record<string, unknown>) : {};
 }
+
+/**
+ * A time as OSS's XML gives it: ISO 8601 at whole seconds (`2012-02-24T08:42:32.000Z` in OSS's own
+ * samples), the precision of Last-Modified on HEAD and GET, so a listing and a HEAD of one object agree.
+ */
+export function ossIsoTime(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}

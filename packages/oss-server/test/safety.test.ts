@@ -236,3 +236,15 @@ describe('DeleteBucket and writes into the bucket', () => {
     }
   });
 });
+
+describe('listing times', () => {
+  it('a listing gives LastModified at the precision of HEAD (whole seconds, as OSS’s samples: …T08:42:32.000Z)', async () => {
+    const oss = client(server);
+    await oss.put('times/a', Buffer.from('x'));
+    const listed = await oss.list({ prefix: 'times/', 'max-keys': 10 }, {});
+    const head = await oss.head('times/a');
+    const fromList = listed.objects![0]!.lastModified;
+    expect(fromList).toMatch(/\.000Z$/);
+    expect(Date.parse(fromList)).toBe(Date.parse(head.res.headers['last-modified' as keyof typeof head.res.headers] as string));
+  });
+});

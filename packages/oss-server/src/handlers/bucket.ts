@@ -4,13 +4,10 @@ import type { RequestContext } from '../context.js';
 import { Errors } from '../oss-error.js';
 import { compareKeys } from '../storage/key-order.js';
 import type { StoredObject } from '../storage/model.js';
-import { parseXmlBody, type XmlNode } from '../xml.js';
+import { ossIsoTime, parseXmlBody, type XmlNode } from '../xml.js';
 
 const OWNER = { ID: 'hadoopfs', DisplayName: 'hadoopfs' };
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 export async function listBuckets(ctx: RequestContext): Promise<void> {
   const prefix = ctx.param('prefix') ?? '';
@@ -18,7 +15,7 @@ export async function listBuckets(ctx: RequestContext): Promise<void> {
   ctx.sendXml(200, {
     ListAllMyBucketsResult: {
       Owner: OWNER,
-      Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: iso(b.created), Location: 'oss-local', StorageClass: 'Standard' })) },
+      Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: ossIsoTime(b.created), Location: 'oss-local', StorageClass: 'Standard' })) },
     },
   });
 }
@@ -47,7 +44,7 @@ export async function getBucketInfo(ctx: RequestContext): Promise<void> {
   ctx.sendXml(200, {
     BucketInfo: {
       Bucket: {
-        CreationDate: iso(info.created),
+        CreationDate: ossIsoTime(info.created),
         Location: 'oss-local',
         Name: info.name,
         Owner: OWNER,
@@ -122,7 +119,7 @@ function listPage(ctx: RequestContext, bucket: string, prefix: string, delimiter
 function contents(objects: StoredObject[], encode: (s: string) => string, withOwner: boolean): XmlNode[] {
   return objects.map((o) => ({
     Key: encode(o.key),
-    LastModified: iso(o.lastModified),
+    LastModified: ossIsoTime(o.lastModified),
     ETag: o.etag,
     Type: o.type,
     Size: o.size,
@@ -238,7 +235,7 @@ export async function listMultipartUploads(ctx: RequestContext): Promise<void> {
       Prefix: encode(prefix),
       MaxUploads: limit,
       IsTruncated: truncated,
-      Upload: page.map((u) => ({ Key: encode(u.key), UploadId: u.id, StorageClass: 'Standard', Initiated: iso(u.initiated) })),
+      Upload: page.map((u) => ({ Key: encode(u.key), UploadId: u.id, StorageClass: 'Standard', Initiated: ossIsoTime(u.initiated) })),
       CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })),
     },
   });

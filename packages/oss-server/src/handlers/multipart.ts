@@ -2,12 +2,9 @@ import { checkObjectKey } from '../addressing.js';
 import type { RequestContext } from '../context.js';
 import { Errors } from '../oss-error.js';
 import { MAX_PART_NUMBER } from '../storage/store.js';
-import { parseXmlBody } from '../xml.js';
+import { ossIsoTime, parseXmlBody } from '../xml.js';
 import { copySource } from './object.js';
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 export async function initiateMultipartUpload(ctx: RequestContext): Promise<void> {
   const bucket = ctx.requireBucket();
@@ -60,7 +57,7 @@ export async function uploadPartCopy(ctx: RequestContext): Promise<void> {
   }
   const body = await ctx.store.copyPartFrom(source, start, end);
   const part = await ctx.store.putPart(bucket, key, uploadId, number, body);
-  ctx.sendXml(200, { CopyPartResult: { LastModified: iso(part.lastModified), ETag: part.etag } }, { etag: part.etag, 'x-oss-hash-crc64ecma': part.crc64 });
+  ctx.sendXml(200, { CopyPartResult: { LastModified: ossIsoTime(part.lastModified), ETag: part.etag } }, { etag: part.etag, 'x-oss-hash-crc64ecma': part.crc64 });
 }
 
 export async function completeMultipartUpload(ctx: RequestContext): Promise<void> {
@@ -132,7 +129,7 @@ export async function listParts(ctx: RequestContext): Promise<void> {
       NextPartNumberMarker: page.length > 0 ? page[page.length - 1]!.number : marker,
       MaxParts: maxParts,
       IsTruncated: truncated,
-      Part: page.map((p) => ({ PartNumber: p.number, LastModified: iso(p.lastModified), ETag: p.etag, HashCrc64ecma: p.crc64, Size: p.size })),
+      Part: page.map((p) => ({ PartNumber: p.number, LastModified: ossIsoTime(p.lastModified), ETag: p.etag, HashCrc64ecma: p.crc64, Size: p.size })),
     },
   });
 }

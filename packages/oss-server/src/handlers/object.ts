@@ -2,6 +2,7 @@ import { checkBucketName, checkObjectKey } from '../addressing.js';
 import type { RequestContext } from '../context.js';
 import { Errors } from '../oss-error.js';
 import type { StoredObject } from '../storage/model.js';
+import { ossIsoTime } from '../xml.js';
 
 export function objectHeaders(object: StoredObject): Record<string, string | number> {
   const headers: Record<string, string | number> = {
@@ -252,7 +253,7 @@ export async function copyObject(ctx: RequestContext): Promise<void> {
     forbidOverwrite: forbidOverwrite(ctx),
     replaceMetadata: directive === 'REPLACE',
   });
-  ctx.sendXml(200, { CopyObjectResult: { ETag: object.etag, LastModified: new Date(object.lastModified).toISOString() } }, {
+  ctx.sendXml(200, { CopyObjectResult: { ETag: object.etag, LastModified: ossIsoTime(object.lastModified) } }, {
     'x-oss-hash-crc64ecma': object.crc64,
   });
 }

@@ -21,6 +21,7 @@ import { FileChecksum } from './file-checksum.js';
 import type { FSDataInputStream } from './input-stream.js';
 import type { FSDataOutputStream } from './output-stream.js';
 import { MERGE_STATISTICS_ON_CLOSE, type StatisticsLinked } from './internal/statistics-link.js';
+import { RequestListeners, type RequestListener } from './request-events.js';
 import { Path } from './path.js';
 import { StoreStatisticNames as S } from './statistics/statistic-names.js';
 import { IOStatisticsStore, type IOStatistics, type IOStatisticsSource } from './statistics/io-statistics.js';
@@ -125,6 +126,8 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   #defaultBlockSize = DEFAULT_BLOCK_SIZE;
   /** Operations (op_*), a store's requests, and the statistics of every stream once it closed. */
   protected readonly ioStatistics = new IOStatisticsStore();
+  /** Who hears of each request a store makes (addRequestListener). */
+  protected readonly requestListeners = new RequestListeners();
 
   // ---- instances ---------------------------------------------------------------------------------
 
@@ -190,6 +193,15 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   /** Hadoop's IOStatisticsSource: this instance's statistics (StoreStatisticNames, StreamStatisticNames), live. */
   getIOStatistics(): IOStatistics {
     return this.ioStatistics;
+  }
+
+  /**
+   * Calls `listener` after every request this filesystem's store makes (an object store's HTTP requests,
+   * retries each on their own): operation, path, attempt, duration, outcome, status and error code — for
+   * logging and metrics. A store without requests (memory, local) calls it never. Returns the remover.
+   */
+  addRequestListener(listener: RequestListener): () => void {
+    return this.requestListeners.add(listener);
   }
 
   getScheme(): string {

@@ -78,6 +78,7 @@ export {
   type IOStatisticsSource,
 } from './statistics/io-statistics.js';
 export { StoreStatisticNames, StreamStatisticNames } from './statistics/statistic-names.js';
+export { RequestListeners, type RequestEvent, type RequestListener } from './request-events.js';
 export { copy, copyStream, type CopyOptions } from './copy.js';
 export { COPYING_SUFFIX, type WholeWriteOptions } from './whole-write.js';
 export { Trash, TRASH_CHECKPOINT_INTERVAL_KEY, TRASH_INTERVAL_KEY } from './trash.js';

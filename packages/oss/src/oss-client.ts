@@ -2,7 +2,7 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
-import { ChecksumError, ClosedError, crc64, crc64Concat, StoreStatisticNames, type IOStatisticsStore } from '@hadoopfs/core';
+import { ChecksumError, ClosedError, crc64, crc64Concat, StoreStatisticNames, type IOStatisticsStore, type RequestEvent, type RequestListeners } from '@hadoopfs/core';
 import { watchIdleSockets } from './idle-sockets.js';
 import { isNetworkError, isRetryable, translateOssError, unreachableCode } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
@@ -112,6 +112,8 @@ export class OssClient {
   onRequest: RequestCounter | undefined;
   /** Where each request is counted and timed under Hadoop's store statistic names (the filesystem's). */
   statistics: IOStatisticsStore | undefined;
+  /** Told of every attempt (the filesystem's addRequestListener). */
+  listeners: RequestListeners | undefined;
 
   constructor(settings: OssSettings) {
     this.#settings = settings;
@@ -156,13 +158,30 @@ export class OssClient {
       this.onRequest?.(api);
       const statistics = this.statistics;
       statistics?.incrementCounter(StoreStatisticNames.STORE_IO_REQUEST);
+      const started = performance.now();
+      const tell = (outcome: RequestEvent['outcome'], error?: unknown) => {
+        if (!this.listeners?.size) return;
+        const facts = error as { status?: unknown; code?: unknown } | undefined;
+        this.listeners.emit({
+          operation: api,
+          path,
+          attempt,
+          durationMs: Math.round(performance.now() - started),
+          outcome,
+          ...(typeof facts?.status === 'number' ? { status: facts.status } : {}),
+          ...(typeof facts?.code === 'string' ? { code: facts.code } : {}),
+        });
+      };
       try {
-        return statistics ? await statistics.trackDuration(REQUEST_STATISTICS[api] ?? api, call) : await call();
+        const result = statistics ? await statistics.trackDuration(REQUEST_STATISTICS[api] ?? api, call) : await call();
+        tell('ok');
+        return result;
       } catch (error) {
         const limit = unreachableCode(error) ? Math.min(maxAttempts, UNREACHABLE_ATTEMPTS) : maxAttempts;
         const retry = attempt < limit && isRetryable(error) && (idempotent || !isNetworkError(error) || unreachableCode(error) !== undefined);
         const status = (error as { status?: unknown }).status;
         if (status === 503 || status === 429) statistics?.incrementCounter(StoreStatisticNames.STORE_IO_THROTTLED);
+        tell(retry ? 'retried' : 'failed', error);
         if (!retry) throw translateOssError(error, api, path, this.#settings.endpoint);
         statistics?.incrementCounter(StoreStatisticNames.STORE_IO_RETRY);
         const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (attempt - 1));

@@ -44,6 +44,7 @@ export class AliyunOssFileSystem extends FileSystem {
     await super.initialize(uri, conf);
     this.#client = this.createClient(this.#settings);
     this.#client.statistics = this.ioStatistics;
+    this.#client.listeners = this.requestListeners;
     // Whole part buffers kept for reuse: enough for the parts in flight of a few streaming writers.
     this.#buffers = new UploadBuffers(this.#settings.uploadBuffer, this.#settings.partSize, 2 * (this.#settings.activeBlocks + 1));
   }

@@ -33,3 +33,31 @@ describe('IOStatistics on oss://', () => {
     await fs.close();
   });
 });
+
+describe('request events (addRequestListener)', () => {
+  it('each attempt is told: operation, path, attempt, outcome, status and code; a throwing listener harms nothing', async () => {
+    const fs = await ossFs(server, 'data');
+    const events: Array<Record<string, unknown>> = [];
+    const remove = fs.addRequestListener((e) => events.push({ ...e }));
+    fs.addRequestListener(() => {
+      throw new Error('a broken logger');
+    });
+    server.faults.add({ apis: ['PutObject'], keyPattern: '^events/a$', nth: 1, action: { type: 'error', status: 503, code: 'SlowDown' } });
+    await write(fs, '/events/a', pattern(100, 1));
+    const puts = events.filter((e) => e['operation'] === 'PutObject');
+    expect(puts.map(({ attempt, outcome, status, code, path }) => ({ attempt, outcome, status, code, path }))).toEqual([
+      { attempt: 1, outcome: 'retried', status: 503, code: 'SlowDown', path: 'oss://data/events/a' },
+      { attempt: 2, outcome: 'ok', status: undefined, code: undefined, path: 'oss://data/events/a' },
+    ]);
+    expect(puts.every((e) => typeof e['durationMs'] === 'number')).toBe(true);
+    await expect(fs.getFileStatus('/events/missing')).rejects.toMatchObject({ code: 'ENOENT' });
+    // A missing file: the HEAD's 404 is told as a failed attempt (the directory probe after it succeeds).
+    expect(events.find((e) => e['operation'] === 'HeadObject' && e['path'] === 'oss://data/events/missing')).toMatchObject({ outcome: 'failed', status: 404 });
+    expect(JSON.stringify(events)).not.toContain('oss-backend-secret-value');
+    remove();
+    const before = events.length;
+    await fs.exists('/events/a');
+    expect(events.length).toBe(before);
+    await fs.close();
+  });
+});

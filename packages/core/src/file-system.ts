@@ -20,7 +20,7 @@ import { Crc64 } from './crc64.js';
 import { FileChecksum } from './file-checksum.js';
 import type { FSDataInputStream } from './input-stream.js';
 import type { FSDataOutputStream } from './output-stream.js';
-import { MERGE_STATISTICS_ON_CLOSE, type StatisticsLinked } from './internal/statistics-link.js';
+import { MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER, type StatisticsLinked } from './internal/statistics-link.js';
 import { RequestListeners, type RequestListener } from './request-events.js';
 import { Path } from './path.js';
 import { StoreStatisticNames as S } from './statistics/statistic-names.js';
@@ -63,9 +63,14 @@ export interface CreateOptions {
   blockSize?: number;
   replication?: number;
   permission?: FsPermission;
+  /**
+   * Upload progress: the bytes the store has acknowledged so far (an object store's parts as they are
+   * acknowledged, not bytes buffered here), the last call at close with all of them.
+   */
+  onProgress?: (bytes: number) => void;
 }
 
-export type ResolvedCreateOptions = Required<Omit<CreateOptions, 'permission'>> & { permission?: FsPermission };
+export type ResolvedCreateOptions = Required<Omit<CreateOptions, 'permission' | 'onProgress'>> & { permission?: FsPermission };
 
 export interface OpenOptions {
   bufferSize?: number;
@@ -281,6 +286,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
         replication: options.replication ?? 1,
         ...(options.permission ? { permission: options.permission } : {}),
       });
+      if (options.onProgress) (stream as unknown as { [SET_PROGRESS_LISTENER]: (l: (n: number) => void) => void })[SET_PROGRESS_LISTENER](options.onProgress);
       return this.#linked(stream);
     });
   }

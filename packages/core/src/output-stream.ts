@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { ClosedError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
-import { MERGE_STATISTICS_ON_CLOSE } from './internal/statistics-link.js';
+import { MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER } from './internal/statistics-link.js';
 import type { Path } from './path.js';
 import { StreamStatisticNames as S } from './statistics/statistic-names.js';
 import { IOStatisticsStore, type IOStatistics, type IOStatisticsSource } from './statistics/io-statistics.js';
@@ -41,10 +41,14 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
   /** Hadoop's stream statistics (StreamStatisticNames); a store may add its own. */
   protected readonly ioStatistics = new IOStatisticsStore();
   #mergeInto: IOStatisticsStore | undefined;
+  #progress: ((bytes: number) => void) | undefined;
+  #acknowledged = 0;
+  readonly #startPosition: number;
 
   protected constructor(path: Path, startPosition = 0) {
     this.path = path;
     this.#position = startPosition;
+    this.#startPosition = startPosition;
   }
 
   getIOStatistics(): IOStatistics {
@@ -53,6 +57,20 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
 
   [MERGE_STATISTICS_ON_CLOSE](into: IOStatisticsStore): void {
     this.#mergeInto = into;
+  }
+
+  /** create()'s onProgress: told the bytes the store has acknowledged so far, ending with all of them at close. */
+  [SET_PROGRESS_LISTENER](listener: (bytes: number) => void): void {
+    this.#progress = listener;
+  }
+
+  /**
+   * A store's acknowledgement of `bytes` more (an object store's part): progress by what the store has, not
+   * by what this process buffered. Each stream reports its whole length at close on its own.
+   */
+  protected acknowledged(bytes: number): void {
+    this.#acknowledged += bytes;
+    this.#progress?.(this.#acknowledged);
   }
 
   /** Bytes written through this stream, plus the starting length for an append stream. */
@@ -120,6 +138,9 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
           this.#mergeStatistics();
         }
       }
+      // Closed: the store has every byte written through this stream.
+      const written = this.#position - this.#startPosition;
+      if (written > this.#acknowledged) this.acknowledged(written - this.#acknowledged);
     });
     return this.#closing;
   }

@@ -27,7 +27,7 @@ export class OssOutputStream extends FSDataOutputStream {
     super(path);
     this.#client = client;
     this.#options = options;
-    this.#parts = new PartUploader(client, options);
+    this.#parts = new PartUploader(client, { ...options, onPartAcknowledged: (bytes) => this.acknowledged(bytes) });
   }
 
   hasCapability(capability: string): boolean {

@@ -21,6 +21,8 @@ export interface PartUploaderOptions {
   maxParts?: number;
   /** `x-oss-meta-*` headers for InitiateMultipartUpload: the completed object carries them. */
   meta?: Record<string, string>;
+  /** Told the size of each part OSS acknowledged (upload progress by bytes the store has). */
+  onPartAcknowledged?: (bytes: number) => void;
   /** Where the bytes wait: memory that grows with them, or disk (the FileSystem's, shared by its streams). */
   buffers: UploadBuffers;
 }
@@ -181,7 +183,9 @@ export class PartUploader {
       const uploadId = await this.ensureUpload();
       part.sealed ??= await part.buffer.seal(this.#client.checksums);
       const uploaded = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.sealed.body, part.sealed.crc64);
+      const replaced = this.#parts.has(part.number);
       this.#parts.set(part.number, { number: part.number, size: part.buffer.length, etag: uploaded.etag, crc64: uploaded.crc64 });
+      if (!replaced) this.#options.onPartAcknowledged?.(part.buffer.length);
     })().then(
       async () => {
         this.#failed.delete(part.number);

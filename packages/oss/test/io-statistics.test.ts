@@ -61,3 +61,23 @@ describe('request events (addRequestListener)', () => {
     await fs.close();
   });
 });
+
+describe('upload progress (create onProgress)', () => {
+  it('counts the bytes OSS acknowledged, part by part, not the bytes buffered; the last call at close has them all', async () => {
+    const fs = await ossFs(server, 'data', { 'fs.oss.multipart.part.size': '100k' });
+    const seen: number[] = [];
+    const out = await fs.create('/progress/big', { onProgress: (n) => seen.push(n) });
+    await out.write(pattern(350 * 1024, 3));
+    // Everything is written (buffered), but only what OSS acknowledged counts.
+    expect(seen.every((n) => n % (100 * 1024) === 0)).toBe(true);
+    await out.close();
+    expect(seen).toEqual([100 * 1024, 200 * 1024, 300 * 1024, 350 * 1024]);
+    const small: number[] = [];
+    const tiny = await fs.create('/progress/small', { onProgress: (n) => small.push(n) });
+    await tiny.write('12345');
+    expect(small).toEqual([]);
+    await tiny.close();
+    expect(small).toEqual([5]);
+    await fs.close();
+  });
+});

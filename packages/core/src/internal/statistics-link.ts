@@ -9,3 +9,6 @@ export const MERGE_STATISTICS_ON_CLOSE = Symbol('hadoopfs.mergeStatisticsOnClose
 export interface StatisticsLinked {
   [MERGE_STATISTICS_ON_CLOSE](into: IOStatisticsStore): void;
 }
+
+/** How create()'s onProgress reaches the stream it made (not public API either). */
+export const SET_PROGRESS_LISTENER = Symbol('hadoopfs.setProgressListener');

@@ -53,6 +53,7 @@ export function authenticate(req: SignedRequest, credentials: ReadonlyMap<string
   if (authorization?.startsWith('OSS4-HMAC-SHA256 ')) return verifyV4(req, authorization, credentials, now, options.region ?? DEFAULT_REGION);
   if (authorization?.startsWith('OSS ')) return verifyV1Header(req, authorization, credentials, now);
   if (req.query.some(([k]) => k === 'OSSAccessKeyId')) return verifyV1Presigned(req, credentials, now);
+  if (req.query.some(([k, v]) => k === 'x-oss-signature-version' && v === 'OSS4-HMAC-SHA256')) return verifyV4Presigned(req, credentials, now, options.region ?? DEFAULT_REGION);
   if (authorization) throw Errors.invalidArgument('Authorization header is invalid.');
   throw Errors.accessDenied('You have no right to access this object because of bucket acl.');
 }
@@ -61,7 +62,7 @@ function credentialFor(credentials: ReadonlyMap<string, Credential>, accessKeyId
   const credential = credentials.get(accessKeyId);
   if (!credential) throw Errors.invalidAccessKeyId();
   if (credential.securityToken !== undefined) {
-    const token = header(req, 'x-oss-security-token') ?? req.query.find(([k]) => k === 'security-token')?.[1] ?? undefined;
+    const token = header(req, 'x-oss-security-token') ?? req.query.find(([k]) => k === 'security-token' || k === 'x-oss-security-token')?.[1] ?? undefined;
     if (token !== credential.securityToken) throw new OssError(403, 'InvalidSecurityToken', 'The security token you provided is invalid.');
   }
   return credential;
@@ -169,21 +170,57 @@ function verifyV4(req: SignedRequest, authorization: string, credentials: Readon
   const credentialField = fields.get('Credential');
   const signature = fields.get('Signature');
   if (!credentialField || !signature) throw Errors.invalidArgument('Authorization header is invalid: Credential and Signature are required.');
+  const ossDate = header(req, 'x-oss-date') ?? '';
+  return verifyV4Signature(req, { credentialField, signature, ossDate, additional: fields.get('AdditionalHeaders') ?? '' }, credentials, now, serverRegion);
+}
+
+/**
+ * A presigned V4 URL (`x-oss-signature-version=OSS4-HMAC-SHA256`): the same scope and signature, carried
+ * in the query (`x-oss-credential`, `x-oss-date`, `x-oss-expires`, `x-oss-signature`), signed over every
+ * other query parameter and UNSIGNED-PAYLOAD, valid until x-oss-date + x-oss-expires (at most 7 days).
+ */
+function verifyV4Presigned(req: SignedRequest, credentials: ReadonlyMap<string, Credential>, now: number, serverRegion: string): string {
+  const get = (k: string) => req.query.find(([name]) => name === k)?.[1] ?? undefined;
+  const credentialField = get('x-oss-credential') ?? '';
+  const signature = get('x-oss-signature') ?? '';
+  const ossDate = get('x-oss-date') ?? '';
+  const expires = Number(get('x-oss-expires'));
+  if (!credentialField || !signature) throw Errors.invalidArgument('a presigned V4 URL needs x-oss-credential and x-oss-signature');
+  if (!Number.isInteger(expires) || expires < 1 || expires > 7 * 24 * 3600) throw Errors.invalidArgument('x-oss-expires must be 1 to 604800 seconds');
+  const signedAt = v4Date(ossDate);
+  if (signedAt + expires * 1000 < now) throw Errors.accessDenied('Request has expired.');
+  const unsigned: SignedRequest = { ...req, query: req.query.filter(([k]) => k !== 'x-oss-signature') };
+  return verifyV4Signature(unsigned, { credentialField, signature, ossDate, additional: get('x-oss-additional-headers') ?? '', presigned: true }, credentials, now, serverRegion);
+}
+
+function v4Date(ossDate: string): number {
+  const parsed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(ossDate);
+  if (!parsed) throw Errors.accessDenied('V4 requests need an x-oss-date like 20261126T080000Z.');
+  const [, y, mo, d, h, mi, s] = parsed;
+  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+}
+
+function verifyV4Signature(
+  req: SignedRequest,
+  given: { credentialField: string; signature: string; ossDate: string; additional: string; presigned?: boolean },
+  credentials: ReadonlyMap<string, Credential>,
+  now: number,
+  serverRegion: string,
+): string {
+  const { credentialField, signature, ossDate } = given;
   const [accessKeyId, scopeDate, region, product, terminator] = credentialField.split('/');
   if (!accessKeyId || !scopeDate || !region || !product || terminator !== 'aliyun_v4_request') {
-    throw Errors.invalidArgument(`invalid credential scope in Authorization: ${credentialField.replace(/^[^/]*/, '<access key id>')}`);
+    throw Errors.invalidArgument(`invalid credential scope: ${credentialField.replace(/^[^/]*/, '<access key id>')}`);
   }
   // The scope is checked as OSS checks it: this product, this region, the request's own date.
   if (product !== 'oss') throw Errors.invalidArgument(`the credential scope names the product "${product}"; it must be oss`);
   if (region !== serverRegion) throw new OssError(403, 'SignatureDoesNotMatch', `the credential scope names the region ${region}; this endpoint is ${serverRegion}`);
   const credential = credentialFor(credentials, accessKeyId, req);
-  const ossDate = header(req, 'x-oss-date') ?? '';
-  const parsed = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(ossDate);
-  if (!parsed) throw Errors.accessDenied('V4 requests need an x-oss-date header like 20261126T080000Z.');
-  const [, y, mo, d, h, mi, s] = parsed;
-  checkSkew(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)), now);
+  const signedAt = v4Date(ossDate);
+  // A presigned URL is bounded by its own expiry instead of the clock skew.
+  if (!given.presigned) checkSkew(signedAt, now);
   if (!ossDate.startsWith(scopeDate)) throw Errors.invalidArgument('the credential scope date does not match x-oss-date');
-  const additional = (fields.get('AdditionalHeaders') ?? '').split(';').filter((h) => h !== '');
+  const additional = given.additional.split(';').filter((h) => h !== '');
   const signingKey = [scopeDate, region, product, 'aliyun_v4_request'].reduce<Buffer>(
     (key, part) => createHmac('sha256', key).update(part).digest(),
     Buffer.from(`aliyun_v4${credential.accessKeySecret}`),

@@ -42,7 +42,7 @@ describe('fault injection', () => {
 
   it('applies a request late: no answer now, the write lands after the client gave up and wrote again', async () => {
     const oss = client(server);
-    server.faults.add({ apis: ['PutObject'], keyPattern: '^late/', times: 1, action: { type: 'late', ms: 30 } });
+    server.faults.add({ apis: ['PutObject'], keyPattern: '^late/', times: 1, action: { type: 'late', ms: 1000 } });
     const failed = await oss.put('late/k', Buffer.from('first')).then(() => 'ok', (e: { code?: string; status?: number }) => e.status ?? e.code);
     expect(failed).not.toBe('ok');
     expect(() => server.store.getObject(BUCKET, 'late/k')).toThrow();

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import type OSS from 'ali-oss';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -246,5 +247,23 @@ describe('listing times', () => {
     const fromList = listed.objects![0]!.lastModified;
     expect(fromList).toMatch(/\.000Z$/);
     expect(Date.parse(fromList)).toBe(Date.parse(head.res.headers['last-modified' as keyof typeof head.res.headers] as string));
+  });
+});
+
+describe('presigned V4 URLs', () => {
+  it('a URL from ali-oss signatureUrlV4 reads the object until it expires; a changed URL is refused', async () => {
+    // Path style: a URL cannot carry the virtual-host Host header ali-oss sends to an IP endpoint.
+    const oss = client(server, 'path', { authorizationV4: true } as Partial<OSS.Options>);
+    await oss.put('presigned/v4', Buffer.from('shared by a link'));
+    const url = await oss.signatureUrlV4('GET', 600, {}, 'presigned/v4');
+    const ok = await fetch(url);
+    expect([ok.status, await ok.text()]).toEqual([200, 'shared by a link']);
+    const tampered = await fetch(url.replace('presigned%2Fv4', 'presigned%2Fother').replace('presigned/v4', 'presigned/other'));
+    expect(tampered.status).toBe(403);
+    const expired = await oss.signatureUrlV4('GET', 1, {}, 'presigned/v4');
+    // Signed 10 minutes ago with 1 s to live: rewrite its date (the signature then no longer matches either).
+    const old = new Date(Date.now() - 600_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const stale = await fetch(expired.replace(/x-oss-date=\d{8}T\d{6}Z/, `x-oss-date=${old}`));
+    expect(stale.status).toBe(403);
   });
 });

@@ -41,12 +41,13 @@ type FileSystemType<T extends FileSystem> = abstract new (...args: never[]) => T
 
 async function checkedType<T extends FileSystem>(type: FileSystemType<T>, pending: Promise<FileSystem>): Promise<T> {
   const fs = await pending;
-  if (!(fs instanceof type)) {
+  // Called unbound (`const get = FileSystem.get`), there is no class to check against: FileSystem's answer.
+  if (typeof type === 'function' && !(fs instanceof type)) {
     throw new ConfigurationError(
       `${fs.getUri()} is served by ${fs.constructor.name}, not ${type.name}: import the package that registers ${type.name} for ${fs.getScheme()}:// (or check fs.${fs.getScheme()}.impl)`,
     );
   }
-  return fs;
+  return fs as T;
 }
 
 export interface FileSystemUri {

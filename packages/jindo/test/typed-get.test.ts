@@ -37,3 +37,12 @@ describe('typed get()', () => {
     expect(error.message).toMatch(/mem:\/\/elsewhere is served by MemoryFileSystem, not JindoOssFileSystem/);
   });
 });
+
+describe('FileSystem.get called unbound', () => {
+  it('still answers (there is no class to check against)', async () => {
+    // As a JavaScript caller may (TypeScript refuses it): the method taken off its class.
+    const get = FileSystem.get as unknown as (uri: string, conf: Configuration) => Promise<FileSystem>;
+    const fs = await get('mem://unbound/', new Configuration({ loadDefaults: false }));
+    expect(fs.getUri()).toBe('mem://unbound');
+  });
+});

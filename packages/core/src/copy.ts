@@ -1,8 +1,9 @@
-import { ChecksumError, FileAlreadyExistsError, FileNotFoundError } from './errors.js';
+import { ChecksumError, FileAlreadyExistsError } from './errors.js';
 import type { FileSystem, PathLike } from './file-system.js';
 import { Crc64 } from './crc64.js';
 import { FileChecksum } from './file-checksum.js';
 import type { Path } from './path.js';
+import { statOrUndefined } from './stat-or-undefined.js';
 import { writeWhole } from './whole-write.js';
 
 export interface CopyOptions {
@@ -115,13 +116,4 @@ function cumulative(options: CopyOptions): (n: number) => void {
     done += n;
     options.onProgress?.(done);
   };
-}
-
-async function statOrUndefined(fs: FileSystem, path: Path) {
-  try {
-    return await fs.getFileStatus(path);
-  } catch (error) {
-    if (error instanceof FileNotFoundError) return undefined;
-    throw error;
-  }
 }

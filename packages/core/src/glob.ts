@@ -1,6 +1,7 @@
 import { FileNotFoundError, InvalidPathError } from './errors.js';
 import type { FileStatus } from './file-status.js';
 import { Path } from './path.js';
+import { statOrUndefined } from './stat-or-undefined.js';
 
 /** Accepts or rejects a path in listings and globs (Hadoop's PathFilter). */
 export type PathFilter = (path: Path) => boolean;
@@ -148,15 +149,6 @@ async function listDirectory(fs: GlobTarget, candidate: Candidate): Promise<File
     return children;
   } catch (error) {
     if (error instanceof FileNotFoundError) return [];
-    throw error;
-  }
-}
-
-async function statOrUndefined(fs: GlobTarget, path: Path): Promise<FileStatus | undefined> {
-  try {
-    return await fs.getFileStatus(path);
-  } catch (error) {
-    if (error instanceof FileNotFoundError) return undefined;
     throw error;
   }
 }

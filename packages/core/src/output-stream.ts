@@ -100,7 +100,12 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     const owned = this.#queue.busy ? Buffer.from(bytes) : bytes;
     return this.#run('write', async () => {
       if (owned.byteLength === 0) return;
-      await this.writeBytes(owned);
+      try {
+        await this.writeBytes(owned);
+      } catch (error) {
+        this.ioStatistics.incrementCounter(S.STREAM_WRITE_EXCEPTIONS);
+        throw error;
+      }
       this.#position += owned.byteLength;
       this.ioStatistics.incrementCounter(S.STREAM_WRITE_BYTES, owned.byteLength);
     });
@@ -225,10 +230,7 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     if (this.#state !== 'open') {
       return Promise.reject(new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() }));
     }
-    return this.#queue.run(body).catch((error: unknown) => {
-      this.ioStatistics.incrementCounter(S.STREAM_WRITE_EXCEPTIONS);
-      throw error;
-    });
+    return this.#queue.run(body);
   }
 
   #mergeStatistics(): void {

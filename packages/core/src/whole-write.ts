@@ -1,7 +1,8 @@
-import { FileAlreadyExistsError, FileNotFoundError } from './errors.js';
+import { FileAlreadyExistsError } from './errors.js';
 import { PathCapabilities, type FileSystem } from './file-system.js';
 import type { FSDataOutputStream } from './output-stream.js';
 import type { Path } from './path.js';
+import { statOrUndefined } from './stat-or-undefined.js';
 
 /** Hadoop's suffix for a copy on its way: a store that cannot abort a stream publishes only whole copies. */
 export const COPYING_SUFFIX = '._COPYING_';
@@ -43,13 +44,4 @@ export async function writeWhole<T>(fs: FileSystem, target: Path, fill: (out: FS
     await fs.rename(written, target);
   }
   return result;
-}
-
-async function statOrUndefined(fs: FileSystem, path: Path) {
-  try {
-    return await fs.getFileStatus(path);
-  } catch (error) {
-    if (error instanceof FileNotFoundError) return undefined;
-    throw error;
-  }
 }

@@ -4,6 +4,7 @@ import {
   PathCapabilities,
   runBounded,
   type Configuration,
+  type FileStatus,
   type FileSystemUri,
   type FSDataOutputStream,
   type Path,
@@ -82,6 +83,34 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     } finally {
       this.#replacing.delete(key);
     }
+  }
+
+  /**
+   * HDFS refuses to concat a file under construction, and so does this: a live writer's later close would
+   * replace the joined target (the sources already gone) or bring a source back. So every piece gets lease
+   * recovery first, as create() does — a live writer (a lease that runs, or an upload nothing staged yet) is
+   * AlreadyBeingCreatedError and nothing changes; a dead writer's flushed bytes are recovered into its file,
+   * which is then joined as it now is.
+   */
+  protected override async concatFiles(target: FileStatus, sources: readonly FileStatus[]): Promise<void> {
+    if (!this.#jindo.flushEnabled) return super.concatFiles(target, sources);
+    let recovered = false;
+    for (const status of [target, ...sources]) {
+      const key = this.keyOf(status.path);
+      for (const report of await recoverFile(this.client, this.#jindo.stagingPrefix, key, { leaseMs: this.#jindo.leaseMs })) {
+        if (report.state === 'live-writer') {
+          throw new AlreadyBeingCreatedError(`concat: ${status.path.toString()} is being written (${report.action})`, { path: status.path.toString() });
+        }
+        if (report.state === 'failed') throw report.error!;
+        if (report.state === 'recovered') recovered = true;
+      }
+      if ((await this.client.listUploads(key)).uploads.some((upload) => upload.key === key)) {
+        throw new AlreadyBeingCreatedError(`concat: ${status.path.toString()} is being written (an upload is open on it)`, { path: status.path.toString() });
+      }
+    }
+    // A recovered piece is a new version: the concat pins the versions it sees now.
+    if (recovered) return super.concatFiles(await this.getFileStatus(target.path), await Promise.all(sources.map((s) => this.getFileStatus(s.path))));
+    return super.concatFiles(target, sources);
   }
 
   protected override newOutputStream(path: Path, options: ResolvedCreateOptions): FSDataOutputStream {

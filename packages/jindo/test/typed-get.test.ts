@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Configuration, ConfigurationError, FileSystem } from '@hadoopfs/core';
+import { AlreadyBeingCreatedError, Configuration, ConfigurationError, FileSystem } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import { AliyunOssFileSystem } from '@hadoopfs/oss';
 import '@hadoopfs/memory';
@@ -44,5 +44,31 @@ describe('FileSystem.get called unbound', () => {
     const get = FileSystem.get as unknown as (uri: string, conf: Configuration) => Promise<FileSystem>;
     const fs = await get('mem://unbound/', new Configuration({ loadDefaults: false }));
     expect(fs.getUri()).toBe('mem://unbound');
+  });
+});
+
+describe('concat and files under construction (durable flush)', () => {
+  it('a target or source being rewritten by a live writer is AlreadyBeingCreatedError and nothing changes; once closed, concat joins them', async () => {
+    const fs = await JindoOssFileSystem.newInstance('oss://typed/', jindoConf(server));
+    await fs.writeFile('/uc/source', 'source bytes;');
+    await fs.writeFile('/uc/target', 'old target;');
+    await fs.writeFile('/uc/growing', 'old growing;');
+    // The writer's close would replace the joined target (and the sources would be gone): refused.
+    const writer = await fs.create('/uc/target');
+    await writer.write('flushed by a live writer;');
+    await writer.hflush();
+    await expect(fs.concat('/uc/target', ['/uc/source'])).rejects.toBeInstanceOf(AlreadyBeingCreatedError);
+    expect((await fs.readFile('/uc/source')).toString()).toBe('source bytes;');
+    await writer.close();
+    const other = await fs.create('/uc/growing');
+    await other.write('a source being written');
+    await other.hflush();
+    await expect(fs.concat('/uc/target', ['/uc/growing'])).rejects.toBeInstanceOf(AlreadyBeingCreatedError);
+    expect((await fs.readFile('/uc/target')).toString()).toBe('flushed by a live writer;');
+    await other.close();
+    await fs.concat('/uc/target', ['/uc/source', '/uc/growing']);
+    expect((await fs.readFile('/uc/target')).toString()).toBe('flushed by a live writer;source bytes;a source being written');
+    expect(await fs.exists('/uc/source')).toBe(false);
+    await fs.close();
   });
 });

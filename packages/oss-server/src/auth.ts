@@ -73,7 +73,8 @@ function checkSkew(timestamp: number, now: number): void {
   if (Math.abs(now - timestamp) > MAX_CLOCK_SKEW_MS) throw Errors.requestTimeTooSkewed();
 }
 
-function sameSignature(expected: string, given: string): boolean {
+/** Strings compared in constant time (signatures, the admin token). */
+export function sameSignature(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);

@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { checkBucketName, parseQuery, resolveAddress, type AddressingOptions } from './addressing.js';
 import { classifyApi } from './api.js';
-import { authenticate, DEFAULT_REGION, type Credential } from './auth.js';
+import { authenticate, DEFAULT_REGION, sameSignature, type Credential } from './auth.js';
 import { RequestContext } from './context.js';
 import { FaultInjector, FaultRuleError, ServerStats, validateFaultRule, type FaultAction, type FaultRule } from './faults.js';
 import * as bucketHandlers from './handlers/bucket.js';
@@ -86,13 +86,10 @@ const HANDLERS: Record<string, Handler> = {
 const ADMIN_PREFIX = '/-/admin/';
 const ADMIN_BODY_LIMIT = 1024 * 1024;
 
-/** `Bearer <token>` compared in constant time. */
+/** `Bearer <token>`, the token compared in constant time. */
 function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1]!);
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+  return m !== null && sameSignature(token, m[1]!);
 }
 
 export async function startOssServer(options: OssServerOptions): Promise<RunningOssServer> {

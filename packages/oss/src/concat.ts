@@ -1,4 +1,4 @@
-import { ChecksumError, crc64Concat, FileNotFoundError, RemoteFileChangedError, runBounded } from '@hadoopfs/core';
+import { ChecksumError, crc64Concat, RemoteFileChangedError, runBounded } from '@hadoopfs/core';
 import type { CompletedPart, ObjectInfo, OssClient } from './oss-client.js';
 
 /** OSS's smallest part (every part but the last): smaller pieces travel as bytes, joined to their neighbours. */
@@ -21,24 +21,17 @@ type PlannedPart = { readonly copy: Range } | { readonly read: readonly Range[] 
 /**
  * Concat on OSS: one multipart upload of the target's object followed by the sources', built from
  * UploadPartCopy where a range can be a part of its own, completed over the target, and then the sources
- * removed. Every copy and read is pinned to the version first seen (a source or target changed meanwhile
- * is RemoteFileChangedError, with the upload aborted and nothing changed), the target is checked once more
- * just before the complete, the new object's CRC-64 is checked against its pieces', and a source is only
- * deleted while it is still the version that was copied.
+ * removed. Every copy and read is pinned to the version given (the HEAD concat's preconditions made): a
+ * source or target changed meanwhile is RemoteFileChangedError, with the upload aborted and nothing
+ * changed; the parts' CRC-64 is checked against the pieces' before the complete, the target once more just
+ * before it, and a source is only deleted while it is still the version that was copied.
  */
-export async function concatObjects(client: OssClient, targetKey: string, sourceKeys: readonly string[]): Promise<void> {
-  const pieces = await Promise.all(
-    [targetKey, ...sourceKeys].map(async (key) => {
-      const info = await client.head(key);
-      if (!info) throw new FileNotFoundError(`concat: no such file: oss://…/${key}`, { path: key });
-      return info;
-    }),
-  );
-  const [target, ...sources] = pieces as [ObjectInfo, ...ObjectInfo[]];
+export async function concatObjects(client: OssClient, target: ObjectInfo, sources: readonly ObjectInfo[]): Promise<void> {
+  const pieces = [target, ...sources];
   if (sources.some((s) => s.size > 0)) await rewriteTarget(client, target, pieces);
   for (const source of sources) {
     if (!(await client.deleteIfUnchanged(source.key, source.etag))) {
-      process.emitWarning(`concat: ${source.key} changed after it was appended to ${targetKey}; it was left in place`, { code: 'HADOOPFS_CONCAT_SOURCE_CHANGED' });
+      process.emitWarning(`concat: ${source.key} changed after it was appended to ${target.key}; it was left in place`, { code: 'HADOOPFS_CONCAT_SOURCE_CHANGED' });
     }
   }
 }
@@ -60,13 +53,20 @@ async function rewriteTarget(client: OssClient, target: ObjectInfo, pieces: read
         parts[i] = { number, etag: uploaded.etag, size: body.length, crc64: uploaded.crc64 };
       }
     });
+    // The parts checked against the pieces before anything is committed: a byte changed on the way (a read
+    // join, a copy) aborts the upload and leaves the target as it was.
+    const expected = pieces.every((p) => p.crc64 !== undefined) ? crc64Concat(pieces.map((p) => ({ crc64: p.crc64!, size: p.size }))).toString() : undefined;
+    const planned = parts.every((p) => p.crc64 !== undefined) ? crc64Concat(parts as ReadonlyArray<{ crc64: string; size: number }>).toString() : undefined;
+    if (expected !== undefined && planned !== undefined && planned !== expected) {
+      throw new ChecksumError(`concat: the parts of ${target.key} (CRC-64 ${planned}) differ from its pieces' (${expected}); nothing was changed`, { path: target.key });
+    }
     const now = await client.head(target.key);
     if (!now || now.etag !== target.etag) {
       throw new RemoteFileChangedError(`concat: ${target.key} changed while its sources were appended; nothing was changed`, { path: target.key });
     }
     const done = await client.complete(target.key, uploadId, parts);
-    const expected = pieces.every((p) => p.crc64 !== undefined) ? crc64Concat(pieces.map((p) => ({ crc64: p.crc64!, size: p.size }))).toString() : undefined;
-    if (expected !== undefined && done.crc64 !== undefined && done.crc64 !== expected) {
+    // Where OSS gave no CRC-64 for a copied part, the check can only come after the complete.
+    if (planned === undefined && expected !== undefined && done.crc64 !== undefined && done.crc64 !== expected) {
       throw new ChecksumError(`concat: ${target.key}'s CRC-64 ${done.crc64} differs from its pieces' ${expected}; the sources were kept`, { path: target.key });
     }
   } catch (error) {

@@ -38,6 +38,8 @@ export class AliyunOssFileSystem extends FileSystem {
   #settings!: OssSettings;
   #client!: OssClient;
   #buffers!: UploadBuffers;
+  /** What the HEAD behind a status said (type, metadata): concat builds on it instead of asking again. */
+  readonly #headed = new WeakMap<FileStatus, ObjectInfo>();
 
   override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
     this.#settings = readSettings(uri.authority, conf);
@@ -127,7 +129,11 @@ export class AliyunOssFileSystem extends FileSystem {
   protected async statPath(path: Path): Promise<FileStatus> {
     if (path.isRoot()) return this.#dirStatus(path);
     const info = await this.#client.head(this.keyOf(path));
-    if (info) return this.#fileStatus(path, info);
+    if (info) {
+      const status = this.#fileStatus(path, info);
+      this.#headed.set(status, info);
+      return status;
+    }
     if (await this.#isDirectory(path)) return this.#dirStatus(path);
     throw new FileNotFoundError(`no such file or directory: ${path.toString()}`, { path: path.toString() });
   }
@@ -378,7 +384,15 @@ export class AliyunOssFileSystem extends FileSystem {
   }
 
   protected override async concatFiles(target: FileStatus, sources: readonly FileStatus[]): Promise<void> {
-    await concatObjects(this.#client, this.keyOf(target.path), sources.map((s) => this.keyOf(s.path)));
+    // concat() just statted every piece: those HEADs' answers are the versions the concat is pinned to.
+    const infoOf = async (status: FileStatus): Promise<ObjectInfo> => {
+      const known = this.#headed.get(status);
+      if (known) return known;
+      const info = await this.#client.head(this.keyOf(status.path));
+      if (!info) throw new FileNotFoundError(`concat: no such file: ${status.path.toString()}`, { path: status.path.toString() });
+      return info;
+    };
+    await concatObjects(this.#client, await infoOf(target), await Promise.all(sources.map(infoOf)));
   }
 
   protected override async releaseResources(): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crc64, FileChecksum, FileSystem, RemoteFileChangedError } from '@hadoopfs/core';
+import { createHash } from 'node:crypto';
+import { ChecksumError, crc64, FileChecksum, FileSystem, RemoteFileChangedError } from '@hadoopfs/core';
 import { MIN_PART_SIZE, planParts } from '../src/concat.js';
 import type { ObjectInfo } from '../src/oss-client.js';
 import { countUploads, ossFs, pattern, readAll, serverForTests, storedBytes, write } from './helpers.js';
@@ -50,9 +51,13 @@ describe('concat on OSS', () => {
     server.stats.reset();
     await fs.concat('/join/f0', [1, 2, 3, 4, 5].map((i) => `/join/f${i}`));
     const bytesRead = server.stats.bytesOut;
+    const heads = server.stats.requests['HeadObject'];
     expect((await readAll(fs, '/join/f0')).equals(Buffer.concat(datas))).toBe(true);
     for (const i of [1, 2, 3, 4, 5]) expect(await fs.exists(`/join/f${i}`)).toBe(false);
     expect(server.stats.requests['UploadPartCopy']).toBe(1);
+    // Each piece HEADed once by concat's preconditions (the concat is pinned to those answers), the target
+    // once more before the complete, each source once before its delete: 6 + 1 + 5.
+    expect(heads).toBe(12);
     // Only the joins travel through this process: under 3 × 100 KiB of 520 KiB.
     expect(bytesRead).toBeLessThan(3 * MIN_PART_SIZE);
     // The CRC-64 OSS computed for the new object is the pieces' combined (concat checks it too).
@@ -80,22 +85,11 @@ describe('concat on OSS', () => {
     const fs = await ossFs(server, 'data');
     await files(fs, 'race', [200 * KIB, 200 * KIB]);
     const replacement = pattern(1000, 9);
-    // The copies are held a moment on the server; the target is replaced as the first one arrives.
+    const put = await storeWriter('race/f0', replacement);
+    // The copies are held on the server by a timer; the target is replaced (in the store, within
+    // microtasks) as the first one arrives, so the replacement is in place before any copy is handled.
     server.faults.add({ apis: ['UploadPartCopy'], action: { type: 'latency', ms: 200 } });
-    const replaced = new Promise<void>((resolve, reject) => {
-      const count = server.stats.count.bind(server.stats);
-      server.stats.count = (name: string) => {
-        count(name);
-        if (name !== 'UploadPartCopy') return;
-        server.stats.count = count;
-        void ossFs(server, 'data')
-          .then(async (other) => {
-            await write(other, '/race/f0', replacement);
-            await other.close();
-          })
-          .then(resolve, reject);
-      };
-    });
+    const replaced = onFirst('UploadPartCopy', put);
     const outcome = fs.concat('/race/f0', ['/race/f1']);
     await replaced;
     await expect(outcome).rejects.toBeInstanceOf(RemoteFileChangedError);
@@ -104,4 +98,73 @@ describe('concat on OSS', () => {
     expect(await countUploads(server, 'data')).toBe(0);
     await fs.close();
   });
+
+  it('a source replaced after it was copied is not deleted: it is left in place with a warning', async () => {
+    const fs = await ossFs(server, 'data');
+    const datas = await files(fs, 'changed', [200 * KIB, 150 * KIB]);
+    const newer = pattern(500, 7);
+    const put = await storeWriter('changed/f1', newer);
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => void (w.code === 'HADOOPFS_CONCAT_SOURCE_CHANGED' && warnings.push(w.message));
+    process.on('warning', onWarning);
+    try {
+      const replaced = onFirst('CompleteMultipartUpload', put);
+      await fs.concat('/changed/f0', ['/changed/f1']);
+      await replaced;
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect((await storedBytes(server, 'data', 'changed/f0'))!.equals(Buffer.concat(datas))).toBe(true);
+    expect((await storedBytes(server, 'data', 'changed/f1'))!.equals(newer)).toBe(true);
+    expect(warnings).toHaveLength(1);
+    await fs.close();
+  });
+
+  it('a byte changed in a join read aborts before the complete (ChecksumError): target and sources unchanged, no upload left', async () => {
+    const fs = await ossFs(server, 'data');
+    const datas = await files(fs, 'flipped', [50 * KIB, 300 * KIB]);
+    server.stats.reset();
+    server.faults.add({ apis: ['GetObject'], keyPattern: '^flipped/', times: 1, action: { type: 'corrupt', where: 'response-body' } });
+    await expect(fs.concat('/flipped/f0', ['/flipped/f1'])).rejects.toBeInstanceOf(ChecksumError);
+    expect(server.stats.requests['CompleteMultipartUpload'] ?? 0).toBe(0);
+    expect((await storedBytes(server, 'data', 'flipped/f0'))!.equals(datas[0]!)).toBe(true);
+    expect((await storedBytes(server, 'data', 'flipped/f1'))!.equals(datas[1]!)).toBe(true);
+    expect(await countUploads(server, 'data')).toBe(0);
+    await fs.close();
+  });
+
+  it('a complete applied whose answer was lost is a success: the target joined, the sources removed', async () => {
+    const fs = await ossFs(server, 'data');
+    const datas = await files(fs, 'lost', [200 * KIB, 200 * KIB]);
+    server.faults.add({ apis: ['CompleteMultipartUpload'], keyPattern: '^lost/', nth: 1, action: { type: 'drop', when: 'instead-of-response' } });
+    await fs.concat('/lost/f0', ['/lost/f1']);
+    expect((await storedBytes(server, 'data', 'lost/f0'))!.equals(Buffer.concat(datas))).toBe(true);
+    expect(await fs.exists('/lost/f1')).toBe(false);
+    await fs.close();
+  });
 });
+
+/** A PutObject straight into the server's store, prepared now and run later (no HTTP: done within microtasks). */
+async function storeWriter(key: string, bytes: Buffer): Promise<() => Promise<void>> {
+  const writer = server.store.newBlob(bytes.length);
+  await writer.write(bytes);
+  const blob = await writer.commit();
+  const body = { blob, size: bytes.length, md5: createHash('md5').update(bytes).digest(), crc64: crc64(bytes) };
+  return async () => {
+    await server.store.putObject('data', key, body, { contentType: 'application/octet-stream', userMeta: {}, forbidOverwrite: false });
+  };
+}
+
+/** Runs `action` when the server receives the first request of `api`; resolves when it is done. */
+function onFirst(api: string, action: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const count = server.stats.count.bind(server.stats);
+    server.stats.count = (name: string) => {
+      count(name);
+      if (name !== api) return;
+      server.stats.count = count;
+      action().then(resolve, reject);
+    };
+  });
+}

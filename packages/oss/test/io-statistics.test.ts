@@ -34,6 +34,21 @@ describe('IOStatistics on oss://', () => {
   });
 });
 
+describe('a failed write is counted (stream_write_exceptions)', () => {
+  it('a part OSS refuses fails a later write, and the stream counts it', async () => {
+    const fs = await ossFs(server, 'data', { 'fs.oss.multipart.part.size': '100k', 'fs.oss.attempts.maximum': 1 });
+    server.faults.add({ apis: ['UploadPart'], keyPattern: '^refused/', action: { type: 'error', status: 403, code: 'AccessDenied' } });
+    const out = await fs.create('/refused/x');
+    let failed = false;
+    for (let i = 0; i < 20 && !failed; i++) failed = await out.write(pattern(100 * 1024, i)).then(() => false, () => true);
+    expect(failed).toBe(true);
+    expect(out.getIOStatistics().counters().get(Stream.STREAM_WRITE_EXCEPTIONS)).toBe(1);
+    await out.abort();
+    expect(fs.getIOStatistics().counters().get(Stream.STREAM_WRITE_EXCEPTIONS)).toBe(1);
+    await fs.close();
+  });
+});
+
 describe('request events (addRequestListener)', () => {
   it('each attempt is told: operation, path, attempt, outcome, status and code; a throwing listener harms nothing', async () => {
     const fs = await ossFs(server, 'data');

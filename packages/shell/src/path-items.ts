@@ -1,4 +1,4 @@
-import { FileNotFoundError, hasGlob, Path, type FileStatus, type FileSystem } from '@hadoopfs/core';
+import { FileNotFoundError, hasGlob, Path, statOrUndefined, type FileStatus, type FileSystem } from '@hadoopfs/core';
 import { PathError } from './command.js';
 
 /**
@@ -86,13 +86,4 @@ export async function childItems(parent: PathItem): Promise<PathItem[]> {
     status,
     display: parent.display === '.' ? status.path.getName() : `${parent.display.replace(/\/$/, '')}/${status.path.getName()}`,
   }));
-}
-
-export async function statOrUndefined(fs: FileSystem, path: Path): Promise<FileStatus | undefined> {
-  try {
-    return await fs.getFileStatus(path);
-  } catch (error) {
-    if (error instanceof FileNotFoundError) return undefined;
-    throw error;
-  }
 }

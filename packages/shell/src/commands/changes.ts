@@ -1,6 +1,6 @@
-import { FsPermission, Trash } from '@hadoopfs/core';
+import { FsPermission, statOrUndefined, Trash } from '@hadoopfs/core';
 import { describeError, parseOptions, PathError, UsageError, type ShellCommand } from '../command.js';
-import { childItems, statOrUndefined, type PathItem } from '../path-items.js';
+import { childItems, type PathItem } from '../path-items.js';
 import { forEachItem, mustExist } from '../shell.js';
 
 export const mkdir: ShellCommand = {

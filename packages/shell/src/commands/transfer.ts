@@ -1,6 +1,6 @@
-import { copyStream, FileSystem, Path } from '@hadoopfs/core';
+import { copyStream, FileSystem, Path, statOrUndefined } from '@hadoopfs/core';
 import { parseOptions, PathError, UsageError, type ShellCommand, type ShellContext } from '../command.js';
-import { childItems, expandItems, literalItem, statOrUndefined, type PathItem } from '../path-items.js';
+import { childItems, expandItems, literalItem, type PathItem } from '../path-items.js';
 import { forEachItem, mustExist } from '../shell.js';
 
 /** On a terminal, how much of a long copy has been written (and, at the end, acknowledged). */

@@ -52,10 +52,11 @@ export class FutureDataInputStreamBuilder {
   readonly #options = new BuilderOptions();
   #status: FileStatus | undefined;
   #bufferSize: number | undefined;
+  #signal: AbortSignal | undefined;
 
   constructor(
     readonly path: Path,
-    private readonly open: (options: Omit<ResolvedOpenOptions, 'bufferSize'> & { bufferSize?: number }) => Promise<FSDataInputStream>,
+    private readonly open: (options: Omit<ResolvedOpenOptions, 'bufferSize'> & { bufferSize?: number; signal?: AbortSignal }) => Promise<FSDataInputStream>,
     private readonly knownKeys: ReadonlySet<string>,
   ) {}
 
@@ -66,6 +67,12 @@ export class FutureDataInputStreamBuilder {
 
   must(key: string, value: string | number | boolean): this {
     this.#options.mandatory.set(key, String(value));
+    return this;
+  }
+
+  /** Closes the stream when the signal fires (as open()'s `signal`). */
+  withSignal(signal: AbortSignal): this {
+    this.#signal = signal;
     return this;
   }
 
@@ -98,6 +105,7 @@ export class FutureDataInputStreamBuilder {
       readPolicy,
       ...(this.#status ? { status: this.#status, length: this.#status.length } : length !== undefined ? { length } : {}),
       ...(bufferSize !== undefined && Number.isSafeInteger(bufferSize) && bufferSize > 0 ? { bufferSize } : {}),
+      ...(this.#signal ? { signal: this.#signal } : {}),
     });
   }
 }
@@ -109,6 +117,7 @@ export interface BuiltCreateOptions {
   blockSize?: number;
   replication?: number;
   permission?: FsPermission;
+  signal?: AbortSignal;
 }
 
 /**
@@ -154,6 +163,12 @@ export class FSDataOutputStreamBuilder {
 
   replication(replication: number): this {
     this.#create.replication = replication;
+    return this;
+  }
+
+  /** Aborts the stream when the signal fires (as create()'s `signal`). */
+  withSignal(signal: AbortSignal): this {
+    this.#create.signal = signal;
     return this;
   }
 

@@ -1,3 +1,4 @@
+import { abortIn, runCancellable, throwIfAborted, withoutSignal } from './cancellation.js';
 import { ChecksumError, FileAlreadyExistsError } from './errors.js';
 import type { FileSystem, PathLike } from './file-system.js';
 import { Crc64 } from './crc64.js';
@@ -27,6 +28,11 @@ export interface CopyOptions {
    * shell), 'never' (the shell's -d; an object store publishes nothing before close anyway).
    */
   temporary?: 'auto' | 'always' | 'never';
+  /**
+   * Stops the copy between chunks and cuts its requests (AbortError): the file being copied is not
+   * published, files copied before it stay, the source is not deleted.
+   */
+  signal?: AbortSignal;
 }
 
 
@@ -38,13 +44,16 @@ export interface CopyOptions {
  */
 export async function copy(srcFs: FileSystem, src: PathLike, dstFs: FileSystem, dst: PathLike, options: CopyOptions = {}): Promise<boolean> {
   const source = srcFs.makeQualified(src);
-  let target = dstFs.makeQualified(dst);
-  const existing = await statOrUndefined(dstFs, target);
-  if (existing?.isDirectory()) target = target.child(source.getName());
-  const progress = cumulative(options);
-  await copyTree(srcFs, source, dstFs, target, options, progress);
-  if (options.deleteSource) await srcFs.delete(source, true);
-  return true;
+  return runCancellable(options.signal, `copy ${source.toString()}`, source.toString(), async () => {
+    let target = dstFs.makeQualified(dst);
+    const existing = await statOrUndefined(dstFs, target);
+    if (existing?.isDirectory()) target = target.child(source.getName());
+    const progress = cumulative(options);
+    await copyTree(srcFs, source, dstFs, target, options, progress);
+    throwIfAborted(`copy ${source.toString()}`, source.toString());
+    if (options.deleteSource) await srcFs.delete(source, true);
+    return true;
+  });
 }
 
 async function copyTree(srcFs: FileSystem, source: Path, dstFs: FileSystem, target: Path, options: CopyOptions, progress: (n: number) => void): Promise<void> {
@@ -54,7 +63,10 @@ async function copyTree(srcFs: FileSystem, source: Path, dstFs: FileSystem, targ
       throw new FileAlreadyExistsError(`copy: ${target.toString()} is ${source.toString()} or below it`, { path: target.toString() });
     }
     await dstFs.mkdirs(target);
-    for (const child of await srcFs.listStatus(source)) await copyTree(srcFs, child.path, dstFs, target.child(child.path.getName()), options, progress);
+    for (const child of await srcFs.listStatus(source)) {
+      throwIfAborted(`copy ${source.toString()}`, source.toString());
+      await copyTree(srcFs, child.path, dstFs, target.child(child.path.getName()), options, progress);
+    }
     return;
   }
   await using input = await srcFs.openFile(source).withFileStatus(status).opt('fs.option.openfile.read.policy', 'whole-file').build();
@@ -76,6 +88,10 @@ export async function copyStream(
   what = 'a stream',
 ): Promise<void> {
   const target = dstFs.makeQualified(dst);
+  return runCancellable(options.signal, `copy ${what} → ${target.toString()}`, target.toString(), () => copyVerified(bytes, dstFs, target, options, progress, what));
+}
+
+async function copyVerified(bytes: AsyncIterable<Uint8Array>, dstFs: FileSystem, target: Path, options: CopyOptions, progress: (n: number) => void, what: string): Promise<void> {
   const verify = options.verify ?? true;
   const crc = verify ? new Crc64() : undefined;
   let copied = 0;
@@ -99,9 +115,16 @@ export async function copyStream(
   }
   if (crc) {
     const sent = FileChecksum.ofCrc64(crc.value());
-    const stored = await dstFs.getFileChecksum(target);
+    let stored: FileChecksum;
+    try {
+      stored = await dstFs.getFileChecksum(target);
+    } catch (error) {
+      // Aborted before the copy was known good: it does not stay, unverified, as if the copy had finished.
+      if (abortIn(error)) await withoutSignal(() => dstFs.delete(target, false).catch(() => false));
+      throw error;
+    }
     if (!sent.equals(stored)) {
-      await dstFs.delete(target, false).catch(() => false);
+      await withoutSignal(() => dstFs.delete(target, false).catch(() => false));
       throw new ChecksumError(`copy ${what} → ${target.toString()}: checksums differ (${sent.toString()} sent, ${stored.toString()} stored); the copy was removed`, { path: target.toString() });
     }
   }

@@ -131,6 +131,18 @@ export class RemoteFileChangedError extends IOError {
   }
 }
 
+/**
+ * A call stopped because its AbortSignal fired (Node's name and code, `ABORT_ERR`; `cause` is the signal's
+ * reason). What the call had done before it stopped stays as a failed call leaves it; a stream aborted by
+ * its signal published nothing.
+ */
+export class AbortError extends IOError {
+  override name = 'AbortError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'ABORT_ERR', options);
+  }
+}
+
 /** A path that cannot name anything: bad syntax, `.`/`..` elements, control characters, wrong scheme. */
 export class InvalidPathError extends IOError {
   override name = 'InvalidPathError';

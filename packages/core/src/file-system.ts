@@ -13,6 +13,7 @@ import {
 } from './errors.js';
 import type { BlockLocation, ContentSummary, FileStatus, FsPermission, FsStatus, LocatedFileStatus } from './file-status.js';
 import { globStatuses, type PathFilter } from './glob.js';
+import { cancellableIterable, effectiveSignal, runCancellable, throwIfAborted } from './cancellation.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
 import { copy, type CopyOptions } from './copy.js';
 import { writeWhole, type WholeWriteOptions } from './whole-write.js';
@@ -20,7 +21,7 @@ import { Crc64 } from './crc64.js';
 import { FileChecksum } from './file-checksum.js';
 import type { FSDataInputStream } from './input-stream.js';
 import type { FSDataOutputStream } from './output-stream.js';
-import { MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER, type StatisticsLinked } from './internal/statistics-link.js';
+import { BIND_SIGNAL, MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER, type StatisticsLinked } from './internal/statistics-link.js';
 import { RequestListeners, type RequestListener } from './request-events.js';
 import { Path } from './path.js';
 import { StoreStatisticNames as S } from './statistics/statistic-names.js';
@@ -50,6 +51,18 @@ async function checkedType<T extends FileSystem>(type: FileSystemType<T>, pendin
   return fs as T;
 }
 
+/** A stream made for a call with a signal answers to that signal for the rest of its life. */
+function bindSignal<T extends FSDataInputStream | FSDataOutputStream>(stream: T, signal: AbortSignal | undefined): T {
+  if (!signal) return stream;
+  (stream as unknown as { [BIND_SIGNAL]: (s: AbortSignal) => void })[BIND_SIGNAL](signal);
+  return stream;
+}
+
+function listOptions(filterOrOptions: PathFilter | ListOptions | undefined): ListOptions {
+  if (filterOrOptions === undefined) return {};
+  return typeof filterOrOptions === 'function' ? { filter: filterOrOptions } : filterOrOptions;
+}
+
 export interface FileSystemUri {
   scheme: string;
   authority: string;
@@ -69,12 +82,34 @@ export interface CreateOptions {
    * acknowledged, not bytes buffered here), the last call at close with all of them.
    */
   onProgress?: (bytes: number) => void;
+  /**
+   * Aborts the stream when it fires: the call in progress and every later one reject with AbortError, and
+   * nothing written becomes visible (as abort()). A close() whose commit request was already sent is not
+   * cut short: it resolves (committed) or rejects with AbortError (nothing committed).
+   */
+  signal?: AbortSignal;
 }
 
-export type ResolvedCreateOptions = Required<Omit<CreateOptions, 'permission' | 'onProgress'>> & { permission?: FsPermission };
+export type ResolvedCreateOptions = Required<Omit<CreateOptions, 'permission' | 'onProgress' | 'signal'>> & { permission?: FsPermission };
 
 export interface OpenOptions {
   bufferSize?: number;
+  /** Closes the stream when it fires: a read in progress (its request cut) and every later call reject with AbortError. */
+  signal?: AbortSignal;
+}
+
+/**
+ * For a long call: when `signal` fires, the call stops at its next request (one in flight is cut) and
+ * rejects with AbortError. What it had done stays as a failed call leaves it (a recursive delete may have
+ * deleted some files, a rename on an object store copied some); what it created for itself is removed.
+ */
+export interface SignalOptions {
+  signal?: AbortSignal;
+}
+
+/** listStatus() and globStatus() with a filter and a signal. */
+export interface ListOptions extends SignalOptions {
+  filter?: PathFilter;
 }
 
 export type PathLike = string | Path;
@@ -277,6 +312,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
 
   create(path: PathLike, options: CreateOptions = {}): Promise<FSDataOutputStream> {
     this.#count(options.recursive === false ? S.OP_CREATE_NON_RECURSIVE : S.OP_CREATE);
+    const signal = effectiveSignal(options.signal);
     return this.#guard(path, async (p) => {
       if (p.isRoot()) throw new FileAlreadyExistsError(`cannot create a file over the root directory ${p.toString()}`, { path: p.toString() });
       const stream = await this.createStream(p, {
@@ -288,20 +324,32 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
         ...(options.permission ? { permission: options.permission } : {}),
       });
       if (options.onProgress) (stream as unknown as { [SET_PROGRESS_LISTENER]: (l: (n: number) => void) => void })[SET_PROGRESS_LISTENER](options.onProgress);
-      return this.#linked(stream);
-    });
+      return this.#linked(bindSignal(stream, signal));
+    }, signal, 'create');
   }
 
   /** Opens an existing file for appending; UnsupportedOperationError where the store cannot append. */
-  append(path: PathLike, options: { bufferSize?: number } = {}): Promise<FSDataOutputStream> {
+  append(path: PathLike, options: { bufferSize?: number; signal?: AbortSignal } = {}): Promise<FSDataOutputStream> {
     this.#count(S.OP_APPEND);
-    return this.#guard(path, async (p) => this.#linked(await this.appendStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize })));
+    const signal = effectiveSignal(options.signal);
+    return this.#guard(
+      path,
+      async (p) => this.#linked(bindSignal(await this.appendStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize }), signal)),
+      signal,
+      'append',
+    );
   }
 
   /** Opens a file for reading; a missing path is FileNotFoundError, a directory PathIsDirectoryError. */
   open(path: PathLike, options: OpenOptions = {}): Promise<FSDataInputStream> {
     this.#count(S.OP_OPEN);
-    return this.#guard(path, async (p) => this.#linked(await this.openStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize, readPolicy: 'default' })));
+    const signal = effectiveSignal(options.signal);
+    return this.#guard(
+      path,
+      async (p) => this.#linked(bindSignal(await this.openStream(p, { bufferSize: options.bufferSize ?? this.#defaultBufferSize, readPolicy: 'default' }), signal)),
+      signal,
+      'open',
+    );
   }
 
   /**
@@ -312,9 +360,15 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     const p = this.#qualifyChecked(path);
     return new FutureDataInputStreamBuilder(
       p,
-      (options) => {
+      ({ signal: given, ...options }) => {
         this.#count(S.OP_OPEN);
-        return this.#guard(p, async (q) => this.#linked(await this.openStream(q, { ...options, bufferSize: options.bufferSize ?? this.#defaultBufferSize })));
+        const signal = effectiveSignal(given);
+        return this.#guard(
+          p,
+          async (q) => this.#linked(bindSignal(await this.openStream(q, { ...options, bufferSize: options.bufferSize ?? this.#defaultBufferSize }), signal)),
+          signal,
+          'open',
+        );
       },
       this.openFileKeys(),
     );
@@ -330,7 +384,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     return new FSDataOutputStreamBuilder(
       this.#qualifyChecked(path),
       'append',
-      (_mode, options) => this.append(path, options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+      (_mode, options) => this.append(path, { ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }), ...(options.signal ? { signal: options.signal } : {}) }),
       this.createFileKeys(),
     );
   }
@@ -349,13 +403,13 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
    * Hadoop's getFileChecksum: the file's CRC-64/ECMA (FileChecksum.CRC64), equal for equal contents on
    * every scheme; a store that keeps it (OSS) answers without reading. A directory is PathIsDirectoryError.
    */
-  getFileChecksum(path: PathLike): Promise<FileChecksum> {
+  getFileChecksum(path: PathLike, options: SignalOptions = {}): Promise<FileChecksum> {
     this.#count(S.OP_GET_FILE_CHECKSUM);
     return this.#guard(path, async (p) => {
       const status = await this.statPath(p);
       if (status.isDirectory()) throw new PathIsDirectoryError(`getFileChecksum: ${p.toString()} is a directory`, { path: p.toString() });
       return this.fileChecksum(status);
-    });
+    }, options.signal, 'getFileChecksum');
   }
 
   /** The checksum of a file (its status given); by default by reading it. */
@@ -390,17 +444,19 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
         },
         { overwrite: true, ...options },
       ),
+      options.signal,
+      'writeFile',
     );
   }
 
   /** The whole file in memory (Node's readFile, for files that fit). */
-  readFile(path: PathLike): Promise<Buffer> {
+  readFile(path: PathLike, options: SignalOptions = {}): Promise<Buffer> {
     return this.#guard(path, async (p) => {
       await using input = await this.open(p);
       const chunks: Uint8Array[] = [];
       for await (const chunk of input) chunks.push(chunk);
       return Buffer.concat(chunks);
-    });
+    }, options.signal, 'readFile');
   }
 
   /** Hadoop's copyFromLocalFile: a local file or tree to this filesystem (FileUtil.copy; overwrite by default). */
@@ -544,7 +600,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
    * source, every source an existing file in the target's directory, no path twice, the target not among
    * them. UnsupportedOperationError where the store cannot (PathCapabilities.CONCAT says where it can).
    */
-  concat(target: PathLike, sources: readonly PathLike[]): Promise<void> {
+  concat(target: PathLike, sources: readonly PathLike[], options: SignalOptions = {}): Promise<void> {
     this.#count(S.OP_CONCAT);
     return this.#guard(target, async (t) => {
       if (sources.length === 0) throw new IllegalArgumentError(`concat: no sources to append to ${t.toString()}`, { path: t.toString() });
@@ -567,7 +623,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
         if (status.isDirectory()) throw new PathIsDirectoryError(`concat: ${status.path.toString()} is a directory`, { path: status.path.toString() });
       }
       await this.concatFiles(statuses[0]!, statuses.slice(1));
-    });
+    }, options.signal, 'concat');
   }
 
   getFileStatus(path: PathLike): Promise<FileStatus> {
@@ -591,29 +647,32 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** The children of a directory, or the file itself for a file; FileNotFoundError for a missing path. */
-  async listStatus(path: PathLike, filter?: PathFilter): Promise<FileStatus[]> {
+  async listStatus(path: PathLike, filterOrOptions?: PathFilter | ListOptions): Promise<FileStatus[]> {
     this.#count(S.OP_LIST_STATUS);
+    const { filter, signal } = listOptions(filterOrOptions);
     const p = this.#qualifyChecked(path);
-    const out: FileStatus[] = [];
-    for await (const page of this.listPages(p)) {
-      for (const status of page) if (!filter || filter(status.path)) out.push(status);
-    }
-    return out;
+    return runCancellable(signal, 'listStatus', p.toString(), async () => {
+      const out: FileStatus[] = [];
+      for await (const page of this.#pages(p)) {
+        for (const status of page) if (!filter || filter(status.path)) out.push(status);
+      }
+      return out;
+    });
   }
 
   /**
    * listStatus as an async iterable that pages through large directories. JavaScript cannot throw at
    * call time for an async operation, so a missing path raises FileNotFoundError on the first iteration.
    */
-  listStatusIterator(path: PathLike): AsyncIterable<FileStatus> {
+  listStatusIterator(path: PathLike, options: SignalOptions = {}): AsyncIterable<FileStatus> {
     this.#count(S.OP_LIST_STATUS);
     const self = this;
-    return {
+    return cancellableIterable(options.signal, 'listStatusIterator', undefined, () => ({
       async *[Symbol.asyncIterator]() {
         const p = self.#qualifyChecked(path);
-        for await (const page of self.listPages(p)) yield* page;
+        for await (const page of self.#pages(p)) yield* page;
       },
-    };
+    }));
   }
 
   /**
@@ -629,34 +688,35 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** Hadoop's listLocatedStatus: listStatus with the block locations of each file. */
-  listLocatedStatus(path: PathLike): AsyncIterable<LocatedFileStatus> {
+  listLocatedStatus(path: PathLike, options: SignalOptions = {}): AsyncIterable<LocatedFileStatus> {
     this.#count(S.OP_LIST_LOCATED_STATUS);
     const self = this;
-    return {
+    return cancellableIterable(options.signal, 'listLocatedStatus', undefined, () => ({
       async *[Symbol.asyncIterator]() {
-        for await (const page of self.listPages(self.#qualifyChecked(path))) for (const status of page) {
+        for await (const page of self.#pages(self.#qualifyChecked(path))) for (const status of page) {
           yield { status, blockLocations: status.isFile() ? self.getFileBlockLocations(status, 0, status.length) : [] };
         }
       },
-    };
+    }));
   }
 
   /** Every file (never a directory) at or under `path`; recursive descends depth-first. */
-  listFiles(path: PathLike, recursive: boolean): AsyncIterable<FileStatus> {
+  listFiles(path: PathLike, recursive: boolean, options: SignalOptions = {}): AsyncIterable<FileStatus> {
     this.#count(S.OP_LIST_FILES);
     const self = this;
-    return {
+    return cancellableIterable(options.signal, 'listFiles', undefined, () => ({
       async *[Symbol.asyncIterator]() {
         const start = self.#qualifyChecked(path);
         yield* self.walkFiles(start, recursive);
       },
-    };
+    }));
   }
 
   /** Hadoop glob (`* ? [abc] [a-z] [^a] {a,b} \\x`): matching statuses sorted by path; [] when none match. */
-  globStatus(pattern: PathLike, filter?: PathFilter): Promise<FileStatus[]> {
+  globStatus(pattern: PathLike, filterOrOptions?: PathFilter | ListOptions): Promise<FileStatus[]> {
     this.#count(S.OP_GLOB_STATUS);
-    return this.#guard(pattern, (p) => globStatuses(this, p, filter));
+    const { filter, signal } = listOptions(filterOrOptions);
+    return this.#guard(pattern, (p) => globStatuses(this, p, filter), signal, 'globStatus');
   }
 
   /**
@@ -673,18 +733,18 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
    * directory without `recursive` is PathIsNotEmptyDirectoryError. The root is never deleted: a
    * non-recursive delete of a non-empty root raises, anything else on the root returns false.
    */
-  delete(path: PathLike, recursive = false): Promise<boolean> {
+  delete(path: PathLike, recursive = false, options: SignalOptions = {}): Promise<boolean> {
     this.#count(S.OP_DELETE);
     return this.#guard(path, async (p) => {
       if (!p.isRoot()) return this.deletePath(p, recursive);
       if (!recursive) {
-        for await (const page of this.listPages(p)) {
+        for await (const page of this.#pages(p)) {
           if (page.length === 0) continue;
           throw new PathIsNotEmptyDirectoryError(`root directory is not empty (holds ${page[0]!.path.getName()})`, { path: p.toString() });
         }
       }
       return false;
-    });
+    }, options.signal, 'delete');
   }
 
   /**
@@ -694,7 +754,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
    * a destination under the source is InvalidPathError. True on success; renaming a path onto itself is
    * a no-op that returns true.
    */
-  rename(src: PathLike, dst: PathLike): Promise<boolean> {
+  rename(src: PathLike, dst: PathLike, options: SignalOptions = {}): Promise<boolean> {
     this.#count(S.OP_RENAME);
     return this.#guard(src, async (from) => {
       const to = this.#qualifyChecked(dst);
@@ -734,11 +794,11 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
       }
       await this.moveTo(source, target);
       return true;
-    });
+    }, options.signal, 'rename');
   }
 
   async #isEmptyDirectory(path: Path): Promise<boolean> {
-    for await (const page of this.listPages(path)) if (page.length > 0) return false;
+    for await (const page of this.#pages(path)) if (page.length > 0) return false;
     return true;
   }
 
@@ -752,7 +812,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** Totals under `path`, the path itself included (a directory counts itself). */
-  getContentSummary(path: PathLike): Promise<ContentSummary> {
+  getContentSummary(path: PathLike, options: SignalOptions = {}): Promise<ContentSummary> {
     this.#count(S.OP_GET_CONTENT_SUMMARY);
     return this.#guard(path, async (p) => {
       const summary: ContentSummary = { length: 0, fileCount: 0, directoryCount: 0 };
@@ -763,11 +823,11 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
           return;
         }
         summary.directoryCount++;
-        for await (const page of this.listPages(status.path)) for (const child of page) await visit(child);
+        for await (const page of this.#pages(status.path)) for (const child of page) await visit(child);
       };
       await visit(await this.statPath(p));
       return summary;
-    });
+    }, options.signal, 'getContentSummary');
   }
 
   /** Releases the instance and removes it from the cache; later calls raise ClosedError. Idempotent. */
@@ -843,7 +903,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
 
   /** Files at or under `start`; a backend with flat listings (object stores) overrides it. */
   protected async *walkFiles(start: Path, recursive: boolean): AsyncIterable<FileStatus> {
-    for await (const page of this.listPages(start)) {
+    for await (const page of this.#pages(start)) {
       for (const status of page) {
         if (status.isFile()) yield status;
         else if (recursive) yield* this.walkFiles(status.path, true);
@@ -881,15 +941,27 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     return this.makeQualified(path);
   }
 
-  /** Qualifies and checks the path, then runs the body; a bad path becomes a rejected promise, not a throw. */
-  #guard<T>(path: PathLike, body: (p: Path) => Promise<T>): Promise<T> {
+  /**
+   * Qualifies and checks the path, then runs the body (under `signal`, if one is given or current); a bad
+   * path becomes a rejected promise, not a throw.
+   */
+  #guard<T>(path: PathLike, body: (p: Path) => Promise<T>, signal?: AbortSignal, what = 'call'): Promise<T> {
     let qualified: Path;
     try {
       qualified = this.#qualifyChecked(path);
     } catch (error) {
       return Promise.reject(error);
     }
-    return body(qualified);
+    return runCancellable(signal, `${what} ${qualified.toString()}`, qualified.toString(), () => body(qualified));
+  }
+
+  /** listPages with a check of the current call's signal before each page (a long listing stops between pages). */
+  async *#pages(path: Path): AsyncIterable<readonly FileStatus[]> {
+    throwIfAborted(`list ${path.toString()}`, path.toString());
+    for await (const page of this.listPages(path)) {
+      yield page;
+      throwIfAborted(`list ${path.toString()}`, path.toString());
+    }
   }
 
   async #statOrUndefined(path: PathLike): Promise<FileStatus | undefined> {

@@ -23,7 +23,10 @@ export {
   type OpenOptions,
   type PathLike,
   type ResolvedCreateOptions,
+  type ListOptions,
+  type SignalOptions,
 } from './file-system.js';
+export { abortErrorFor, abortIn, currentSignal, pause, runCancellable, throwIfAborted, withoutSignal } from './cancellation.js';
 export {
   CLEAR_TEXT_FALLBACK,
   CREDENTIAL_PROVIDER_PATH,
@@ -46,6 +49,7 @@ export { FSDataOutputStream, StreamCapabilities } from './output-stream.js';
 export { FSDataInputStream, DEFAULT_READ_BUFFER, type FileRange } from './input-stream.js';
 export { expandBraces, globElementToRegExp, hasGlob, type PathFilter } from './glob.js';
 export {
+  AbortError,
   AccessDeniedError,
   AlreadyBeingCreatedError,
   ChecksumError,

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
+import { abortErrorFor, runCancellable, runWithSignal, withoutSignal } from './cancellation.js';
 import { ClosedError, EOFError, IllegalArgumentError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
-import { MERGE_STATISTICS_ON_CLOSE } from './internal/statistics-link.js';
+import { BIND_SIGNAL, MERGE_STATISTICS_ON_CLOSE } from './internal/statistics-link.js';
 import type { Path } from './path.js';
 import { StreamStatisticNames as S } from './statistics/statistic-names.js';
 import { IOStatisticsStore, type IOStatistics, type IOStatisticsSource } from './statistics/io-statistics.js';
@@ -32,6 +33,9 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
   /** Hadoop's stream statistics (StreamStatisticNames); a store may add its own (protected ioStatistics). */
   protected readonly ioStatistics = new IOStatisticsStore();
   #mergeInto: IOStatisticsStore | undefined;
+  /** open()'s signal: reads run under it, and when it fires the stream is closed. */
+  #signal: AbortSignal | undefined;
+  #stopListening: (() => void) | undefined;
 
   protected constructor(path: Path, bufferSize = DEFAULT_READ_BUFFER) {
     this.path = path;
@@ -63,6 +67,25 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
     return this.#closed;
   }
 
+  [BIND_SIGNAL](signal: AbortSignal): void {
+    this.#signal = signal;
+    const onAbort = () => void this.close().catch(() => undefined);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#stopListening = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  /** The store's readAt under the stream's signal: a read in flight is cut when it fires, and rejects with AbortError. */
+  #readAt(position: number, target: Uint8Array, offset: number, length: number): Promise<number> {
+    if (!this.#signal) return this.readAt(position, target, offset, length);
+    return runCancellable(this.#signal, `read ${this.path.toString()}`, this.path.toString(), () => this.readAt(position, target, offset, length));
+  }
+
+  #getLength(): Promise<number> {
+    if (!this.#signal) return this.getLength();
+    return runCancellable(this.#signal, `seek ${this.path.toString()}`, this.path.toString(), () => this.getLength());
+  }
+
   /** Sequential read at the current position: bytes read, −1 at EOF, 0 when `length` is 0. */
   read(target: Uint8Array, offset?: number, length?: number): Promise<number>;
   /** Positioned read: does not move the position; −1 when `position` is at or past EOF. */
@@ -88,7 +111,7 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
     this.ioStatistics.incrementCounter(S.STREAM_READ_FULLY_OPERATIONS);
     let done = 0;
     while (done < len) {
-      const n = await this.#counted(this.readAt(position + done, target, offset + done, len - done));
+      const n = await this.#counted(this.#readAt(position + done, target, offset + done, len - done));
       if (n > 0) this.ioStatistics.incrementCounter(S.STREAM_READ_BYTES, n);
       if (n <= 0) {
         throw this.#eof(`readFully: reached end of file after ${done} of ${len} bytes at position ${position}`);
@@ -128,7 +151,7 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
     }
     this.ioStatistics.incrementCounter(S.STREAM_READ_VECTORED_OPERATIONS);
     this.ioStatistics.incrementCounter(S.STREAM_READ_VECTORED_INCOMING_RANGES, sorted.length);
-    const results = this.readRanges(sorted);
+    const results = runWithSignal(this.#signal, () => this.readRanges(sorted));
     const byRange = new Map(sorted.map((r, i) => [r, results[i]!]));
     for (const promise of results) promise.catch(() => undefined);
     return ranges.map((r) => byRange.get(r)!);
@@ -149,7 +172,7 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
       this.#checkOpen('seek');
       if (!Number.isInteger(position) || position < 0) throw this.#eof(`cannot seek to negative offset ${position}`);
       if (position > 0 && !this.seekPastEndAllowed() && !(position >= this.#bufferStart && position <= this.#bufferEnd)) {
-        const length = await this.getLength();
+        const length = await this.#getLength();
         if (position > length) throw this.#eof(`cannot seek past end of file: ${position} > ${length}`);
       }
       this.ioStatistics.incrementCounter(S.STREAM_READ_SEEK_OPERATIONS);
@@ -164,8 +187,9 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
     this.#closed = true;
     this.#buffer = undefined;
     this.ioStatistics.incrementCounter(S.STREAM_READ_CLOSE_OPERATIONS);
+    this.#stopListening?.();
     try {
-      await this.closeStream();
+      await withoutSignal(() => this.closeStream());
     } finally {
       this.#mergeInto?.aggregate(this.ioStatistics);
       this.#mergeInto = undefined;
@@ -233,9 +257,9 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
       return n;
     }
     // Large reads go straight to the caller's buffer: a copy through ours would only cost time.
-    if (len >= this.#bufferSize) return this.readAt(pos, target, offset, len);
+    if (len >= this.#bufferSize) return this.#readAt(pos, target, offset, len);
     this.#buffer ??= new Uint8Array(this.#bufferSize);
-    const filled = await this.readAt(pos, this.#buffer, 0, this.#bufferSize);
+    const filled = await this.#readAt(pos, this.#buffer, 0, this.#bufferSize);
     this.#bufferStart = pos;
     this.#bufferEnd = pos + Math.max(0, filled);
     if (filled <= 0) return 0;
@@ -250,7 +274,7 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
     if (!Number.isInteger(position) || position < 0) throw this.#eof(`positioned read at negative position ${position}`);
     if (len === 0) return 0;
     this.ioStatistics.incrementCounter(S.STREAM_READ_OPERATIONS);
-    const n = await this.#counted(this.readAt(position, target, offset, len));
+    const n = await this.#counted(this.#readAt(position, target, offset, len));
     if (n > 0) this.ioStatistics.incrementCounter(S.STREAM_READ_BYTES, n);
     return n <= 0 ? -1 : n;
   }
@@ -266,6 +290,7 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
   }
 
   #checkOpen(operation: string): void {
+    if (this.#signal?.aborted) throw abortErrorFor(this.#signal, `${operation}() ${this.path.toString()}`, this.path.toString());
     if (this.#closed) {
       throw new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() });
     }

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
+import { abortErrorFor, runCancellable, withoutSignal } from './cancellation.js';
 import { ClosedError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
-import { MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER } from './internal/statistics-link.js';
+import { BIND_SIGNAL, MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER } from './internal/statistics-link.js';
 import type { Path } from './path.js';
 import { StreamStatisticNames as S } from './statistics/statistic-names.js';
 import { IOStatisticsStore, type IOStatistics, type IOStatisticsSource } from './statistics/io-statistics.js';
@@ -44,6 +45,11 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
   #progress: ((bytes: number) => void) | undefined;
   #acknowledged = 0;
   readonly #startPosition: number;
+  /** create()'s signal: every call runs under it, and when it fires the stream is aborted. */
+  #signal: AbortSignal | undefined;
+  #stopListening: (() => void) | undefined;
+  /** The signal fired before close() committed: the stream was (or is being) aborted. */
+  #cancelled = false;
 
   protected constructor(path: Path, startPosition = 0) {
     this.path = path;
@@ -62,6 +68,55 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
   /** create()'s onProgress: told the bytes the store has acknowledged so far, ending with all of them at close. */
   [SET_PROGRESS_LISTENER](listener: (bytes: number) => void): void {
     this.#progress = listener;
+  }
+
+  [BIND_SIGNAL](signal: AbortSignal): void {
+    this.#signal = signal;
+    const onAbort = () => this.#abortedBySignal();
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#stopListening = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  /**
+   * An open stream is aborted. A close() in progress is let finish: its commit is never cut (it resolves,
+   * committed, or rejects with AbortError, nothing committed); a close the abort made fail that could be
+   * tried again is given up, so that nothing it had uploaded stays behind.
+   */
+  #abortedBySignal(): void {
+    this.#stopListening?.();
+    if (this.#state === 'open') {
+      this.#cancelled = true;
+      void this.abort().catch(() => undefined);
+      return;
+    }
+    if (this.#closing === undefined) {
+      if (this.canRetryClose()) {
+        this.#cancelled = true;
+        void this.abort().catch(() => undefined);
+      }
+      return;
+    }
+    void this.#closing.then(
+      () => undefined,
+      () => {
+        if (!this.canRetryClose()) return;
+        this.#cancelled = true;
+        return this.abort();
+      },
+    ).catch(() => undefined);
+  }
+
+  /** What close() answers once the signal aborted the stream: AbortError, after the abort's clean-up is done. */
+  async #abortedOutcome(): Promise<never> {
+    await this.#closing?.catch(() => undefined);
+    throw abortErrorFor(this.#signal!, `close() ${this.path.toString()}`, this.path.toString());
+  }
+
+  /** Runs a call under the stream's signal (its requests cut when it fires, its failure then AbortError). */
+  #underSignal<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    if (!this.#signal) return body();
+    return runCancellable(this.#signal, `${operation}() ${this.path.toString()}`, this.path.toString(), body);
   }
 
   /**
@@ -129,11 +184,12 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
    * gives the stream up. Writes and flushes stay refused after the first close().
    */
   close(): Promise<void> {
+    if (this.#cancelled) return this.#abortedOutcome();
     if (this.#closing) return this.#closing;
     this.#state = 'closing';
     this.#closing = this.#queue.run(async () => {
       try {
-        await this.closeStream();
+        await this.#underSignal('close', () => this.closeStream());
       } catch (error) {
         if (this.closeIsRetryable()) this.#closing = undefined;
         throw error;
@@ -141,6 +197,7 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
         if (this.#closing !== undefined) {
           this.#state = 'closed';
           this.#mergeStatistics();
+          this.#stopListening?.();
         }
       }
       // Closed: the store has every byte written through this stream.
@@ -157,10 +214,12 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     this.#closing = this.#queue.run(async () => {
       this.ioStatistics.incrementCounter(S.OP_ABORT);
       try {
-        await this.abortStream();
+        // Clean-up: it must run to the end even when the signal that asked for it has fired.
+        await withoutSignal(() => this.abortStream());
       } finally {
         this.#state = 'closed';
         this.#mergeStatistics();
+        this.#stopListening?.();
       }
     });
     return this.#closing;
@@ -227,10 +286,11 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
   }
 
   #run(operation: string, body: () => Promise<void>): Promise<void> {
+    if (this.#cancelled) return Promise.reject(abortErrorFor(this.#signal!, `${operation}() ${this.path.toString()}`, this.path.toString()));
     if (this.#state !== 'open') {
       return Promise.reject(new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() }));
     }
-    return this.#queue.run(body);
+    return this.#queue.run(() => this.#underSignal(operation, body));
   }
 
   #mergeStatistics(): void {

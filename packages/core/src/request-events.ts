@@ -14,8 +14,12 @@ export interface RequestEvent {
   readonly outcome: 'ok' | 'retried' | 'failed';
   /** The HTTP status of a failed attempt, where there was one. */
   readonly status?: number;
-  /** The store's error code (OSS's `SlowDown`, `NoSuchKey`, …) or a network error's code. */
+  /** The store's error code (OSS's `SlowDown`, `NoSuchKey`, …) or a network error's code (`ABORT_ERR` when a signal cut it). */
   readonly code?: string;
+  /** The request body's length, for a request that carries one (PutObject, UploadPart). */
+  readonly bytesSent?: number;
+  /** The answer's body length where it is data (GetObject: the Content-Length of the range the stream then gives). */
+  readonly bytesReceived?: number;
 }
 
 export type RequestListener = (event: RequestEvent) => void;

@@ -1,3 +1,4 @@
+import { withoutSignal } from './cancellation.js';
 import { FileAlreadyExistsError } from './errors.js';
 import { PathCapabilities, type FileSystem } from './file-system.js';
 import type { FSDataOutputStream } from './output-stream.js';
@@ -15,6 +16,8 @@ export interface WholeWriteOptions {
    * stream's bytes as they come), 'always', 'never' (an object store publishes nothing before close anyway).
    */
   temporary?: 'auto' | 'always' | 'never';
+  /** Stops the write (AbortError): nothing is published and a temporary is removed; an older file stays whole. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -35,13 +38,19 @@ export async function writeWhole<T>(fs: FileSystem, target: Path, fill: (out: FS
     result = await fill(out);
     await out.close();
   } catch (error) {
-    await out.abort().catch(() => undefined);
-    if (beside) await fs.delete(written, false).catch(() => false);
+    // Clean-up runs to the end even when an abort is what failed the write.
+    await withoutSignal(async () => {
+      await out.abort().catch(() => undefined);
+      if (beside) await fs.delete(written, false).catch(() => false);
+    });
     throw error;
   }
+  // Closed: the rest is the commit, which an abort does not cut in half.
   if (beside) {
-    if (await statOrUndefined(fs, target)) await fs.delete(target, false);
-    await fs.rename(written, target);
+    await withoutSignal(async () => {
+      if (await statOrUndefined(fs, target)) await fs.delete(target, false);
+      await fs.rename(written, target);
+    });
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, type Path } from '@hadoopfs/core';
+import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
 import { PartUploader, type OssClient, type UploadBuffers } from '@hadoopfs/oss';
 import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
 import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
@@ -150,7 +150,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       // The upload is gone: whoever completed or aborted it has finished with the staging, and this
       // manifest (our own key, written a moment ago) names nothing anyone can use: it goes, or it would
       // stay behind. A recover still at work (the upload claimed but there) may read it: it stays.
-      if (this.#uploadGone) await this.#client.deleteMany([key]).catch(() => undefined);
+      if (this.#uploadGone) await withoutSignal(() => this.#client.deleteMany([key]).catch(() => undefined));
       throw error;
     });
     await Promise.all([fencing, previous ? this.#removeSuperseded(previous.key) : undefined]);
@@ -202,10 +202,12 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         await this.#parts.drain();
         const uploadId = await this.#parts.ensureUpload();
         await this.#checkNotTakenOver(uploadId, 'close');
-        await this.#complete(uploadId);
+        throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
+        // The commit, and the staging's removal after it: an abort cuts neither (AbortError means not committed).
+        await withoutSignal(() => this.#complete(uploadId));
         this.#completed = true;
       }
-      await this.#client.deleteMany(this.#everyManifestKey());
+      await withoutSignal(() => this.#client.deleteMany(this.#everyManifestKey()));
       this.#retryableClose = false;
       await this.#parts.release();
     } catch (error) {
@@ -239,13 +241,17 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     try {
       const uploadId = this.#parts.uploadId;
       if (!uploadId) {
-        await this.#client.put(this.#options.key, await this.#parts.bufferedBytes(), { forbidOverwrite: this.#options.forbidOverwrite });
+        const bytes = await this.#parts.bufferedBytes();
+        throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
+        await withoutSignal(() => this.#client.put(this.#options.key, bytes, { forbidOverwrite: this.#options.forbidOverwrite }));
       } else {
         if (this.#parts.bufferedLength > 0) await this.#parts.sendBuffered();
         await this.#parts.drain();
-        await this.#complete(await uploadId);
+        const id = await uploadId;
+        throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
+        await withoutSignal(() => this.#complete(id));
       }
-      if (this.#sequence > 0) await this.#client.deleteMany(this.#everyManifestKey());
+      if (this.#sequence > 0) await withoutSignal(() => this.#client.deleteMany(this.#everyManifestKey()));
     } catch (error) {
       if (!(error instanceof LeaseExpiredError)) await this.#discard();
       throw error;
@@ -263,8 +269,11 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     await this.#discard();
   }
 
+  /** Clean-up: runs to the end even under a signal that fired. */
   async #discard(): Promise<void> {
-    await this.#parts.abort();
-    if (this.#sequence > 0) await this.#client.deleteMany(this.#everyManifestKey());
+    await withoutSignal(async () => {
+      await this.#parts.abort();
+      if (this.#sequence > 0) await this.#client.deleteMany(this.#everyManifestKey());
+    });
   }
 }

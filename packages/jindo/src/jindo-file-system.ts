@@ -1,8 +1,10 @@
 import {
+  abortIn,
   AlreadyBeingCreatedError,
   FileSystem,
   PathCapabilities,
   runBounded,
+  runCancellable,
   type Configuration,
   type FileStatus,
   type FileSystemUri,
@@ -29,6 +31,11 @@ export interface RecoverAllOptions {
   concurrency?: number;
   /** Called after each report, for progress displays. */
   onReport?: (report: RecoverReport) => void;
+  /**
+   * Stops the recover at its next request (one in flight is cut): AbortError. An aborted recover is a
+   * recover that stopped there, which recover is built to survive: run it again to finish.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -132,16 +139,20 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
    * JindoSDK's `recover(path, isFolder)`: rebuilds the file (or every staged file below a folder) from
    * its flush manifest. True when something was recovered; a corrupt manifest or a live writer is an error.
    */
-  async recover(path: PathLike, isFolder: boolean): Promise<boolean> {
-    const reports = await this.recoverAll(path, { recursive: isFolder });
+  async recover(path: PathLike, isFolder: boolean, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    const reports = await this.recoverAll(path, { recursive: isFolder, ...options });
     const failed = reports.find((r) => r.error);
     if (failed) throw failed.error;
     return reports.some((r) => r.state === 'recovered');
   }
 
   /** recover with a report per staged writer (and, recursively, per purged upload). */
-  async recoverAll(path: PathLike, options: RecoverAllOptions = {}): Promise<RecoverReport[]> {
+  recoverAll(path: PathLike, options: RecoverAllOptions = {}): Promise<RecoverReport[]> {
     const qualified = this.makeQualified(path);
+    return runCancellable(options.signal, `recover ${qualified.toString()}`, qualified.toString(), () => this.#recoverAll(qualified, options));
+  }
+
+  async #recoverAll(qualified: Path, options: RecoverAllOptions): Promise<RecoverReport[]> {
     const key = this.keyOf(qualified);
     const prefix = key === '' ? '' : `${key}/`;
     const work: Array<{ targetKey: string; listed?: StagedFolder }> = options.recursive
@@ -155,7 +166,11 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
         targetKey,
         { leaseMs: this.#jindo.leaseMs, ...(options.force ? { force: true } : {}), ...(options.dryRun ? { dryRun: true } : {}) },
         listed,
-      ).catch((error: unknown) => [reportFor(this.client, targetKey)('failed', 'stopped by an error', { error: error as Error })]);
+      ).catch((error: unknown) => {
+        // An abort stops the whole recover; any other failure is that file's report.
+        if (abortIn(error)) throw error;
+        return [reportFor(this.client, targetKey)('failed', 'stopped by an error', { error: error as Error })];
+      });
       perTarget[i] = reports;
       for (const report of reports) options.onReport?.(report);
     });

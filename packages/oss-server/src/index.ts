@@ -1,4 +1,4 @@
-export { startOssServer, type OssServerOptions, type RunningOssServer } from './server.js';
+export { startOssServer, type ArrivingRequest, type OssServerOptions, type RunningOssServer } from './server.js';
 export type { Credential } from './auth.js';
 export { FaultInjector, FaultRuleError, ServerStats, validateFaultRule, type FaultAction, type FaultRule, type StatsSnapshot } from './faults.js';
 export { OssError } from './oss-error.js';

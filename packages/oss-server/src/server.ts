@@ -51,8 +51,20 @@ export interface RunningOssServer {
   store: ObjectStore;
   /** The admin API's bearer token (not enumerable: it stays out of logs of this object). */
   readonly adminToken: string;
+  /**
+   * Calls `listener` as each request arrives, after its API is known and before faults or the handler
+   * (in-process only: how a test acts at an exact point of a client's sequence). Answers an unsubscribe.
+   */
+  onRequest(listener: (request: ArrivingRequest) => void): () => void;
   /** Stops accepting, ends open connections (hung requests too) and releases the store. */
   close(): Promise<void>;
+}
+
+/** What onRequest() is told of an arriving request. */
+export interface ArrivingRequest {
+  api: string;
+  bucket: string | undefined;
+  key: string | undefined;
 }
 
 type Handler = (ctx: RequestContext) => Promise<void>;
@@ -112,6 +124,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
   const isOwnHost = (host: string | undefined) => /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(host ?? '');
   const stats = new ServerStats();
+  const arrivals = new Set<(request: ArrivingRequest) => void>();
   const sockets = new Set<Socket>();
   const delayed = new Set<NodeJS.Timeout>();
 
@@ -150,6 +163,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
       const api = classifyApi(method, address.bucket, address.key, query, req.headers);
       ctx = new RequestContext(req, res, requestId, api, address.bucket, address.key, rawQuery, store, stats);
       stats.count(api);
+      for (const listener of arrivals) listener({ api, bucket: address.bucket, key: address.key });
       // Faults come after authentication unless a rule asks otherwise: an unauthenticated request is
       // refused as OSS would, and cannot trigger (or count towards) a fault.
       if (await applyFaults(faults.decide(api, address.key, 'before-authentication'), ctx, req, res, method, address)) return;
@@ -329,6 +343,10 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     faults,
     stats,
     store,
+    onRequest(listener: (request: ArrivingRequest) => void): () => void {
+      arrivals.add(listener);
+      return () => void arrivals.delete(listener);
+    },
     close() {
       closing ??= (async () => {
         for (const timer of delayed) {

@@ -1,4 +1,4 @@
-import { ChecksumError, crc64Concat, RemoteFileChangedError, runBounded } from '@hadoopfs/core';
+import { ChecksumError, crc64Concat, RemoteFileChangedError, runBounded, withoutSignal } from '@hadoopfs/core';
 import type { CompletedPart, ObjectInfo, OssClient } from './oss-client.js';
 
 /** OSS's smallest part (every part but the last): smaller pieces travel as bytes, joined to their neighbours. */
@@ -29,11 +29,14 @@ type PlannedPart = { readonly copy: Range } | { readonly read: readonly Range[] 
 export async function concatObjects(client: OssClient, target: ObjectInfo, sources: readonly ObjectInfo[]): Promise<void> {
   const pieces = [target, ...sources];
   if (sources.some((s) => s.size > 0)) await rewriteTarget(client, target, pieces);
-  for (const source of sources) {
-    if (!(await client.deleteIfUnchanged(source.key, source.etag))) {
-      process.emitWarning(`concat: ${source.key} changed after it was appended to ${target.key}; it was left in place`, { code: 'HADOOPFS_CONCAT_SOURCE_CHANGED' });
+  // The target holds the sources now: removing them finishes the commit, which an abort does not cut short.
+  await withoutSignal(async () => {
+    for (const source of sources) {
+      if (!(await client.deleteIfUnchanged(source.key, source.etag))) {
+        process.emitWarning(`concat: ${source.key} changed after it was appended to ${target.key}; it was left in place`, { code: 'HADOOPFS_CONCAT_SOURCE_CHANGED' });
+      }
     }
-  }
+  });
 }
 
 async function rewriteTarget(client: OssClient, target: ObjectInfo, pieces: readonly ObjectInfo[]): Promise<void> {

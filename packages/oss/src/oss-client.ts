@@ -2,7 +2,22 @@ import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
-import { ChecksumError, ClosedError, crc64, crc64Concat, StoreStatisticNames, type IOStatisticsStore, type RequestEvent, type RequestListeners } from '@hadoopfs/core';
+import {
+  abortErrorFor,
+  ChecksumError,
+  ClosedError,
+  crc64,
+  crc64Concat,
+  currentSignal,
+  pause,
+  StoreStatisticNames,
+  throwIfAborted,
+  withoutSignal,
+  type IOStatisticsStore,
+  type RequestEvent,
+  type RequestListeners,
+} from '@hadoopfs/core';
+import { cancelRequestsOnAbort } from './cancel-on-abort.js';
 import { watchIdleSockets } from './idle-sockets.js';
 import { isNetworkError, isRetryable, translateOssError, unreachableCode } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
@@ -88,6 +103,12 @@ const REQUEST_STATISTICS: Readonly<Record<string, string>> = {
   ListMultipartUploads: StoreStatisticNames.MULTIPART_UPLOAD_LIST,
 };
 
+/** What a request's body sizes are, for its events: known before (an upload) or from the answer (a GET). */
+interface BodySizes<T> {
+  sent?: number;
+  received?: (result: T) => number | undefined;
+}
+
 export interface RequestCounter {
   (api: string): void;
 }
@@ -101,6 +122,8 @@ export interface RangeResponse {
   stream: Readable;
   etag: string | undefined;
   crc64: string | undefined;
+  /** The answer's Content-Length: the bytes the stream will give. */
+  length?: number;
 }
 
 export class OssClient {
@@ -121,6 +144,7 @@ export class OssClient {
     const agentOptions = { keepAlive: true, maxSockets: settings.maxConnections };
     this.#agent = secure ? new HttpsAgent(agentOptions) : new Agent(agentOptions);
     watchIdleSockets(this.#agent, settings.socketTimeoutMs);
+    cancelRequestsOnAbort(this.#agent);
     this.#oss = new OSS({
       endpoint: settings.endpoint,
       region: settings.region,
@@ -147,19 +171,24 @@ export class OssClient {
     return this.#settings.bucket;
   }
 
-  /** Runs `call` with retries. `idempotent`: a repeat cannot change the outcome, so ambiguous failures retry too. */
-  async #call<T>(api: string, path: string, idempotent: boolean, call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `call` with retries. `idempotent`: a repeat cannot change the outcome, so ambiguous failures retry
+   * too. `sizes`: the body bytes sent and received, for the request events. Under a call's AbortSignal
+   * an attempt in flight is cut when it fires (cancel-on-abort), and nothing more is sent: AbortError.
+   */
+  async #call<T>(api: string, path: string, idempotent: boolean, call: () => Promise<T>, sizes: BodySizes<T> = {}): Promise<T> {
     const { maxAttempts, retryBaseDelayMs, retryMaxDelayMs } = this.#settings;
     for (let attempt = 1; ; attempt++) {
       // A closed client sends nothing more, not even the retry of a call it started before.
       if (this.#closed) throw new ClosedError(`${api} ${path}: the OSS client was closed`, { path });
+      throwIfAborted(`${api} ${path}`, path);
       // Outside the try: a credentials failure is a configuration error, not a failure to retry.
       await this.#signWith();
       this.onRequest?.(api);
       const statistics = this.statistics;
       statistics?.incrementCounter(StoreStatisticNames.STORE_IO_REQUEST);
       const started = performance.now();
-      const tell = (outcome: RequestEvent['outcome'], error?: unknown) => {
+      const tell = (outcome: RequestEvent['outcome'], error?: unknown, answered?: number) => {
         if (!this.listeners?.size) return;
         const facts = error as { status?: unknown; code?: unknown } | undefined;
         this.listeners.emit({
@@ -170,13 +199,20 @@ export class OssClient {
           outcome,
           ...(typeof facts?.status === 'number' ? { status: facts.status } : {}),
           ...(typeof facts?.code === 'string' ? { code: facts.code } : {}),
+          ...(sizes.sent !== undefined ? { bytesSent: sizes.sent } : {}),
+          ...(answered !== undefined ? { bytesReceived: answered } : {}),
         });
       };
       try {
         const result = statistics ? await statistics.trackDuration(REQUEST_STATISTICS[api] ?? api, call) : await call();
-        tell('ok');
+        tell('ok', undefined, sizes.received?.(result));
         return result;
       } catch (error) {
+        const signal = currentSignal();
+        if (signal?.aborted) {
+          tell('failed', { code: 'ABORT_ERR' });
+          throw abortErrorFor(signal, `${api} ${path}`, path);
+        }
         const limit = unreachableCode(error) ? Math.min(maxAttempts, UNREACHABLE_ATTEMPTS) : maxAttempts;
         const retry = attempt < limit && isRetryable(error) && (idempotent || !isNetworkError(error) || unreachableCode(error) !== undefined);
         const status = (error as { status?: unknown }).status;
@@ -185,7 +221,7 @@ export class OssClient {
         if (!retry) throw translateOssError(error, api, path, this.#settings.endpoint);
         statistics?.incrementCounter(StoreStatisticNames.STORE_IO_RETRY);
         const ceiling = Math.min(retryMaxDelayMs, retryBaseDelayMs * 2 ** (attempt - 1));
-        await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+        await pause(ceiling / 2 + Math.random() * (ceiling / 2), `${api} ${path}`, path);
       }
     }
   }
@@ -235,8 +271,9 @@ export class OssClient {
         headers: { Range: `bytes=${start}-${end - 1}`, 'x-oss-range-behavior': 'standard', ...(etag ? { 'If-Match': etag } : {}) },
       });
       const headers = ((result as { res?: { headers?: Record<string, string | undefined> } }).res?.headers ?? {}) as Record<string, string | undefined>;
-      return { stream: result.stream as Readable, etag: headers['etag'], crc64: headers['x-oss-hash-crc64ecma'] };
-    });
+      const length = Number(headers['content-length']);
+      return { stream: result.stream as Readable, etag: headers['etag'], crc64: headers['x-oss-hash-crc64ecma'], ...(Number.isSafeInteger(length) ? { length } : {}) };
+    }, { received: (r) => r.length });
   }
 
   /** A whole (small) object in memory, or undefined if there is none. */
@@ -245,7 +282,7 @@ export class OssClient {
       return await this.#call('GetObject', this.#display(key), true, async () => {
         const result = await this.#oss.get(key);
         return result.content as Buffer;
-      });
+      }, { received: (b) => b.length });
     } catch (error) {
       if ((error as { code?: string }).code === 'ENOENT') return undefined;
       throw error;
@@ -306,7 +343,7 @@ export class OssClient {
           throw crcMismatch(`PutObject ${this.#display(key)}`, ours, theirs, headers['x-oss-request-id']);
         }
         return { etag: headers['etag'] ?? '', crc64: ours ?? theirs };
-      });
+      }, { sent: body.length });
     } catch (error) {
       if (forbid && unclear && (error as { code?: string }).code === 'EEXIST') {
         const found = await this.#outcome(key, body.length, ours ?? crc64(body).toString());
@@ -372,8 +409,12 @@ export class OssClient {
     });
   }
 
-  async copy(fromKey: string, toKey: string): Promise<void> {
-    await this.#call('CopyObject', this.#display(toKey), true, () => this.#oss.copy(toKey, fromKey));
+  /** CopyObject, answering the copy's ETag. */
+  async copy(fromKey: string, toKey: string): Promise<string> {
+    return this.#call('CopyObject', this.#display(toKey), true, async () => {
+      const result = await this.#oss.copy(toKey, fromKey);
+      return ((result as { data?: { etag?: string } }).data?.etag ?? headersOf(result)['etag'] ?? '') as string;
+    });
   }
 
   /**
@@ -402,7 +443,7 @@ export class OssClient {
         throw crcMismatch(`UploadPart ${partNumber} of ${this.#display(key)}`, ours, theirs, headers['x-oss-request-id']);
       }
       return { etag: headers['etag'] ?? '', crc64: ours ?? theirs };
-    });
+    }, { sent: Buffer.isBuffer(body) ? body.length : body.size });
   }
 
   /**
@@ -439,7 +480,14 @@ export class OssClient {
    * an attempt with no clear answer is retried: a NoSuchUpload or FileAlreadyExists after it is checked
    * against the object, and an object of our length and CRC-64 is what the lost attempt completed.
    */
-  async complete(key: string, uploadId: string, parts: ReadonlyArray<CompletedPart>, options: { forbidOverwrite?: boolean } = {}): Promise<{ etag: string; crc64: string | undefined }> {
+  complete(key: string, uploadId: string, parts: ReadonlyArray<CompletedPart>, options: { forbidOverwrite?: boolean } = {}): Promise<{ etag: string; crc64: string | undefined }> {
+    // A commit: not begun once the call's signal fired, never cut once begun (an AbortError must mean
+    // that nothing was committed, and a cut Complete may have been applied).
+    throwIfAborted(`CompleteMultipartUpload ${this.#display(key)}`, this.#display(key));
+    return withoutSignal(() => this.#complete(key, uploadId, parts, options));
+  }
+
+  async #complete(key: string, uploadId: string, parts: ReadonlyArray<CompletedPart>, options: { forbidOverwrite?: boolean }): Promise<{ etag: string; crc64: string | undefined }> {
     const known = parts.every((p) => p.size !== undefined && p.crc64 !== undefined);
     const size = known ? parts.reduce((n, p) => n + p.size!, 0) : undefined;
     const expected = known ? crc64Concat(parts as ReadonlyArray<{ crc64: string; size: number }>).toString() : undefined;
@@ -475,7 +523,12 @@ export class OssClient {
     return result;
   }
 
+  /** Clean-up: runs to the end even under a signal that fired (it is often what the abort asked for). */
   async abort(key: string, uploadId: string): Promise<void> {
+    await withoutSignal(() => this.#abortUpload(key, uploadId));
+  }
+
+  async #abortUpload(key: string, uploadId: string): Promise<void> {
     try {
       await this.#call('AbortMultipartUpload', this.#display(key), true, () => this.#oss.abortMultipartUpload(key, uploadId));
     } catch (error) {

@@ -11,6 +11,7 @@ import {
   PathCapabilities,
   PathIsNotEmptyDirectoryError,
   runBounded,
+  withoutSignal,
   type Configuration,
   type FileSystemUri,
   type FSDataInputStream,
@@ -348,10 +349,22 @@ export class AliyunOssFileSystem extends FileSystem {
       const from = this.#dirKey(source.path);
       const to = this.#dirKey(target);
       const moved: string[] = [];
-      await runBounded(this.#allUnder(from), COPY_CONCURRENCY, async (info) => {
-        await this.#copyObject(info.key, to + info.key.slice(from.length), info.size);
-        moved.push(info.key);
-      });
+      const copies: Array<{ key: string; etag: string }> = [];
+      try {
+        await runBounded(this.#allUnder(from), COPY_CONCURRENCY, async (info) => {
+          // Known before the request: a copy cut in flight may still have been applied, with the source's ETag.
+          const copy = { key: to + info.key.slice(from.length), etag: info.etag };
+          copies.push(copy);
+          copy.etag = await this.#copyObject(info.key, copy.key, info.size);
+          moved.push(info.key);
+        });
+      } catch (error) {
+        // Every source is still in place: the copies made so far go (each only while it is still the copy
+        // we made: a copy of a multipart object whose answer was lost may carry another ETag, and stays),
+        // so that the rename failed (or aborted) as a whole and can simply be run again.
+        await withoutSignal(() => runBounded(copies, COPY_CONCURRENCY, async (copy) => void (await this.#client.deleteIfUnchanged(copy.key, copy.etag).catch(() => false))));
+        throw error;
+      }
       // A directory known only by a marker that was never listed (none here) still needs one at the target.
       if (moved.length === 0) await this.#client.put(to, Buffer.alloc(0));
       await this.#client.deleteMany(moved);
@@ -359,11 +372,9 @@ export class AliyunOssFileSystem extends FileSystem {
     await this.#keepDirectory(source.path.getParent()!);
   }
 
-  async #copyObject(fromKey: string, toKey: string, size: number): Promise<void> {
-    if (size <= this.#settings.multipartCopyThreshold) {
-      await this.#client.copy(fromKey, toKey);
-      return;
-    }
+  /** Copies one object (multipart above the threshold), answering the copy's ETag. */
+  async #copyObject(fromKey: string, toKey: string, size: number): Promise<string> {
+    if (size <= this.#settings.multipartCopyThreshold) return this.#client.copy(fromKey, toKey);
     const partSize = Math.max(this.#settings.partSize, Math.ceil(size / 10_000));
     const uploadId = await this.#client.initUpload(toKey);
     try {
@@ -372,7 +383,7 @@ export class AliyunOssFileSystem extends FileSystem {
         const end = Math.min(size, start + partSize);
         parts.push({ number, etag: (await this.#client.uploadPartCopy(toKey, uploadId, number, fromKey, start, end)).etag });
       }
-      await this.#client.complete(toKey, uploadId, parts);
+      return (await this.#client.complete(toKey, uploadId, parts)).etag;
     } catch (error) {
       await this.#client.abort(toKey, uploadId);
       throw error;

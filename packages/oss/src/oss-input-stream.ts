@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ChecksumError, Crc64Offload, EOFError, FSDataInputStream, IOError, runBounded, type FileRange, type Path } from '@hadoopfs/core';
+import { ChecksumError, Crc64Offload, EOFError, FSDataInputStream, IOError, runBounded, throwIfAborted, type FileRange, type Path } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 
 const MAX_RANGE = 64 * 1024 * 1024;
@@ -143,6 +143,8 @@ export class OssInputStream extends FSDataInputStream {
         }
         if (at < out.length) throw new Error(`the response ended ${out.length - at} bytes early`);
       } catch (error) {
+        // A body cut by the reader's signal is not a failure to try again.
+        throwIfAborted(`read ${this.path.toString()}`, this.path.toString());
         if (attempt >= this.#attempts || (error as { code?: string }).code === 'ESTALE' || (error as { code?: string }).code === 'ENOENT') throw error;
       }
     }
@@ -291,6 +293,7 @@ export class OssInputStream extends FSDataInputStream {
         throw new Error(`the response ended ${this.#rangeEnd - this.#position} bytes early`);
       } catch (error) {
         this.#stream?.destroy();
+        throwIfAborted(`read ${this.path.toString()}`, this.path.toString());
         if (attempt >= this.#attempts) {
           throw new IOError(`read ${this.path.toString()} at offset ${this.#position}: ${(error as Error).message} (after ${attempt} attempt(s))`, 'ECONNRESET', {
             path: this.path.toString(),

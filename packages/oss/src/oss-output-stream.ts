@@ -1,4 +1,4 @@
-import { FSDataOutputStream, StreamCapabilities, type Path } from '@hadoopfs/core';
+import { FSDataOutputStream, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
 import type { OssClient } from './oss-client.js';
 import { PartUploader } from './part-uploader.js';
 import type { UploadBuffers } from './upload-buffers.js';
@@ -52,7 +52,10 @@ export class OssOutputStream extends FSDataOutputStream {
     try {
       const uploadId = this.#parts.uploadId;
       if (!uploadId) {
-        await this.#client.put(this.#options.key, await this.#parts.bufferedBytes(), { forbidOverwrite: this.#options.forbidOverwrite });
+        const bytes = await this.#parts.bufferedBytes();
+        // The commit of a small file: not begun once the signal fired, not cut once begun.
+        throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
+        await withoutSignal(() => this.#client.put(this.#options.key, bytes, { forbidOverwrite: this.#options.forbidOverwrite }));
         return;
       }
       if (this.#parts.bufferedLength > 0) await this.#parts.sendBuffered();

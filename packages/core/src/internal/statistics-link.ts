@@ -12,3 +12,6 @@ export interface StatisticsLinked {
 
 /** How create()'s onProgress reaches the stream it made (not public API either). */
 export const SET_PROGRESS_LISTENER = Symbol('hadoopfs.setProgressListener');
+
+/** How a call's AbortSignal reaches the stream it made (not public API). */
+export const BIND_SIGNAL = Symbol('hadoopfs.bindSignal');

@@ -1,0 +1,26 @@
+import type { Agent, ClientRequest } from 'node:http';
+import { abortErrorFor, currentSignal } from '@hadoopfs/core';
+
+/**
+ * Cuts a request when the signal of the call that made it fires. ali-oss and urllib take no AbortSignal,
+ * but every request they make goes through the client's agent, and the agent is handed the request
+ * synchronously inside the call: that is where the call's signal (async context) is still known. A
+ * streamed answer (a ranged GET read later) is cut with its request, so a reader stuck on a server that
+ * went quiet is let go at once, not after fs.oss.connection.timeout.
+ */
+export function cancelRequestsOnAbort(agent: Agent): void {
+  const target = agent as unknown as { addRequest: (req: ClientRequest, ...rest: unknown[]) => void };
+  const add = target.addRequest.bind(agent);
+  target.addRequest = (req: ClientRequest, ...rest: unknown[]) => {
+    const signal = currentSignal();
+    if (signal) {
+      const cancel = () => req.destroy(abortErrorFor(signal, `${req.method} ${req.path}`));
+      if (signal.aborted) queueMicrotask(cancel);
+      else {
+        signal.addEventListener('abort', cancel, { once: true });
+        req.once('close', () => signal.removeEventListener('abort', cancel));
+      }
+    }
+    add(req, ...rest);
+  };
+}

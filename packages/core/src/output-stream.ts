@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { abortErrorFor, runCancellable, withoutSignal } from './cancellation.js';
+import { abortErrorFor, abortIn, runCancellable, withoutSignal } from './cancellation.js';
 import { ClosedError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
 import { BIND_SIGNAL, MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER } from './internal/statistics-link.js';
@@ -79,32 +79,24 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
   }
 
   /**
-   * An open stream is aborted. A close() in progress is let finish: its commit is never cut (it resolves,
-   * committed, or rejects with AbortError, nothing committed); a close the abort made fail that could be
-   * tried again is given up, so that nothing it had uploaded stays behind.
+   * The signal fired: an open stream is aborted at once. A close() in progress is let finish — its commit
+   * is never cut; if the abort made it fail, close() gives the stream up itself (see close()).
    */
   #abortedBySignal(): void {
     this.#stopListening?.();
-    if (this.#state === 'open') {
-      this.#cancelled = true;
-      void this.abort().catch(() => undefined);
-      return;
-    }
-    if (this.#closing === undefined) {
-      if (this.canRetryClose()) {
-        this.#cancelled = true;
-        void this.abort().catch(() => undefined);
-      }
-      return;
-    }
-    void this.#closing.then(
-      () => undefined,
-      () => {
-        if (!this.canRetryClose()) return;
-        this.#cancelled = true;
-        return this.abort();
-      },
-    ).catch(() => undefined);
+    if (this.#state === 'open') this.#cancel();
+  }
+
+  /** Gives the stream up for its signal: aborted, where it still can be (open, or after a close that can be tried again). */
+  #cancel(): void {
+    this.#cancelled = true;
+    if (this.#state === 'open' || this.canRetryClose()) void this.abort().catch(() => undefined);
+  }
+
+  /** A call's failure; one that came from the signal is answered only once the abort's clean-up is done. */
+  async #afterAbort(error: unknown): Promise<never> {
+    if (this.#cancelled && abortIn(error)) await this.#closing?.catch(() => undefined);
+    throw error;
   }
 
   /** What close() answers once the signal aborted the stream: AbortError, after the abort's clean-up is done. */
@@ -186,6 +178,11 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
   close(): Promise<void> {
     if (this.#cancelled) return this.#abortedOutcome();
     if (this.#closing) return this.#closing;
+    if (this.#signal?.aborted) {
+      // A close tried again after the signal cut the last one: nothing more is sent; the stream is given up.
+      this.#cancel();
+      return this.#abortedOutcome();
+    }
     this.#state = 'closing';
     this.#closing = this.#queue.run(async () => {
       try {
@@ -204,7 +201,13 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
       const written = this.#position - this.#startPosition;
       if (written > this.#acknowledged) this.acknowledged(written - this.#acknowledged);
     });
-    return this.#closing;
+    if (!this.#signal) return this.#closing;
+    // A close the signal cut (before its commit) is given up here, before its caller could try it again:
+    // what it had uploaded does not stay behind, and the caller hears of it once that clean-up is done.
+    return this.#closing.catch((error: unknown) => {
+      if (abortIn(error) && this.canRetryClose()) this.#cancel();
+      return this.#afterAbort(error);
+    });
   }
 
   /** Gives up the stream: unflushed bytes are discarded and, where the store allows, nothing becomes visible. */
@@ -290,7 +293,8 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     if (this.#state !== 'open') {
       return Promise.reject(new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() }));
     }
-    return this.#queue.run(() => this.#underSignal(operation, body));
+    if (!this.#signal) return this.#queue.run(body);
+    return this.#queue.run(() => this.#underSignal(operation, body)).catch((error: unknown) => this.#afterAbort(error));
   }
 
   #mergeStatistics(): void {

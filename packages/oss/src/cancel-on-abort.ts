@@ -1,4 +1,5 @@
 import type { Agent, ClientRequest } from 'node:http';
+import type { Readable } from 'node:stream';
 import { abortErrorFor, currentSignal } from '@hadoopfs/core';
 
 /**
@@ -14,7 +15,16 @@ export function cancelRequestsOnAbort(agent: Agent): void {
   target.addRequest = (req: ClientRequest, ...rest: unknown[]) => {
     const signal = currentSignal();
     if (signal) {
-      const cancel = () => req.destroy(abortErrorFor(signal, `${req.method} ${req.path}`));
+      // A streamed body (UploadPart) is piped in by urllib's pump, which reports any failure of the pipe;
+      // the request's own 'error' would be a second report (urllib warns "callback twice"). While the body
+      // is still going, the cut goes through its source; once it is written, through the request.
+      let source: Readable | undefined;
+      req.once('pipe', (piped: Readable) => (source = piped));
+      const cancel = () => {
+        const error = abortErrorFor(signal, `${req.method} ${req.path}`);
+        if (source && !req.writableFinished) source.destroy(error);
+        else req.destroy(error);
+      };
       if (signal.aborted) queueMicrotask(cancel);
       else {
         signal.addEventListener('abort', cancel, { once: true });

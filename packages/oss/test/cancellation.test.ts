@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AbortError, type FileSystem, type RequestEvent } from '@hadoopfs/core';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
 import { countUploads, ossFs, pattern, serverForTests, storedBytes } from './helpers.js';
@@ -79,6 +79,25 @@ describe('AbortSignal on OSS requests in flight', () => {
     expect(await rejection(out.close())).toBeInstanceOf(AbortError);
     expect(await fs.exists('/hang/write')).toBe(false);
     expect(await countUploads(server, 'abort')).toBe(0);
+  });
+
+  it('parts in flight and connecting are all cut, the upload aborted, and urllib has nothing to warn about', async () => {
+    const fs = await fsFor({ 'fs.oss.upload.active.blocks': 8 });
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));
+    try {
+      server.faults.add({ apis: ['UploadPart'], keyPattern: '^many/parts$', action: { type: 'latency', ms: 100 } });
+      const controller = new AbortController();
+      const stop = server.onRequest((r) => r.api === 'UploadPart' && controller.abort());
+      const out = await fs.create('/many/parts', { signal: controller.signal });
+      await out.write(pattern(9 * PART, 6)).catch(() => undefined);
+      expect(await rejection(out.close())).toBeInstanceOf(AbortError);
+      stop();
+      expect(await countUploads(server, 'abort')).toBe(0);
+      expect(warnings.filter((w) => w.includes('urllib'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('a retry back-off is cut short', async () => {

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import type { ShellCommand, ShellIo } from './command.js';
 import { cat, checksum, head, tail, text } from './commands/content.js';
 import { chgrp, chmod, chown, concat, expunge, mkdir, rm, rmdir, setrep, touch, touchz, truncate } from './commands/changes.js';
@@ -21,21 +22,44 @@ const processIo: ShellIo = {
   isTTY: Boolean(process.stderr.isTTY),
 };
 
+export interface RunOptions {
+  /** Stops the command: see ShellOptions.signal. */
+  signal?: AbortSignal;
+}
+
 /** `hadoopfs fs …`: Hadoop's `hadoop fs` on every hadoopfs scheme. */
-export function runHadoopfs(argv: readonly string[], io: ShellIo = processIo): Promise<number> {
-  return runShell(argv, io, { program: 'hadoopfs fs', word: 'fs', commands: FS_COMMANDS });
+export function runHadoopfs(argv: readonly string[], io: ShellIo = processIo, options: RunOptions = {}): Promise<number> {
+  return runShell(argv, io, { program: 'hadoopfs fs', word: 'fs', commands: FS_COMMANDS, ...options });
 }
 
 /** `jindo jfs …`: the same shell, plus JindoSDK's -recover. */
-export function runJindo(argv: readonly string[], io: ShellIo = processIo): Promise<number> {
-  return runShell(argv, io, { program: 'jindo jfs', word: 'jfs', commands: [...FS_COMMANDS, recover] });
+export function runJindo(argv: readonly string[], io: ShellIo = processIo, options: RunOptions = {}): Promise<number> {
+  return runShell(argv, io, { program: 'jindo jfs', word: 'jfs', commands: [...FS_COMMANDS, recover], ...options });
 }
 
-/** A bin's whole life: a reader that goes away (`| head -1`) ends it quietly with 0, like a Unix tool. */
-export async function runProcess(run: (argv: readonly string[]) => Promise<number>): Promise<void> {
+/**
+ * A bin's whole life: a reader that goes away (`| head -1`) ends it quietly with 0, like a Unix tool.
+ * SIGINT or SIGTERM stops the command cleanly — what it was writing is aborted (an object store's upload
+ * included), not left half-done — and the exit code is 128 + the signal's number; a second signal ends the
+ * process at once.
+ */
+export async function runProcess(run: (argv: readonly string[], io: ShellIo, options: RunOptions) => Promise<number>): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  process.exitCode = await run(process.argv.slice(2));
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const exitCodeFor = (name: NodeJS.Signals) => 128 + (constants.signals[name] ?? 2);
+  const onSignal = (name: NodeJS.Signals) => {
+    if (received) process.exit(exitCodeFor(received));
+    received = name;
+    controller.abort(new Error(`interrupted by ${name}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await run(process.argv.slice(2), processIo, { signal: controller.signal });
+  // Interrupted: clean-up is done; nothing (a stdin still open for -put -) may keep the process alive.
+  if (received) process.exit(exitCodeFor(received));
+  process.exitCode = code;
 }

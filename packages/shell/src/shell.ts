@@ -1,4 +1,4 @@
-import { Configuration, FileSystem, Path } from '@hadoopfs/core';
+import { abortErrorFor, abortIn, Configuration, FileSystem, Path, runCancellable } from '@hadoopfs/core';
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
 import '@hadoopfs/jindo';
@@ -11,6 +11,12 @@ export interface ShellOptions {
   /** The word after the program name (`fs`, `jfs`). */
   word: string;
   commands: readonly ShellCommand[];
+  /**
+   * Stops the command (the bin's SIGINT and SIGTERM): every request is cut and every stream it was writing
+   * aborted, so an interrupted -put or -cp publishes nothing and leaves no upload; the exit code is then
+   * EXIT_INTERRUPTED.
+   */
+  signal?: AbortSignal;
 }
 
 const GENERIC_HELP = `Generic options supported are:
@@ -21,6 +27,8 @@ const GENERIC_HELP = `Generic options supported are:
 
 /** FsShell's exit codes: 0, 1 when any path failed, -1 (255 to the shell) for a command line it cannot take. */
 export const EXIT_USAGE = 255;
+/** A command stopped by its signal: 128 + SIGINT, as a shell reports a process interrupted by Ctrl-C. */
+export const EXIT_INTERRUPTED = 130;
 
 /**
  * Hadoop's FsShell over hadoopfs: generic options (-conf, -D, -fs), then one command. Failures of single
@@ -105,13 +113,20 @@ export async function runShell(argv: readonly string[], io: ShellIo, options: Sh
     expand: (arg) => expandItems(arg, fsFor),
     item: (arg) => literalItem(arg, fsFor),
     error: (message) => {
+      // Interrupted: a failure now is the interruption's; the command stops instead of reporting each path.
+      if (options.signal?.aborted) throw abortErrorFor(options.signal, command.name);
       failures++;
       io.err(`${command.name}: ${message}\n`);
     },
   };
   try {
-    await command.run(args, ctx);
+    await runCancellable(options.signal, command.name, undefined, () => command.run(args, ctx));
   } catch (error) {
+    if (abortIn(error)) {
+      const reason: unknown = options.signal?.reason;
+      io.err(`${command.name}: ${reason instanceof Error ? reason.message : 'interrupted'}\n`);
+      return EXIT_INTERRUPTED;
+    }
     if (error instanceof UsageError) {
       io.err(`-${command.name}: ${error.message}\nUsage: ${options.program} [generic options] ${usageLine(command)}\n`);
       return EXIT_USAGE;
@@ -121,6 +136,7 @@ export async function runShell(argv: readonly string[], io: ShellIo, options: Sh
   } finally {
     await FileSystem.closeAll().catch(() => undefined);
   }
+  if (options.signal?.aborted) return EXIT_INTERRUPTED;
   return failures > 0 ? 1 : 0;
 }
 
@@ -138,6 +154,7 @@ export async function forEachItem(
     try {
       items = await ctx.expand(arg);
     } catch (error) {
+      if (abortIn(error)) throw error;
       ctx.error(error instanceof PathError ? error.message : describeError(error, arg));
       continue;
     }
@@ -145,6 +162,8 @@ export async function forEachItem(
       try {
         await action(item);
       } catch (error) {
+        // Interrupted: the command stops here, not at every path still to come.
+        if (abortIn(error)) throw error;
         ctx.error(error instanceof PathError ? error.message : describeError(error, item.display));
       }
     }

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startOssServer } from '@hadoopfs/oss-server';
 import { runJindo, type ShellIo } from '@hadoopfs/shell';
 
 // The jindo command as a real process, as a shell runs it.
 
 const BIN = fileURLToPath(new URL('../src/jindo-bin.ts', import.meta.url));
+const HADOOPFS_BIN = fileURLToPath(new URL('../src/hadoopfs-bin.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('the shell in a pipe', () => {
@@ -77,4 +79,45 @@ describe('options', () => {
     expect(out).toContain('Deleted');
     await rm(dir, { recursive: true, force: true });
   });
+});
+
+describe('Ctrl-C', () => {
+  it('SIGINT during a -put to OSS aborts the upload: exit 130, nothing at the destination, no upload or temporary left', async () => {
+    const server = await startOssServer({ credentials: [{ accessKeyId: 'ctrl-c', accessKeySecret: 'ctrl-c-secret' }], buckets: ['ctrlc'] });
+    const dir = await mkdtemp(join(tmpdir(), 'hadoopfs-ctrlc-'));
+    try {
+      await writeFile(join(dir, 'big.bin'), Buffer.alloc(2 * 1024 * 1024, 7));
+      // Parts that take their time: the interrupt lands while the upload is under way.
+      server.faults.add({ apis: ['UploadPart'], action: { type: 'latency', ms: 200 } });
+      const uploading = new Promise<void>((resolve) => {
+        const stop = server.onRequest((r) => {
+          if (r.api !== 'UploadPart') return;
+          stop();
+          resolve();
+        });
+      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import', 'tsx', HADOOPFS_BIN, 'fs',
+          '-D', `fs.oss.endpoint=${server.endpoint}`, '-D', 'fs.oss.accessKeyId=ctrl-c', '-D', 'fs.oss.accessKeySecret=ctrl-c-secret',
+          '-D', 'fs.oss.multipart.part.size=102400',
+          '-put', join(dir, 'big.bin'), 'oss://ctrlc/big.bin',
+        ],
+        { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await uploading;
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('put: interrupted by SIGINT');
+      expect([...server.store.keysFrom('ctrlc', '', '', false)].map((o) => o.key)).toEqual([]);
+      expect(server.store.listUploads('ctrlc', '')).toEqual([]);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

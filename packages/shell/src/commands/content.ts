@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflate } from 'node:zlib';
-import { BYTES_WRITABLE, readSequenceFile, TEXT } from '@hadoopfs/core';
+import { BYTES_WRITABLE, pause, readSequenceFile, TEXT } from '@hadoopfs/core';
 import { parseOptions, PathError, UsageError, type ShellCommand, type ShellContext } from '../command.js';
 import { hexBytes } from '../formats.js';
 import type { PathItem } from '../path-items.js';
@@ -72,7 +72,7 @@ export const tail: ShellCommand = {
     let offset = await tailFrom(ctx, item, -ONE_KB);
     // Tail's follow loop: until the process is stopped (or its reader goes away).
     while (flags.has('f')) {
-      await new Promise((resolve) => setTimeout(resolve, followDelay));
+      await pause(followDelay, 'tail -f');
       offset = await tailFrom(ctx, item, offset);
     }
   },

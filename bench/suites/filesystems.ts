@@ -150,6 +150,33 @@ function cases(label: string, raw: () => RawFs, ours: () => FileSystem, base: ()
   ];
 }
 
+/**
+ * What a signal costs where requests are cheapest (mem://): every stream call runs under it (async
+ * context, and on Node 20 async hooks while any call uses one). On OSS a request's round trip dwarfs it.
+ */
+function signalCase(ours: () => FileSystem, scale: Scale): BenchCase {
+  const small = Buffer.from('a small event line\n');
+  const signal = new AbortController().signal;
+  const run = async (options: { signal?: AbortSignal }) => {
+    const fs = ours();
+    for (let i = 0; i < scale.smallFiles; i++) {
+      const out = await fs.create(`/bench/signal/f${i}`, options);
+      await out.write(small);
+      await out.close();
+    }
+    for (let i = 0; i < scale.smallFiles; i++) await fs.delete(`/bench/signal/f${i}`, false, options);
+  };
+  return {
+    suite: 'memory: AbortSignal',
+    name: `create+write+close+delete ${scale.smallFiles} small files, every call with a signal`,
+    baselineLabel: 'the same calls without one',
+    goal: { maxRatio: 1.5 },
+    rounds: 7,
+    baseline: () => run({}),
+    ours: () => run({ signal }),
+  };
+}
+
 export async function filesystemCases(quick: boolean): Promise<{ cases: BenchCase[]; close: () => Promise<void> }> {
   const scale: Scale = quick ? { bigFileMiB: 16, smallFiles: 500, listEntries: 500 } : { bigFileMiB: 256, smallFiles: 10_000, listEntries: 10_000 };
   const conf = new Configuration({ loadDefaults: false });
@@ -166,6 +193,7 @@ export async function filesystemCases(quick: boolean): Promise<{ cases: BenchCas
   return {
     cases: [
       ...cases('memory', () => volume.promises as unknown as RawFs, () => memory, () => '/bench', scale),
+      signalCase(() => memory, scale),
       ...cases('local', () => nodeFs, () => local, () => dir, scale),
     ],
     close: async () => {

@@ -10,6 +10,36 @@ import { AbortError } from './errors.js';
  */
 const ambient = new AsyncLocalStorage<AbortSignal>();
 
+/**
+ * Calls running under a signal now. A second after the last one ended the context is switched off again:
+ * on Node 20 an enabled AsyncLocalStorage keeps async hooks on for every promise of the process (a third
+ * more time for promise-heavy work such as mem://), which a process should pay only while it uses signals
+ * (switching at every call would cost more than it saves). Work a call left running in the background (a
+ * part upload, a read-ahead) may then send its later requests without the signal: they are not cut, but the
+ * stream the signal aborts still waits for them and cleans up.
+ */
+let running = 0;
+let switchOff: NodeJS.Timeout | undefined;
+const SWITCH_OFF_AFTER_MS = 1_000;
+
+function leave(): void {
+  if (--running > 0 || switchOff) return;
+  switchOff = setTimeout(() => {
+    switchOff = undefined;
+    if (running === 0) ambient.disable();
+  }, SWITCH_OFF_AFTER_MS);
+  switchOff.unref();
+}
+
+async function runUnder<T>(signal: AbortSignal, body: () => Promise<T>): Promise<T> {
+  running++;
+  try {
+    return await ambient.run(signal, body);
+  } finally {
+    leave();
+  }
+}
+
 /** The signal of the call this code runs for, if it was given one. */
 export function currentSignal(): AbortSignal | undefined {
   return ambient.getStore();
@@ -46,12 +76,17 @@ export function effectiveSignal(signal: AbortSignal | undefined): AbortSignal | 
  * what it starts) sees it as the current signal; a failure that came from the abort rejects as that
  * AbortError, however a layer wrapped it. Without a signal (none given, none current) just `body()`.
  */
-export async function runCancellable<T>(signal: AbortSignal | undefined, what: string, path: string | undefined, body: () => Promise<T>): Promise<T> {
+export function runCancellable<T>(signal: AbortSignal | undefined, what: string, path: string | undefined, body: () => Promise<T>): Promise<T> {
   const effective = effectiveSignal(signal);
+  // Without a signal: the body's own promise, nothing added on the hot path.
   if (!effective) return body();
+  return cancellable(effective, what, path, body);
+}
+
+async function cancellable<T>(effective: AbortSignal, what: string, path: string | undefined, body: () => Promise<T>): Promise<T> {
   if (effective.aborted) throw abortErrorFor(effective, what, path);
   try {
-    return await (effective === ambient.getStore() ? body() : ambient.run(effective, body));
+    return await (effective === ambient.getStore() ? body() : runUnder(effective, body));
   } catch (error) {
     throw abortIn(error) ?? error;
   }
@@ -99,8 +134,16 @@ export async function pause(ms: number, what: string, path?: string): Promise<vo
   }
 }
 
-/** Runs a synchronous `body` under `signal` (the promises it starts keep it). */
-export function runWithSignal<T>(signal: AbortSignal | undefined, body: () => T): T {
+/** Runs `body` under `signal`, the signal kept current until the promises it answers have settled. */
+export function runWithSignal<T>(signal: AbortSignal | undefined, body: () => Array<Promise<T>>): Array<Promise<T>> {
   const effective = effectiveSignal(signal);
-  return !effective || effective === ambient.getStore() ? body() : ambient.run(effective, body);
+  if (!effective || effective === ambient.getStore()) return body();
+  running++;
+  let started: Array<Promise<T>> = [];
+  try {
+    started = ambient.run(effective, body);
+    return started;
+  } finally {
+    void Promise.allSettled(started).then(leave);
+  }
 }

@@ -13,7 +13,7 @@ import {
 } from './errors.js';
 import type { BlockLocation, ContentSummary, FileStatus, FsPermission, FsStatus, LocatedFileStatus } from './file-status.js';
 import { globStatuses, type PathFilter } from './glob.js';
-import { cancellableIterable, effectiveSignal, runCancellable, throwIfAborted } from './cancellation.js';
+import { cancellableIterable, currentSignal, effectiveSignal, runCancellable, throwIfAborted } from './cancellation.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
 import { copy, type CopyOptions } from './copy.js';
 import { writeWhole, type WholeWriteOptions } from './whole-write.js';
@@ -952,6 +952,8 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     } catch (error) {
       return Promise.reject(error);
     }
+    // Without a signal (none given, none current) no extra promise on the hot path.
+    if (!signal && !currentSignal()) return body(qualified);
     return runCancellable(signal, `${what} ${qualified.toString()}`, qualified.toString(), () => body(qualified));
   }
 

@@ -55,13 +55,10 @@ export function keys(server: RunningOssServer, bucket: string): string[] {
 /** Resolves when the server receives its next request of `api` (counted as it arrives, before any fault delays it). */
 export function nextRequest(server: RunningOssServer, api: string): Promise<void> {
   return new Promise<void>((resolve) => {
-    const count = server.stats.count.bind(server.stats);
-    server.stats.count = (name: string) => {
-      count(name);
-      if (name === api) {
-        server.stats.count = count;
-        resolve();
-      }
-    };
+    const stop = server.onRequest((request) => {
+      if (request.api !== api) return;
+      stop();
+      resolve();
+    });
   });
 }

@@ -102,16 +102,12 @@ async function runRecoverAndKill(path: string, nth: number): Promise<void> {
     stdio: 'ignore',
     env: { ...process.env, JINDO_ENDPOINT: server.endpoint, JINDO_ACCESS_KEY_ID: ID, JINDO_ACCESS_KEY_SECRET: SECRET, JINDO_TARGET: path },
   });
-  const count = server.stats.count.bind(server.stats);
   let seen = 0;
-  server.stats.count = (api: string) => {
-    count(api);
-    if (++seen === nth) child.kill('SIGKILL');
-  };
+  const stop = server.onRequest(() => void (++seen === nth && child.kill('SIGKILL')));
   try {
     await new Promise((resolve) => child.once('exit', resolve));
   } finally {
-    server.stats.count = count;
+    stop();
   }
 }
 

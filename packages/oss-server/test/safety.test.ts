@@ -206,15 +206,12 @@ describe('DeleteBucket and writes into the bucket', () => {
       );
       // The delete goes in while the PUTs are being committed.
       await new Promise<void>((resolve) => {
-        const count = disk.stats.count.bind(disk.stats);
         let seen = 0;
-        disk.stats.count = (api: string) => {
-          count(api);
-          if (api === 'PutObject' && ++seen === 20) {
-            disk.stats.count = count;
-            resolve();
-          }
-        };
+        const stop = disk.onRequest((request) => {
+          if (request.api !== 'PutObject' || ++seen !== 20) return;
+          stop();
+          resolve();
+        });
       });
       const deleted = await oss.deleteBucket('racing').then(
         () => true,

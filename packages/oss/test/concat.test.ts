@@ -159,12 +159,10 @@ async function storeWriter(key: string, bytes: Buffer): Promise<() => Promise<vo
 /** Runs `action` when the server receives the first request of `api`; resolves when it is done. */
 function onFirst(api: string, action: () => Promise<void>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const count = server.stats.count.bind(server.stats);
-    server.stats.count = (name: string) => {
-      count(name);
-      if (name !== api) return;
-      server.stats.count = count;
+    const stop = server.onRequest((request) => {
+      if (request.api !== api) return;
+      stop();
       action().then(resolve, reject);
-    };
+    });
   });
 }

@@ -30,7 +30,15 @@ export type FaultAction =
    * Applied late: the connection is cut at once (the client sees no answer and may retry or give up),
    * and the request, body and all, is applied `ms` later, as a request stuck in the network would be.
    */
-  | { type: 'late'; ms: number }
+  | {
+      type: 'late';
+      ms: number;
+      /**
+       * In-process: applied when faults.releaseHeld() is called (`ms` stays the latest it lands), so that
+       * a test puts the late request exactly where it wants it in a client's sequence.
+       */
+      held?: boolean;
+    }
   /** Applied twice: handled and answered as usual, then applied once more `ms` later (a duplicate). */
   | { type: 'duplicate'; ms: number }
   /**
@@ -98,8 +106,11 @@ export function validateFaultRule(input: unknown): FaultRule {
     case 'throttle':
       if (!(typeof action!['bytesPerSecond'] === 'number' && action!['bytesPerSecond'] > 0)) fail('throttle.bytesPerSecond must be > 0');
       break;
-    case 'latency':
     case 'late':
+      if (action!['held'] !== undefined && typeof action!['held'] !== 'boolean') fail('late.held must be true or false');
+      if (!ms()) fail('late.ms must be 0..600000');
+      break;
+    case 'latency':
     case 'duplicate':
       if (!ms()) fail(`${String(action!['type'])}.ms must be 0..600000`);
       break;
@@ -165,6 +176,20 @@ export class FaultInjector {
 
   clear(): void {
     this.#rules = [];
+  }
+
+  readonly #held: Array<() => void> = [];
+
+  /** Resolves when releaseHeld() is next called (a `late` request with `held`). */
+  whenReleased(): Promise<void> {
+    return new Promise((resolve) => this.#held.push(resolve));
+  }
+
+  /** Applies now every request a `late` rule with `held` is holding; answers how many there were. */
+  releaseHeld(): number {
+    const waiting = this.#held.splice(0);
+    for (const release of waiting) release();
+    return waiting.length;
   }
 
   list(): Array<FaultRule & { id: number; seen: number; fired: number }> {

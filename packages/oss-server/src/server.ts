@@ -193,7 +193,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
         const again = () => new RequestContext(replayedRequest(req, body), discardedResponse(), requestId, api, address.bucket, address.key, rawQuery, store, stats);
         if (action.type === 'late') {
           req.socket.destroy();
-          applyLater(action.ms, again);
+          applyLater(action.ms, again, action.held === true);
           return true;
         }
         await apply(new RequestContext(replayedRequest(req, body), res, requestId, api, address.bucket, address.key, rawQuery, store, stats), method, address);
@@ -235,14 +235,21 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   }
 
   /** A request applied `ms` from now; stats.idle() waits for it, close() cancels it. */
-  function applyLater(ms: number, makeContext: () => RequestContext): void {
+  /** Applies a request `ms` from now, or (held) when the faults release it, whichever comes first. */
+  function applyLater(ms: number, makeContext: () => RequestContext, held = false): void {
     stats.begin();
-    const timer = setTimeout(() => {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
       delayed.delete(timer);
       const ctx = makeContext();
       apply(ctx, (ctx.req.method ?? 'GET').toUpperCase(), { bucket: ctx.bucket, key: ctx.key }).finally(() => stats.end());
-    }, ms);
+    };
+    const timer = setTimeout(go, ms);
     delayed.add(timer);
+    if (held) void faults.whenReleased().then(() => (delayed.has(timer) ? go() : undefined));
   }
 
   function answerError(error: unknown, ctx: RequestContext | undefined, req: IncomingMessage, res: ServerResponse, requestId: string, rawPath: string): void {

@@ -42,12 +42,14 @@ describe('fault injection', () => {
 
   it('applies a request late: no answer now, the write lands after the client gave up and wrote again', async () => {
     const oss = client(server);
-    server.faults.add({ apis: ['PutObject'], keyPattern: '^late/', times: 1, action: { type: 'late', ms: 1000 } });
+    // Held until released (a minute at the latest): the late write lands exactly after the second one.
+    server.faults.add({ apis: ['PutObject'], keyPattern: '^late/', times: 1, action: { type: 'late', ms: 60_000, held: true } });
     const failed = await oss.put('late/k', Buffer.from('first')).then(() => 'ok', (e: { code?: string; status?: number }) => e.status ?? e.code);
     expect(failed).not.toBe('ok');
     expect(() => server.store.getObject(BUCKET, 'late/k')).toThrow();
     await oss.put('late/k', Buffer.from('second'));
     expect((await oss.get('late/k')).content.toString()).toBe('second');
+    expect(server.faults.releaseHeld()).toBe(1);
     await server.stats.idle();
     // The stale request won: exactly what a store may do with a request stuck in the network.
     expect((await oss.get('late/k')).content.toString()).toBe('first');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { AbortError, type FileSystem, type RequestEvent } from '@hadoopfs/core';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
@@ -217,5 +218,104 @@ describe('request events', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('AbortSignal on reads and listings (property)', () => {
+  // The adversary: the signal fires when the server receives the n-th request of a reader or a listing
+  // (a GET that then stalls, a read-ahead, a page), while reads of every kind are under way. What must hold:
+  // every read that resolved gave exactly the file's bytes (a cut body is never taken for the end of the
+  // file), everything after the abort rejects with AbortError, and a listing yields no entry twice and
+  // none that is not there.
+  it('reads resolved before an abort are exact, and nothing resolves after it', async () => {
+    const fs = await fsFor({ 'fs.oss.readahead.range': 64 * 1024 });
+    const data = pattern(700 * 1024, 9);
+    await fs.writeFile('/prop/read', data);
+    const readArb = fc.oneof(
+      fc.record({ kind: fc.constant('seq' as const), length: fc.integer({ min: 1, max: 200 * 1024 }) }),
+      fc.record({ kind: fc.constant('pos' as const), at: fc.integer({ min: 0, max: data.length - 1 }), length: fc.integer({ min: 1, max: 200 * 1024 }) }),
+      fc.record({ kind: fc.constant('seek' as const), at: fc.integer({ min: 0, max: data.length }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(readArb, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 8 }), fc.boolean(), async (reads, abortAt, stall) => {
+        if (stall) server.faults.add({ apis: ['GetObject'], keyPattern: '^prop/read$', nth: abortAt, action: { type: 'throttle', bytesPerSecond: 16 * 1024 } });
+        const controller = new AbortController();
+        let seen = 0;
+        const stop = server.onRequest((r) => void (r.key === 'prop/read' && r.api === 'GetObject' && ++seen === abortAt && controller.abort()));
+        // A GET still on its way from an earlier run (a read-ahead) may be the one that fires the signal,
+        // even while this open() runs: then open() is what rejects.
+        const input = await fs.open('/prop/read', { signal: controller.signal }).catch((error: unknown) => {
+          expect(error).toBeInstanceOf(AbortError);
+          return undefined;
+        });
+        if (!input) {
+          stop();
+          server.faults.clear();
+          return;
+        }
+        let position = 0;
+        try {
+          for (const read of reads) {
+            const abortedBefore = controller.signal.aborted;
+            try {
+              if (read.kind === 'seek') {
+                await input.seek(read.at);
+                position = read.at;
+              } else if (read.kind === 'seq') {
+                const buffer = new Uint8Array(read.length);
+                const n = await input.read(buffer);
+                if (n < 0) expect(position).toBe(data.length);
+                else {
+                  expect(Buffer.from(buffer.subarray(0, n)).equals(data.subarray(position, position + n))).toBe(true);
+                  position += n;
+                }
+              } else {
+                const buffer = new Uint8Array(Math.min(read.length, data.length - read.at));
+                await input.readFully(read.at, buffer);
+                expect(Buffer.from(buffer).equals(data.subarray(read.at, read.at + buffer.length))).toBe(true);
+              }
+              expect(abortedBefore, 'a call made after the abort resolved').toBe(false);
+            } catch (error) {
+              // Only the abort may fail a read; once it fired, every later call fails too.
+              expect(error).toBeInstanceOf(AbortError);
+              expect(controller.signal.aborted).toBe(true);
+            }
+          }
+        } finally {
+          stop();
+          server.faults.clear();
+          await input.close();
+        }
+      }),
+      { seed: 20261203, numRuns: 40, endOnFailure: true },
+    );
+  });
+
+  it('a listing stopped at any page yields each entry at most once, and only entries that are there', async () => {
+    const fs = await fsFor();
+    const names = new Set<string>();
+    for (let d = 0; d < 3; d++) for (let f = 0; f < 4; f++) {
+      await fs.writeFile(`/prop/tree/d${d}/f${f}`, 'x');
+      names.add(`oss://abort/prop/tree/d${d}/f${f}`);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 10 }), async (abortAt) => {
+        const controller = new AbortController();
+        let seen = 0;
+        const stop = server.onRequest((r) => void (r.api === 'ListObjectsV2' && ++seen === abortAt && controller.abort()));
+        const yielded: string[] = [];
+        try {
+          for await (const status of fs.listFiles('/prop/tree', true, { signal: controller.signal })) yielded.push(status.path.toString());
+          expect(new Set(yielded)).toEqual(names);
+        } catch (error) {
+          expect(error).toBeInstanceOf(AbortError);
+        } finally {
+          stop();
+        }
+        expect(new Set(yielded).size).toBe(yielded.length);
+        for (const y of yielded) expect(names.has(y)).toBe(true);
+      }),
+      { seed: 20261204, numRuns: 20 },
+    );
   });
 });

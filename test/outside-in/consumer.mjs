@@ -3,7 +3,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Configuration, FileSystem } from '@hadoopfs/core';
+import { AbortError, Configuration, FileSystem } from '@hadoopfs/core';
 import { MemoryFileSystem } from '@hadoopfs/memory';
 import { LocalFileSystem } from '@hadoopfs/local';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
@@ -38,6 +38,14 @@ await out.hflush();
 const recovering = await JindoOssFileSystem.newInstance('oss://logs/', conf);
 check((await recovering.recover('/flume', true)) === true, 'oss:// durable flush recovered');
 check((await recovering.readFile('/flume/events.log')).toString() === 'flushed before the writer went away\n', 'oss:// recovered bytes');
+// A signal aborts a stream on OSS: nothing published, no upload left, AbortError from the package.
+const controller = new AbortController();
+const aborted = await recovering.create('/flume/aborted.log', { signal: controller.signal });
+await aborted.write(Buffer.alloc(200 * 1024, 1));
+controller.abort();
+const refused = await aborted.close().then(() => undefined, (error) => error);
+check(refused instanceof AbortError && refused.code === 'ABORT_ERR', 'oss:// a signal aborts a stream (AbortError)');
+check(!(await recovering.exists('/flume/aborted.log')) && server.store.listUploads('logs', '').length === 0, 'oss:// an aborted stream leaves nothing');
 await recovering.close();
 await server.close();
 await FileSystem.closeAll();

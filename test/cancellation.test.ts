@@ -1,6 +1,8 @@
 import { mkdtemp, readdir, rm, writeFile as writeLocal } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, Configuration, FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
@@ -220,6 +222,23 @@ for (const [name, make] of BACKENDS) {
       // Stopped within the page it was on: never past the next page boundary (OSS pages hold 2 here).
       expect(seen.length).toBeGreaterThan(0);
       expect(seen.length).toBeLessThan(6);
+    });
+
+    it('stream.pipeline(…, out.toWritable(), { signal }) aborted mid-way publishes nothing', async () => {
+      const { fs, base, leftovers } = await make();
+      const controller = new AbortController();
+      const out = await fs.create(`${base}/piped`);
+      async function* chunks() {
+        for (let i = 0; i < 8; i++) {
+          if (i === 3) controller.abort();
+          yield bytes(PART / 2, i);
+        }
+      }
+      // Node's pipeline destroys the writable: destroy() before end() is abort().
+      await expect(pipeline(Readable.from(chunks()), out.toWritable(), { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+      await out.abort();
+      expect(await fs.exists(`${base}/piped`)).toBe(false);
+      expect(await leftovers()).toEqual([]);
     });
 
     it('copyFromLocalFile aborted in the middle leaves no partial or temporary file at the destination', async () => {

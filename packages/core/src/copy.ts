@@ -18,9 +18,9 @@ export interface CopyOptions {
    */
   verify?: boolean;
   /**
-   * Bytes copied so far, all files together. While a file is written this counts what its stream took
-   * (an object store may still hold it in buffers); the call after each close() counts what the
-   * destination acknowledged.
+   * Bytes copied so far, all files together, as the destination acknowledged them (create()'s onProgress:
+   * a disk's writes as they return, an object store's parts as they are stored, the rest at close); a file
+   * that fails takes its bytes back out.
    */
   onProgress?: (bytes: number) => void;
   /**
@@ -94,7 +94,12 @@ export async function copyStream(
 async function copyVerified(bytes: AsyncIterable<Uint8Array>, dstFs: FileSystem, target: Path, options: CopyOptions, progress: (n: number) => void, what: string): Promise<void> {
   const verify = options.verify ?? true;
   const crc = verify ? new Crc64() : undefined;
-  let copied = 0;
+  // Progress by what the destination acknowledged (a disk's writes as they return, an object store's parts).
+  let acknowledged = 0;
+  const onProgress = (bytes: number) => {
+    progress(bytes - acknowledged);
+    acknowledged = bytes;
+  };
   try {
     await writeWhole(
       dstFs,
@@ -103,14 +108,12 @@ async function copyVerified(bytes: AsyncIterable<Uint8Array>, dstFs: FileSystem,
         for await (const chunk of bytes) {
           crc?.update(chunk);
           await out.write(chunk);
-          copied += chunk.length;
-          progress(chunk.length);
         }
       },
-      { overwrite: options.overwrite === true, temporary: options.temporary ?? 'auto' },
+      { overwrite: options.overwrite === true, temporary: options.temporary ?? 'auto', onProgress },
     );
   } catch (error) {
-    progress(-copied);
+    progress(-acknowledged);
     throw error;
   }
   if (crc) {

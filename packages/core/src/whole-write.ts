@@ -18,6 +18,8 @@ export interface WholeWriteOptions {
   temporary?: 'auto' | 'always' | 'never';
   /** Stops the write (AbortError): nothing is published and a temporary is removed; an older file stays whole. */
   signal?: AbortSignal;
+  /** create()'s onProgress: the bytes the store acknowledged so far. */
+  onProgress?: (bytes: number) => void;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function writeWhole<T>(fs: FileSystem, target: Path, fill: (out: FS
   const temporary = options.temporary ?? 'auto';
   const beside = temporary === 'always' || (temporary === 'auto' && (await fs.hasPathCapability(target.getParent() ?? target, PathCapabilities.ATOMIC_RENAME)));
   const written = beside ? target.suffix(COPYING_SUFFIX) : target;
-  const out = await fs.create(written, { overwrite: beside || options.overwrite === true });
+  const out = await fs.create(written, { overwrite: beside || options.overwrite === true, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   let result: T;
   try {
     result = await fill(out);

@@ -124,6 +124,8 @@ export class PosixOutputStream extends FSDataOutputStream {
       while (done < bytes.byteLength) {
         const { bytesWritten } = await this.#handle.write(bytes, done, bytes.byteLength - done, null);
         done += bytesWritten;
+        // In the file once the write returns: what create()'s onProgress reports.
+        this.acknowledged(bytesWritten);
       }
     } catch (error) {
       throw translateErrno(error, 'write', this.path);

@@ -1,4 +1,4 @@
-import { abortIn, runCancellable, throwIfAborted, withoutSignal } from './cancellation.js';
+import { runCancellable, throwIfAborted, withoutSignal } from './cancellation.js';
 import { ChecksumError, FileAlreadyExistsError } from './errors.js';
 import type { FileSystem, PathLike } from './file-system.js';
 import { Crc64 } from './crc64.js';
@@ -30,7 +30,8 @@ export interface CopyOptions {
   temporary?: 'auto' | 'always' | 'never';
   /**
    * Stops the copy between chunks and cuts its requests (AbortError): the file being copied is not
-   * published, files copied before it stay, the source is not deleted.
+   * published (an older file there stays whole), files copied before it stay, a move's sources stay. A
+   * file whose close had committed it is verified and kept, and once the last one is, the call finishes.
    */
   signal?: AbortSignal;
 }
@@ -50,8 +51,8 @@ export async function copy(srcFs: FileSystem, src: PathLike, dstFs: FileSystem, 
     if (existing?.isDirectory()) target = target.child(source.getName());
     const progress = cumulative(options);
     await copyTree(srcFs, source, dstFs, target, options, progress);
-    throwIfAborted(`copy ${source.toString()}`, source.toString());
-    if (options.deleteSource) await srcFs.delete(source, true);
+    // Every file is committed: a move finishes (the sources go) rather than stop with both copies in place.
+    if (options.deleteSource) await withoutSignal(() => srcFs.delete(source, true));
     return true;
   });
 }
@@ -118,14 +119,9 @@ async function copyVerified(bytes: AsyncIterable<Uint8Array>, dstFs: FileSystem,
   }
   if (crc) {
     const sent = FileChecksum.ofCrc64(crc.value());
-    let stored: FileChecksum;
-    try {
-      stored = await dstFs.getFileChecksum(target);
-    } catch (error) {
-      // Aborted before the copy was known good: it does not stay, unverified, as if the copy had finished.
-      if (abortIn(error)) await withoutSignal(() => dstFs.delete(target, false).catch(() => false));
-      throw error;
-    }
+    // Part of the commit, which an abort does not cut: the file is in place (it may have replaced an older
+    // one), and the call answers whether it is good rather than leave it unverified.
+    const stored = await withoutSignal(() => dstFs.getFileChecksum(target));
     if (!sent.equals(stored)) {
       await withoutSignal(() => dstFs.delete(target, false).catch(() => false));
       throw new ChecksumError(`copy ${what} → ${target.toString()}: checksums differ (${sent.toString()} sent, ${stored.toString()} stored); the copy was removed`, { path: target.toString() });

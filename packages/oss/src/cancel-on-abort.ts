@@ -21,7 +21,8 @@ export function cancelRequestsOnAbort(agent: Agent): void {
       let source: Readable | undefined;
       req.once('pipe', (piped: Readable) => (source = piped));
       const cancel = () => {
-        const error = abortErrorFor(signal, `${req.method} ${req.path}`);
+        // The path without its query: a presigned or multipart query is noise in an error, if not worse.
+        const error = abortErrorFor(signal, `${req.method} ${req.path.split('?')[0]}`);
         if (source && !req.writableFinished) source.destroy(error);
         else req.destroy(error);
       };

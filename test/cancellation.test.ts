@@ -177,6 +177,24 @@ for (const [name, make] of BACKENDS) {
       expect(await leftovers()).toEqual([]);
     });
 
+    it('a signal for one call: a close whose deadline already passed does not begin, and the stream goes on', async () => {
+      const { fs, base, leftovers } = await make();
+      const out = await fs.create(`${base}/deadline`);
+      await out.write(bytes(PART + 5));
+      if (out.hasCapability('hadoopfs.capability.outputstream.durable-flush')) {
+        await expectAborted(out.hflush({ signal: AbortSignal.abort() }));
+        expect(out.isClosed()).toBe(false);
+        await out.hflush();
+      }
+      const reason = new Stop('deadline passed');
+      await expectAborted(out.close({ signal: AbortSignal.abort(reason) }), reason);
+      expect(out.isClosed()).toBe(false);
+      await out.write('more');
+      await out.close();
+      expect((await fs.readFile(`${base}/deadline`)).equals(Buffer.concat([bytes(PART + 5), Buffer.from('more')]))).toBe(true);
+      expect(await leftovers()).toEqual([]);
+    });
+
     it('writeFile aborted while its content is written publishes nothing and keeps the older file whole', async () => {
       const { fs, base, leftovers } = await make();
       const path = `${base}/w`;

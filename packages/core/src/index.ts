@@ -45,7 +45,7 @@ export {
   type ResolvedOpenOptions,
 } from './builders.js';
 export { FileStatus, FsPermission, type BlockLocation, type ContentSummary, type FileStatusInit, type FsStatus, type LocatedFileStatus } from './file-status.js';
-export { FSDataOutputStream, StreamCapabilities } from './output-stream.js';
+export { FSDataOutputStream, StreamCapabilities, type StreamCallOptions } from './output-stream.js';
 export { FSDataInputStream, DEFAULT_READ_BUFFER, type FileRange } from './input-stream.js';
 export { expandBraces, globElementToRegExp, hasGlob, type PathFilter } from './glob.js';
 export {

@@ -22,6 +22,11 @@ export const StreamCapabilities = {
 
 type OutputState = 'open' | 'closing' | 'closed';
 
+/** A signal for one call of a stream (hflush, hsync, close): it cuts that call, not the stream. */
+export interface StreamCallOptions {
+  signal?: AbortSignal;
+}
+
 /**
  * What create() and append() return. Calls are applied in call order even when not awaited one by one.
  *
@@ -105,10 +110,14 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     throw abortErrorFor(this.#signal!, `close() ${this.path.toString()}`, this.path.toString());
   }
 
-  /** Runs a call under the stream's signal (its requests cut when it fires, its failure then AbortError). */
-  #underSignal<T>(operation: string, body: () => Promise<T>): Promise<T> {
-    if (!this.#signal) return body();
-    return runCancellable(this.#signal, `${operation}() ${this.path.toString()}`, this.path.toString(), body);
+  /**
+   * Runs a call under the stream's signal and the call's own (its requests cut when either fires, its
+   * failure then AbortError).
+   */
+  #underSignal<T>(operation: string, body: () => Promise<T>, callSignal?: AbortSignal): Promise<T> {
+    const signal = callSignal && this.#signal ? AbortSignal.any([this.#signal, callSignal]) : (callSignal ?? this.#signal);
+    if (!signal) return body();
+    return runCancellable(signal, `${operation}() ${this.path.toString()}`, this.path.toString(), body);
   }
 
   /**
@@ -162,22 +171,34 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     return this.#run('flush', () => this.flushBuffers());
   }
 
-  hflush(): Promise<void> {
-    return this.#run('hflush', () => this.ioStatistics.trackDuration(S.OP_HFLUSH, () => this.hflushBytes()));
+  /**
+   * `signal` cuts this call only: it rejects with AbortError and the stream stays as after any failed
+   * flush — open, the previous flush still in force, able to flush again.
+   */
+  hflush(options: StreamCallOptions = {}): Promise<void> {
+    return this.#run('hflush', () => this.ioStatistics.trackDuration(S.OP_HFLUSH, () => this.hflushBytes()), options.signal);
   }
 
-  hsync(): Promise<void> {
-    return this.#run('hsync', () => this.ioStatistics.trackDuration(S.OP_HSYNC, () => this.hsyncBytes()));
+  /** As hflush(), `signal` included. */
+  hsync(options: StreamCallOptions = {}): Promise<void> {
+    return this.#run('hsync', () => this.ioStatistics.trackDuration(S.OP_HSYNC, () => this.hsyncBytes()), options.signal);
   }
 
   /**
    * Completes the stream. A second call returns the first call's outcome, except where the stream says a
    * failed close can be tried again (closeIsRetryable): then a later close() tries again and abort()
    * gives the stream up. Writes and flushes stay refused after the first close().
+   *
+   * `signal` cuts this call only (a deadline on the close): a close whose signal has fired does not begin;
+   * one it cuts before the commit rejects with AbortError and leaves the stream as any failed close does
+   * (an object store's upload aborted; a durable writer's everything kept, for close() again or abort()). A
+   * commit already sent is not cut.
    */
-  close(): Promise<void> {
+  close(options: StreamCallOptions = {}): Promise<void> {
     if (this.#cancelled) return this.#abortedOutcome();
     if (this.#closing) return this.#closing;
+    const callSignal = options.signal;
+    if (callSignal?.aborted) return Promise.reject(abortErrorFor(callSignal, `close() ${this.path.toString()}`, this.path.toString()));
     if (this.#signal?.aborted) {
       // A close tried again after the signal cut the last one: nothing more is sent; the stream is given up.
       this.#cancel();
@@ -186,7 +207,7 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     this.#state = 'closing';
     this.#closing = this.#queue.run(async () => {
       try {
-        await this.#underSignal('close', () => this.closeStream());
+        await this.#underSignal('close', () => this.closeStream(), callSignal);
       } catch (error) {
         if (this.closeIsRetryable()) this.#closing = undefined;
         throw error;
@@ -205,7 +226,7 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     // A close the signal cut (before its commit) is given up here, before its caller could try it again:
     // what it had uploaded does not stay behind, and the caller hears of it once that clean-up is done.
     return this.#closing.catch((error: unknown) => {
-      if (abortIn(error) && this.canRetryClose()) this.#cancel();
+      if (this.#signal!.aborted && abortIn(error) && this.canRetryClose()) this.#cancel();
       return this.#afterAbort(error);
     });
   }
@@ -288,13 +309,14 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     return false;
   }
 
-  #run(operation: string, body: () => Promise<void>): Promise<void> {
+  #run(operation: string, body: () => Promise<void>, callSignal?: AbortSignal): Promise<void> {
     if (this.#cancelled) return Promise.reject(abortErrorFor(this.#signal!, `${operation}() ${this.path.toString()}`, this.path.toString()));
     if (this.#state !== 'open') {
       return Promise.reject(new ClosedError(`${operation}() on a closed stream: ${this.path.toString()}`, { path: this.path.toString() }));
     }
-    if (!this.#signal) return this.#queue.run(body);
-    return this.#queue.run(() => this.#underSignal(operation, body)).catch((error: unknown) => this.#afterAbort(error));
+    if (!this.#signal && !callSignal) return this.#queue.run(body);
+    const run = this.#queue.run(() => this.#underSignal(operation, body, callSignal));
+    return this.#signal ? run.catch((error: unknown) => this.#afterAbort(error)) : run;
   }
 
   #mergeStatistics(): void {

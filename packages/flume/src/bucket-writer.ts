@@ -182,7 +182,7 @@ export class BucketWriter {
         // Recovered: the upload is complete and the staging gone, so the abort only frees the stream's buffers.
         await out.abort().catch(() => undefined);
       } else {
-        await this.#call(out.close(), 'close');
+        await this.#call((signal) => out.close(signal ? { signal } : {}), 'close');
       }
       if (!from.equals(to)) await this.#rename(from, to);
       this.#events.onFileClosed?.(to, committed);
@@ -197,7 +197,7 @@ export class BucketWriter {
     return (rollCount > 0 && this.#eventCount >= rollCount) || (rollSize > 0 && this.#bodyBytes >= rollSize);
   }
 
-  #call<T>(operation: Promise<T>, what: string): Promise<T> {
+  #call<T>(operation: Promise<T> | ((signal: AbortSignal | undefined) => Promise<T>), what: string): Promise<T> {
     return withTimeout(operation, this.#config.callTimeoutMs, `${what} of ${this.#inUsePath?.toString() ?? this.#dir.toString()}`);
   }
 
@@ -238,7 +238,8 @@ export class BucketWriter {
         const bytes = await this.#sequence.take();
         if (bytes.length > 0) await this.#guard(this.#call(this.#out.write(bytes), 'append'));
       }
-      await this.#guard(this.#call(this.#out.hflush(), 'hflush'));
+      const out = this.#out;
+      await this.#guard(this.#call((signal) => out.hflush(signal ? { signal } : {}), 'hflush'));
       this.#batchCount = 0;
       const position = this.#out.getPos();
       this.#events.onFlushed?.(position - this.#flushedAt);
@@ -264,7 +265,7 @@ export class BucketWriter {
     // A close that failed is tried again only where the stream says a retry can succeed; one that cannot
     // leaves the file in use for the next start-up, and the writer moves on.
     try {
-      await this.#retrying('close', () => this.#call(out.close(), 'close'), () => out.canRetryClose());
+      await this.#retrying('close', () => this.#call((signal) => out.close(signal ? { signal } : {}), 'close'), () => out.canRetryClose());
     } catch (error) {
       this.#closed = true;
       this.#out = undefined;
@@ -280,7 +281,7 @@ export class BucketWriter {
 
   async #rename(from: Path, to: Path): Promise<void> {
     try {
-      const renamed = await this.#call(this.#fs.rename(from, to), 'rename');
+      const renamed = await this.#call((signal) => this.#fs.rename(from, to, signal ? { signal } : {}), 'rename');
       if (!renamed) throw new Error(`rename ${from.toString()} → ${to.toString()} returned false`);
     } catch (error) {
       // A retried rename may find its own earlier attempt done.

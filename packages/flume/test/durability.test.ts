@@ -160,3 +160,25 @@ async function writeText(fs: FileSystem, path: string, text: string): Promise<vo
   await out.write(text);
   await out.close();
 }
+
+describe('hdfs.callTimeout cuts the call (Flume cancels its future)', () => {
+  it('a flush the store sits on times out, is cut rather than left blocking the file, and the next flush commits', async () => {
+    // The socket timeout is ten minutes: only the cut can free the stream within the test.
+    const conf = ossConf(true).set('fs.oss.connection.timeout', '10m');
+    const timed = sink(conf, { 'hdfs.path': 'oss://logs/timeouts', 'hdfs.callTimeout': '300' });
+    await timed.start();
+    server.faults.add({ apis: ['PutObject'], keyPattern: '^tmp/timeouts/.*manifest$', times: 1, action: { type: 'hang' } });
+    const channel = new MemoryChannel(10, 10);
+    await channel.put([textEvent('e1', {})]);
+    expect(await timed.process(channel)).toBe('BACKOFF');
+    expect(timed.metrics.eventsCommitted).toBe(0);
+    // The event came back to the channel; the same file flushes it now.
+    expect(await timed.process(channel)).toBe('READY');
+    expect(timed.metrics.eventsCommitted).toBe(1);
+    await timed.stop();
+    const fs = await FileSystem.newInstance('oss://logs/', conf);
+    const contents: string[] = [];
+    for await (const status of fs.listFiles('/timeouts', true)) contents.push((await fs.readFile(status.path)).toString());
+    expect(contents.join('')).toContain('e1\n');
+  });
+});

@@ -171,6 +171,79 @@ describe('AbortSignal against durable flush and recover (property)', () => {
     );
   });
 
+  it('a flush or close cut by its own signal at any request leaves the writer able to go on, and nothing is lost', async () => {
+    const cut = { flushes: 0, closes: 0, durableCloses: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), chunksArb, fc.nat(), fc.integer({ min: 1, max: 8 }), faultArb, async (durable, chunks, victim, abortAt, fault) => {
+        const key = `c/${++run}/f.log`;
+        const path = `/${key}`;
+        const fs = await fsFor(durable);
+        const before = bytes(999, run);
+        await fs.writeFile(path, before);
+        if (fault) server.faults.add({ keyPattern: `^(tmp/)?${key.replace('.', '\\.')}`, nth: fault.nth, action: fault.action });
+        // Every hflush and the close get a signal of their own; one of those calls (the victim) has its
+        // signal fire at the abortAt-th request after it began (or never, if it makes fewer).
+        const callsPlanned = chunks.filter((c) => c.flush).length * (durable ? 1 : 0) + 1;
+        const victimCall = victim % callsPlanned;
+        let calls = 0;
+        let stop = () => {};
+        const deadline = () => {
+          const controller = new AbortController();
+          if (calls++ === victimCall) stop = abortAtRequest(controller, abortAt);
+          return { signal: controller.signal };
+        };
+        const data = Buffer.concat(chunks.map((c, i) => bytes(c.size, run * 10 + i)));
+        const out = await fs.create(path);
+        try {
+          for (const [i, chunk] of chunks.entries()) {
+            await out.write(bytes(chunk.size, run * 10 + i));
+            if (chunk.flush && out.hasCapability(StreamCapabilities.DURABLE_FLUSH)) {
+              await out.hflush(deadline()).catch((error: unknown) => {
+                // Cut: the writer stays open and flushes again later.
+                expect(error).toBeInstanceOf(AbortError);
+                cut.flushes++;
+                expect(out.isClosed()).toBe(false);
+              });
+            }
+          }
+          const closed = await out.close(deadline()).then(
+            () => true,
+            (error: unknown) => {
+              expect(error).toBeInstanceOf(AbortError);
+              cut.closes++;
+              return false;
+            },
+          );
+          // A durable writer that flushed keeps everything after a failed close: closing again finishes the
+          // file. One that never flushed (or a plain writer) has aborted its upload: nothing was published.
+          const retried = !closed && out.canRetryClose();
+          if (retried) {
+            expect(durable).toBe(true);
+            cut.durableCloses++;
+            await out.close();
+          }
+          const published = closed || retried;
+          await server.stats.idle();
+          server.faults.clear();
+          expect((await current(key))?.equals(published ? data : before)).toBe(true);
+          if (durable) await fs.recoverAll(`/c/${run}`, { recursive: true, force: true });
+          // Buffer.equals: a deep toEqual of half a megabyte takes seconds.
+          expect((await current(key))?.equals(published ? data : before)).toBe(true);
+          expect(leftovers(key, { emptyUploads: durable })).toEqual([]);
+        } finally {
+          stop();
+          server.faults.clear();
+        }
+      }),
+      { seed: 20261205, numRuns: LONG ? 1000 : 100, endOnFailure: true },
+    );
+    // The schedules did cut flushes and closes, durable ones among them.
+    expect(cut.flushes).toBeGreaterThan(0);
+    expect(cut.durableCloses).toBeGreaterThan(0);
+    expect(cut.closes).toBeGreaterThan(cut.durableCloses);
+    console.log(`per-call signals: ${cut.flushes} flushes and ${cut.closes} closes cut (${cut.durableCloses} durable, closed again)`);
+  });
+
   it('recover stopped by its signal at any request is finished by the next recover: exactly the last flush, nothing left, the dead writer fenced', async () => {
     await fc.assert(
       fc.asyncProperty(chunksArb, fc.integer({ min: 1, max: 30 }), async (chunks, abortAt) => {

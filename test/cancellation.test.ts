@@ -1,14 +1,13 @@
-import { mkdtemp, readdir, rm, writeFile as writeLocal } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile as writeLocal } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, Configuration, FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
-import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
+import { serverAndDirForTests } from './fixtures/server-and-dir.js';
 
 // Issue 13: AbortSignal on every long call. The adversary: the signal fires at any point of a call —
 // before it starts, between its requests, while a request is in flight (the server sits on it), during
@@ -17,34 +16,19 @@ import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 // published nothing and left no upload or staging behind; clean-up ran although the signal had fired; a
 // close whose commit was sent is not cut (it resolves, committed, or rejects, nothing committed).
 
-const ID = 'abort-id';
-const SECRET = 'abort-secret';
 const PART = 100 * 1024;
-let server: RunningOssServer;
-let dir: string;
-beforeAll(async () => {
-  server = await startOssServer({ credentials: [{ accessKeyId: ID, accessKeySecret: SECRET }], buckets: ['plain', 'durable'] });
-  dir = await mkdtemp(join(tmpdir(), 'hadoopfs-abort-'));
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = serverAndDirForTests(['plain', 'durable'], 'abort');
 
 function conf(extra: Record<string, string> = {}): Configuration {
-  const c = new Configuration({ loadDefaults: false })
-    .set('fs.oss.endpoint', server.endpoint)
-    .set('fs.oss.accessKeyId', ID)
-    .set('fs.oss.accessKeySecret', SECRET)
-    .set('fs.oss.multipart.part.size', String(PART))
-    .set('fs.oss.paging.maximum', '2')
-    .set('fs.oss.retry.interval', '5ms')
-    .set('fs.oss.retry.interval.maximum', '20ms')
+  return env.conf({
+    'fs.oss.multipart.part.size': String(PART),
+    'fs.oss.paging.maximum': '2',
+    'fs.oss.retry.interval': '5ms',
+    'fs.oss.retry.interval.maximum': '20ms',
     // A request the server sits on is let go by the signal, long before the socket timeout would.
-    .set('fs.oss.connection.timeout', '10m');
-  for (const [k, v] of Object.entries(extra)) c.set(k, v);
-  return c;
+    'fs.oss.connection.timeout': '10m',
+    ...extra,
+  });
 }
 
 async function durableFs(bucket = 'durable'): Promise<JindoOssFileSystem> {
@@ -63,8 +47,8 @@ interface Backend {
 /** Uploads and objects outside the tests' folders (`t<n>/…`, directory markers included): staging, temporaries. */
 function bucketLeftovers(bucket: string): () => Promise<string[]> {
   return async () => [
-    ...server.store.listUploads(bucket, '').map((u) => `upload ${u.key}`),
-    ...[...server.store.keysFrom(bucket, '', '', false)].map((o) => o.key).filter((k) => !/^t\d+\//.test(k) || k.includes('_COPYING_')),
+    ...env.server.store.listUploads(bucket, '').map((u) => `upload ${u.key}`),
+    ...[...env.server.store.keysFrom(bucket, '', '', false)].map((o) => o.key).filter((k) => !/^t\d+\//.test(k) || k.includes('_COPYING_')),
   ];
 }
 
@@ -77,7 +61,7 @@ const BACKENDS: Array<[string, () => Promise<Backend>]> = [
   [
     'file://',
     async () => {
-      const base = `${dir}/t${++seq}`;
+      const base = `${env.dir}/t${++seq}`;
       return { fs: await FileSystem.newInstance('file:///', conf()), base, leftovers: async () => (await readdir(base).catch(() => [])).filter((n) => n.includes('_COPYING_')) };
     },
   ],
@@ -261,7 +245,7 @@ for (const [name, make] of BACKENDS) {
 
     it('copyFromLocalFile aborted in the middle leaves the older file whole and no temporary; aborted after its commit, it finishes', async () => {
       const { fs, base, leftovers } = await make();
-      const local = join(dir, `src-${++seq}`);
+      const local = join(env.dir, `src-${++seq}`);
       await writeLocal(local, bytes(4 * PART));
       const controller = new AbortController();
       const reason = new Stop('copy cancelled');

@@ -1,42 +1,24 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Configuration, FileSystem } from '@hadoopfs/core';
+import { describe, expect, it } from 'vitest';
+import { FileSystem } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
-import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
+import { serverAndDirForTests } from './fixtures/server-and-dir.js';
 
 // Issue 13, finding 3: a scope that throws publishes nothing, on every backend. `await using` aborts a
 // stream that was not closed (the commit is an explicit close()); fs.writeFile commits only on success.
 
-const ID = 'scope-id';
-const SECRET = 'scope-secret';
-let server: RunningOssServer;
-let dir: string;
-beforeAll(async () => {
-  server = await startOssServer({ credentials: [{ accessKeyId: ID, accessKeySecret: SECRET }], buckets: ['plain', 'durable'] });
-  dir = await mkdtemp(join(tmpdir(), 'hadoopfs-scope-'));
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function conf(extra: Record<string, string> = {}): Configuration {
-  const c = new Configuration({ loadDefaults: false }).set('fs.oss.endpoint', server.endpoint).set('fs.oss.accessKeyId', ID).set('fs.oss.accessKeySecret', SECRET);
-  for (const [k, v] of Object.entries(extra)) c.set(k, v);
-  return c;
-}
+const env = serverAndDirForTests(['plain', 'durable'], 'scope');
+const conf = env.conf;
 
 const BACKENDS: Array<[string, () => Promise<{ fs: FileSystem; base: string }>]> = [
   ...(['hdfs', 'posix', 'object-store'] as const).map((semantics): [string, () => Promise<{ fs: FileSystem; base: string }>] => [
     `mem:// (${semantics})`,
     async () => ({ fs: await FileSystem.newInstance(`mem://scope-${semantics}/`, conf({ 'fs.mem.semantics': semantics })), base: '/scope' }),
   ]),
-  ['file://', async () => ({ fs: await FileSystem.newInstance('file:///', conf()), base: `${dir}/scope` })],
+  ['file://', async () => ({ fs: await FileSystem.newInstance('file:///', conf()), base: `${env.dir}/scope` })],
   ['oss://', async () => ({ fs: await FileSystem.newInstance('oss://plain/', conf()), base: '/scope' })],
   [
     'oss:// with durable flush',
@@ -105,5 +87,5 @@ for (const [name, open] of BACKENDS) {
 }
 
 it('file://: nothing of a thrown scope is left on the disk', async () => {
-  expect((await readdir(join(dir, 'scope'))).sort()).toEqual(['committed.log', 'kept.log']);
+  expect((await readdir(join(env.dir, 'scope'))).sort()).toEqual(['committed.log', 'kept.log']);
 });

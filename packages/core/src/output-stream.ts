@@ -84,12 +84,13 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
   }
 
   /**
-   * The signal fired: an open stream is aborted at once. A close() in progress is let finish — its commit
-   * is never cut; if the abort made it fail, close() gives the stream up itself (see close()).
+   * The signal fired: an open stream, or one whose close failed and could be tried again, is aborted at
+   * once. A close() in progress is let finish — its commit is never cut; if the abort made it fail, close()
+   * gives the stream up itself (see close()).
    */
   #abortedBySignal(): void {
     this.#stopListening?.();
-    if (this.#state === 'open') this.#cancel();
+    if (this.#state === 'open' || this.canRetryClose()) this.#cancel();
   }
 
   /** Gives the stream up for its signal: aborted, where it still can be (open, or after a close that can be tried again). */

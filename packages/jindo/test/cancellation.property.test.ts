@@ -121,6 +121,28 @@ describe('AbortSignal against durable flush and recover (property)', () => {
     expect((await current(key))?.toString()).toBe('older');
   });
 
+  it('a signal that fires after a close failed (and could be tried again) gives the stream up: no recover publishes it', async () => {
+    const key = `w/${++run}/failed-close.log`;
+    const fs = await fsFor(true);
+    await fs.writeFile(`/${key}`, 'older');
+    const controller = new AbortController();
+    const out = await fs.create(`/${key}`, { signal: controller.signal });
+    await out.write(bytes(PART + 1, 3));
+    await out.hflush();
+    // The close fails for the store's reasons (every attempt of its Complete refused), not the signal's.
+    server.faults.add({ apis: ['CompleteMultipartUpload'], keyPattern: `^${key.replace('.', '\\.')}$`, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    await expect(out.close()).rejects.not.toBeInstanceOf(AbortError);
+    server.faults.clear();
+    expect(out.canRetryClose()).toBe(true);
+    // The caller gives up by firing the signal: the stream is aborted then and there, not at a next call.
+    controller.abort();
+    expect(out.canRetryClose()).toBe(false);
+    await out.abort();
+    expect(leftovers(key)).toEqual([]);
+    await fs.recoverAll(`/${key}`, { force: true });
+    expect((await current(key))?.toString()).toBe('older');
+  });
+
   it('a writer stopped by its signal at any request publishes nothing of its own, leaves nothing after recover, and the path is written again', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.boolean(), chunksArb, fc.integer({ min: 1, max: 40 }), faultArb, async (durable, older, chunks, abortAt, fault) => {

@@ -170,6 +170,20 @@ export async function forEachItem(
   }
 }
 
+/** An item that exists: its status is known. */
+export type ExistingItem = PathItem & { status: NonNullable<PathItem['status']> };
+
+/**
+ * forEachItem for a command whose every path must exist (FsShell's default: a missing path is reported as
+ * `No such file or directory` and the others go on).
+ */
+export function forEachExistingItem(args: readonly string[], ctx: ShellContext, action: (item: ExistingItem) => Promise<void>): Promise<void> {
+  return forEachItem(args, ctx, (item) => {
+    mustExist(item);
+    return action(item);
+  });
+}
+
 /** The item must exist: FsShell's PathNotFoundException otherwise. */
 export function mustExist<T extends { status: unknown; display: string }>(item: T): asserts item is T & { status: NonNullable<T['status']> } {
   if (item.status === undefined) throw new PathError(item.display, 'No such file or directory');

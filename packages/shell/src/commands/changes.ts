@@ -1,7 +1,7 @@
 import { FsPermission, statOrUndefined, Trash } from '@hadoopfs/core';
 import { describeError, parseOptions, PathError, UsageError, type ShellCommand } from '../command.js';
 import { childItems, type PathItem } from '../path-items.js';
-import { forEachItem, mustExist } from '../shell.js';
+import { forEachExistingItem } from '../shell.js';
 
 export const mkdir: ShellCommand = {
   name: 'mkdir',
@@ -84,8 +84,7 @@ export const rmdir: ShellCommand = {
   async run(words, ctx) {
     const ignoreNonEmpty = words[0] === '--ignore-fail-on-non-empty';
     const { args } = parseOptions(ignoreNonEmpty ? words.slice(1) : words, { min: 1 });
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
+    await forEachExistingItem(args, ctx, async (item) => {
       if (!item.status.isDirectory()) throw new PathError(item.display, 'Is not a directory');
       if ((await item.fs.listStatus(item.path)).length > 0) {
         if (ignoreNonEmpty) return;
@@ -155,10 +154,7 @@ OCTALMODE  Mode specifed in 3 or 4 digits.
       await item.fs.setPermission(item.path, new FsPermission(applyMode(mode, item.status!.permission.mode, item.status!.isDirectory())));
       if (flags.has('R') && item.status!.isDirectory()) for (const child of await childItems(item)) await change(child);
     };
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
-      await change(item);
-    });
+    await forEachExistingItem(args, ctx, change);
   },
 };
 
@@ -194,10 +190,7 @@ If only the owner or group is specified, then only the owner or group is modifie
     const group = m?.[2] === '' ? undefined : m?.[2];
     if (!m || (owner === undefined && group === undefined)) throw new UsageError(`'${spec}' does not match expected pattern for [owner][:group].`);
     const change = ownerChange(flags.has('R'), owner, group);
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
-      await change(item);
-    });
+    await forEachExistingItem(args, ctx, change);
   },
 };
 
@@ -212,10 +205,7 @@ export const chgrp: ShellCommand = {
     const m = CHGRP_PATTERN.exec(spec);
     if (!m) throw new UsageError(`'${spec}' does not match expected pattern for group`);
     const change = ownerChange(flags.has('R'), undefined, m[1]);
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
-      await change(item);
-    });
+    await forEachExistingItem(args, ctx, change);
   },
 };
 
@@ -242,10 +232,7 @@ export const setrep: ShellCommand = {
         if (flags.has('w')) waiting.push(item);
       } else ctx.error(`Could not set replication for: ${item.display}`);
     };
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
-      await apply(item);
-    });
+    await forEachExistingItem(args, ctx, apply);
     // Nothing to wait for: the files already have what a store without replicas can give them.
     for (const item of waiting) ctx.io.out(`Waiting for ${item.display} ... done\n`);
   },
@@ -279,8 +266,7 @@ export const truncate: ShellCommand = {
     const { args } = parseOptions(words, { flags: ['w'], min: 2 });
     const length = Number(args.shift());
     if (!Number.isSafeInteger(length) || length < 0) throw new UsageError(`Illegal length ${length}`);
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
+    await forEachExistingItem(args, ctx, async (item) => {
       if (item.status.isDirectory()) throw new PathError(item.display, 'Is a directory');
       if (item.status.length === length) return;
       await item.fs.truncate(item.path, length);

@@ -2,7 +2,7 @@ import { expandBraces, globElementToRegExp, type FileStatus } from '@hadoopfs/co
 import { parseOptions, SilentFailure, UsageError, type ShellCommand } from '../command.js';
 import { formatSize, lsDate, statDate, table } from '../formats.js';
 import { childItems, type PathItem } from '../path-items.js';
-import { forEachItem, mustExist } from '../shell.js';
+import { forEachExistingItem, forEachItem } from '../shell.js';
 
 const sortBy = (flags: Set<string>) => {
   const time = (s: FileStatus) => (flags.has('u') ? s.accessTime : s.modificationTime);
@@ -69,8 +69,7 @@ and file entries are of the form:
       lines(items);
       if (flags.has('R')) for (const item of items) if (item.status!.isDirectory()) await walk(await childItems(item), true);
     };
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
+    await forEachExistingItem(args, ctx, async (item) => {
       if (item.status.isDirectory() && !flags.has('d')) await walk(await childItems(item), true);
       else lines([item]);
     });
@@ -101,8 +100,7 @@ The output is in the form
       if (ctx.json) ctx.io.out(`${JSON.stringify({ path: item.display, length })}\n`);
       else rows.push([formatSize(length, flags.has('h')), formatSize(length, flags.has('h')), item.display]);
     };
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
+    await forEachExistingItem(args, ctx, async (item) => {
       if (!flags.has('s') && item.status.isDirectory()) for (const child of await childItems(item)) await add(child);
       else await add(item);
     });
@@ -140,8 +138,7 @@ The -e option shows the erasure coding policy.
     const ec = flags.has('e') ? 'ERASURECODING_POLICY ' : '';
     if (flags.has('v')) ctx.io.out(`${flags.has('u') ? QUOTA_HEADER : `${flags.has('q') ? QUOTA_HEADER : ''}${COUNT_HEADER}`}${ec}PATHNAME\n`);
     const noQuota = `${'none'.padStart(12)} ${'inf'.padStart(15)} ${'none'.padStart(15)} ${'inf'.padStart(15)} `;
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
+    await forEachExistingItem(args, ctx, async (item) => {
       const policy = flags.has('e') ? `${ERASURE_CODING_POLICY} ` : '';
       if (flags.has('u')) {
         ctx.io.out(`${noQuota}${policy}${item.display}\n`);
@@ -213,10 +210,7 @@ If the format is not specified, %y is used by default.
       ctx.io.out(ctx.json ? `${JSON.stringify(item.status.toJSON())}\n` : `${statLine(format, item)}\n`);
       if (flags.has('R') && item.status.isDirectory()) for (const child of await childItems(item)) await show(child as PathItem & { status: FileStatus });
     };
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
-      await show(item);
-    });
+    await forEachExistingItem(args, ctx, show);
   },
 };
 
@@ -317,9 +311,6 @@ The following operators are recognised:
       if (tests.every((t) => t(item))) ctx.io.out(`${item.display}${end}`);
       if (item.status!.isDirectory()) for (const child of await childItems(item)) await visit(child);
     };
-    await forEachItem(paths, ctx, async (item) => {
-      mustExist(item);
-      await visit(item);
-    });
+    await forEachExistingItem(paths, ctx, visit);
   },
 };

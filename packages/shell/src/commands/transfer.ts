@@ -1,7 +1,7 @@
 import { copyStream, FileSystem, Path, statOrUndefined } from '@hadoopfs/core';
 import { parseOptions, PathError, UsageError, type ShellCommand, type ShellContext } from '../command.js';
 import { childItems, expandItems, literalItem, type PathItem } from '../path-items.js';
-import { forEachItem, mustExist } from '../shell.js';
+import { forEachExistingItem, mustExist } from '../shell.js';
 
 /** On a terminal, how much of a long copy has been written (and, at the end, acknowledged). */
 function progressMeter(ctx: ShellContext, label: string, total: number | undefined): (done: number) => void {
@@ -219,8 +219,7 @@ export const getmerge: ShellCommand = {
     const { flags, args } = parseOptions(words, { flags: ['nl', 'skip-empty-file'], min: 2 });
     const destination = await literalItem(args.pop()!, localFsFor(ctx));
     const files: PathItem[] = [];
-    await forEachItem(args, ctx, async (item) => {
-      mustExist(item);
+    await forEachExistingItem(args, ctx, async (item) => {
       if (item.status.isDirectory()) files.push(...(await childItems(item)).filter((c) => c.status!.isFile()));
       else files.push(item);
     });

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, FileSystem, LeaseExpiredError, StreamCapabilities, type FSDataOutputStream } from '@hadoopfs/core';
 import type { JindoOssFileSystem } from '@hadoopfs/jindo';
-import type { FaultAction, RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, jindoConf, readAll, startServer } from './helpers.js';
+import type { FaultAction } from '@hadoopfs/oss-server';
+import { bytes, jindoConf, readAll, serverForTests } from './helpers.js';
 
 /**
  * AbortSignal as an adversary of durable flush and recover, over real HTTP.
@@ -26,15 +26,8 @@ const LONG = Boolean(process.env['HADOOPFS_LONG']);
 const PART = 100 * 1024;
 const BUCKET = 'abort-property';
 
-let server: RunningOssServer;
+const server = serverForTests([BUCKET]);
 let run = 0;
-beforeAll(async () => {
-  server = await startServer([BUCKET]);
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
 
 async function fsFor(durable: boolean): Promise<JindoOssFileSystem> {
   return (await FileSystem.newInstance(

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileSystem } from '@hadoopfs/core';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, jindoFs, keys, PART, readAll, startServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bytes, jindoFs, keys, PART, readAll, serverForTests } from './helpers.js';
 
 // Two forced recovers of the same file at once (an operator's `jindo jfs -recover -R -force` while the
 // agent's own retire recovers the stream it gave up): neither may fail, the file ends with its flushed bytes.
 
-let server: RunningOssServer;
+const server = serverForTests([]);
 let n = 0;
-beforeAll(async () => {
-  server = await startServer([]);
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
 
 describe('concurrent recovers', () => {
   for (const size of [3000, 3 * PART + 500]) {

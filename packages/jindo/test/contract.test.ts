@@ -1,8 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
-import { FileSystem, Path } from '@hadoopfs/core';
+import { Path } from '@hadoopfs/core';
 import { runContractSuite } from '@hadoopfs/contract';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { jindoFs, startServer } from './helpers.js';
+import { jindoFs, serverForTests } from './helpers.js';
 
 /**
  * The contract suite on JindoOssFileSystem with durable flush: an object store (nothing visible before
@@ -10,15 +8,8 @@ import { jindoFs, startServer } from './helpers.js';
  * (Hadoop's Syncable promises visibility) but hadoopfs's durable-flush capability; the staging area lives
  * in its own bucket path, and the root tests run on a bucket of their own.
  */
-let server: RunningOssServer;
+const server = serverForTests([]);
 let n = 0;
-beforeAll(async () => {
-  server = await startServer([]);
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
 
 runContractSuite({
   name: 'jindo (flush enabled)',

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileSystem } from '@hadoopfs/core';
-import type { FaultAction, RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, jindoFs, keys, PART, readAll, startServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { FaultAction } from '@hadoopfs/oss-server';
+import { bytes, jindoFs, keys, PART, readAll, serverForTests } from './helpers.js';
 
 /**
  * D1–D3 under crashes at random requests. A writer performs random writes and flushes; from a random
@@ -12,15 +11,8 @@ import { bytes, jindoFs, keys, PART, readAll, startServer } from './helpers.js';
  * covered (D1), and only a prefix of what was written (D2), with the staging area empty (D3).
  */
 const LONG = Boolean(process.env['HADOOPFS_LONG']);
-let server: RunningOssServer;
+const server = serverForTests([]);
 let run = 0;
-beforeAll(async () => {
-  server = await startServer([]);
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
 
 type Step = { op: 'write'; size: number } | { op: 'flush' };
 const stepArb: fc.Arbitrary<Step> = fc.oneof(

@@ -1,6 +1,7 @@
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
+import { serverForTests as ossServerForTests } from '../../oss/test/helpers.js';
 
 export const ID = 'jindo-test';
 export const SECRET = 'jindo-test-secret';
@@ -8,6 +9,11 @@ export const PART = 100 * 1024;
 
 export async function startServer(buckets: string[]): Promise<RunningOssServer> {
   return startOssServer({ credentials: [{ accessKeyId: ID, accessKeySecret: SECRET }], buckets });
+}
+
+/** The server of one jindo test file, with jindo's credentials (the oss tests' serverForTests). */
+export function serverForTests(buckets: string[]): RunningOssServer {
+  return ossServerForTests(buckets, {}, (b) => startServer(b));
 }
 
 export function jindoConf(server: RunningOssServer, extra: Record<string, string | number> = {}): Configuration {

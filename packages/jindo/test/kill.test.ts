@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileSystem } from '@hadoopfs/core';
+import { describe, expect, it } from 'vitest';
 import type { JindoOssFileSystem } from '@hadoopfs/jindo';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, ID, jindoFs, keys, readAll, SECRET, startServer } from './helpers.js';
+import { bytes, ID, jindoFs, keys, readAll, SECRET, serverForTests } from './helpers.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/flushing-writer.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -12,14 +10,7 @@ const RECOVER = fileURLToPath(new URL('./fixtures/recover-process.ts', import.me
 const KILLS = process.env['HADOOPFS_LONG'] ? 100 : 20;
 const TOTAL = 2 * 1024 * 1024;
 
-let server: RunningOssServer;
-beforeAll(async () => {
-  server = await startServer(['killed']);
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
+const server = serverForTests(['killed']);
 
 /** `jindo jfs -recover -R -force <path>` through the API: every report, none with an error. */
 async function recoverForced(path: string): Promise<void> {

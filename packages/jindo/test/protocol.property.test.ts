@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { AlreadyBeingCreatedError, FileSystem, LeaseExpiredError } from '@hadoopfs/core';
+import { describe, it } from 'vitest';
+import { AlreadyBeingCreatedError, LeaseExpiredError } from '@hadoopfs/core';
 import { parseStagingName, type DurableOssOutputStream, type JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
-import type { FaultAction, RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, jindoFs, readAll, startServer } from './helpers.js';
+import type { FaultAction } from '@hadoopfs/oss-server';
+import { bytes, jindoFs, readAll, serverForTests } from './helpers.js';
 
 /**
  * The durable-flush protocol (v2) as a model-based property, against the real OSS-protocol server over
@@ -29,15 +29,8 @@ const PART_SIZE = 200 * 1024;
 const TARGET = 'data/events.log';
 const FOLDER = `tmp/${TARGET}/`;
 
-let server: RunningOssServer;
+const server = serverForTests([]);
 let run = 0;
-beforeAll(async () => {
-  server = await startServer([]);
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
 
 type Fault = { action: FaultAction; nth: number } | null;
 type Command =

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AlreadyBeingCreatedError, Configuration, ConfigurationError, FileSystem } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import { AliyunOssFileSystem } from '@hadoopfs/oss';
 import '@hadoopfs/memory';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { jindoConf, startServer } from './helpers.js';
+import { jindoConf, serverForTests } from './helpers.js';
 
 // Issue 13, finding 4: JindoOssFileSystem.get() uses the class as a value (its import, and the
 // registration it makes, survive a type-only use) and answers the class or says what serves the scheme.
 
-let server: RunningOssServer;
-beforeAll(async () => {
-  server = await startServer(['typed']);
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
+const server = serverForTests(['typed']);
 
 describe('typed get()', () => {
   it('JindoOssFileSystem.get answers a JindoOssFileSystem (recover is there); FileSystem.get the same cached instance', async () => {

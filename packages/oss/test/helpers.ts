@@ -59,13 +59,17 @@ export async function storedBytes(server: RunningOssServer, bucket: string, key:
 }
 
 /**
- * The server of one test file: started before its tests, its faults cleared after each, closed (with every
+ * The server of one test file (`start` says with which credentials): started before its tests, its faults cleared after each, closed (with every
  * cached FileSystem) after all. The object stands for the running server from the first test on.
  */
-export function serverForTests(buckets: string[], options: Partial<OssServerOptions> = {}): RunningOssServer {
+export function serverForTests(
+  buckets: string[],
+  options: Partial<OssServerOptions> = {},
+  start: (buckets: string[], options: Partial<OssServerOptions>) => Promise<RunningOssServer> = startServer,
+): RunningOssServer {
   let running: RunningOssServer | undefined;
   beforeAll(async () => {
-    running = await startServer(buckets, options);
+    running = await start(buckets, options);
   });
   afterEach(() => {
     running?.faults.clear();

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileSystem } from '@hadoopfs/core';
+import { FileAlreadyExistsError, FileSystem } from '@hadoopfs/core';
 import { JindoOssFileSystem } from '@hadoopfs/jindo';
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
@@ -88,4 +88,30 @@ for (const [name, open] of BACKENDS) {
 
 it('file://: nothing of a thrown scope is left on the disk', async () => {
   expect((await readdir(join(env.dir, 'scope'))).sort()).toEqual(['committed.log', 'kept.log']);
+});
+
+it('file://: writeFile over a file replaces it with one rename — the path is never without a file', async () => {
+  const fs = await FileSystem.newInstance('file:///', env.conf());
+  const path = `${env.dir}/replace/replaced.log`;
+  await fs.writeFile(path, 'older');
+  const deletes = () => fs.getIOStatistics().counters().get('op_delete') ?? 0;
+  const before = deletes();
+  await fs.writeFile(path, 'newer');
+  expect((await fs.readFile(path)).toString()).toBe('newer');
+  expect(deletes() - before).toBe(0);
+  await fs.close();
+});
+
+it('file://: a directory made at the path while writeFile writes is not given the file as a child', async () => {
+  const fs = await FileSystem.newInstance('file:///', env.conf());
+  const path = `${env.dir}/replace/became-dir`;
+  await expect(
+    fs.writeFile(path, async (out) => {
+      await out.write('x');
+      await fs.mkdirs(path);
+    }),
+  ).rejects.toBeInstanceOf(FileAlreadyExistsError);
+  expect(await fs.listStatus(path)).toEqual([]);
+  expect((await readdir(join(env.dir, 'replace'))).filter((n) => n.includes('_COPYING_'))).toEqual([]);
+  await fs.close();
 });

@@ -50,8 +50,20 @@ export async function writeWhole<T>(fs: FileSystem, target: Path, fill: (out: FS
   // Closed: the rest is the commit, which an abort does not cut in half.
   if (beside) {
     await withoutSignal(async () => {
-      if (await statOrUndefined(fs, target)) await fs.delete(target, false);
-      await fs.rename(written, target);
+      // A directory made at the path meanwhile would receive the file as a child: refused, nothing left.
+      if ((await statOrUndefined(fs, target))?.isDirectory()) {
+        await fs.delete(written, false).catch(() => false);
+        throw new FileAlreadyExistsError(`write: ${target.toString()} became a directory`, { path: target.toString() });
+      }
+      // Where rename replaces a file (POSIX, file://) it is one atomic step: the path is never without a
+      // file. Only a store whose rename refuses an existing destination (HDFS's rules) needs the delete.
+      try {
+        await fs.rename(written, target);
+      } catch (error) {
+        if (!(error instanceof FileAlreadyExistsError)) throw error;
+        await fs.delete(target, false);
+        await fs.rename(written, target);
+      }
     });
   }
   return result;

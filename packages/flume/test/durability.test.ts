@@ -35,9 +35,9 @@ function sink(conf: Configuration, extra: Record<string, string> = {}, log?: (li
 }
 
 describe('start-up tidies orphan uploads (issue 11, finding 3)', () => {
-  it('multipart uploads under the sink path that no flush names, past the lease, are aborted at start', async () => {
-    // A lease of 0: every unnamed upload is past it (the purge compares ages on OSS's clock, in seconds).
-    const conf = ossConf(true).set('fs.jfs.cache.flush.lease', '0s');
+  it('multipart uploads under the sink path that no flush names, past the purge age, are aborted at start', async () => {
+    // A lease and a purge age of 0: every unnamed upload is past them (ages on OSS's clock, in seconds).
+    const conf = ossConf(true).set('fs.jfs.cache.flush.lease', '0s').set('fs.jfs.cache.flush.purge.age', '0s');
     const fs = (await FileSystem.newInstance('oss://logs/', conf)) as JindoOssFileSystem;
     const orphan = await fs.client.initUpload('orphans/FlumeData.7.tmp');
     const elsewhere = await fs.client.initUpload('not-ours/x');

@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
-import { PartUploader, type OssClient, type UploadBuffers } from '@hadoopfs/oss';
+import { PartUploader, type OssClient, type UploadBuffers, type UploadInfo } from '@hadoopfs/oss';
 import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
 import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
+import { endUnnamedUpload } from './unnamed-uploads.js';
 
 
 export interface DurableOutputOptions {
   bucket: string;
   key: string;
+  /** The staging prefix (`fs.jfs.cache.flush.staging.path` without slashes). */
+  stagingPrefix: string;
   /** The target's staging folder, `<staging>/<target>/`. */
   folder: string;
+  /**
+   * The store's clock when create() had cleared the key: an upload of it initiated since, not this
+   * writer's, is a stray of this writer's own InitiateMultipartUpload (its answer lost, or applied twice).
+   */
+  since: number;
   partSize: number;
   activeBlocks: number;
   forbidOverwrite: boolean;
@@ -44,6 +52,8 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   /** close() completed the object; only the staging removal remains. */
   #completed = false;
   #retryableClose = false;
+  /** Strays found by a close that completed: ended before close() returns (again, by a retried close). */
+  #strays: UploadInfo[] = [];
   /**
    * Past half the part numbers, flushes stop turning short runs into parts (they stay in the tail, up to a
    * part size), so that whole parts can still follow: the file can grow to at least half the parts × 100 KiB
@@ -201,13 +211,18 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         if (this.#parts.bufferedLength > 0 || this.#parts.partsStarted === 0) await this.#parts.sendBuffered();
         await this.#parts.drain();
         const uploadId = await this.#parts.ensureUpload();
+        const strays = await this.#listStrays(uploadId);
         await this.#checkNotTakenOver(uploadId, 'close');
         throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
         // The commit, and the staging's removal after it: an abort cuts neither (AbortError means not committed).
         await withoutSignal(() => this.#complete(uploadId));
         this.#completed = true;
+        this.#strays = strays;
       }
-      await withoutSignal(() => this.#client.deleteMany(this.#everyManifestKey()));
+      await withoutSignal(async () => {
+        await this.#client.deleteMany(this.#everyManifestKey());
+        await this.#endStrays();
+      });
       this.#retryableClose = false;
       await this.#parts.release();
     } catch (error) {
@@ -216,7 +231,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         throw error;
       }
       const what = this.#completed
-        ? `the object is complete, but its staging could not be removed (close() again, or jindo jfs -recover tidies it)`
+        ? `the object is complete, but its staging or a stray upload could not be removed (close() again, or jindo jfs -recover tidies it)`
         : `the last successful flush (${this.#durable.length} bytes) stays recoverable: close() again, or jindo jfs -recover`;
       throw new IOError(`${this.path.toString()}: close failed: ${(error as Error).message}; ${what}`, (error as { code?: string }).code ?? 'EIO', {
         path: this.path.toString(),
@@ -236,20 +251,27 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     }
   }
 
-  /** Never flushed: nothing is staged and nothing was promised, so this is the plain OSS close. */
+  /**
+   * Never flushed: nothing is staged and nothing was promised, so this is the plain OSS close — one
+   * PutObject while no upload was ever asked for; else the upload completed, its strays ended.
+   */
   async #closeUnflushed(): Promise<void> {
     try {
-      const uploadId = this.#parts.uploadId;
-      if (!uploadId) {
+      if (!this.#parts.initiateSent) {
         const bytes = await this.#parts.bufferedBytes();
         throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
         await withoutSignal(() => this.#client.put(this.#options.key, bytes, { forbidOverwrite: this.#options.forbidOverwrite }));
       } else {
-        if (this.#parts.bufferedLength > 0) await this.#parts.sendBuffered();
+        // Parts that failed, or an Initiate that did, are in this path too: their bytes are not in the buffer.
+        if (this.#parts.bufferedLength > 0 || this.#parts.partsStarted === 0) await this.#parts.sendBuffered();
         await this.#parts.drain();
-        const id = await uploadId;
+        const id = await this.#parts.ensureUpload();
+        const strays = await this.#listStrays(id);
+        await this.#checkNotTakenOver(id, 'close');
         throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
         await withoutSignal(() => this.#complete(id));
+        this.#strays = strays;
+        await withoutSignal(() => this.#endStrays());
       }
       if (this.#sequence > 0) await withoutSignal(() => this.#client.deleteMany(this.#everyManifestKey()));
     } catch (error) {
@@ -257,6 +279,25 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       throw error;
     } finally {
       await this.#parts.release();
+    }
+  }
+
+  /**
+   * Uploads of the key that are not this writer's and were initiated since create() cleared it. Listed
+   * before the fencing read that proves the writer still owns the file: a writer that took this one over
+   * claimed its upload first (and that read sees the claim), so none of these can be a later writer's.
+   */
+  async #listStrays(ownUploadId: string | undefined): Promise<UploadInfo[]> {
+    if (!this.#parts.initiateSent) return [];
+    const { uploads } = await this.#client.listUploads(this.#options.key);
+    return uploads.filter((u) => u.key === this.#options.key && u.uploadId !== ownUploadId && u.initiated >= this.#options.since);
+  }
+
+  /** Ends the strays as any unnamed upload is ended: claimed, the staging listed again, aborted if nothing names it. */
+  async #endStrays(): Promise<void> {
+    while (this.#strays.length > 0) {
+      await endUnnamedUpload(this.#client, this.#options.stagingPrefix, this.#options.key, this.#strays[0]!.uploadId);
+      this.#strays.shift();
     }
   }
 
@@ -269,10 +310,26 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     await this.#discard();
   }
 
-  /** Clean-up: runs to the end even under a signal that fired. */
+  /**
+   * Clean-up: runs to the end even under a signal that fired. A writer that was taken over without
+   * knowing it yet (its upload gone, or claimed by a recover or a create at work) removes nothing: the
+   * upload and the staging are the taker's.
+   */
   async #discard(): Promise<void> {
     await withoutSignal(async () => {
+      const own = await this.#parts.settle();
+      const strays = await this.#listStrays(own);
+      if (own !== undefined) {
+        const above = await this.#client.listParts(this.#options.key, own, { after: MAX_WRITER_PART, limit: 2 });
+        if (above === undefined || above.length > 0) {
+          this.#fence(above === undefined ? 'the upload was completed or aborted by someone else' : 'recover took the file over');
+          await this.#parts.release();
+          return;
+        }
+      }
       await this.#parts.abort();
+      this.#strays = strays;
+      await this.#endStrays();
       if (this.#sequence > 0) await this.#client.deleteMany(this.#everyManifestKey());
     });
   }

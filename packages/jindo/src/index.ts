@@ -2,7 +2,10 @@ import { registerJindoOssFileSystem } from './jindo-file-system.js';
 
 export { JindoOssFileSystem, registerJindoOssFileSystem, type RecoverAllOptions } from './jindo-file-system.js';
 export { DurableOssOutputStream, type DurableOutputOptions } from './durable-output-stream.js';
-export { listStagedFolder, recoverFile, stagedFolders } from './recover.js';
+export { recoverFile } from './recover.js';
+export { listStagedFolder, readManifest, stagedFolders } from './staged-folder.js';
+export { endUnnamedUpload, type UnnamedUploadOutcome } from './unnamed-uploads.js';
+export { clearForCreate, type CreateClearance } from './lease-recovery.js';
 export type { RecoverOptions, RecoverReport, RecoverState } from './recover-report.js';
 export { purgeStaleUploads, type PurgeOptions } from './purge.js';
 export {
@@ -26,6 +29,7 @@ export {
   manifestKeyFor,
   MAX_WRITER_PART,
   MIN_PART_SIZE,
+  minimumAge,
   parseStagingName,
   SECOND_TAIL_PART,
   stagingFolderFor,

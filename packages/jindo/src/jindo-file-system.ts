@@ -15,10 +15,12 @@ import {
 } from '@hadoopfs/core';
 import { AliyunOssFileSystem } from '@hadoopfs/oss';
 import { DurableOssOutputStream } from './durable-output-stream.js';
+import { clearForCreate, refuseUntrustedStaging, type CreateClearance } from './lease-recovery.js';
 import { purgeStaleUploads } from './purge.js';
-import { recoverFile, stagedFolders } from './recover.js';
+import { recoverFile } from './recover.js';
 import { reportFor, type RecoverReport } from './recover-report.js';
 import { readJindoSettings, type JindoSettings } from './settings.js';
+import { stagedFolders } from './staged-folder.js';
 import { stagingFolderFor, type StagedFolder } from './staging.js';
 
 export interface RecoverAllOptions {
@@ -46,8 +48,8 @@ export interface RecoverAllOptions {
  */
 export class JindoOssFileSystem extends AliyunOssFileSystem {
   #jindo!: JindoSettings;
-  /** What create() saw at the target for the stream it is about to build: the object it replaces. */
-  readonly #replacing = new Map<string, string | null>();
+  /** What create() found at the target for the stream it is about to build. */
+  readonly #clearances = new Map<string, CreateClearance>();
 
   override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
     this.#jindo = readJindoSettings(conf);
@@ -63,32 +65,19 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
   }
 
   /**
-   * HDFS's rule for a file under construction: while another writer's lease runs, create() is
-   * AlreadyBeingCreatedError; once it ran out, that writer's flushed bytes are recovered into the target
-   * first (lease recovery), so that create(overwrite=false) then finds the file, and overwrite replaces it
-   * only when the new writer closes.
+   * HDFS's rule for a file under construction (clearForCreate): while another writer's lease runs, or
+   * its staging cannot be trusted, create() is AlreadyBeingCreatedError; once the lease ran out, that
+   * writer's flushed bytes are recovered into the target first (lease recovery), so that
+   * create(overwrite=false) then finds the file, and overwrite replaces it only when the new writer closes.
    */
   protected override async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
     if (!this.#jindo.flushEnabled) return super.createStream(path, options);
     const key = this.keyOf(path);
-    for (const report of await recoverFile(this.client, this.#jindo.stagingPrefix, key, { leaseMs: this.#jindo.leaseMs })) {
-      if (report.state === 'live-writer') {
-        throw new AlreadyBeingCreatedError(`create: ${path.toString()} is being written by another writer (${report.action})`, { path: path.toString() });
-      }
-      if (report.state === 'failed') throw report.error!;
-    }
-    // Uploads of the key that no staged writer owns (a writer before its first flush, or one that died
-    // there) are ended: their writer fails its next flush or close, and no late manifest of theirs can
-    // compete with this writer's.
-    for (const upload of (await this.client.listUploads(key)).uploads) {
-      if (upload.key === key) await this.client.abort(key, upload.uploadId);
-    }
-    const head = await this.client.head(key);
-    this.#replacing.set(key, head?.etag ?? null);
+    this.#clearances.set(key, await clearForCreate(this.client, this.#jindo, key, path.toString()));
     try {
       return await super.createStream(path, options);
     } finally {
-      this.#replacing.delete(key);
+      this.#clearances.delete(key);
     }
   }
 
@@ -104,13 +93,7 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     let recovered = false;
     for (const status of [target, ...sources]) {
       const key = this.keyOf(status.path);
-      for (const report of await recoverFile(this.client, this.#jindo.stagingPrefix, key, { leaseMs: this.#jindo.leaseMs })) {
-        if (report.state === 'live-writer') {
-          throw new AlreadyBeingCreatedError(`concat: ${status.path.toString()} is being written (${report.action})`, { path: status.path.toString() });
-        }
-        if (report.state === 'failed') throw report.error!;
-        if (report.state === 'recovered') recovered = true;
-      }
+      if (await refuseUntrustedStaging(this.client, this.#jindo, key, status.path.toString(), 'concat')) recovered = true;
       if ((await this.client.listUploads(key)).uploads.some((upload) => upload.key === key)) {
         throw new AlreadyBeingCreatedError(`concat: ${status.path.toString()} is being written (an upload is open on it)`, { path: status.path.toString() });
       }
@@ -123,14 +106,18 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
   protected override newOutputStream(path: Path, options: ResolvedCreateOptions): FSDataOutputStream {
     if (!this.#jindo.flushEnabled) return super.newOutputStream(path, options);
     const key = this.keyOf(path);
+    const clearance = this.#clearances.get(key);
+    if (!clearance) throw new Error(`${path.toString()}: a durable stream is only made by create()`);
     return new DurableOssOutputStream(path, this.client, {
       bucket: this.settings.bucket,
       key,
+      stagingPrefix: this.#jindo.stagingPrefix,
       folder: stagingFolderFor(this.#jindo.stagingPrefix, key),
+      since: clearance.since,
       partSize: this.settings.partSize,
       activeBlocks: this.settings.activeBlocks,
       forbidOverwrite: !options.overwrite,
-      replaces: this.#replacing.get(key) ?? null,
+      replaces: clearance.replaces,
       buffers: this.uploadBuffers,
     });
   }
@@ -178,11 +165,13 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
     if (options.recursive) {
       // Uploads that a manifest still names (a live writer's; in a dry run also those recover would complete).
       const keepUploads = new Set(reports.filter((r) => (r.state === 'live-writer' || r.state === 'would-recover') && r.uploadId).map((r) => r.uploadId!));
+      // Targets with a live writer, or staging that could not be read: their uploads are not the purge's.
       const keepTargets = new Set(
-        reports.filter((r) => r.state === 'corrupt-manifest' || r.state === 'failed').map((r) => this.keyOf(this.makeQualified(r.path))),
+        reports.filter((r) => r.state === 'live-writer' || r.state === 'corrupt-manifest' || r.state === 'failed').map((r) => this.keyOf(this.makeQualified(r.path))),
       );
       const purged = await purgeStaleUploads(this.client, prefix, {
         leaseMs: this.#jindo.leaseMs,
+        purgeAgeMs: this.#jindo.purgeAgeMs,
         stagingPrefix: this.#jindo.stagingPrefix,
         keepUploads,
         keepTargets,

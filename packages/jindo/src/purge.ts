@@ -1,10 +1,18 @@
 import type { OssClient } from '@hadoopfs/oss';
 import { recoverFile } from './recover.js';
 import { reportFor, type RecoverReport } from './recover-report.js';
-import { CLAIM_PART, ossAge } from './staging.js';
+import { minimumAge, shownAgeSeconds } from './staging.js';
+import { endUnnamedUpload } from './unnamed-uploads.js';
 
 export interface PurgeOptions {
   leaseMs: number;
+  /**
+   * An upload no manifest names is proof of nothing: it may be a plain writer's (flush disabled, another
+   * tool) still filling its next part. Unforced, the purge aborts one only when it was initiated, and last
+   * given a part, at least this long ago on the store's clock (fs.jfs.cache.flush.purge.age, 24 h as S3A's
+   * fs.s3a.multipart.purge.age).
+   */
+  purgeAgeMs: number;
   /** Where the flush manifests live (fs.jfs.cache.oss.flush.staging.path). */
   stagingPrefix: string;
   dryRun?: boolean;
@@ -14,53 +22,49 @@ export interface PurgeOptions {
    * recover of its manifest.
    */
   force?: boolean;
-  /** Uploads a staged manifest still names (live writers): never purged. */
+  /** Uploads a staged manifest still names: never purged here (recover decides about them). */
   keepUploads: ReadonlySet<string>;
-  /** Targets whose staging could not be read (corrupt, failed): their uploads are left alone. */
+  /** Targets with a live writer, or whose staging could not be read: their uploads are left alone. */
   keepTargets: ReadonlySet<string>;
 }
 
 /**
  * Aborts the incomplete multipart uploads under `prefix` that nothing will ever complete: named by no
- * manifest, initiated longer ago than the lease, and with no part uploaded within it (so a plain writer
- * still sending parts keeps its upload). All ages are on OSS's clock; forced, none is asked.
+ * manifest and, unforced, older than the purge age (initiated and last part). All ages are on the
+ * store's clock.
  *
- * The manifests were listed before the uploads: a durable writer may have flushed since. So an upload is
- * first claimed (recover's part number, above any writer's), then its target is recovered (forced): a
- * manifest written before the claim is found and its flushes kept (the upload completed), a flush after
- * it fails its fencing read (D5). Only an upload still there after that is aborted. One report per
- * upload (and the recover's own, when it did something).
+ * The manifests were listed before the uploads: a durable writer may have flushed since. So each upload
+ * is ended by endUnnamedUpload — claimed, the staging listed again, aborted only if still named by
+ * nothing. One that a manifest names after all goes to recover, forced only if the operator forced: a
+ * writer within its lease stays the live writer it is (its upload claimed, its next flush fails, its
+ * flushed bytes recovered once the lease ran out). One report per upload, and recover's where it acted.
  */
 export async function purgeStaleUploads(client: OssClient, prefix: string, options: PurgeOptions): Promise<RecoverReport[]> {
   const { uploads, serverTime } = await client.listUploads(prefix);
   const reports: RecoverReport[] = [];
   for (const upload of uploads) {
     if (options.keepUploads.has(upload.uploadId) || options.keepTargets.has(upload.key)) continue;
-    const young = (time: number) => !options.force && ossAge(serverTime, time) < options.leaseMs;
+    const young = (time: number) => !options.force && minimumAge(serverTime, time) < options.purgeAgeMs;
     if (young(upload.initiated)) continue;
     const parts = await client.listParts(upload.key, upload.uploadId);
     if (parts === undefined) continue;
     if (parts.some((p) => young(p.lastModified))) continue;
     const report = reportFor(client, upload.key);
-    const age = `initiated ${Math.round(ossAge(serverTime, upload.initiated) / 1000)} s ago, ${parts.length} part(s)${options.force ? ', forced' : ''}`;
+    const age = `initiated ${shownAgeSeconds(serverTime, upload.initiated)} s ago, ${parts.length} part(s)${options.force ? ', forced' : ''}`;
     if (options.dryRun) {
       reports.push(report('would-purge', `would abort incomplete upload ${upload.uploadId} (${age})`, { uploadId: upload.uploadId }));
       continue;
     }
     try {
-      try {
-        await client.uploadPartWithChecksum(upload.key, upload.uploadId, CLAIM_PART, Buffer.alloc(0));
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ENOENT') continue; // completed or aborted meanwhile
-        throw error;
+      const outcome = await endUnnamedUpload(client, options.stagingPrefix, upload.key, upload.uploadId);
+      if (outcome === 'aborted') {
+        reports.push(report('purged', `aborted incomplete upload ${upload.uploadId} (${age}) that no manifest names`, { uploadId: upload.uploadId }));
+      } else if (outcome === 'named') {
+        const recovered = await recoverFile(client, options.stagingPrefix, upload.key, { leaseMs: options.leaseMs, ...(options.force ? { force: true } : {}) });
+        reports.push(...recovered.filter((r) => r.state !== 'nothing-staged'));
       }
-      const recovered = await recoverFile(client, options.stagingPrefix, upload.key, { leaseMs: options.leaseMs, force: true });
-      reports.push(...recovered.filter((r) => r.state !== 'nothing-staged'));
-      if ((await client.listParts(upload.key, upload.uploadId, { limit: 1 })) === undefined) continue; // a manifest named it: completed
-      await client.abort(upload.key, upload.uploadId);
-      reports.push(report('purged', `aborted incomplete upload ${upload.uploadId} (${age}) that no manifest names`, { uploadId: upload.uploadId }));
     } catch (error) {
-      // This upload stays (claimed: no writer's flush into it can succeed any more); the others go on.
+      // This upload stays (claimed or not); the others go on.
       reports.push(report('failed', `could not purge incomplete upload ${upload.uploadId} (${age})`, { uploadId: upload.uploadId, error: error as Error }));
     }
   }

@@ -2,7 +2,7 @@ import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { OssClient } from '@hadoopfs/oss';
 import { CorruptManifestError, expectedCrc, MANIFEST_KIND, parseManifestV1 } from './manifest.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
-import { ossAge, type StagedFolder } from './staging.js';
+import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
 
 /**
  * Finishes a file that a writer of protocol version 1 (hadoopfs 0.1) left: `manifest.json` and the tails
@@ -44,11 +44,11 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
     if (manifest.tail) await client.delete(manifest.tail.key);
     await client.delete(manifestKey);
   };
-  const age = ossAge(folder.serverTime, listedManifest.lastModified);
-  if (age < options.leaseMs && !options.force) {
-    return report('live-writer', `version 1 manifest written ${Math.round(age / 1000)} s ago, within the lease (force takes over)`, {
+  if (minimumAge(folder.serverTime, listedManifest.lastModified) < options.leaseMs && !options.force) {
+    const seconds = shownAgeSeconds(folder.serverTime, listedManifest.lastModified);
+    return report('live-writer', `version 1 manifest written ${seconds} s ago, within the lease (force takes over)`, {
       ...(uploadId ? { uploadId } : {}),
-      error: new LeaseExpiredError(`${path}: refusing to recover a file whose writer flushed ${Math.round(age / 1000)} s ago`, { path }),
+      error: new LeaseExpiredError(`${path}: refusing to recover a file whose writer flushed ${seconds} s ago`, { path }),
     });
   }
   const crc = expectedCrc([...manifest.parts, ...(manifest.tail ? [manifest.tail] : [])]).toString();
@@ -66,44 +66,65 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
   const summary = `${manifest.parts.length} part(s)${manifest.tail ? ` + ${manifest.tail.size}-byte tail` : ''}, ${manifest.flushedLength} bytes`;
   if (options.dryRun) return report('would-recover', `would complete ${summary}`, { recoveredBytes: manifest.flushedLength });
 
-  if (!uploadId) {
-    if (manifest.tail) await client.copy(manifest.tail.key, folder.targetKey);
-    else await client.put(folder.targetKey, Buffer.alloc(0));
-  } else {
-    const uploaded = await client.listParts(folder.targetKey, uploadId);
-    if (!uploaded) {
-      await tidy();
-      return report('upload-gone', 'staging removed', {
-        error: new IOError(`${path}: upload ${uploadId} no longer exists and the target does not hold the flushed bytes (aborted by someone?)`, 'EIO', { path }),
-      });
-    }
-    const byNumber = new Map(uploaded.map((p) => [p.number, p]));
-    for (const part of manifest.parts) {
-      const found = byNumber.get(part.number);
-      if (!found || found.size !== part.size || found.etag.toUpperCase() !== part.etag.toUpperCase()) {
-        return report('failed', 'left the staging folder untouched', {
-          error: new IOError(`${path}: part ${part.number} of upload ${uploadId} is missing or differs from the manifest`, 'EIO', { path }),
+  // Create-only where there was no target: a write of the target by another tool while this runs, or a
+  // late request of this one landing after such a write, is refused instead of replaced (D7).
+  const createOnly = head === undefined;
+  const write = async (): Promise<RecoverReport | undefined> => {
+    if (!uploadId) {
+      if (manifest.tail) await client.copy(manifest.tail.key, folder.targetKey, { forbidOverwrite: createOnly });
+      else await client.put(folder.targetKey, Buffer.alloc(0), { forbidOverwrite: createOnly });
+    } else {
+      const uploaded = await client.listParts(folder.targetKey, uploadId);
+      if (!uploaded) {
+        await tidy();
+        return report('upload-gone', 'staging removed', {
+          error: new IOError(`${path}: upload ${uploadId} no longer exists and the target does not hold the flushed bytes (aborted by someone?)`, 'EIO', { path }),
         });
       }
-    }
-    const parts = manifest.parts.map(({ number, etag }) => ({ number, etag }));
-    if (manifest.tail) {
-      const number = manifest.parts.length + 1;
-      const { etag } = await client.uploadPartCopy(folder.targetKey, uploadId, number, manifest.tail.key, 0, manifest.tail.size);
-      if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
-        return report('failed', 'left the staging folder untouched', { error: new IOError(`${path}: the staged tail ${manifest.tail.key} does not match the manifest`, 'EIO', { path }) });
+      const byNumber = new Map(uploaded.map((p) => [p.number, p]));
+      for (const part of manifest.parts) {
+        const found = byNumber.get(part.number);
+        if (!found || found.size !== part.size || found.etag.toUpperCase() !== part.etag.toUpperCase()) {
+          return report('failed', 'left the staging folder untouched', {
+            error: new IOError(`${path}: part ${part.number} of upload ${uploadId} is missing or differs from the manifest`, 'EIO', { path }),
+          });
+        }
       }
-      parts.push({ number, etag });
+      const parts = manifest.parts.map(({ number, etag }) => ({ number, etag }));
+      if (manifest.tail) {
+        const number = manifest.parts.length + 1;
+        const { etag } = await client.uploadPartCopy(folder.targetKey, uploadId, number, manifest.tail.key, 0, manifest.tail.size);
+        if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
+          return report('failed', 'left the staging folder untouched', { error: new IOError(`${path}: the staged tail ${manifest.tail.key} does not match the manifest`, 'EIO', { path }) });
+        }
+        parts.push({ number, etag });
+      }
+      if (parts.length === 0) {
+        await client.put(folder.targetKey, Buffer.alloc(0), { forbidOverwrite: createOnly });
+        await client.abort(folder.targetKey, uploadId);
+      } else {
+        await client.complete(folder.targetKey, uploadId, parts, { forbidOverwrite: createOnly });
+      }
     }
-    if (parts.length === 0) {
-      await client.put(folder.targetKey, Buffer.alloc(0));
-      await client.abort(folder.targetKey, uploadId);
-    } else {
-      await client.complete(folder.targetKey, uploadId, parts);
-    }
+    return undefined;
+  };
+  let refused = false;
+  try {
+    const stopped = await write();
+    if (stopped) return stopped;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    refused = true;
   }
   const after = await client.head(folder.targetKey);
-  if (!after || after.size !== manifest.flushedLength || (after.crc64 !== undefined && after.crc64 !== crc)) {
+  const holdsFlushed = after !== undefined && after.size === manifest.flushedLength && (after.crc64 === undefined || after.crc64 === crc);
+  if (refused && !holdsFlushed) {
+    // Someone wrote the target while this ran: theirs is newer than the manifest (D7).
+    if (uploadId) await client.abort(folder.targetKey, uploadId);
+    await tidy();
+    return report('superseded', 'the target was written while recover ran: left it, staging removed');
+  }
+  if (!holdsFlushed) {
     return report('failed', 'left the staging folder untouched', { error: new IOError(`${path}: after recovery the target's length or CRC-64 differs from the manifest`, 'EIO', { path }) });
   }
   await tidy();

@@ -1,64 +1,20 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import { ossErrorFacts, type OssClient } from '@hadoopfs/oss';
-import { CorruptManifestError, decodeManifest, expectedCrc, type DecodedManifest } from './manifest.js';
+import { CorruptManifestError, expectedCrc, type DecodedManifest } from './manifest.js';
 import { recoverV1 } from './recover-v1.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
+import { listStagedFolder, readManifest } from './staged-folder.js';
 import {
-  classifyStagingKey,
   CLAIM_PART,
   manifestsByWriter,
   MAX_WRITER_PART,
-  MIN_PART_SIZE,
-  ossAge,
-  parseStagingName,
+  minimumAge,
   SECOND_TAIL_PART,
-  stagingFolderFor,
+  shownAgeSeconds,
   WRITER_META,
   type StagedFolder,
   type StagedObject,
 } from './staging.js';
-
-/** The protocol's objects in one target's folder (a LIST with delimiter: deeper folders are other targets'). */
-export async function listStagedFolder(client: OssClient, stagingPrefix: string, targetKey: string): Promise<StagedFolder> {
-  const folder = stagingFolderFor(stagingPrefix, targetKey);
-  const objects: StagedObject[] = [];
-  let token: string | undefined;
-  let serverTime: number | undefined;
-  do {
-    const page = await client.list(folder, { delimiter: '/', token, maxKeys: 1000 });
-    serverTime ??= page.serverTime;
-    token = page.nextToken;
-    for (const o of page.objects) {
-      const name = parseStagingName(o.key.slice(folder.length));
-      if (name) objects.push({ key: o.key, name, size: o.size, lastModified: o.lastModified });
-    }
-  } while (token);
-  return { stagingPrefix, targetKey, folder, objects, serverTime: serverTime ?? Date.now() };
-}
-
-/**
- * Every target with protocol objects under `<staging>/<targetPrefix>`, from one flat, paged listing; each
- * folder comes with what the listing showed, so that recover needs no listing of its own to start.
- */
-export async function stagedFolders(client: OssClient, stagingPrefix: string, targetPrefix: string, pageSize: number): Promise<StagedFolder[]> {
-  const folders = new Map<string, StagedFolder>();
-  let token: string | undefined;
-  do {
-    const page = await client.list(`${stagingPrefix}/${targetPrefix}`, { token, maxKeys: pageSize });
-    token = page.nextToken;
-    for (const o of page.objects) {
-      const found = classifyStagingKey(stagingPrefix, o.key);
-      if (!found) continue;
-      let folder = folders.get(found.targetKey);
-      if (!folder) {
-        folder = { stagingPrefix, targetKey: found.targetKey, folder: stagingFolderFor(stagingPrefix, found.targetKey), objects: [], serverTime: page.serverTime };
-        folders.set(found.targetKey, folder);
-      }
-      folder.objects.push({ ...found.object, size: o.size, lastModified: o.lastModified });
-    }
-  } while (token);
-  return [...folders.values()];
-}
 
 /**
  * Rebuilds one target from what its writers staged (protocol v2, package README "recover"): one report per
@@ -145,20 +101,6 @@ async function recoverListed(
   return reports;
 }
 
-async function readManifest(client: OssClient, folder: StagedFolder, object: StagedObject): Promise<DecodedManifest | undefined> {
-  if (object.name.kind !== 'manifest') throw new Error('not a manifest');
-  const bytes = await client.getBytes(object.key);
-  if (!bytes) return undefined;
-  return decodeManifest(bytes, `oss://${client.bucket}/${object.key}`, {
-    bucket: client.bucket,
-    target: folder.targetKey,
-    writerId: object.name.writerId,
-    sequence: object.name.sequence,
-    minPartSize: MIN_PART_SIZE,
-    maxPart: MAX_WRITER_PART,
-  });
-}
-
 /**
  * The newest manifest of a writer that can still be read (an older one may have been removed meanwhile).
  * When every one listed is gone, the writer either closed or flushed on (its newer manifest listed after
@@ -187,7 +129,14 @@ async function recoverWriter(
   const path = `oss://${client.bucket}/${folder.targetKey}`;
   let { manifest } = found.decoded;
   const mine = (head: { meta?: Record<string, string> } | undefined) => head?.meta?.[WRITER_META] === writerId;
-  const writerKeys = () => manifests.map((m) => m.key);
+  // Once the writer's upload is completed or gone, none of its manifests can matter any more: all of them
+  // go, those listed now included (a fenced writer's last manifest, written after recover's first listing,
+  // would outlive the takeover otherwise). One written later still is its writer's to remove: its fencing
+  // read finds the upload gone.
+  const removeStaging = async () => {
+    const now = manifestsByWriter((await listStagedFolder(client, folder.stagingPrefix, folder.targetKey)).objects).get(writerId) ?? [];
+    await client.deleteMany([...new Set([...manifests, ...now].map((m) => m.key))]);
+  };
   const summary = (m: typeof manifest) => `${m.parts.length} part(s) + ${m.tail.size}-byte tail, ${m.flushedLength} bytes`;
 
   // A target completed from this writer's upload (its close, or an earlier recover) is final: only the
@@ -195,14 +144,14 @@ async function recoverWriter(
   const head = await client.head(folder.targetKey);
   if (mine(head)) {
     if (options.dryRun) return report('already-complete', `the target is this writer's completed upload; would remove its staging`, { recoveredBytes: head!.size });
-    await client.deleteMany(writerKeys());
+    await removeStaging();
     return report('already-complete', `the target is this writer's completed upload (${head!.size} bytes); staging removed`, { recoveredBytes: head!.size });
   }
-  const age = ossAge(folder.serverTime, manifests[0]!.lastModified);
   // A fresh manifest whose upload is gone is a stale one (a duplicated PutObject landing after its writer
   // was done): no writer can flush into it, so it never blocks.
-  if (age < options.leaseMs && !options.force && (await client.listParts(folder.targetKey, manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) {
-    const seconds = Math.max(0, Math.round(age / 1000));
+  const withinLease = minimumAge(folder.serverTime, manifests[0]!.lastModified) < options.leaseMs;
+  if (withinLease && !options.force && (await client.listParts(folder.targetKey, manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) {
+    const seconds = shownAgeSeconds(folder.serverTime, manifests[0]!.lastModified);
     return report('live-writer', `writer ${writerId} flushed ${seconds} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease: it may be alive (force takes over)`, {
       uploadId: manifest.uploadId,
       error: new LeaseExpiredError(`${path}: refusing to recover a file whose writer flushed ${seconds} s ago (within its lease)`, { path }),
@@ -214,7 +163,7 @@ async function recoverWriter(
     const by = newerWriter ? `writer ${newerWriter} began after writer ${writerId}` : `the target was replaced after writer ${writerId} began`;
     if (options.dryRun) return report('superseded', `${by}; would leave the target and remove the older writer's upload and staging`, { uploadId: manifest.uploadId });
     await client.abort(folder.targetKey, manifest.uploadId);
-    await client.deleteMany(writerKeys());
+    await removeStaging();
     return report('superseded', `${by}; left the target, aborted the older writer's upload and removed its staging`, { uploadId: manifest.uploadId });
   }
   if (options.dryRun) return report('would-recover', `would complete ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
@@ -224,12 +173,12 @@ async function recoverWriter(
   const gone = async (): Promise<RecoverReport> => {
     const now = await client.head(folder.targetKey);
     if (mine(now)) {
-      await client.deleteMany(writerKeys());
+      await removeStaging();
       return report('already-complete', 'the writer (or another recover) completed the upload meanwhile; staging removed', { recoveredBytes: now!.size });
     }
     // Not an error of this run: the bytes were already gone (the writer's own abort, a takeover, or a
     // lifecycle rule; the writer's next flush failed on it). Said once, then the staging is removed.
-    await client.deleteMany(writerKeys());
+    await removeStaging();
     return report(
       'upload-gone',
       `the upload ${manifest.uploadId} of writer ${writerId} no longer exists (aborted by the writer, another writer or a lifecycle rule): its ${manifest.flushedLength} flushed bytes cannot be recovered; staging removed`,
@@ -273,11 +222,11 @@ async function recoverWriter(
     if (code === 'EEXIST') {
       const now = await client.head(folder.targetKey);
       if (mine(now)) {
-        await client.deleteMany(writerKeys());
+        await removeStaging();
         return report('already-complete', 'completed by an earlier attempt whose answer was lost; staging removed', { recoveredBytes: now!.size });
       }
       await client.abort(folder.targetKey, manifest.uploadId);
-      await client.deleteMany(writerKeys());
+      await removeStaging();
       return report('superseded', 'the target was written while recover ran; left it, aborted the writer\'s upload and removed its staging', { uploadId: manifest.uploadId });
     }
     throw error;
@@ -290,7 +239,7 @@ async function recoverWriter(
       error: new IOError(`${path}: the completed object's CRC-64 ${crc} differs from the manifest's ${expected}`, 'EIO', { path }),
     });
   }
-  await client.deleteMany(writerKeys());
+  await removeStaging();
   return report('recovered', `completed ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
 }
 

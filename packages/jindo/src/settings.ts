@@ -6,6 +6,7 @@ export const JINDO_KEYS = {
   stagingPath: 'fs.jfs.cache.flush.staging.path',
   stagingPathAlias: 'fs.oss.flush.staging.path',
   lease: 'fs.jfs.cache.flush.lease',
+  purgeAge: 'fs.jfs.cache.flush.purge.age',
 } as const;
 
 export interface JindoSettings {
@@ -14,6 +15,8 @@ export interface JindoSettings {
   stagingPrefix: string;
   /** A manifest refreshed more recently than this belongs to a live writer: recover refuses it unless forced. */
   leaseMs: number;
+  /** An upload no manifest names is aborted by an unforced purge only once this old (S3A: fs.s3a.multipart.purge.age). */
+  purgeAgeMs: number;
 }
 
 /**
@@ -40,5 +43,10 @@ export function readJindoSettings(conf: Configuration): JindoSettings {
   if (stagingPrefix === '' || stagingPrefix.split('/').some((e) => e === '.' || e === '..')) {
     throw new ConfigurationError(`${JINDO_KEYS.stagingPath}: "${staging}" is not a usable staging directory`, { key: JINDO_KEYS.stagingPath });
   }
-  return { flushEnabled, stagingPrefix, leaseMs: conf.getTimeDuration(JINDO_KEYS.lease, '60s', 'ms') };
+  return {
+    flushEnabled,
+    stagingPrefix,
+    leaseMs: conf.getTimeDuration(JINDO_KEYS.lease, '60s', 'ms'),
+    purgeAgeMs: conf.getTimeDuration(JINDO_KEYS.purgeAge, '86400s', 'ms'),
+  };
 }

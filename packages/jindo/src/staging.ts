@@ -83,9 +83,17 @@ function seq(o: StagedObject): number {
 }
 
 /**
- * How long ago `then` was, both on OSS's clock. OSS's Date header has whole seconds, its Last-Modified
- * may have more: both are cut to seconds, so that an age is never negative.
+ * The least time that can have passed since `then`, both on the store's clock. A Date header has whole
+ * seconds, and a Last-Modified may too: a stamp of second s means any moment of [s, s + 1). So the
+ * event may have happened at the very end of its second and now be the very start of this one: the
+ * difference of the seconds, less one. A lease is held while this is below it — for the whole second a
+ * manifest might be in — and a purge age is passed only once this reaches it.
  */
-export function ossAge(serverTime: number, then: number): number {
-  return Math.max(0, Math.floor(serverTime / 1000) * 1000 - Math.floor(then / 1000) * 1000);
+export function minimumAge(serverTime: number, then: number): number {
+  return Math.max(0, Math.floor(serverTime / 1000) * 1000 - Math.floor(then / 1000) * 1000 - 1000);
+}
+
+/** The age to show a person: whole seconds between the stamps. */
+export function shownAgeSeconds(serverTime: number, then: number): number {
+  return Math.max(0, Math.floor(serverTime / 1000) - Math.floor(then / 1000));
 }

@@ -289,11 +289,14 @@ describe('findings of the durable-flush issue', () => {
     const liveOut = await live.create('/logs/live');
     await liveOut.write(bytes(PART + 5, 13));
     await liveOut.hflush();
-    // Within the lease, young uploads stay; past it, the orphans go and the live writer's stays named.
+    // Within the lease, young uploads stay; past it but within the purge age (24 h), an upload no manifest
+    // names stays too (it may be a plain writer's); past both, the orphans go and the live writer's stays named.
     expect((await (await jindoFs(server, b)).recoverAll('/logs', { recursive: true })).filter((r) => r.state === 'purged')).toEqual([]);
-    const reports = await (await expired(b)).recoverAll('/logs', { recursive: true, dryRun: true });
+    expect((await (await expired(b)).recoverAll('/logs', { recursive: true, dryRun: true })).filter((r) => r.state === 'would-purge')).toEqual([]);
+    const pastPurgeAge = () => jindoFs(server, b, { 'fs.jfs.cache.flush.lease': '0s', 'fs.jfs.cache.flush.purge.age': '0s' });
+    const reports = await (await pastPurgeAge()).recoverAll('/logs', { recursive: true, dryRun: true });
     expect(reports.filter((r) => r.state === 'would-purge').map((r) => r.path)).toEqual([`oss://${b}/logs/never-flushed`]);
-    const done = await (await expired(b)).recoverAll('/logs', { recursive: true });
+    const done = await (await pastPurgeAge()).recoverAll('/logs', { recursive: true });
     expect(done.filter((r) => r.state === 'purged').map((r) => r.path)).toEqual([`oss://${b}/logs/never-flushed`]);
     expect(server.store.listUploads(b, '')).toEqual([]);
   });
@@ -444,7 +447,9 @@ describe('findings of the durable-flush issue', () => {
     const out = new DurableOssOutputStream(new Path(`oss://${b}/f`), fs.client, {
       bucket: b,
       key: 'f',
+      stagingPrefix: 'tmp',
       folder: 'tmp/f/',
+      since: 0,
       buffers: fs.uploadBuffers,
       partSize,
       activeBlocks: 2,

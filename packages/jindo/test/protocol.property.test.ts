@@ -89,6 +89,8 @@ interface Writer {
   alive: boolean;
   /** The target was overwritten outside the protocol after this writer began: recover leaves that file (D7). */
   superseded: boolean;
+  /** A close or abort returned: the writer left nothing behind. */
+  endedCleanly: boolean;
 }
 
 const written = (w: Writer) => Buffer.concat(w.chunks);
@@ -185,6 +187,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
             obligation: undefined,
             alive: true,
             superseded: false,
+            endedCleanly: false,
           };
           writers.push(w);
           return w;
@@ -269,6 +272,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
               if (r.ok) {
                 if (w.fenced === 'yes') fail(`${w.name}: close succeeded after the file was taken over (D5)`);
                 w.state = 'closed';
+                w.endedCleanly = true;
                 committed = [{ kind: 'exact', bytes: written(w) }];
                 w.obligation = undefined;
                 const left = server.store.keysFrom(bucket, FOLDER, '', false);
@@ -296,6 +300,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
               if (!usable) break;
               const r = await withFault(command.fault, () => outcome(w.out.abort()));
               w.state = 'aborted';
+              if (r.ok) w.endedCleanly = true;
               if (w.fenced === 'yes') break;
               if (r.ok) w.obligation = undefined;
               else w.obligation = [...(w.obligation ?? []), ...committed, { kind: 'prefix', writer: w, min: 0 }];
@@ -328,8 +333,12 @@ describe('durable flush protocol v2 (model-based property)', () => {
               const created = await createWriter(command.leaseExpired ? '0s' : '60s', command.fault);
               if (created instanceof Error) {
                 if (created instanceof AlreadyBeingCreatedError) {
-                  if (command.leaseExpired) fail(`create with an expired lease refused: ${created.message}`);
-                  if (previous && !previous.staged) fail(`create refused though ${previous.name} has nothing staged: ${created.message}`);
+                  // Staging that cannot be trusted refuses whatever the lease; within it, so does any upload or
+                  // manifest of another writer (a writer that died keeps its lease until it runs out).
+                  if (command.leaseExpired && !junkPlanted) fail(`create with an expired lease refused: ${created.message}`);
+                  if (!command.leaseExpired && !junkPlanted && !delayedFaults && (!previous || previous.endedCleanly)) {
+                    fail(`create refused though nobody else writes: ${created.message}`);
+                  }
                 }
                 if (command.leaseExpired) maybeTookOver(previous);
                 break;
@@ -402,7 +411,8 @@ describe('durable flush protocol v2 (model-based property)', () => {
         server.faults.clear();
         for (const w of writers) await die(w);
         await server.stats.idle();
-        const recoverer = await fsWith('0s');
+        // Past the lease and the purge age: the ages of what the writers left no longer matter.
+        const recoverer = await jindoFs(server, bucket, { ...settings, 'fs.jfs.cache.flush.lease': '0s', 'fs.jfs.cache.flush.purge.age': '0s' });
         let reports: RecoverReport[] = [];
         for (let attempt = 1; attempt <= 3; attempt++) {
           reports = await recoverer.recoverAll('/data', { recursive: true });

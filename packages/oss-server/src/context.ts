@@ -77,7 +77,7 @@ export class RequestContext {
     return {
       'x-oss-request-id': this.requestId,
       server: 'hadoopfs-oss-server',
-      date: new Date().toUTCString(),
+      date: new Date(this.store.clock.now()).toUTCString(),
       ...extra,
     };
   }

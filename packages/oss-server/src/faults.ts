@@ -27,6 +27,12 @@ export type FaultAction =
   /** Never answer (until the server closes): for client timeout tests. */
   | { type: 'hang' }
   /**
+   * In-process: the request waits, its client waiting for the answer, until faults.releaseHeld() (or at
+   * most `ms`); then it is handled and answered as usual. How a test runs another command while this one
+   * is between two requests, and lets it go on after.
+   */
+  | { type: 'hold'; ms: number }
+  /**
    * Applied late: the connection is cut at once (the client sees no answer and may retry or give up),
    * and the request, body and all, is applied `ms` later, as a request stuck in the network would be.
    */
@@ -111,6 +117,7 @@ export function validateFaultRule(input: unknown): FaultRule {
       if (!ms()) fail('late.ms must be 0..600000');
       break;
     case 'latency':
+    case 'hold':
     case 'duplicate':
       if (!ms()) fail(`${String(action!['type'])}.ms must be 0..600000`);
       break;
@@ -123,7 +130,7 @@ export function validateFaultRule(input: unknown): FaultRule {
     case 'hang':
       break;
     default:
-      fail(`action.type must be one of error, throttle, latency, drop, hang, late, duplicate, corrupt`);
+      fail(`action.type must be one of error, throttle, latency, drop, hang, hold, late, duplicate, corrupt`);
   }
   return rule as unknown as FaultRule;
 }
@@ -179,13 +186,28 @@ export class FaultInjector {
   }
 
   readonly #held: Array<() => void> = [];
+  readonly #holding: Array<() => void> = [];
 
-  /** Resolves when releaseHeld() is next called (a `late` request with `held`). */
+  /** Resolves when releaseHeld() is next called (a `late` request with `held`, a `hold`). */
   whenReleased(): Promise<void> {
+    for (const told of this.#holding.splice(0)) told();
     return new Promise((resolve) => this.#held.push(resolve));
   }
 
-  /** Applies now every request a `late` rule with `held` is holding; answers how many there were. */
+  /**
+   * Resolves once the next request is being held (a `hold`, or a `late` + `held` one cut from its client):
+   * from then on releaseHeld() lets it go. How a test knows a command stands exactly at that request.
+   */
+  whenHeld(): Promise<void> {
+    return new Promise((resolve) => this.#holding.push(resolve));
+  }
+
+  /** Requests being held now. */
+  get heldCount(): number {
+    return this.#held.length;
+  }
+
+  /** Lets go every request a `hold` or `late` + `held` rule is holding; answers how many there were. */
   releaseHeld(): number {
     const waiting = this.#held.splice(0);
     for (const release of waiting) release();

@@ -127,6 +127,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   const arrivals = new Set<(request: ArrivingRequest) => void>();
   const sockets = new Set<Socket>();
   const delayed = new Set<NodeJS.Timeout>();
+  /** Requests a `hold` fault is holding: let go at close. */
+  const holds = new Set<() => void>();
 
   const server: Server = createServer((req, res) => {
     stats.begin();
@@ -182,6 +184,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     const { api, requestId, rawQuery } = ctx;
     for (const action of actions) {
       if (action.type === 'latency') await new Promise((resolve) => setTimeout(resolve, action.ms));
+      else if (action.type === 'hold') await holdUntilReleased(action.ms);
       else if (action.type === 'error') {
         const error = new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
         if (!action.applied) throw error;
@@ -234,8 +237,22 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     }
   }
 
-  /** A request applied `ms` from now; stats.idle() waits for it, close() cancels it. */
-  /** Applies a request `ms` from now, or (held) when the faults release it, whichever comes first. */
+  /** Waits until the faults release held requests, `ms` at most (close() ends the wait too). */
+  function holdUntilReleased(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const release = () => done();
+      holds.add(release);
+      void faults.whenReleased().then(release);
+      function done() {
+        clearTimeout(timer);
+        holds.delete(release);
+        resolve();
+      }
+    });
+  }
+
+  /** Applies a request `ms` from now, or (held) when the faults release it, whichever comes first; stats.idle() waits for it, close() cancels it. */
   function applyLater(ms: number, makeContext: () => RequestContext, held = false): void {
     stats.begin();
     let done = false;
@@ -361,6 +378,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
           stats.end();
         }
         delayed.clear();
+        for (const release of [...holds]) release();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const socket of sockets) socket.destroy();
         await closed;

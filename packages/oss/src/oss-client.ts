@@ -409,10 +409,10 @@ export class OssClient {
     });
   }
 
-  /** CopyObject, answering the copy's ETag. */
-  async copy(fromKey: string, toKey: string): Promise<string> {
+  /** CopyObject, answering the copy's ETag; `forbidOverwrite`: create-only (FileAlreadyExists if the target exists). */
+  async copy(fromKey: string, toKey: string, options: { forbidOverwrite?: boolean } = {}): Promise<string> {
     return this.#call('CopyObject', this.#display(toKey), true, async () => {
-      const result = await this.#oss.copy(toKey, fromKey);
+      const result = await this.#oss.copy(toKey, fromKey, options.forbidOverwrite ? { headers: { 'x-oss-forbid-overwrite': 'true' } } : {});
       return ((result as { data?: { etag?: string } }).data?.etag ?? headersOf(result)['etag'] ?? '') as string;
     });
   }

@@ -56,6 +56,7 @@ export class PartUploader {
   readonly #failed = new Map<number, PendingPart>();
   #lastFailure: Error | undefined;
   #nextPart = 1;
+  #initiateSent = false;
 
   constructor(client: OssClient, options: PartUploaderOptions) {
     this.#client = client;
@@ -87,6 +88,14 @@ export class PartUploader {
     return this.#nextPart - 1;
   }
 
+  /**
+   * An InitiateMultipartUpload was sent, answered or not: an upload of the key may exist that this
+   * writer does not know (an answer lost, a request applied twice).
+   */
+  get initiateSent(): boolean {
+    return this.#initiateSent;
+  }
+
   get #maxParts(): number {
     return this.#options.maxParts ?? 10_000;
   }
@@ -98,6 +107,7 @@ export class PartUploader {
   /** Starts the multipart upload if none was started (or the last attempt failed). */
   ensureUpload(): Promise<string> {
     if (!this.#uploadId) {
+      this.#initiateSent = true;
       const started = this.#client.initUpload(this.#options.key, this.#options.meta);
       this.#uploadId = started;
       // A failed initiation is tried again by the next caller, not remembered.
@@ -220,11 +230,16 @@ export class PartUploader {
     for (const part of failed) await part.buffer.release();
   }
 
+  /** Lets the parts in flight settle; answers the upload's id, if one was started. */
+  async settle(): Promise<string | undefined> {
+    await Promise.allSettled(this.#inFlight);
+    return this.#uploadId?.catch(() => undefined);
+  }
+
   /** Lets the parts in flight settle, then aborts the upload, if one was started. */
   async abort(): Promise<void> {
-    await Promise.allSettled(this.#inFlight);
+    const uploadId = await this.settle();
     await this.release();
-    const uploadId = await this.#uploadId?.catch(() => undefined);
     if (uploadId) await this.#client.abort(this.#options.key, uploadId);
   }
 }

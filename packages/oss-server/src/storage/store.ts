@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Crc64, crc64Combine } from '@hadoopfs/core';
 import { Errors } from '../oss-error.js';
+import { ServerClock } from './clock.js';
 import { compareKeys, lowerBound } from './key-order.js';
 import type {
   BlobWriter,
@@ -58,6 +59,10 @@ export class ObjectStore {
 
   /** OSS's largest object (5 GiB); a test may lower it to see the limit without sending gigabytes. */
   maxObjectSize = MAX_OBJECT_SIZE;
+  /** Every time the store records (Last-Modified, Initiated); a test may stop or move it. */
+  readonly clock = new ServerClock();
+  /** Makes upload ids of one millisecond sort in the order they were initiated. */
+  #uploadCounter = 0;
 
   constructor(persistence: Persistence) {
     this.#persistence = persistence;
@@ -92,7 +97,7 @@ export class ObjectStore {
 
   async createBucket(name: string): Promise<boolean> {
     if (this.#buckets.has(name)) return false;
-    const info = { name, created: Date.now() };
+    const info = { name, created: this.clock.now() };
     this.#buckets.set(name, { info, objects: new Map(), keys: [], uploads: new Map(), writers: 0 });
     await this.#persistence.saveBucket(info);
     return true;
@@ -225,7 +230,7 @@ export class ObjectStore {
       size: body.size,
       etag: `"${body.md5.toString('hex').toUpperCase()}"`,
       crc64: body.crc64.toString(),
-      lastModified: Date.now(),
+      lastModified: this.clock.now(),
       type: 'Normal',
       contentType: options.contentType,
       userMeta: options.userMeta,
@@ -292,7 +297,7 @@ export class ObjectStore {
           .digest('hex')
           .toUpperCase()}"`,
         crc64: (previous ? crc64Combine(previousCrc, body.crc64, body.size) : body.crc64).toString(),
-        lastModified: Date.now(),
+        lastModified: this.clock.now(),
         type: 'Appendable',
         contentType: previous?.contentType ?? options.contentType,
         userMeta: previous?.userMeta ?? options.userMeta,
@@ -326,7 +331,7 @@ export class ObjectStore {
     const object: StoredObject = {
       ...source,
       key,
-      lastModified: Date.now(),
+      lastModified: this.clock.now(),
       contentType: options.replaceMetadata ? options.contentType : source.contentType,
       userMeta: options.replaceMetadata ? options.userMeta : source.userMeta,
       segments,
@@ -359,10 +364,11 @@ export class ObjectStore {
 
   async initiateUpload(bucketName: string, key: string, options: Omit<PutOptions, 'forbidOverwrite'>): Promise<StoredUpload> {
     return this.#inBucket(bucketName, async (bucket) => {
+      const initiated = this.clock.now();
       const upload: StoredUpload = {
-        id: randomBytes(16).toString('hex').toUpperCase(),
+        id: uploadIdFor(initiated, this.#uploadCounter++),
         key,
-        initiated: Date.now(),
+        initiated,
         contentType: options.contentType,
         userMeta: options.userMeta,
       };
@@ -394,7 +400,7 @@ export class ObjectStore {
         size: body.size,
         crc64: body.crc64.toString(),
         blob: body.blob,
-        lastModified: Date.now(),
+        lastModified: this.clock.now(),
       };
       await this.#persistence.savePart(bucketName, uploadId, part);
       const previous = entry.parts.get(number);
@@ -462,7 +468,7 @@ export class ObjectStore {
         size,
         etag: `"${etagDigest.digest('hex').toUpperCase()}-${chosen.length}"`,
         crc64: crc.toString(),
-        lastModified: Date.now(),
+        lastModified: this.clock.now(),
         type: 'Multipart',
         contentType: entry.upload.contentType,
         userMeta: entry.upload.userMeta,
@@ -488,17 +494,28 @@ export class ObjectStore {
     }));
   }
 
-  /** Uploads in (key, initiated, id) order, as ListMultipartUploads pages them. */
+  /**
+   * Uploads in (key, upload id) order, as ListMultipartUploads pages them (upload-id-marker is "ids
+   * greater than"): an id begins with its initiation time, so within a key this is also OSS's order of
+   * initiation. (Sorting by time but paging by id lost uploads of one key past the first page.)
+   */
   listUploads(bucketName: string, prefix: string): StoredUpload[] {
     return [...this.#bucket(bucketName).uploads.values()]
       .map((e) => e.upload)
       .filter((u) => u.key.startsWith(prefix))
-      .sort((a, b) => compareKeys(a.key, b.key) || a.initiated - b.initiated || compareKeys(a.id, b.id));
+      .sort((a, b) => compareKeys(a.key, b.key) || compareKeys(a.id, b.id));
   }
 
   async close(): Promise<void> {
     await this.#persistence.close();
   }
+}
+
+/** 32 upper-case hex digits, like OSS's: the initiation time, a counter, then randomness. */
+function uploadIdFor(initiated: number, counter: number): string {
+  const time = Math.max(0, Math.floor(initiated)).toString(16).padStart(12, '0').slice(-12);
+  const count = (counter % 0x10000).toString(16).padStart(4, '0');
+  return `${time}${count}${randomBytes(8).toString('hex')}`.toUpperCase();
 }
 
 export function normaliseEtag(etag: string): string {

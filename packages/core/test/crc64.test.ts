@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRun } from '../../../test/fixtures/property-run.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ describe('CRC-64 as OSS computes it (crc64ecma = CRC-64/XZ)', () => {
         wasm.update(data.subarray(at));
         expect(wasm.value()).toBe(new Crc64Js().update(data).value());
       }),
-      { seed: 64, numRuns: 300 },
+      propertyRun('crc64-pieces', { runs: 300, longRuns: 3000 }).parameters,
     );
   });
 
@@ -32,7 +33,7 @@ describe('CRC-64 as OSS computes it (crc64ecma = CRC-64/XZ)', () => {
       fc.property(fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ maxLength: 2000 }), (a, b) => {
         expect(crc64Combine(crc64(a), crc64(b), b.length)).toBe(crc64(Buffer.concat([a, b])));
       }),
-      { seed: 65, numRuns: 200 },
+      propertyRun('crc64-combine', { runs: 200, longRuns: 2000 }).parameters,
     );
   });
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRun } from '../../../test/fixtures/property-run.js';
 import { describe, expect, it } from 'vitest';
 import { InvalidPathError, Path } from '@hadoopfs/core';
 
@@ -90,7 +91,7 @@ describe('Path', () => {
         expect(new Path(p.toString()).equals(p)).toBe(true);
         expect(p.path).toBe(path);
       }),
-      { seed: 20261126, numRuns: 500 },
+      propertyRun('path-round-trip', { runs: 500, longRuns: 5000 }).parameters,
     );
   });
 
@@ -107,7 +108,7 @@ describe('Path', () => {
         expect(parent.depth()).toBe(p.depth() - 1);
         expect(parent.contains(p)).toBe(true);
       }),
-      { seed: 20261127, numRuns: 500 },
+      propertyRun('path-parent', { runs: 500, longRuns: 5000 }).parameters,
     );
   });
 
@@ -120,7 +121,7 @@ describe('Path', () => {
         expect(child.getName()).toBe(children[children.length - 1]);
         expect(parent.contains(child)).toBe(true);
       }),
-      { seed: 20261128, numRuns: 500 },
+      propertyRun('path-children', { runs: 500, longRuns: 5000 }).parameters,
     );
   });
 });

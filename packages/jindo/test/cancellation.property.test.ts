@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, FileSystem, LeaseExpiredError, StreamCapabilities, type FSDataOutputStream } from '@hadoopfs/core';
 import type { JindoOssFileSystem } from '@hadoopfs/jindo';
 import type { FaultAction } from '@hadoopfs/oss-server';
+import { Coverage, propertyRun, replayed } from '../../../test/fixtures/property-run.js';
 import { bytes, jindoConf, readAll, serverForTests } from './helpers.js';
 
 /**
@@ -22,7 +23,6 @@ import { bytes, jindoConf, readAll, serverForTests } from './helpers.js';
  * Then recover itself stopped at its n-th request: running recover again must produce exactly the bytes
  * of the dead writer's last flush, with nothing left behind, and the dead writer's stream stays fenced.
  */
-const LONG = Boolean(process.env['HADOOPFS_LONG']);
 const PART = 100 * 1024;
 const BUCKET = 'abort-property';
 
@@ -137,8 +137,16 @@ describe('AbortSignal against durable flush and recover (property)', () => {
   });
 
   it('a writer stopped by its signal at any request publishes nothing of its own, leaves nothing after recover, and the path is written again', async () => {
+    const RUN = propertyRun('abort-writer', { runs: 100, longRuns: 1000 });
+    const coverage = new Coverage('abort-writer');
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.boolean(), chunksArb, fc.integer({ min: 1, max: 40 }), faultArb, async (durable, older, chunks, abortAt, fault) => {
+      fc.asyncProperty(
+        replayed(RUN, fc.boolean(), 0),
+        replayed(RUN, fc.boolean(), 1),
+        replayed(RUN, chunksArb, 2),
+        replayed(RUN, fc.integer({ min: 1, max: 40 }), 3),
+        replayed(RUN, faultArb, 4),
+        async (durable, older, chunks, abortAt, fault) => {
         const key = `w/${++run}/f.log`;
         const path = `/${key}`;
         const fs = await fsFor(durable);
@@ -161,11 +169,14 @@ describe('AbortSignal against durable flush and recover (property)', () => {
         } catch (error) {
           if (!(error instanceof AbortError)) throw error;
           outcome = error;
+          coverage.hit('writers aborted');
+          if (durable && out && (out as FSDataOutputStream & { flushedLength?: number }).flushedLength! > 0) coverage.hit('durable writers aborted after a flush');
           // Every later call of the stream says so too.
           if (out) await expect(out.close()).rejects.toBeInstanceOf(AbortError);
         } finally {
           stop();
         }
+        if (outcome === 'closed') coverage.hit('writers closed');
         await server.stats.idle();
         server.faults.clear();
         if (outcome === 'closed') expect((await current(key))?.equals(data)).toBe(true);
@@ -181,15 +192,24 @@ describe('AbortSignal against durable flush and recover (property)', () => {
         const again = bytes(PART + 7, run);
         await fs.writeFile(path, again);
         expect((await current(key))?.equals(again)).toBe(true);
+        coverage.run();
       }),
-      { seed: 20261201, numRuns: LONG ? 1000 : 60, endOnFailure: true },
+      RUN.parameters,
     );
+    coverage.expectFloors({ 'writers aborted': 0.3, 'writers closed': 0.05, 'durable writers aborted after a flush': 0.01 }, RUN);
   });
 
   it('a flush or close cut by its own signal at any request leaves the writer able to go on, and nothing is lost', async () => {
-    const cut = { flushes: 0, closes: 0, durableCloses: 0 };
+    const RUN = propertyRun('abort-call', { runs: 100, longRuns: 1000 });
+    const coverage = new Coverage('abort-call');
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), chunksArb, fc.nat(), fc.integer({ min: 1, max: 8 }), faultArb, async (durable, chunks, victim, abortAt, fault) => {
+      fc.asyncProperty(
+        replayed(RUN, fc.boolean(), 0),
+        replayed(RUN, chunksArb, 1),
+        replayed(RUN, fc.nat(), 2),
+        replayed(RUN, fc.integer({ min: 1, max: 8 }), 3),
+        replayed(RUN, faultArb, 4),
+        async (durable, chunks, victim, abortAt, fault) => {
         const key = `c/${++run}/f.log`;
         const path = `/${key}`;
         const fs = await fsFor(durable);
@@ -216,7 +236,7 @@ describe('AbortSignal against durable flush and recover (property)', () => {
               await out.hflush(deadline()).catch((error: unknown) => {
                 // Cut: the writer stays open and flushes again later.
                 expect(error).toBeInstanceOf(AbortError);
-                cut.flushes++;
+                coverage.hit('flushes cut');
                 expect(out.isClosed()).toBe(false);
               });
             }
@@ -225,7 +245,7 @@ describe('AbortSignal against durable flush and recover (property)', () => {
             () => true,
             (error: unknown) => {
               expect(error).toBeInstanceOf(AbortError);
-              cut.closes++;
+              coverage.hit('closes cut');
               return false;
             },
           );
@@ -234,7 +254,7 @@ describe('AbortSignal against durable flush and recover (property)', () => {
           const retried = !closed && out.canRetryClose();
           if (retried) {
             expect(durable).toBe(true);
-            cut.durableCloses++;
+            coverage.hit('durable closes cut and closed again');
             await out.close();
           }
           const published = closed || retried;
@@ -249,19 +269,19 @@ describe('AbortSignal against durable flush and recover (property)', () => {
           stop();
           server.faults.clear();
         }
+        coverage.run();
       }),
-      { seed: 20261205, numRuns: LONG ? 1000 : 100, endOnFailure: true },
+      RUN.parameters,
     );
     // The schedules did cut flushes and closes, durable ones among them.
-    expect(cut.flushes).toBeGreaterThan(0);
-    expect(cut.durableCloses).toBeGreaterThan(0);
-    expect(cut.closes).toBeGreaterThan(cut.durableCloses);
-    console.log(`per-call signals: ${cut.flushes} flushes and ${cut.closes} closes cut (${cut.durableCloses} durable, closed again)`);
+    coverage.expectFloors({ 'flushes cut': 0.05, 'closes cut': 0.05, 'durable closes cut and closed again': 0.02 }, RUN);
   });
 
   it('recover stopped by its signal at any request is finished by the next recover: exactly the last flush, nothing left, the dead writer fenced', async () => {
+    const RUN = propertyRun('abort-recover', { runs: 60, longRuns: 1000 });
+    const coverage = new Coverage('abort-recover');
     await fc.assert(
-      fc.asyncProperty(chunksArb, fc.integer({ min: 1, max: 30 }), async (chunks, abortAt) => {
+      fc.asyncProperty(replayed(RUN, chunksArb, 0), replayed(RUN, fc.integer({ min: 1, max: 12 }), 1), async (chunks, abortAt) => {
         const key = `r/${++run}.log`;
         const path = `/${key}`;
         const fs = await fsFor(true);
@@ -289,7 +309,10 @@ describe('AbortSignal against durable flush and recover (property)', () => {
         } finally {
           stop();
         }
-        if (aborted) expect(controller.signal.aborted).toBe(true);
+        if (aborted) {
+          expect(controller.signal.aborted).toBe(true);
+          coverage.hit('recovers aborted');
+        }
         await server.stats.idle();
         for (let i = 0; i < 3 && leftovers(key).length > 0; i++) {
           const reports = await fs.recoverAll(path, { force: true });
@@ -300,8 +323,10 @@ describe('AbortSignal against durable flush and recover (property)', () => {
         // The dead writer comes back: it is fenced, and the recovered file stays.
         await expect(writer.close()).rejects.toBeInstanceOf(LeaseExpiredError);
         expect((await readAll(fs, path)).equals(flushed)).toBe(true);
+        coverage.run();
       }),
-      { seed: 20261202, numRuns: LONG ? 1000 : 60, endOnFailure: true },
+      RUN.parameters,
     );
+    coverage.expectFloors({ 'recovers aborted': 0.4 }, RUN);
   });
 });

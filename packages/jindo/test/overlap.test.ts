@@ -378,3 +378,110 @@ describe('version 1 staging never goes backwards (D7)', () => {
     expect(uploadsOf(b, 'data/v1')).toEqual([]);
   });
 });
+
+describe('fencing, both halves, with held requests (D5)', () => {
+  it('a claim before the writer’s fencing read fails that flush: claimed (recover at work) and completed (recover done)', async () => {
+    for (const when of ['claimed', 'completed'] as const) {
+      const b = await bucket();
+      const fs = await jindoFs(server, b, LEASE);
+      const out = await fs.create('/data/f');
+      const data = bytes(4000, 20);
+      await out.write(data.subarray(0, 1000));
+      await out.hflush();
+      await out.write(data.subarray(1000));
+      // The flush has written its manifest; its fencing read waits while a forced recover claims.
+      const fencing = hold('ListParts');
+      const flushing = out.hflush().then(
+        () => 'returned',
+        (error: unknown) => error,
+      );
+      await fencing.held;
+      const complete = when === 'claimed' ? hold('CompleteMultipartUpload') : undefined;
+      const recovering = (await jindoFs(server, b, LEASE)).recoverAll('/data/f', { force: true });
+      if (complete) await complete.held;
+      else await recovering;
+      fencing.release();
+      const flushed = await flushing;
+      expect(flushed).toBeInstanceOf(LeaseExpiredError);
+      expect((flushed as Error).message).toMatch(when === 'claimed' ? /recover took the file over/ : /no longer exists/);
+      complete?.release();
+      expect((await recovering).map((r) => r.state)).toEqual(['recovered']);
+      // The failed flush's manifest was durable before the claim's relisting: recover may include it (a prefix).
+      const content = await readAll(fs, '/data/f');
+      expect(content.length === 1000 || content.length === 4000).toBe(true);
+      expect(content.equals(data.subarray(0, content.length))).toBe(true);
+      expect(staging(b)).toEqual([]);
+    }
+  });
+
+  it('a flush that returned before the claim is what recover completes (its tail copied into part 9 999)', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b, LEASE);
+    const out = await fs.create('/data/f');
+    const data = bytes(5000, 21);
+    await out.write(data.subarray(0, 2000));
+    await out.hflush();
+    await out.write(data.subarray(2000));
+    // The recover has read manifest 1; its claim waits while the writer flushes manifest 2 — whose removal
+    // of manifest 1 fails (that only leaves an older manifest), so the claim copies manifest 1's tail.
+    const claim = hold('UploadPartCopy');
+    const recovering = (await jindoFs(server, b, LEASE)).recoverAll('/data/f', { force: true });
+    await claim.held;
+    server.faults.add({ apis: ['DeleteMultipleObjects', 'DeleteObject'], times: 1, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    await out.hflush(); // returns: the claim is not there yet
+    const copies = server.stats.requests['UploadPartCopy'] ?? 0;
+    claim.release();
+    expect((await recovering).map((r) => r.state)).toEqual(['recovered']);
+    expect(server.stats.requests['UploadPartCopy']! - copies).toBe(1); // after the held claim (counted as it arrived): the newer tail, into 9 999
+    expect((await readAll(fs, '/data/f')).equals(data)).toBe(true);
+    await expect(out.hflush()).rejects.toBeInstanceOf(LeaseExpiredError);
+    expect(staging(b)).toEqual([]);
+  });
+});
+
+describe('recover’s checks after the claim', () => {
+  it('recover completes create-only where there was no target: a late Complete after another tool wrote the target is refused (v2)', async () => {
+    const b = await bucket();
+    const writer = await jindoFs(server, b, LEASE);
+    const out = await writer.create('/data/f');
+    await out.write(bytes(PART + 10, 22));
+    await out.hflush();
+    await writer.close(); // dies
+    server.faults.add({ apis: ['CompleteMultipartUpload'], nth: 1, action: { type: 'late', ms: 60_000, held: true } });
+    const held = server.faults.whenHeld();
+    const fs = await afterLease(b);
+    const recovering = fs.recoverAll('/data/f');
+    await held;
+    const theirs = Buffer.from('written by another tool meanwhile');
+    await fs.client.put('data/f', theirs);
+    expect((await recovering).map((r) => r.state)).toEqual(['failed']); // no answer: its fate unknown
+    server.faults.releaseHeld();
+    await server.stats.idle();
+    expect((await readAll(fs, '/data/f')).equals(theirs)).toBe(true);
+    expect((await fs.recoverAll('/data/f')).map((r) => r.state)).toEqual(['superseded']);
+    expect((await readAll(fs, '/data/f')).equals(theirs)).toBe(true);
+    expect(staging(b)).toEqual([]);
+    expect(uploadsOf(b, 'data/f')).toEqual([]);
+  });
+
+  it('a completed object whose CRC-64 is not the manifest’s is reported failed and its staging kept', async () => {
+    const b = await bucket();
+    const writer = await jindoFs(server, b, LEASE);
+    const out = await writer.create('/data/f');
+    await out.write(bytes(PART + 10, 23));
+    await out.hflush();
+    await writer.close(); // dies
+    // The manifest is replaced by one that names a wrong CRC-64 for its part (valid in every other way).
+    const fs = await afterLease(b);
+    const [key] = staging(b);
+    const object = (await fs.client.getBytes(key!))!;
+    const newline = object.indexOf(0x0a);
+    const header = JSON.parse(object.subarray(0, newline).toString('utf8')) as FlushManifest;
+    header.parts[0]!.crc64 = '1';
+    await fs.client.put(key!, encodeManifest(header, object.subarray(newline + 1)));
+    const reports = await fs.recoverAll('/data/f');
+    expect(reports.map((r) => r.state)).toEqual(['failed']);
+    expect(reports[0]!.error!.message).toMatch(/CRC-64 \d+ differs from the manifest's/);
+    expect(staging(b)).toEqual([key]);
+  });
+});

@@ -4,6 +4,7 @@ import { describe, it } from 'vitest';
 import { AlreadyBeingCreatedError, LeaseExpiredError } from '@hadoopfs/core';
 import { parseStagingName, type DurableOssOutputStream, type JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
 import type { FaultAction } from '@hadoopfs/oss-server';
+import { Coverage, LONG, propertyRun, replayed } from '../../../test/fixtures/property-run.js';
 import { bytes, jindoFs, readAll, serverForTests } from './helpers.js';
 
 /**
@@ -24,7 +25,8 @@ import { bytes, jindoFs, readAll, serverForTests } from './helpers.js';
  * returned, and only a prefix of what it wrote). At the end every writer dies, recover runs until it
  * reports no error, and the properties below are checked.
  */
-const LONG = Boolean(process.env['HADOOPFS_LONG']);
+const RUN = propertyRun('protocol', { runs: 500, longRuns: 10_000 });
+const coverage = new Coverage('protocol');
 const PART_SIZE = 200 * 1024;
 const TARGET = 'data/events.log';
 const FOLDER = `tmp/${TARGET}/`;
@@ -32,7 +34,8 @@ const FOLDER = `tmp/${TARGET}/`;
 const server = serverForTests([]);
 let run = 0;
 
-type Fault = { action: FaultAction; nth: number } | null;
+/** Faults of one command: none, one, or two at different requests (one lost answer, then a late retry…). */
+type Fault = Array<{ action: FaultAction; nth: number }> | null;
 type Command =
   | { op: 'write'; size: number; fault: Fault }
   | { op: 'hflush' | 'hsync' | 'close' | 'abort'; fault: Fault }
@@ -51,17 +54,19 @@ const actionArb: fc.Arbitrary<FaultAction> = fc.oneof(
   fc.integer({ min: 1, max: 40 }).map((ms): FaultAction => ({ type: 'late', ms })),
   fc.integer({ min: 1, max: 40 }).map((ms): FaultAction => ({ type: 'duplicate', ms })),
 );
-const faultArb: fc.Arbitrary<Fault> = fc.option(fc.record({ action: actionArb, nth: fc.integer({ min: 1, max: 6 }) }), { nil: null, freq: 2 });
+// Early requests more often: most commands make two to four, and a fault planned past the last fires never.
+const nthArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 2 }) }, { weight: 1, arbitrary: fc.integer({ min: 3, max: 6 }) });
+const faultArb: fc.Arbitrary<Fault> = fc.option(fc.array(fc.record({ action: actionArb, nth: nthArb }), { minLength: 1, maxLength: 2 }), { nil: null, freq: 3 });
 const sizeArb = fc.oneof(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 90 * 1024, max: 160 * 1024 }), fc.integer({ min: 190 * 1024, max: 420 * 1024 }));
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('write' as const), size: sizeArb, fault: faultArb }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('hflush' as const, 'hsync' as const), fault: faultArb }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), fault: faultArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('abort' as const), fault: faultArb }) },
-  { weight: 1, arbitrary: fc.constant({ op: 'crash' as const }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), fault: faultArb }) },
+  { weight: 2, arbitrary: fc.constant({ op: 'crash' as const }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), fault: faultArb }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), fault: faultArb }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('zombie' as const), what: fc.constantFrom('flush' as const, 'close' as const) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('zombie' as const), what: fc.constantFrom('flush' as const, 'close' as const) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'external-abort' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('external-put' as const), size: fc.integer({ min: 0, max: 2000 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('plant' as const), what: fc.constantFrom('foreign' as const, 'junk-manifest' as const) }) },
@@ -116,22 +121,30 @@ function describeOutcome(o: Outcome): string {
  * land over whatever was written after them. Such requests are refused or lost in this test instead (a
  * duplicated Complete is harmless and stays in: its second application finds no upload).
  */
-async function withFault<T>(fault: Fault, body: () => Promise<T>): Promise<T> {
-  const ids: number[] = [];
-  if (fault) {
-    const delayed = fault.action.type === 'late' || fault.action.type === 'duplicate';
-    if (!delayed) ids.push(server.faults.add({ nth: fault.nth, action: fault.action }));
+const isDelayed = (action: FaultAction) => action.type === 'late' || action.type === 'duplicate';
+
+async function withFault<T>(faults: Fault, body: () => Promise<T>): Promise<T> {
+  const installed: Array<{ ids: number[]; delayed: boolean }> = [];
+  for (const fault of faults ?? []) {
+    const ids: number[] = [];
+    if (!isDelayed(fault.action)) ids.push(server.faults.add({ nth: fault.nth, action: fault.action }));
     else {
       const others = ['GetObject', 'HeadObject', 'DeleteObject', 'DeleteMultipleObjects', 'ListObjectsV2', 'InitiateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads'];
       if (fault.action.type === 'duplicate') others.push('CompleteMultipartUpload');
       ids.push(server.faults.add({ nth: fault.nth, apis: others, action: fault.action }));
       ids.push(server.faults.add({ nth: fault.nth, apis: ['PutObject'], keyPattern: '^tmp/', action: fault.action }));
     }
+    installed.push({ ids, delayed: isDelayed(fault.action) });
   }
   try {
     return await body();
   } finally {
-    for (const id of ids) server.faults.remove(id);
+    const rules = server.faults.list();
+    for (const { ids, delayed } of installed) {
+      if (rules.some((r) => ids.includes(r.id) && r.fired > 0)) coverage.hit(delayed ? 'delayed faults fired' : 'faults fired');
+      for (const id of ids) server.faults.remove(id);
+    }
+    if (installed.length > 1 && installed.every(({ ids }) => rules.some((r) => ids.includes(r.id) && r.fired > 0))) coverage.hit('two faults in one command');
   }
 }
 
@@ -147,7 +160,7 @@ const settings = { 'fs.oss.multipart.part.size': PART_SIZE, 'fs.oss.attempts.max
 describe('durable flush protocol v2 (model-based property)', () => {
   it('flushed bytes survive every fault schedule, recover only completes what writers wrote, and touches nothing else', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 14 }), async (commands) => {
+      fc.asyncProperty(replayed(RUN, fc.array(commandArb, { minLength: 1, maxLength: 14 })), async (commands) => {
         const bucket = `protocol-${++run}`;
         await server.store.createBucket(bucket);
         server.faults.clear();
@@ -229,8 +242,8 @@ describe('durable flush protocol v2 (model-based property)', () => {
 
         let delayedFaults = false;
         for (const command of commands) {
-          if ('fault' in command && command.fault && (command.fault.action.type === 'late' || command.fault.action.type === 'duplicate')) delayedFaults = true;
-          trace.push(`${command.op}${'mode' in command ? `:${command.mode}` : ''}${'fault' in command && command.fault ? `[${command.fault.action.type}@${command.fault.nth}]` : ''}`);
+          if ('fault' in command && command.fault?.some((f) => isDelayed(f.action))) delayedFaults = true;
+          trace.push(`${command.op}${'mode' in command ? `:${command.mode}` : ''}${'fault' in command && command.fault ? `[${command.fault.map((f) => `${f.action.type}@${f.nth}`).join(',')}]` : ''}`);
           const w = current;
           const usable = w !== undefined && w.alive && (w.state === 'open' || (w.state === 'close-failed' && (command.op === 'close' || command.op === 'abort')));
           switch (command.op) {
@@ -273,6 +286,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
                 if (w.fenced === 'yes') fail(`${w.name}: close succeeded after the file was taken over (D5)`);
                 w.state = 'closed';
                 w.endedCleanly = true;
+                coverage.hit('closes that returned');
                 committed = [{ kind: 'exact', bytes: written(w) }];
                 w.obligation = undefined;
                 const left = server.store.keysFrom(bucket, FOLDER, '', false);
@@ -307,12 +321,14 @@ describe('durable flush protocol v2 (model-based property)', () => {
               break;
             }
             case 'crash':
+              if (w?.alive && w.durable && (w.state === 'open' || w.state === 'close-failed')) coverage.hit('crashes after a returned flush');
               if (w) await die(w);
               break;
             case 'recover': {
               const lease = command.mode === 'lease-expired' ? '0s' : '60s';
               const recoverer = await fsWith(lease);
               const before = await readTarget(recoverer);
+              if (command.mode !== 'within-lease' && w?.durable && w.alive && w.state === 'open') coverage.hit('live writers taken over');
               const r = await withFault(command.fault, () => outcome(recoverer.recoverAll(`/${TARGET}`, command.mode === 'forced' ? { force: true } : {})));
               if (command.mode === 'within-lease') {
                 // Every manifest here is younger than the lease: nothing may change but leftovers of a finished close.
@@ -355,11 +371,12 @@ describe('durable flush protocol v2 (model-based property)', () => {
               break;
             }
             case 'zombie': {
-              const zombie = [...writers].reverse().find((z) => z !== current && z.alive && z.fenced === 'yes' && z.state === 'open');
+              const zombie = [...writers].reverse().find((z) => z.alive && z.fenced === 'yes' && z.state === 'open');
               if (!zombie) break;
               const r = command.what === 'flush' ? await outcome(zombie.out.write('late').then(() => zombie.out.hflush())) : await outcome(zombie.out.close());
               if (r.ok) fail(`${zombie.name}, taken over, still could ${command.what} (D5)`);
               else if (!(r.error instanceof LeaseExpiredError)) fail(`${zombie.name}: a taken-over writer's ${command.what} failed without LeaseExpiredError: ${r.error.message}`);
+              coverage.hit('zombies refused');
               if (command.what === 'close') zombie.state = 'closed';
               break;
             }
@@ -449,10 +466,14 @@ describe('durable flush protocol v2 (model-based property)', () => {
         }
         await recoverer.close();
         await admin.close();
+        coverage.run();
       }),
-      // PROTOCOL_REPLAY='<counterexample JSON>' runs one reported schedule again.
-      process.env['PROTOCOL_REPLAY'] ? { examples: [JSON.parse(process.env['PROTOCOL_REPLAY']) as [Command[]]], numRuns: 0 } :
-      { seed: Number(process.env["PROTOCOL_SEED"] ?? 20261201), numRuns: LONG ? 10_000 : Number(process.env["PROTOCOL_RUNS"] ?? 500), endOnFailure: true },
+      // PROTOCOL_SEED (+ PROTOCOL_PATH) replays a run exactly; PROTOCOL_REPLAY='<counterexample JSON>' one schedule.
+      RUN.parameters,
+    );
+    coverage.expectFloors(
+      { 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.04, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
+      RUN,
     );
   }, LONG ? 3_600_000 : 300_000);
 });

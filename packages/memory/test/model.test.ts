@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRun } from '../../../test/fixtures/property-run.js';
 import { describe, expect, it } from 'vitest';
 import { FileSystem, Path } from '@hadoopfs/core';
 import { MemoryFileSystem } from '@hadoopfs/memory';
@@ -194,7 +195,7 @@ describe('memory backend against a tree model', () => {
         expect(sorted(await snapshot(fs))).toEqual(sorted(model.nodes));
         await fs.close();
       }),
-      { seed: 42, numRuns: process.env['HADOOPFS_LONG'] ? 2000 : 200 },
+      propertyRun('memory-model', { runs: 200, longRuns: 2000 }).parameters,
     );
   });
 });

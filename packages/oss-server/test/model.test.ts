@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRun } from '../../../test/fixtures/property-run.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_PART_SIZE, type RunningOssServer } from '@hadoopfs/oss-server';
 import { bytes, client, startTestServer } from './helpers.js';
@@ -81,7 +82,7 @@ describe('server against a map model', () => {
           expect(got.equals(data)).toBe(true);
         }
       }),
-      { seed: 7, numRuns: process.env['HADOOPFS_LONG'] ? 200 : 25 },
+      propertyRun('oss-server-model', { runs: 25, longRuns: 200 }).parameters,
     );
   });
 });

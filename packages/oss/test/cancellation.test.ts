@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRun } from '../../../test/fixtures/property-run.js';
 import { describe, expect, it, vi } from 'vitest';
 import { AbortError, type FileSystem, type RequestEvent } from '@hadoopfs/core';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
@@ -287,7 +288,7 @@ describe('AbortSignal on reads and listings (property)', () => {
           await input.close();
         }
       }),
-      { seed: 20261203, numRuns: 40, endOnFailure: true },
+      propertyRun('abort-read', { runs: 40, longRuns: 400 }).parameters,
     );
   });
 
@@ -315,7 +316,7 @@ describe('AbortSignal on reads and listings (property)', () => {
         expect(new Set(yielded).size).toBe(yielded.length);
         for (const y of yielded) expect(names.has(y)).toBe(true);
       }),
-      { seed: 20261204, numRuns: 20 },
+      propertyRun('abort-listing', { runs: 20, longRuns: 200 }).parameters,
     );
   });
 });

@@ -58,25 +58,34 @@ async function recoverListed(
   const writers = manifestsByWriter(folder.objects);
   // Older writers first: whatever the newest writer leaves in place is the last word.
   const order = [...writers.entries()].sort((a, b) => a[1][0]!.lastModified - b[1][0]!.lastModified);
-  const read: Array<{ writerId: string; manifests: StagedObject[]; found: Found | undefined; error?: CorruptManifestError }> = [];
+  const read: Array<{ writerId: string; manifests: StagedObject[]; found: Found | undefined; error?: CorruptManifestError; uploadId?: string }> = [];
   for (const [writerId, manifests] of order) {
     try {
-      read.push({ writerId, manifests, found: await newestManifest(client, folder, manifests) });
+      const found = await newestManifest(client, folder, manifests);
+      read.push({ writerId, manifests, found, uploadId: found.decoded.manifest.uploadId });
     } catch (error) {
       if (!(error instanceof CorruptManifestError)) throw error;
-      read.push({ writerId, manifests, found: undefined, error });
+      // Left untouched; but an older manifest of it that reads still says whose upload it is.
+      read.push({ writerId, manifests, found: undefined, error, ...(await uploadOfAnyOf(client, folder, manifests)) });
     }
   }
-  // Two writers never share an upload: one of them is forged (or copied), and neither can be trusted.
+  // Two writers never share an upload: one of them is forged (or copied), and neither can be trusted —
+  // counted over every writer that names one, those whose newest manifest is junk included (else junk on
+  // the real writer's newest manifest would hand its upload to the forgery).
   const claimed = new Map<string, number>();
-  for (const r of read) if (r.found) claimed.set(r.found.decoded.manifest.uploadId, (claimed.get(r.found.decoded.manifest.uploadId) ?? 0) + 1);
+  for (const r of read) if (r.uploadId !== undefined) claimed.set(r.uploadId, (claimed.get(r.uploadId) ?? 0) + 1);
   // Several writers with an upload that still exists (a create raced a writer's first flush, or a dead
   // writer's manifest landed late): only the newest is recovered, the others are superseded by it.
   const usable = read.filter((r) => r.found && claimed.get(r.found.decoded.manifest.uploadId) === 1);
   let newest: string | undefined;
   if (usable.length > 1) {
+    // A writer that replaces another object than the one at the target now lost to whoever wrote it (D7):
+    // it is not a candidate; among the others the newest wins.
+    const head = await client.head(targetKey);
     const live: typeof usable = [];
     for (const r of usable) {
+      const { replaces, writerId } = r.found!.decoded.manifest;
+      if (head !== undefined && head.etag !== replaces && head.meta?.[WRITER_META] !== writerId) continue;
       if ((await client.listParts(targetKey, r.found!.decoded.manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) live.push(r);
     }
     const rank = (r: (typeof usable)[number]) => [Math.floor(r.manifests[0]!.lastModified / 1000), r.found!.decoded.manifest.sequence, r.found!.decoded.manifest.flushedLength];
@@ -116,6 +125,15 @@ async function newestManifest(client: OssClient, folder: StagedFolder, manifests
 
 type Found = { object: StagedObject; decoded: DecodedManifest };
 
+/** The upload the first of `manifests` that decodes names (corrupt and vanished ones passed over). */
+async function uploadOfAnyOf(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<{ uploadId?: string }> {
+  for (const object of manifests) {
+    const decoded = await readManifest(client, folder, object).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)));
+    if (decoded) return { uploadId: decoded.manifest.uploadId };
+  }
+  return {};
+}
+
 async function recoverWriter(
   client: OssClient,
   folder: StagedFolder,
@@ -132,10 +150,18 @@ async function recoverWriter(
   // Once the writer's upload is completed or gone, none of its manifests can matter any more: all of them
   // go, those listed now included (a fenced writer's last manifest, written after recover's first listing,
   // would outlive the takeover otherwise). One written later still is its writer's to remove: its fencing
-  // read finds the upload gone.
+  // read finds the upload gone. Only manifests proven to be the protocol's are deleted (D6): one recover
+  // decoded, or one that decodes now; an object with a manifest's name that does not decode (junk someone
+  // put there) is left as it is.
+  const proven = new Set([found.object.key]);
   const removeStaging = async () => {
     const now = manifestsByWriter((await listStagedFolder(client, folder.stagingPrefix, folder.targetKey)).objects).get(writerId) ?? [];
-    await client.deleteMany([...new Set([...manifests, ...now].map((m) => m.key))]);
+    const doomed: string[] = [];
+    for (const m of new Map([...manifests, ...now].map((o) => [o.key, o])).values()) {
+      if (proven.has(m.key)) doomed.push(m.key);
+      else if (await readManifest(client, folder, m).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)))) doomed.push(m.key);
+    }
+    await client.deleteMany(doomed);
   };
   const summary = (m: typeof manifest) => `${m.parts.length} part(s) + ${m.tail.size}-byte tail, ${m.flushedLength} bytes`;
 
@@ -192,23 +218,31 @@ async function recoverWriter(
     if ((error as { code?: string }).code === 'ENOENT') return gone();
     throw error;
   }
-  const relisted = manifestsByWriter((await listStagedFolder(client, folder.stagingPrefix, folder.targetKey)).objects).get(writerId) ?? [];
-  if (relisted.length > 0 && relisted[0]!.name.kind === 'manifest' && found.object.name.kind === 'manifest' && relisted[0]!.name.sequence > found.object.name.sequence) {
-    const newer = await newestManifest(client, folder, relisted).catch((error: unknown) => {
-      if (error instanceof CorruptManifestError) return undefined;
-      throw error;
-    });
-    if (newer && newer.decoded.manifest.flushedLength >= manifest.flushedLength) {
-      manifest = newer.decoded.manifest;
-      try {
-        tailPart = await putTail(client, folder.targetKey, manifest, newer.object.key, newer.decoded.tailOffset, SECOND_TAIL_PART);
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ENOENT') return gone();
-        throw error;
-      }
+  // Manifests of the writer newer than the one read: a flush that returned before the claim is among them.
+  // Newest first; one that is gone (the writer flushed on) or does not decode (not provably ours: junk put
+  // there) is passed over for the next.
+  const sequenceOf = (o: StagedObject) => (o.name.kind === 'manifest' ? o.name.sequence : -1);
+  const relisted = (manifestsByWriter((await listStagedFolder(client, folder.stagingPrefix, folder.targetKey)).objects).get(writerId) ?? []).filter(
+    (o) => sequenceOf(o) > sequenceOf(found.object),
+  );
+  let newer: Found | undefined;
+  for (const object of relisted) {
+    const decoded = await readManifest(client, folder, object).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)));
+    if (decoded) {
+      newer = { object, decoded };
+      break;
     }
   }
-  for (const m of relisted) if (!manifests.some((k) => k.key === m.key)) manifests.push(m);
+  if (newer) proven.add(newer.object.key);
+  if (newer && newer.decoded.manifest.flushedLength >= manifest.flushedLength) {
+    manifest = newer.decoded.manifest;
+    try {
+      tailPart = await putTail(client, folder.targetKey, manifest, newer.object.key, newer.decoded.tailOffset, SECOND_TAIL_PART);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return gone();
+      throw error;
+    }
+  }
 
   const parts = manifest.parts.map(({ number, etag }) => ({ number, etag }));
   if (manifest.tail.size > 0 || parts.length === 0) parts.push({ number: tailPart, etag: manifest.tail.etag });

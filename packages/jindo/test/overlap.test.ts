@@ -485,3 +485,69 @@ describe('recover’s checks after the claim', () => {
     expect(staging(b)).toEqual([key]);
   });
 });
+
+describe('junk and forgeries found by the overlap property (D1, D6)', () => {
+  it('junk named as a writer’s next manifest that appears while recover runs is passed over and left, not deleted', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b, LEASE);
+    const out = (await fs.create('/data/f')) as DurableOssOutputStream;
+    await out.write('one');
+    await out.hflush();
+    const junk = `tmp/data/f/flush.${out.writerId}.9999999999.manifest`;
+    const junkBytes = Buffer.from('{"kind":"hadoopfs-jindo-flush-manifest","version":2}\nnot a tail');
+    // The recover has read manifest 1; the junk appears before its claim and second listing.
+    const claim = hold('UploadPartCopy');
+    const recovering = (await jindoFs(server, b, LEASE)).recoverAll('/data/f', { force: true });
+    await claim.held;
+    await fs.client.put(junk, junkBytes);
+    claim.release();
+    expect((await recovering).map((r) => r.state)).toEqual(['recovered']);
+    expect((await readAll(fs, '/data/f')).toString()).toBe('one');
+    expect(staging(b)).toEqual([junk]);
+    expect((await fs.client.getBytes(junk))!.equals(junkBytes)).toBe(true);
+  });
+
+  it('a forgery of an older manifest cannot take a writer’s upload when junk hides the writer’s newest', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b, LEASE);
+    const out = (await fs.create('/data/f')) as DurableOssOutputStream;
+    await out.write('a');
+    await out.hflush();
+    const [first] = staging(b);
+    const original = (await fs.client.getBytes(first!))!;
+    const newline = original.indexOf(0x0a);
+    const forger = randomBytes(16).toString('hex');
+    const header = { ...(JSON.parse(original.subarray(0, newline).toString('utf8')) as Record<string, unknown>), writerId: forger, sequence: 1 };
+    await fs.client.put(`tmp/data/f/flush.${forger}.0000000001.manifest`, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), original.subarray(newline + 1)]));
+    await out.write('b');
+    await out.hflush(); // 2 bytes flushed: the forgery names 1
+    await fs.client.put(`tmp/data/f/flush.${out.writerId}.9999999999.manifest`, Buffer.from('junk'));
+    await fs.close(); // the writer dies
+    const reports = await (await afterLease(b)).recoverAll('/data/f');
+    expect(reports.map((r) => r.state).sort()).toEqual(['corrupt-manifest', 'corrupt-manifest']);
+    expect(reports.map((r) => r.error!.message).join(' ')).toMatch(/named by another writer's manifest too/);
+    // Nothing was completed from the forgery (before: the file held its 1 byte, not the 2 flushed).
+    expect(await (await jindoFs(server, b)).exists('/data/f')).toBe(false);
+    expect(uploadsOf(b, 'data/f')).toHaveLength(1);
+  });
+
+  it('of two writers with live uploads, one that replaces an object no longer at the target is never the one recovered', async () => {
+    const b = await bucket();
+    server.store.clock.set(Date.UTC(2026, 11, 7, 12, 0, 0, 100)); // everything in one second: the ranking's tie
+    const first = await (await jindoFs(server, b, LEASE)).create('/data/f'); // replaces nothing
+    await first.write('first writer');
+    const admin = await jindoFs(server, b);
+    await admin.client.put('data/f', Buffer.from('another tool'));
+    // The second writer is created while the first has nothing in the store yet: it replaces the other tool's file.
+    const second = await (await jindoFs(server, b, LEASE)).create('/data/f');
+    await second.write('second writer');
+    await first.hflush();
+    await first.write(', longer');
+    await first.hflush(); // a higher sequence and more bytes: the newest by every rank but what it replaces
+    await second.hflush();
+    server.store.clock.advance(120_000);
+    const reports = await (await afterLease(b)).recoverAll('/data/f');
+    expect(reports.map((r) => r.state).sort()).toEqual(['recovered', 'superseded']);
+    expect((await readAll(admin, '/data/f')).toString()).toBe('second writer');
+  });
+});

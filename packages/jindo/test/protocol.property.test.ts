@@ -5,7 +5,9 @@ import { AlreadyBeingCreatedError, LeaseExpiredError } from '@hadoopfs/core';
 import { parseStagingName, type DurableOssOutputStream, type JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
 import type { FaultAction } from '@hadoopfs/oss-server';
 import { Coverage, LONG, propertyRun, replayed } from '../../../test/fixtures/property-run.js';
-import { bytes, jindoFs, readAll, serverForTests } from './helpers.js';
+import { bytes, ID, jindoFs, readAll, SECRET } from './helpers.js';
+import { serverForTests as ossServerForTests } from '../../oss/test/helpers.js';
+import { startOssServer } from '@hadoopfs/oss-server';
 
 /**
  * The durable-flush protocol (v2) as a model-based property, against the real OSS-protocol server over
@@ -31,7 +33,15 @@ const PART_SIZE = 200 * 1024;
 const TARGET = 'data/events.log';
 const FOLDER = `tmp/${TARGET}/`;
 
-const server = serverForTests([]);
+/**
+ * Every actor signs with credentials of its own — each writer, each recoverer — so that a fault, or the
+ * hold that makes two commands overlap, is aimed at one actor's requests only.
+ */
+const ACTORS = [...Array.from({ length: 64 }, (_, i) => `writer-${i}`), ...Array.from({ length: 64 }, (_, i) => `recoverer-${i}`)];
+const secretOf = (actor: string) => `${actor}-secret`;
+const server = ossServerForTests([], {}, (buckets) =>
+  startOssServer({ credentials: [{ accessKeyId: ID, accessKeySecret: SECRET }, ...ACTORS.map((a) => ({ accessKeyId: a, accessKeySecret: secretOf(a) }))], buckets }),
+);
 let run = 0;
 
 /** Faults of one command: none, one, or two at different requests (one lost answer, then a late retry…). */
@@ -40,12 +50,21 @@ type Command =
   | { op: 'write'; size: number; fault: Fault }
   | { op: 'hflush' | 'hsync' | 'close' | 'abort'; fault: Fault }
   | { op: 'crash' }
-  | { op: 'recover'; mode: 'within-lease' | 'forced' | 'lease-expired'; fault: Fault }
+  /** recover of the target, or (`recursive`) `recover -R` of its folder with the purge of uploads nothing names. */
+  | { op: 'recover'; mode: 'within-lease' | 'forced' | 'lease-expired'; recursive?: boolean; fault: Fault }
   | { op: 'create'; leaseExpired: boolean; fault: Fault }
   | { op: 'zombie'; what: 'flush' | 'close' }
   | { op: 'external-abort' }
   | { op: 'external-put'; size: number }
-  | { op: 'plant'; what: 'foreign' | 'junk-manifest' };
+  | { op: 'plant'; what: 'foreign' | 'junk-manifest' | 'junk-next' | 'forged' }
+  /**
+   * Two commands overlap: `outer` runs until its `at`-th request reaches the server, which holds it there
+   * (its client waiting for the answer); `inner` runs in full; then the held request goes on, and `outer`
+   * finishes. An outer with fewer requests finishes first, and `inner` runs after it.
+   */
+  | { op: 'overlap'; outer: Command; at: number; inner: Command };
+
+const WRITER_OPS = new Set(['write', 'hflush', 'hsync', 'close', 'abort']);
 
 const actionArb: fc.Arbitrary<FaultAction> = fc.oneof(
   fc.constant<FaultAction>({ type: 'error', status: 503, code: 'SlowDown' }),
@@ -64,19 +83,79 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), fault: faultArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('abort' as const), fault: faultArb }) },
   { weight: 2, arbitrary: fc.constant({ op: 'crash' as const }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), fault: faultArb }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), recursive: fc.boolean(), fault: faultArb }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), fault: faultArb }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('zombie' as const), what: fc.constantFrom('flush' as const, 'close' as const) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'external-abort' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('external-put' as const), size: fc.integer({ min: 0, max: 2000 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('plant' as const), what: fc.constantFrom('foreign' as const, 'junk-manifest' as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('plant' as const), what: fc.constantFrom('foreign' as const, 'junk-manifest' as const, 'junk-next' as const, 'forged' as const) }) },
 );
+const bigWriteArb = fc.record({ op: fc.constant('write' as const), size: fc.integer({ min: 100 * 1024, max: 420 * 1024 }), fault: faultArb });
+const flushArb = fc.record({ op: fc.constantFrom('hflush' as const, 'hsync' as const), fault: faultArb });
+const recoverArb = fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), recursive: fc.boolean(), fault: faultArb });
+const createArb = fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), fault: faultArb });
+const outerArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 4, arbitrary: flushArb },
+  { weight: 1, arbitrary: bigWriteArb },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), fault: faultArb }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('abort' as const), fault: faultArb }) },
+  { weight: 3, arbitrary: recoverArb },
+  { weight: 2, arbitrary: createArb },
+);
+const innerArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 4, arbitrary: recoverArb },
+  { weight: 4, arbitrary: createArb },
+  { weight: 3, arbitrary: flushArb },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('close' as const), fault: faultArb }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('zombie' as const), what: fc.constantFrom('flush' as const, 'close' as const) }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'external-abort' as const }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('external-put' as const), size: fc.integer({ min: 0, max: 2000 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('plant' as const), what: fc.constantFrom('junk-next' as const, 'forged' as const) }) },
+);
+const atArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.integer({ min: 4, max: 6 }) });
+// The hardest overlap of all, on purpose: a takeover between a flush's fencing read and the removal of its
+// previous manifest (its third request), so that the flush returns beside the takeover.
+const takeoverInsideFlushArb: fc.Arbitrary<Command> = fc.record({
+  op: fc.constant('overlap' as const),
+  outer: fc.constant<Command>({ op: 'hflush', fault: null }),
+  at: fc.constantFrom(2, 3),
+  inner: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('forced' as const, 'lease-expired' as const), recursive: fc.boolean(), fault: fc.constant(null) }),
+});
+const overlapArb: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('overlap' as const), outer: outerArb, at: atArb, inner: innerArb }) },
+  { weight: 1, arbitrary: takeoverInsideFlushArb },
+);
+const stepArb: fc.Arbitrary<Command> = fc.oneof({ weight: 3, arbitrary: commandArb }, { weight: 1, arbitrary: overlapArb });
+/**
+ * Steps, and now and then a short scenario that sets up a hard case on purpose: a durable writer with new
+ * bytes whose flush is taken over between its fencing read and its removal of the previous manifest, or
+ * junk and forgeries planted beside a live writer's manifests.
+ */
+const scenarioArb: fc.Arbitrary<Command[]> = fc.oneof(
+  fc.tuple(fc.integer({ min: 1, max: 3000 }), takeoverInsideFlushArb).map(([size, overlap]): Command[] => [
+    { op: 'hflush', fault: null },
+    { op: 'write', size, fault: null },
+    overlap,
+  ]),
+  fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('junk-next' as const, 'forged' as const)).map(([size, what]): Command[] => [
+    { op: 'write', size, fault: null },
+    { op: 'hflush', fault: null },
+    { op: 'plant', what },
+  ]),
+);
+const scheduleArb: fc.Arbitrary<Command[]> = fc
+  .array(fc.oneof({ weight: 8, arbitrary: stepArb.map((c) => [c]) }, { weight: 1, arbitrary: scenarioArb }), { minLength: 1, maxLength: 12 })
+  .map((steps) => steps.flat());
 
 /** A content the target may hold: none, exactly these bytes, or a prefix of at least `min` bytes of a writer's bytes. */
 type Outcome = { kind: 'absent' } | { kind: 'exact'; bytes: Buffer } | { kind: 'prefix'; writer: Writer; min: number };
 
 interface Writer {
   name: string;
+  /** The access key id its requests are signed with (its faults and holds aim at it). */
+  actor: string;
+  /** The store's clock (whole seconds) when its create began: uploads initiated since are its own. */
+  since: number;
   fs: JindoOssFileSystem;
   out: DurableOssOutputStream;
   chunks: Buffer[];
@@ -123,16 +202,17 @@ function describeOutcome(o: Outcome): string {
  */
 const isDelayed = (action: FaultAction) => action.type === 'late' || action.type === 'duplicate';
 
-async function withFault<T>(faults: Fault, body: () => Promise<T>): Promise<T> {
+async function withFault<T>(faults: Fault, actor: string, body: () => Promise<T>): Promise<T> {
   const installed: Array<{ ids: number[]; delayed: boolean }> = [];
+  const accessKeyIds = [actor];
   for (const fault of faults ?? []) {
     const ids: number[] = [];
-    if (!isDelayed(fault.action)) ids.push(server.faults.add({ nth: fault.nth, action: fault.action }));
+    if (!isDelayed(fault.action)) ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, action: fault.action }));
     else {
       const others = ['GetObject', 'HeadObject', 'DeleteObject', 'DeleteMultipleObjects', 'ListObjectsV2', 'InitiateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads'];
       if (fault.action.type === 'duplicate') others.push('CompleteMultipartUpload');
-      ids.push(server.faults.add({ nth: fault.nth, apis: others, action: fault.action }));
-      ids.push(server.faults.add({ nth: fault.nth, apis: ['PutObject'], keyPattern: '^tmp/', action: fault.action }));
+      ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, apis: others, action: fault.action }));
+      ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, apis: ['PutObject'], keyPattern: '^tmp/', action: fault.action }));
     }
     installed.push({ ids, delayed: isDelayed(fault.action) });
   }
@@ -160,7 +240,7 @@ const settings = { 'fs.oss.multipart.part.size': PART_SIZE, 'fs.oss.attempts.max
 describe('durable flush protocol v2 (model-based property)', () => {
   it('flushed bytes survive every fault schedule, recover only completes what writers wrote, and touches nothing else', async () => {
     await fc.assert(
-      fc.asyncProperty(replayed(RUN, fc.array(commandArb, { minLength: 1, maxLength: 14 })), async (commands) => {
+      fc.asyncProperty(replayed(RUN, scheduleArb), async (commands) => {
         const bucket = `protocol-${++run}`;
         await server.store.createBucket(bucket);
         server.faults.clear();
@@ -168,7 +248,12 @@ describe('durable flush protocol v2 (model-based property)', () => {
         const fail = (what: string): never => {
           throw new Error(`${what}\n  trace: ${trace.join(' | ')}`);
         };
-        const fsWith = (lease: string) => jindoFs(server, bucket, { ...settings, 'fs.jfs.cache.flush.lease': lease });
+        let writersMade = 0;
+        let recoverersMade = 0;
+        const nextWriter = () => `writer-${writersMade++ % 64}`;
+        const nextRecoverer = () => `recoverer-${recoverersMade++ % 64}`;
+        const fsWith = (lease: string, actor?: string) =>
+          jindoFs(server, bucket, { ...settings, 'fs.jfs.cache.flush.lease': lease, ...(actor ? { 'fs.oss.accessKeyId': actor, 'fs.oss.accessKeySecret': secretOf(actor) } : {}) });
         const outside = { key: 'private/key.pem', bytes: randomBytes(64) };
         const admin = await fsWith('60s');
         await admin.client.put(outside.key, outside.bytes);
@@ -178,16 +263,29 @@ describe('durable flush protocol v2 (model-based property)', () => {
         const writers: Writer[] = [];
         let current: Writer | undefined;
 
+        let delayedFaults = false;
+        /** Junk or a forgery was planted among the live writer's manifests: its staging is the operator's now. */
+        let untrusted = false;
+        /** The writer whose command is held while another runs (no second command of its stream may run). */
+        let busy: Writer | undefined;
+        let busyOp: Command['op'] | undefined;
+        /** A recover or create is held in the middle (an overlap's outer): it may have taken the writer over already. */
+        let takeoverInFlight = false;
+        /** Two writers became durable at the same moment (a first flush inside a create): either may end up the file. */
+        let raced = false;
         const readTarget = async (fs: JindoOssFileSystem) => ((await fs.exists(`/${TARGET}`)) ? readAll(fs, `/${TARGET}`) : undefined);
-        const createWriter = async (lease: string, fault: Fault): Promise<Writer | Error> => {
-          const fs = await fsWith(lease);
-          const created = await withFault(fault, () => outcome(fs.create(`/${TARGET}`)));
+        const createWriter = async (lease: string, fault: Fault, actor = nextWriter()): Promise<Writer | Error> => {
+          const since = Math.floor(server.store.clock.now() / 1000) * 1000;
+          const fs = await fsWith(lease, actor);
+          const created = await withFault(fault, actor, () => outcome(fs.create(`/${TARGET}`)));
           if (!created.ok) {
             await fs.close();
             return created.error;
           }
           const w: Writer = {
             name: `W${writers.length + 1}`,
+            actor,
+            since,
             fs,
             out: created.value as DurableOssOutputStream,
             chunks: [],
@@ -208,12 +306,22 @@ describe('durable flush protocol v2 (model-based property)', () => {
         const die = async (w: Writer) => {
           if (!w.alive) return;
           w.alive = false;
+          // A request of it held at the server lands after its death: as a late request would.
+          if (w === busy) delayedFaults = true;
           if (w.state === 'open' || w.state === 'close-failed') w.state = 'dead';
           await w.fs.close();
         };
         /** After a takeover of `w` (recover or create) that ended without error: its flushed bytes are in the target now. */
         const tookOver = async (w: Writer | undefined, reader: JindoOssFileSystem) => {
           if (!w || !w.staged) return;
+          if (w.obligation === undefined && w === busy) {
+            // A flush of the writer is in flight (held inside an overlap): its manifest, if it landed before
+            // the claim, is what was completed — a prefix of what it wrote.
+            const content = await readTarget(reader);
+            const allowed: Outcome[] = [...committed, { kind: 'prefix', writer: w, min: 0 }];
+            if (!allowed.some((o) => matches(content, o))) fail(`after taking over ${w.name} (a flush in flight) the target holds ${content?.length ?? 'nothing'}, not ${allowed.map(describeOutcome).join(' or ')}`);
+            committed = [content === undefined ? { kind: 'absent' } : { kind: 'exact', bytes: content }];
+          }
           if (w.obligation !== undefined) {
             const content = await readTarget(reader);
             if (!w.obligation.some((o) => matches(content, o))) {
@@ -232,6 +340,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
         const maybeTookOver = (w: Writer | undefined) => {
           if (!w || !w.staged) return;
           if (w.obligation) committed = [...committed, ...w.obligation];
+          else if (w === busy) committed = [...committed, { kind: 'prefix', writer: w, min: 0 }];
           if (w.fenced === 'no') w.fenced = 'maybe';
         };
         const errorsOf = (reports: RecoverReport[]) => reports.filter((r) => r.error && r.state !== 'corrupt-manifest');
@@ -240,22 +349,25 @@ describe('durable flush protocol v2 (model-based property)', () => {
         if (first instanceof Error) throw first;
         current = first;
 
-        let delayedFaults = false;
-        for (const command of commands) {
+        const describeCommand = (command: Command): string =>
+          command.op === 'overlap'
+            ? `overlap(${describeCommand(command.outer)} @${command.at} ⟂ ${describeCommand(command.inner)})`
+            : `${command.op}${'mode' in command ? `:${command.mode}` : ''}${'what' in command ? `:${command.what}` : ''}${'fault' in command && command.fault ? `[${command.fault.map((f) => `${f.action.type}@${f.nth}`).join(',')}]` : ''}`;
+        /** Runs one command and brings the model up to date with what it did. `overlapped`: another command ran inside it. */
+        const execute = async (command: Command, overlapped: { inner: boolean }): Promise<void> => {
           if ('fault' in command && command.fault?.some((f) => isDelayed(f.action))) delayedFaults = true;
-          trace.push(`${command.op}${'mode' in command ? `:${command.mode}` : ''}${'fault' in command && command.fault ? `[${command.fault.map((f) => `${f.action.type}@${f.nth}`).join(',')}]` : ''}`);
           const w = current;
           const usable = w !== undefined && w.alive && (w.state === 'open' || (w.state === 'close-failed' && (command.op === 'close' || command.op === 'abort')));
           switch (command.op) {
             case 'write': {
               if (!usable || w.state !== 'open') break;
               const chunk = bytes(command.size, run * 1000 + w.chunks.length);
-              const r = await withFault(command.fault, () => outcome(w.out.write(chunk)));
+              const r = await withFault(command.fault, w.actor, () => outcome(w.out.write(chunk)));
               if (r.ok) {
                 w.chunks.push(chunk);
                 w.length += chunk.length;
               } else if (r.error instanceof LeaseExpiredError) {
-                if (w.fenced === 'no') fail(`${w.name}: write refused as taken over, but nobody took it over: ${r.error.message}`);
+                if (w.fenced === 'no' && !takeoverInFlight) fail(`${w.name}: write refused as taken over, but nobody took it over: ${r.error.message}`);
                 w.fenced = 'yes';
               }
               break;
@@ -264,14 +376,29 @@ describe('durable flush protocol v2 (model-based property)', () => {
             case 'hsync': {
               if (!usable || w.state !== 'open') break;
               w.staged = true;
-              const r = await withFault(command.fault, () => outcome(command.op === 'hflush' ? w.out.hflush() : w.out.hsync()));
+              const fencedBefore = w.fenced;
+              const flushing = w.length;
+              const r = await withFault(command.fault, w.actor, () => outcome(command.op === 'hflush' ? w.out.hflush() : w.out.hsync()));
+              if (r.ok && w.fenced === 'yes' && fencedBefore !== 'yes') {
+                // Taken over while this flush was in flight (another command overlapped it). A flush that returned
+                // had its fencing read before the claim, so its manifest was there before it: the taker completed it.
+                if (!w.superseded) {
+                  const taken = committed.find((o): o is Extract<Outcome, { kind: 'exact' }> => o.kind === 'exact');
+                  if (!taken || taken.bytes.length < flushing || !taken.bytes.equals(written(w).subarray(0, taken.bytes.length))) {
+                    fail(`${w.name}: a flush of ${flushing} bytes returned beside a takeover that completed ${taken?.bytes.length ?? 'nothing'} (D5: a flush that returned is in what recover completes)`);
+                  }
+                }
+                coverage.hit('flushes that returned beside a takeover');
+                w.flushedOk = flushing;
+                break;
+              }
               if (r.ok) {
                 if (w.fenced === 'yes') fail(`${w.name}: a flush succeeded after the file was taken over (D5)`);
                 w.flushedOk = w.length;
                 w.durable = true;
                 w.obligation = w.superseded ? undefined : [{ kind: 'prefix', writer: w, min: w.flushedOk }];
               } else if (r.error instanceof LeaseExpiredError) {
-                if (w.fenced === 'no') fail(`${w.name}: flush refused as taken over, but nobody took it over: ${r.error.message}`);
+                if (w.fenced === 'no' && !takeoverInFlight) fail(`${w.name}: flush refused as taken over, but nobody took it over: ${r.error.message}`);
                 w.fenced = 'yes';
               } else if (!w.superseded) {
                 // The manifest may have landed (answer lost) or land later: the file may hold more, never less.
@@ -281,21 +408,31 @@ describe('durable flush protocol v2 (model-based property)', () => {
             }
             case 'close': {
               if (!usable) break;
-              const r = await withFault(command.fault, () => outcome(w.out.close()));
+              const fencedBefore = w.fenced;
+              const r = await withFault(command.fault, w.actor, () => outcome(w.out.close()));
               if (r.ok) {
-                if (w.fenced === 'yes') fail(`${w.name}: close succeeded after the file was taken over (D5)`);
+                if (fencedBefore === 'yes') fail(`${w.name}: close succeeded after the file was taken over (D5)`);
+                if (w.fenced === 'yes' && !w.superseded) {
+                  // Taken over during the close: it may only say "closed" when the file holds exactly its bytes.
+                  const now = await readTarget(admin);
+                  if (!now?.equals(written(w))) fail(`${w.name}: close returned beside a takeover, but the target holds ${now?.length ?? 'nothing'}, not its ${w.length} bytes`);
+                }
                 w.state = 'closed';
                 w.endedCleanly = true;
                 coverage.hit('closes that returned');
-                committed = [{ kind: 'exact', bytes: written(w) }];
+                // Whatever the command inside it did may have landed before or after the commit.
+                committed = overlapped.inner ? [{ kind: 'exact', bytes: written(w) }, ...committed] : [{ kind: 'exact', bytes: written(w) }];
                 w.obligation = undefined;
                 const left = server.store.keysFrom(bucket, FOLDER, '', false);
-                const ours = [...left].filter((o) => o.key.includes(w.out.writerId) && parseStagingName(o.key.slice(FOLDER.length)));
+                const ours = [...left].filter((o) => o.key.includes(w.out.writerId) && !planted.has(o.key) && parseStagingName(o.key.slice(FOLDER.length)));
                 // D4. A duplicated or late manifest PutObject may land after close removed it (nothing a client
                 // can fence): then the manifest is stale, and the final recover must tidy it, which is checked below.
                 if (!delayedFaults && ours.length > 0) fail(`${w.name}: close returned but left ${ours.map((o) => o.key).join(', ')}`);
+                // D4: nor an upload it started (its own, or a stray of an Initiate whose answer was lost).
+                const strays = server.store.listUploads(bucket, TARGET).filter((u) => u.initiated >= w.since);
+                if (!delayedFaults && !overlapped.inner && strays.length > 0) fail(`${w.name}: close returned but left ${strays.length} upload(s) it started`);
               } else if (r.error instanceof LeaseExpiredError) {
-                if (w.fenced === 'no') fail(`${w.name}: close refused as taken over, but nobody took it over: ${r.error.message}`);
+                if (w.fenced === 'no' && !takeoverInFlight) fail(`${w.name}: close refused as taken over, but nobody took it over: ${r.error.message}`);
                 w.fenced = 'yes';
                 w.state = 'closed';
               } else if (w.durable) {
@@ -312,7 +449,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
             }
             case 'abort': {
               if (!usable) break;
-              const r = await withFault(command.fault, () => outcome(w.out.abort()));
+              const r = await withFault(command.fault, w.actor, () => outcome(w.out.abort()));
               w.state = 'aborted';
               if (r.ok) w.endedCleanly = true;
               if (w.fenced === 'yes') break;
@@ -326,17 +463,31 @@ describe('durable flush protocol v2 (model-based property)', () => {
               break;
             case 'recover': {
               const lease = command.mode === 'lease-expired' ? '0s' : '60s';
-              const recoverer = await fsWith(lease);
-              const before = await readTarget(recoverer);
+              const actor = nextRecoverer();
+              const recoverer = await fsWith(lease, actor);
+              // The model's own reads go through another actor: a hold aimed at the recoverer holds only recover.
+              const before = await readTarget(admin);
               if (command.mode !== 'within-lease' && w?.durable && w.alive && w.state === 'open') coverage.hit('live writers taken over');
-              const r = await withFault(command.fault, () => outcome(recoverer.recoverAll(`/${TARGET}`, command.mode === 'forced' ? { force: true } : {})));
+              const r = await withFault(command.fault, actor, () =>
+                outcome(recoverer.recoverAll(command.recursive ? '/data' : `/${TARGET}`, { ...(command.mode === 'forced' ? { force: true } : {}), ...(command.recursive ? { recursive: true } : {}) })),
+              );
+              if (command.recursive && command.mode === 'forced') {
+                // The forced purge ends every upload nothing names, a live writer's that never flushed too.
+                for (const other of writers) if (other.alive && other.fenced === 'no') other.fenced = 'maybe';
+                if (r.ok && errorsOf(r.value).length === 0 && command.fault === null && !overlapped.inner && !delayedFaults && !untrusted) {
+                  const left = server.store.listUploads(bucket, TARGET);
+                  if (left.length > 0) fail(`a forced recover -R left ${left.length} upload(s) of the target`);
+                }
+              }
               if (command.mode === 'within-lease') {
                 // Every manifest here is younger than the lease: nothing may change but leftovers of a finished close.
-                const after = await readTarget(recoverer);
-                if ((before === undefined) !== (after === undefined) || (before && after && !before.equals(after))) fail('a recover within the lease changed the target');
+                const after = await readTarget(admin);
+                const changed = (before === undefined) !== (after === undefined) || (before !== undefined && after !== undefined && !before.equals(after));
+                // (With a command inside it, that command may have changed the target.)
+                if (changed && !overlapped.inner) fail('a recover within the lease changed the target');
                 // (Stale manifests, whose upload is gone, may be tidied away: they block nobody.)
                 if (r.ok && r.value.some((x) => x.state === 'recovered')) fail(`a recover within the lease acted: ${r.value.map((x) => x.state).join(',')}`);
-              } else if (r.ok && errorsOf(r.value).length === 0 && command.fault === null) {
+              } else if (r.ok && errorsOf(r.value).length === 0 && !r.value.some((x) => x.state === 'corrupt-manifest') && command.fault === null) {
                 await tookOver(w, recoverer);
               } else {
                 maybeTookOver(w);
@@ -346,12 +497,17 @@ describe('durable flush protocol v2 (model-based property)', () => {
             }
             case 'create': {
               const previous = current;
+              const durableBefore = previous?.durable === true;
               const created = await createWriter(command.leaseExpired ? '0s' : '60s', command.fault);
+              // The previous writer's first flush ran inside this create (an overlap): two writers at the same
+              // moment, neither able to see the other (package README, "The adversary"). Either may end up the file.
+              const racedNow = overlapped.inner && previous !== undefined && !durableBefore && previous.durable;
               if (created instanceof Error) {
                 if (created instanceof AlreadyBeingCreatedError) {
                   // Staging that cannot be trusted refuses whatever the lease; within it, so does any upload or
                   // manifest of another writer (a writer that died keeps its lease until it runs out).
-                  if (command.leaseExpired && !junkPlanted) fail(`create with an expired lease refused: ${created.message}`);
+                  // (A writer that flushed while this create ran is alive after all: refused too.)
+                  if (command.leaseExpired && !junkPlanted && !overlapped.inner) fail(`create with an expired lease refused: ${created.message}`);
                   if (!command.leaseExpired && !junkPlanted && !delayedFaults && (!previous || previous.endedCleanly)) {
                     fail(`create refused though nobody else writes: ${created.message}`);
                   }
@@ -359,11 +515,24 @@ describe('durable flush protocol v2 (model-based property)', () => {
                 if (command.leaseExpired) maybeTookOver(previous);
                 break;
               }
-              if (!command.leaseExpired && previous?.durable && previous.fenced === 'no' && previous.obligation !== undefined && previous.state !== 'closed' && previous.state !== 'aborted') {
-                fail(`create succeeded within the lease of ${previous.name}'s live staging`);
+              // The previous writer was closing or aborting inside this create: its upload may be completed
+              // or gone already, and its staging with it — a create may go on (and find what it finds).
+              const ending = previous !== undefined && previous === busy && (busyOp === 'close' || busyOp === 'abort');
+              if (ending) {
+                maybeTookOver(previous);
+              } else if (racedNow) {
+                raced = true;
+                coverage.hit('creates racing a first flush');
+                committed = [...committed, ...(previous.obligation ?? []), { kind: 'prefix', writer: previous, min: 0 }];
+                previous.obligation = undefined;
+                if (previous.fenced === 'no') previous.fenced = 'maybe';
+              } else {
+                if (!command.leaseExpired && previous?.durable && previous.fenced === 'no' && previous.obligation !== undefined && previous.state !== 'closed' && previous.state !== 'aborted') {
+                  fail(`create succeeded within the lease of ${previous.name}'s live staging`);
+                }
+                if (command.fault === null) await tookOver(previous, created.fs);
+                else maybeTookOver(previous);
               }
-              if (command.fault === null) await tookOver(previous, created.fs);
-              else maybeTookOver(previous);
               // A writer that was not taken over has no staging anyone could see: it dies here, as a writer
               // whose successor started would.
               if (previous && previous.fenced !== 'yes') await die(previous);
@@ -371,13 +540,49 @@ describe('durable flush protocol v2 (model-based property)', () => {
               break;
             }
             case 'zombie': {
-              const zombie = [...writers].reverse().find((z) => z.alive && z.fenced === 'yes' && z.state === 'open');
+              const zombie = [...writers].reverse().find((z) => z !== busy && z.alive && z.fenced === 'yes' && z.state === 'open');
               if (!zombie) break;
               const r = command.what === 'flush' ? await outcome(zombie.out.write('late').then(() => zombie.out.hflush())) : await outcome(zombie.out.close());
               if (r.ok) fail(`${zombie.name}, taken over, still could ${command.what} (D5)`);
               else if (!(r.error instanceof LeaseExpiredError)) fail(`${zombie.name}: a taken-over writer's ${command.what} failed without LeaseExpiredError: ${r.error.message}`);
               coverage.hit('zombies refused');
               if (command.what === 'close') zombie.state = 'closed';
+              break;
+            }
+            case 'overlap': {
+              const { outer, inner } = command;
+              if ((WRITER_OPS.has(outer.op) && WRITER_OPS.has(inner.op)) || (outer.op === 'create' && inner.op === 'create')) {
+                // One actor's commands do not overlap (a stream's calls are sequential): one after the other.
+                await execute(outer, overlapped);
+                await execute(inner, overlapped);
+                break;
+              }
+              const actor = WRITER_OPS.has(outer.op) ? (w?.actor ?? 'nobody') : outer.op === 'recover' ? `recoverer-${recoverersMade % 64}` : `writer-${writersMade % 64}`;
+              const hold = server.faults.add({ accessKeyIds: [actor], nth: command.at, action: { type: 'hold', ms: 30_000 } });
+              const held = server.faults.whenHeld().then(() => true);
+              const outerFlags = { inner: false };
+              if (WRITER_OPS.has(outer.op)) {
+                busy = w;
+                busyOp = outer.op;
+              }
+              const running = execute(outer, outerFlags);
+              const reached = await Promise.race([held, running.then(() => false, () => false)]);
+              server.faults.remove(hold);
+              if (reached) {
+                coverage.hit('overlaps reached');
+                coverage.hit(`overlap ${WRITER_OPS.has(outer.op) ? 'writer' : outer.op} ⟂ ${WRITER_OPS.has(inner.op) ? 'writer' : inner.op}`);
+              }
+              outerFlags.inner = reached;
+              takeoverInFlight = reached && (outer.op === 'recover' || outer.op === 'create');
+              try {
+                await execute(inner, { inner: false });
+              } finally {
+                server.faults.releaseHeld();
+                busy = undefined;
+                busyOp = undefined;
+                takeoverInFlight = false;
+              }
+              await running;
               break;
             }
             case 'external-abort': {
@@ -412,6 +617,27 @@ describe('durable flush protocol v2 (model-based property)', () => {
                   await admin.client.put(key, content);
                   planted.set(key, content);
                 }
+              } else if (command.what === 'junk-next' || command.what === 'forged') {
+                // Aimed at the live writer: junk named as its next manifest, or a valid-looking copy of its
+                // manifest under another writer id (two writers naming one upload: one is forged).
+                if (!w || w.out.flushedLength === 0) break;
+                if (command.what === 'junk-next') {
+                  const key = `${FOLDER}flush.${w.out.writerId}.9999999999.manifest`;
+                  const content = Buffer.from('{"kind":"hadoopfs-jindo-flush-manifest","version":2}\nnot a tail');
+                  await admin.client.put(key, content);
+                  planted.set(key, content);
+                } else {
+                  const own = [...server.store.keysFrom(bucket, FOLDER, '', false)].map((o) => o.key).filter((k) => k.includes(w.out.writerId)).sort().pop();
+                  const bytesOfOwn = own ? await admin.client.getBytes(own) : undefined;
+                  if (!bytesOfOwn) break;
+                  const newline = bytesOfOwn.indexOf(0x0a);
+                  const forger = randomBytes(16).toString('hex');
+                  const header = { ...(JSON.parse(bytesOfOwn.subarray(0, newline).toString('utf8')) as Record<string, unknown>), writerId: forger, sequence: 1 };
+                  await admin.client.put(`${FOLDER}flush.${forger}.0000000001.manifest`, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bytesOfOwn.subarray(newline + 1)]));
+                }
+                junkPlanted = true;
+                untrusted = true;
+                coverage.hit('untrusted staging planted');
               } else {
                 const key = `${FOLDER}flush.${randomBytes(16).toString('hex')}.0000000001.manifest`;
                 const content = Buffer.from('{"kind":"hadoopfs-jindo-flush-manifest","version":2}\nnot a tail');
@@ -422,6 +648,11 @@ describe('durable flush protocol v2 (model-based property)', () => {
               break;
             }
           }
+        };
+
+        for (const command of commands) {
+          trace.push(describeCommand(command));
+          await execute(command, { inner: false });
         }
 
         // The end: every writer dies; once nothing is on its way any more, recover runs until it is done.
@@ -441,7 +672,8 @@ describe('durable flush protocol v2 (model-based property)', () => {
         if (corrupt.length > 0 && !junkPlanted) fail(`a manifest the protocol wrote was reported corrupt: ${corrupt.map((r) => r.error!.message).join('; ')}`);
 
         const content = await readTarget(recoverer);
-        const expected = current?.obligation ?? committed;
+        // Untrusted staging beside the live writer's is left for the operator, its flushes with it.
+        const expected = untrusted || raced ? [...(current?.obligation ?? []), ...committed] : (current?.obligation ?? committed);
         if (!expected.some((o) => matches(content, o))) {
           fail(
             `D1/D2/D7: the target holds ${content === undefined ? 'nothing' : `${content.length} bytes`}, expected ${expected.map(describeOutcome).join(' or ')}; ` +
@@ -455,7 +687,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
         const contentAgain = await readTarget(recoverer);
         if ((content === undefined) !== (contentAgain === undefined) || (content && contentAgain && !content.equals(contentAgain))) fail('D3: a second recover changed the target');
         // Nothing of the protocol is left; nothing it did not write was touched (D6).
-        const left = [...server.store.keysFrom(bucket, 'tmp/', '', false)].map((o) => o.key).filter((k) => !planted.has(k));
+        const left = [...server.store.keysFrom(bucket, 'tmp/', '', false)].map((o) => o.key).filter((k) => !planted.has(k) && !(untrusted && k.startsWith(FOLDER)));
         if (left.length > 0) fail(`staging left behind: ${left.join(', ')}`);
         for (const [key, bytesPlanted] of [...planted, [outside.key, outside.bytes] as const]) {
           if (!(await readAll(recoverer, `/${key}`)).equals(bytesPlanted)) fail(`${key} (not ours) was changed`);
@@ -472,7 +704,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
       RUN.parameters,
     );
     coverage.expectFloors(
-      { 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.04, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
+      { 'overlaps reached': 0.2, 'flushes that returned beside a takeover': 0.03, 'untrusted staging planted': 0.05, 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.04, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
       RUN,
     );
   }, LONG ? 3_600_000 : 300_000);

@@ -58,6 +58,11 @@ export interface FaultRule {
   apis?: string[];
   /** A regular expression the object key must match. */
   keyPattern?: string;
+  /**
+   * Only requests signed with one of these access key ids: a test whose clients each have their own
+   * credentials aims a fault at one of them (the rule applies after authentication).
+   */
+  accessKeyIds?: string[];
   /** Chance that a matching request is hit (default 1). */
   probability?: number;
   /** Only the Nth matching request (1-based). */
@@ -89,9 +94,11 @@ export function validateFaultRule(input: unknown): FaultRule {
   };
   if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('a rule is an object');
   const rule = input as Record<string, unknown>;
-  const known = new Set(['apis', 'keyPattern', 'probability', 'nth', 'after', 'times', 'beforeAuthentication', 'action']);
+  const known = new Set(['apis', 'keyPattern', 'accessKeyIds', 'probability', 'nth', 'after', 'times', 'beforeAuthentication', 'action']);
   for (const key of Object.keys(rule)) if (!known.has(key)) fail(`unknown field "${key}"`);
   if (rule['apis'] !== undefined && (!Array.isArray(rule['apis']) || !rule['apis'].every((a) => typeof a === 'string'))) fail('apis must be an array of API names');
+  if (rule['accessKeyIds'] !== undefined && (!Array.isArray(rule['accessKeyIds']) || !rule['accessKeyIds'].every((a) => typeof a === 'string'))) fail('accessKeyIds must be an array of access key ids');
+  if (rule['accessKeyIds'] !== undefined && rule['beforeAuthentication'] === true) fail('accessKeyIds needs an authenticated request: it cannot go with beforeAuthentication');
   if (rule['keyPattern'] !== undefined && (typeof rule['keyPattern'] !== 'string' || rule['keyPattern'].length > 1024)) fail('keyPattern must be a string of at most 1024 characters');
   if (rule['probability'] !== undefined && !(typeof rule['probability'] === 'number' && rule['probability'] >= 0 && rule['probability'] <= 1)) {
     fail(`fault probability must be within [0, 1], got ${String(rule['probability'])}`);
@@ -222,12 +229,13 @@ export class FaultInjector {
    * The actions that apply to this request, in rule order (each rule counts the request once): the rules
    * marked beforeAuthentication when asked before it, the others once the request is authenticated.
    */
-  decide(api: string, key: string | undefined, stage: 'before-authentication' | 'authenticated' = 'authenticated'): FaultAction[] {
+  decide(api: string, key: string | undefined, stage: 'before-authentication' | 'authenticated' = 'authenticated', accessKeyId?: string): FaultAction[] {
     const actions: FaultAction[] = [];
     for (const r of this.#rules) {
       const { rule } = r;
       if ((rule.beforeAuthentication === true) !== (stage === 'before-authentication')) continue;
       if (rule.apis && !rule.apis.includes(api)) continue;
+      if (rule.accessKeyIds && (accessKeyId === undefined || !rule.accessKeyIds.includes(accessKeyId))) continue;
       if (r.pattern && (key === undefined || !r.pattern.test(key))) continue;
       r.seen++;
       if (rule.nth !== undefined && r.seen !== rule.nth) continue;

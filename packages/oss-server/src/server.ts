@@ -169,8 +169,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
       // Faults come after authentication unless a rule asks otherwise: an unauthenticated request is
       // refused as OSS would, and cannot trigger (or count towards) a fault.
       if (await applyFaults(faults.decide(api, address.key, 'before-authentication'), ctx, req, res, method, address)) return;
-      authenticateRequest(ctx, method, address);
-      if (await applyFaults(faults.decide(api, address.key), ctx, req, res, method, address)) return;
+      const accessKeyId = authenticateRequest(ctx, method, address);
+      if (await applyFaults(faults.decide(api, address.key, 'authenticated', accessKeyId), ctx, req, res, method, address)) return;
       await dispatch(ctx);
     } catch (error) {
       answerError(error, ctx, req, res, requestId, rawPath);
@@ -212,9 +212,10 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     return false;
   }
 
-  function authenticateRequest(ctx: RequestContext, method: string, address: Address): void {
+  /** Answers the access key id that signed the request. */
+  function authenticateRequest(ctx: RequestContext, method: string, address: Address): string {
     if (address.bucket !== undefined) checkBucketName(address.bucket);
-    authenticate({ method, headers: ctx.req.headers, query: [...ctx.rawQuery], bucket: address.bucket, key: address.key }, credentials, Date.now(), { region: options.region ?? DEFAULT_REGION });
+    return authenticate({ method, headers: ctx.req.headers, query: [...ctx.rawQuery], bucket: address.bucket, key: address.key }, credentials, Date.now(), { region: options.region ?? DEFAULT_REGION });
   }
 
   async function dispatch(ctx: RequestContext): Promise<void> {

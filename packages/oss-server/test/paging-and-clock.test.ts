@@ -92,3 +92,19 @@ describe('held requests', () => {
     expect((await oss.get('hold/k')).content.toString()).toBe('first');
   });
 });
+
+describe('faults for one client', () => {
+  it('a rule with accessKeyIds hits only requests signed with those keys', async () => {
+    const two = await startTestServer({ credentials: [{ accessKeyId: 'first-client', accessKeySecret: 'first-secret' }, { accessKeyId: 'second-client', accessKeySecret: 'second-secret' }] });
+    try {
+      const first = client(two, 'ip', { accessKeyId: 'first-client', accessKeySecret: 'first-secret' });
+      const second = client(two, 'ip', { accessKeyId: 'second-client', accessKeySecret: 'second-secret' });
+      two.faults.add({ accessKeyIds: ['second-client'], apis: ['PutObject'], action: { type: 'error', status: 503, code: 'SlowDown' } });
+      await first.put('k', Buffer.from('a'));
+      await expect(second.put('k', Buffer.from('b'))).rejects.toMatchObject({ code: 'SlowDown' });
+      expect(() => two.faults.add({ accessKeyIds: ['x'], beforeAuthentication: true, action: { type: 'hang' } })).toThrow(/cannot go with beforeAuthentication/);
+    } finally {
+      await two.close();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const packages = fileURLToPath(new URL('./packages/', import.meta.url));
+
+/**
+ * The tests StrykerJS runs against each mutant of the durable-flush protocol (`pnpm mutation`): the
+ * protocol's own tests, with the property tests at fewer runs (each mutant runs every test that covers
+ * it). Not part of `pnpm test`.
+ */
+export default defineConfig({
+    resolve: { alias: [{ find: /^@hadoopfs\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` }] },
+    test: {
+      testTimeout: 60_000,
+      hookTimeout: 30_000,
+      include: [
+        'packages/jindo/test/manifest.test.ts',
+        'packages/jindo/test/overlap.test.ts',
+        'packages/jindo/test/findings.test.ts',
+        'packages/jindo/test/jindo.test.ts',
+        'packages/jindo/test/concurrent-recover.test.ts',
+        'packages/jindo/test/protocol.property.test.ts',
+        'packages/jindo/test/crash.property.test.ts',
+        'packages/jindo/test/cancellation.property.test.ts',
+      ],
+      reporters: ['default'],
+      env: { PROTOCOL_RUNS: '150', CRASH_RUNS: '80', ABORT_WRITER_RUNS: '60', ABORT_CALL_RUNS: '60', ABORT_RECOVER_RUNS: '40', HADOOPFS_SEED: '20261207' },
+    },
+});

@@ -551,3 +551,29 @@ describe('junk and forgeries found by the overlap property (D1, D6)', () => {
     expect((await readAll(admin, '/data/f')).toString()).toBe('second writer');
   });
 });
+
+describe('past a page of uploads (paging)', () => {
+  it('create() and the purge see every one of 1,010 uploads of one key', async () => {
+    const b = await bucket();
+    const t0 = Date.UTC(2026, 11, 7, 9, 0, 0);
+    const initiate = async (count: number, at: number) => {
+      server.store.clock.set(at);
+      for (let i = 0; i < count; i++) await server.store.initiateUpload(b, 'data/f', { contentType: 'application/octet-stream', userMeta: {} });
+    };
+    // 1,010 old uploads nothing names, then a young one on the second page: create() ends every old one
+    // (claimed, listed, aborted), then finds the young one and refuses.
+    await initiate(1010, t0);
+    server.store.clock.set(t0 + 120_000);
+    const young = await server.store.initiateUpload(b, 'data/f', { contentType: 'application/octet-stream', userMeta: {} });
+    server.store.clock.set(t0 + 125_000);
+    await expect((await jindoFs(server, b, LEASE)).create('/data/f')).rejects.toThrow(new RegExp(`upload ${young.id} was active`));
+    expect(uploadsOf(b, 'data/f').map((u) => u.id)).toEqual([young.id]);
+    await server.store.abortUpload(b, 'data/f', young.id);
+    // The purge (forced: no age asked) ends all of 1,010 more.
+    await initiate(1010, t0 + 200_000);
+    const reports = await (await jindoFs(server, b, LEASE)).recoverAll('/data', { recursive: true, force: true });
+    expect([...new Set(reports.map((r) => r.state))]).toEqual(['purged']);
+    expect(reports).toHaveLength(1010);
+    expect(uploadsOf(b, 'data/f')).toEqual([]);
+  }, 120_000);
+});

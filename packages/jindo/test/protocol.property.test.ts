@@ -31,6 +31,8 @@ const RUN = propertyRun('protocol', { runs: 500, longRuns: 10_000 });
 const coverage = new Coverage('protocol');
 const PART_SIZE = 200 * 1024;
 const TARGET = 'data/events.log';
+const SHORT_LEASE = '2s';
+const SHORT_LEASE_MS = 2000;
 const FOLDER = `tmp/${TARGET}/`;
 
 /**
@@ -51,8 +53,10 @@ type Command =
   | { op: 'hflush' | 'hsync' | 'close' | 'abort'; fault: Fault }
   | { op: 'crash' }
   /** recover of the target, or (`recursive`) `recover -R` of its folder with the purge of uploads nothing names. */
-  | { op: 'recover'; mode: 'within-lease' | 'forced' | 'lease-expired'; recursive?: boolean; fault: Fault }
-  | { op: 'create'; leaseExpired: boolean; fault: Fault }
+  | { op: 'recover'; mode: 'within-lease' | 'short-lease' | 'forced' | 'lease-expired'; recursive?: boolean; fault: Fault }
+  /** The store's clock moves on (0–2.5 s): with the 2 s lease of `short-lease`, flushes fall on both sides of its edge. */
+  | { op: 'age'; ms: number }
+  | { op: 'create'; leaseExpired: boolean; shortLease?: boolean; fault: Fault }
   | { op: 'zombie'; what: 'flush' | 'close' }
   | { op: 'external-abort' }
   | { op: 'external-put'; size: number }
@@ -71,6 +75,8 @@ const actionArb: fc.Arbitrary<FaultAction> = fc.oneof(
   fc.constant<FaultAction>({ type: 'drop', when: 'before-response' }),
   fc.constant<FaultAction>({ type: 'drop', when: 'instead-of-response' }),
   fc.integer({ min: 1, max: 40 }).map((ms): FaultAction => ({ type: 'late', ms })),
+  // Held: it lands when the command after the next one has run (a request stuck in the network that long).
+  fc.constant<FaultAction>({ type: 'late', ms: 60_000, held: true }),
   fc.integer({ min: 1, max: 40 }).map((ms): FaultAction => ({ type: 'duplicate', ms })),
 );
 // Early requests more often: most commands make two to four, and a fault planned past the last fires never.
@@ -83,8 +89,9 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), fault: faultArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('abort' as const), fault: faultArb }) },
   { weight: 2, arbitrary: fc.constant({ op: 'crash' as const }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), recursive: fc.boolean(), fault: faultArb }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), fault: faultArb }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'short-lease' as const, 'forced' as const, 'lease-expired' as const), recursive: fc.boolean(), fault: faultArb }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('age' as const), ms: fc.integer({ min: 0, max: 2500 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), shortLease: fc.boolean(), fault: faultArb }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('zombie' as const), what: fc.constantFrom('flush' as const, 'close' as const) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'external-abort' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('external-put' as const), size: fc.integer({ min: 0, max: 2000 }) }) },
@@ -92,8 +99,8 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
 );
 const bigWriteArb = fc.record({ op: fc.constant('write' as const), size: fc.integer({ min: 100 * 1024, max: 420 * 1024 }), fault: faultArb });
 const flushArb = fc.record({ op: fc.constantFrom('hflush' as const, 'hsync' as const), fault: faultArb });
-const recoverArb = fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'forced' as const, 'lease-expired' as const), recursive: fc.boolean(), fault: faultArb });
-const createArb = fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), fault: faultArb });
+const recoverArb = fc.record({ op: fc.constant('recover' as const), mode: fc.constantFrom('within-lease' as const, 'short-lease' as const, 'forced' as const, 'lease-expired' as const), recursive: fc.boolean(), fault: faultArb });
+const createArb = fc.record({ op: fc.constant('create' as const), leaseExpired: fc.boolean(), shortLease: fc.boolean(), fault: faultArb });
 const outerArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 4, arbitrary: flushArb },
   { weight: 1, arbitrary: bigWriteArb },
@@ -137,6 +144,13 @@ const scenarioArb: fc.Arbitrary<Command[]> = fc.oneof(
     { op: 'write', size, fault: null },
     overlap,
   ]),
+  // A flush, then a recover or create with a 2 s lease 0–3 s later on the store's clock: both sides of the edge.
+  fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 3000 }), fc.boolean()).map(([size, ms, create]): Command[] => [
+    { op: 'write', size, fault: null },
+    { op: 'hflush', fault: null },
+    { op: 'age', ms },
+    create ? { op: 'create', leaseExpired: false, shortLease: true, fault: null } : { op: 'recover', mode: 'short-lease', fault: null },
+  ]),
   fc.tuple(fc.integer({ min: 1, max: 3000 }), fc.constantFrom('junk-next' as const, 'forged' as const)).map(([size, what]): Command[] => [
     { op: 'write', size, fault: null },
     { op: 'hflush', fault: null },
@@ -162,6 +176,8 @@ interface Writer {
   length: number;
   /** Bytes covered by the last flush that returned. */
   flushedOk: number;
+  /** The store's clock when the last flush that returned began (its manifest is no older than this). */
+  lastFlushBegan: number;
   /** A flush returned at least once (the stream has durable state). */
   durable: boolean;
   /** A flush was attempted: a manifest may exist. */
@@ -175,6 +191,11 @@ interface Writer {
   superseded: boolean;
   /** A close or abort returned: the writer left nothing behind. */
   endedCleanly: boolean;
+  /**
+   * Another tool wrote the target while this writer's create ran (an overlap): before or after the create
+   * read what it replaces — so that file may be what stays, whatever the writer flushes (D7).
+   */
+  maybeSupersededBy: Outcome[];
 }
 
 const written = (w: Writer) => Buffer.concat(w.chunks);
@@ -202,29 +223,46 @@ function describeOutcome(o: Outcome): string {
  */
 const isDelayed = (action: FaultAction) => action.type === 'late' || action.type === 'duplicate';
 
+/** How withFault installs a command's faults: what the command is and where it runs decide what may be late. */
+const faultPolicy = {
+  /** Inside an overlap, a late request is never held (the held one of the overlap is the only one). */
+  inOverlap: false,
+  /** recover of a target that does not exist: its Complete is create-only, so it may land late too. */
+  lateComplete: false,
+  /** A held late request was cut from its client: the loop lets it land after the next command. */
+  heldLateFired: false,
+};
+
 async function withFault<T>(faults: Fault, actor: string, body: () => Promise<T>): Promise<T> {
-  const installed: Array<{ ids: number[]; delayed: boolean }> = [];
+  const installed: Array<{ ids: number[]; delayed: boolean; held: boolean }> = [];
   const accessKeyIds = [actor];
   for (const fault of faults ?? []) {
     const ids: number[] = [];
-    if (!isDelayed(fault.action)) ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, action: fault.action }));
+    const held = fault.action.type === 'late' && fault.action.held === true && !faultPolicy.inOverlap;
+    const action: FaultAction = fault.action.type === 'late' && fault.action.held && !held ? { type: 'late', ms: 20 } : fault.action;
+    if (!isDelayed(action)) ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, action }));
     else {
       const others = ['GetObject', 'HeadObject', 'DeleteObject', 'DeleteMultipleObjects', 'ListObjectsV2', 'InitiateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads'];
-      if (fault.action.type === 'duplicate') others.push('CompleteMultipartUpload');
-      ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, apis: others, action: fault.action }));
-      ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, apis: ['PutObject'], keyPattern: '^tmp/', action: fault.action }));
+      if (action.type === 'duplicate' || faultPolicy.lateComplete) others.push('CompleteMultipartUpload');
+      ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, apis: others, action }));
+      ids.push(server.faults.add({ accessKeyIds, nth: fault.nth, apis: ['PutObject'], keyPattern: '^tmp/', action }));
     }
-    installed.push({ ids, delayed: isDelayed(fault.action) });
+    installed.push({ ids, delayed: isDelayed(action), held });
   }
   try {
     return await body();
   } finally {
     const rules = server.faults.list();
-    for (const { ids, delayed } of installed) {
-      if (rules.some((r) => ids.includes(r.id) && r.fired > 0)) coverage.hit(delayed ? 'delayed faults fired' : 'faults fired');
+    const fired = (ids: number[]) => rules.some((r) => ids.includes(r.id) && r.fired > 0);
+    for (const { ids, delayed, held } of installed) {
+      if (fired(ids)) coverage.hit(delayed ? 'delayed faults fired' : 'faults fired');
+      if (fired(ids) && held) {
+        coverage.hit('held late requests');
+        faultPolicy.heldLateFired = true;
+      }
       for (const id of ids) server.faults.remove(id);
     }
-    if (installed.length > 1 && installed.every(({ ids }) => rules.some((r) => ids.includes(r.id) && r.fired > 0))) coverage.hit('two faults in one command');
+    if (installed.length > 1 && installed.every(({ ids }) => fired(ids))) coverage.hit('two faults in one command');
   }
 }
 
@@ -242,6 +280,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
     await fc.assert(
       fc.asyncProperty(replayed(RUN, scheduleArb), async (commands) => {
         const bucket = `protocol-${++run}`;
+        server.store.clock.resume();
         await server.store.createBucket(bucket);
         server.faults.clear();
         const trace: string[] = [];
@@ -273,6 +312,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
         let takeoverInFlight = false;
         /** Two writers became durable at the same moment (a first flush inside a create): either may end up the file. */
         let raced = false;
+        let externalPuts = 0;
         const readTarget = async (fs: JindoOssFileSystem) => ((await fs.exists(`/${TARGET}`)) ? readAll(fs, `/${TARGET}`) : undefined);
         const createWriter = async (lease: string, fault: Fault, actor = nextWriter()): Promise<Writer | Error> => {
           const since = Math.floor(server.store.clock.now() / 1000) * 1000;
@@ -291,6 +331,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
             chunks: [],
             length: 0,
             flushedOk: 0,
+            lastFlushBegan: 0,
             durable: false,
             staged: false,
             state: 'open',
@@ -299,6 +340,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
             alive: true,
             superseded: false,
             endedCleanly: false,
+            maybeSupersededBy: [],
           };
           writers.push(w);
           return w;
@@ -378,6 +420,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
               w.staged = true;
               const fencedBefore = w.fenced;
               const flushing = w.length;
+              const began = server.store.clock.now();
               const r = await withFault(command.fault, w.actor, () => outcome(command.op === 'hflush' ? w.out.hflush() : w.out.hsync()));
               if (r.ok && w.fenced === 'yes' && fencedBefore !== 'yes') {
                 // Taken over while this flush was in flight (another command overlapped it). A flush that returned
@@ -395,14 +438,15 @@ describe('durable flush protocol v2 (model-based property)', () => {
               if (r.ok) {
                 if (w.fenced === 'yes') fail(`${w.name}: a flush succeeded after the file was taken over (D5)`);
                 w.flushedOk = w.length;
+                w.lastFlushBegan = began;
                 w.durable = true;
-                w.obligation = w.superseded ? undefined : [{ kind: 'prefix', writer: w, min: w.flushedOk }];
+                w.obligation = w.superseded ? undefined : [{ kind: 'prefix', writer: w, min: w.flushedOk }, ...w.maybeSupersededBy];
               } else if (r.error instanceof LeaseExpiredError) {
                 if (w.fenced === 'no' && !takeoverInFlight) fail(`${w.name}: flush refused as taken over, but nobody took it over: ${r.error.message}`);
                 w.fenced = 'yes';
               } else if (!w.superseded) {
                 // The manifest may have landed (answer lost) or land later: the file may hold more, never less.
-                w.obligation = w.durable ? [{ kind: 'prefix', writer: w, min: w.flushedOk }] : [...committed, { kind: 'prefix', writer: w, min: 0 }];
+                w.obligation = w.durable ? [{ kind: 'prefix', writer: w, min: w.flushedOk }, ...w.maybeSupersededBy] : [...committed, { kind: 'prefix', writer: w, min: 0 }];
               }
               break;
             }
@@ -438,7 +482,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
               } else if (w.durable) {
                 // D1 wins over D4: the last flush stays recoverable, and close may be tried again.
                 w.state = 'close-failed';
-                if (!w.superseded) w.obligation = [{ kind: 'prefix', writer: w, min: w.flushedOk }];
+                if (!w.superseded) w.obligation = [{ kind: 'prefix', writer: w, min: w.flushedOk }, ...w.maybeSupersededBy];
                 else committed = [...committed, { kind: 'exact', bytes: written(w) }];
               } else {
                 w.state = 'closed';
@@ -462,15 +506,27 @@ describe('durable flush protocol v2 (model-based property)', () => {
               if (w) await die(w);
               break;
             case 'recover': {
-              const lease = command.mode === 'lease-expired' ? '0s' : '60s';
+              const lease = command.mode === 'lease-expired' ? '0s' : command.mode === 'short-lease' ? SHORT_LEASE : '60s';
               const actor = nextRecoverer();
               const recoverer = await fsWith(lease, actor);
               // The model's own reads go through another actor: a hold aimed at the recoverer holds only recover.
               const before = await readTarget(admin);
               if (command.mode !== 'within-lease' && w?.durable && w.alive && w.state === 'open') coverage.hit('live writers taken over');
+              // The least time since the live writer's last flush began: under it, no takeover may happen.
+              const surelyYoungerThan = w?.durable ? server.store.clock.now() - w.lastFlushBegan : Infinity;
+              const uploadOfW = w?.durable ? await w.out.uploadId?.catch(() => undefined) : undefined;
+              // Where there is no target, recover's Complete is create-only: it may be late too.
+              faultPolicy.lateComplete = before === undefined;
               const r = await withFault(command.fault, actor, () =>
                 outcome(recoverer.recoverAll(command.recursive ? '/data' : `/${TARGET}`, { ...(command.mode === 'forced' ? { force: true } : {}), ...(command.recursive ? { recursive: true } : {}) })),
-              );
+              ).finally(() => {
+                faultPolicy.lateComplete = false;
+              });
+              if (command.mode === 'short-lease' && r.ok && surelyYoungerThan < SHORT_LEASE_MS && !overlapped.inner) {
+                const taken = r.value.filter((x) => x.state === 'recovered' && uploadOfW !== undefined && x.uploadId === uploadOfW);
+                if (taken.length > 0) fail(`a recover with a ${SHORT_LEASE} lease took over ${w!.name}, whose flush began ${surelyYoungerThan} ms before (D5)`);
+              }
+              if (command.mode === 'short-lease' && w?.durable && surelyYoungerThan >= SHORT_LEASE_MS - 1000 && surelyYoungerThan <= SHORT_LEASE_MS + 2000) coverage.hit('recovers at the edge of a short lease');
               if (command.recursive && command.mode === 'forced') {
                 // The forced purge ends every upload nothing names, a live writer's that never flushed too.
                 for (const other of writers) if (other.alive && other.fenced === 'no') other.fenced = 'maybe';
@@ -498,10 +554,14 @@ describe('durable flush protocol v2 (model-based property)', () => {
             case 'create': {
               const previous = current;
               const durableBefore = previous?.durable === true;
-              const created = await createWriter(command.leaseExpired ? '0s' : '60s', command.fault);
+              const externalPutsBefore = externalPuts;
+              const sinceFlush = previous?.durable ? server.store.clock.now() - previous.lastFlushBegan : Infinity;
+              if (command.shortLease && sinceFlush >= SHORT_LEASE_MS - 1000 && sinceFlush <= SHORT_LEASE_MS + 2000) coverage.hit('creates at the edge of a short lease');
+              const created = await createWriter(command.leaseExpired ? '0s' : command.shortLease ? SHORT_LEASE : '60s', command.fault);
               // The previous writer's first flush ran inside this create (an overlap): two writers at the same
               // moment, neither able to see the other (package README, "The adversary"). Either may end up the file.
               const racedNow = overlapped.inner && previous !== undefined && !durableBefore && previous.durable;
+              if (!(created instanceof Error) && externalPuts !== externalPutsBefore) created.maybeSupersededBy = committed.filter((o) => o.kind === 'exact');
               if (created instanceof Error) {
                 if (created instanceof AlreadyBeingCreatedError) {
                   // Staging that cannot be trusted refuses whatever the lease; within it, so does any upload or
@@ -527,7 +587,8 @@ describe('durable flush protocol v2 (model-based property)', () => {
                 previous.obligation = undefined;
                 if (previous.fenced === 'no') previous.fenced = 'maybe';
               } else {
-                if (!command.leaseExpired && previous?.durable && previous.fenced === 'no' && previous.obligation !== undefined && previous.state !== 'closed' && previous.state !== 'aborted') {
+                const leaseHeld = !command.shortLease || server.store.clock.now() - (previous?.lastFlushBegan ?? 0) < SHORT_LEASE_MS;
+                if (!command.leaseExpired && leaseHeld && previous?.durable && previous.fenced === 'no' && previous.obligation !== undefined && previous.state !== 'closed' && previous.state !== 'aborted') {
                   fail(`create succeeded within the lease of ${previous.name}'s live staging`);
                 }
                 if (command.fault === null) await tookOver(previous, created.fs);
@@ -549,6 +610,13 @@ describe('durable flush protocol v2 (model-based property)', () => {
               if (command.what === 'close') zombie.state = 'closed';
               break;
             }
+            case 'age': {
+              // At most 40 s in all: the 60 s lease of the other commands stays unexpired.
+              if (aged + command.ms > 40_000) break;
+              aged += command.ms;
+              server.store.clock.advance(command.ms);
+              break;
+            }
             case 'overlap': {
               const { outer, inner } = command;
               if ((WRITER_OPS.has(outer.op) && WRITER_OPS.has(inner.op)) || (outer.op === 'create' && inner.op === 'create')) {
@@ -558,6 +626,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
                 break;
               }
               const actor = WRITER_OPS.has(outer.op) ? (w?.actor ?? 'nobody') : outer.op === 'recover' ? `recoverer-${recoverersMade % 64}` : `writer-${writersMade % 64}`;
+              faultPolicy.inOverlap = true;
               const hold = server.faults.add({ accessKeyIds: [actor], nth: command.at, action: { type: 'hold', ms: 30_000 } });
               const held = server.faults.whenHeld().then(() => true);
               const outerFlags = { inner: false };
@@ -581,6 +650,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
                 busy = undefined;
                 busyOp = undefined;
                 takeoverInFlight = false;
+                faultPolicy.inOverlap = false;
               }
               await running;
               break;
@@ -600,6 +670,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
             case 'external-put': {
               const content = randomBytes(command.size);
               await admin.client.put(TARGET, content);
+              externalPuts++;
               committed = [{ kind: 'exact', bytes: content }];
               for (const other of writers) {
                 // Newer than any manifest: recover leaves it, whether the writer lives or died (D7).
@@ -650,13 +721,23 @@ describe('durable flush protocol v2 (model-based property)', () => {
           }
         };
 
-        for (const command of commands) {
+        let releaseAfter = -1;
+        let aged = 0;
+        for (const [i, command] of commands.entries()) {
           trace.push(describeCommand(command));
+          faultPolicy.heldLateFired = false;
           await execute(command, { inner: false });
+          if (faultPolicy.heldLateFired) releaseAfter = i + 1;
+          if (i === releaseAfter) {
+            trace.push('(held late requests land)');
+            server.faults.releaseHeld();
+            await server.stats.idle();
+          }
         }
 
         // The end: every writer dies; once nothing is on its way any more, recover runs until it is done.
         server.faults.clear();
+        server.faults.releaseHeld();
         for (const w of writers) await die(w);
         await server.stats.idle();
         // Past the lease and the purge age: the ages of what the writers left no longer matter.
@@ -704,7 +785,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
       RUN.parameters,
     );
     coverage.expectFloors(
-      { 'overlaps reached': 0.2, 'flushes that returned beside a takeover': 0.03, 'untrusted staging planted': 0.05, 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.04, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
+      { 'overlaps reached': 0.2, 'flushes that returned beside a takeover': 0.03, 'untrusted staging planted': 0.05, 'held late requests': 0.02, 'recovers at the edge of a short lease': 0.01, 'creates at the edge of a short lease': 0.01, 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.04, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
       RUN,
     );
   }, LONG ? 3_600_000 : 300_000);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { AlreadyBeingCreatedError, LeaseExpiredError } from '@hadoopfs/core';
-import { parseStagingName, type DurableOssOutputStream, type JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
+import { AlreadyBeingCreatedError, crc64, LeaseExpiredError } from '@hadoopfs/core';
+import { MANIFEST_KIND, parseStagingName, type DurableOssOutputStream, type JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
 import type { FaultAction } from '@hadoopfs/oss-server';
 import { Coverage, LONG, propertyRun, replayed } from '../../../test/fixtures/property-run.js';
 import { bytes, ID, jindoFs, readAll, SECRET } from './helpers.js';
@@ -278,7 +278,8 @@ const settings = { 'fs.oss.multipart.part.size': PART_SIZE, 'fs.oss.attempts.max
 describe('durable flush protocol v2 (model-based property)', () => {
   it('flushed bytes survive every fault schedule, recover only completes what writers wrote, and touches nothing else', async () => {
     await fc.assert(
-      fc.asyncProperty(replayed(RUN, scheduleArb), async (commands) => {
+      // The second argument: a version 1 writer (hadoopfs 0.1) left staging for the target ten minutes before.
+      fc.asyncProperty(replayed(RUN, scheduleArb, 0), replayed(RUN, fc.boolean(), 1), async (commands, v1Leftover) => {
         const bucket = `protocol-${++run}`;
         server.store.clock.resume();
         await server.store.createBucket(bucket);
@@ -387,6 +388,18 @@ describe('durable flush protocol v2 (model-based property)', () => {
         };
         const errorsOf = (reports: RecoverReport[]) => reports.filter((r) => r.error && r.state !== 'corrupt-manifest');
 
+        if (v1Leftover) {
+          // Staged by a version 1 writer long dead: the first create recovers it into the target (lease
+          // recovery), and from then on it is the file the writers replace.
+          const tail = randomBytes(1 + (run % 3000));
+          server.store.clock.advance(-600_000);
+          const etag = await admin.client.put(`${FOLDER}tail-a`, tail);
+          const v1 = { kind: MANIFEST_KIND, version: 1, bucket, target: TARGET, uploadId: null, partSize: PART_SIZE, parts: [], tail: { key: `${FOLDER}tail-a`, size: tail.length, etag, crc64: crc64(tail).toString() }, flushedLength: tail.length, writerId: 'v1-writer', sequence: 4, updated: 0 };
+          await admin.client.put(`${FOLDER}manifest.json`, Buffer.from(JSON.stringify(v1)));
+          server.store.clock.resume();
+          committed = [{ kind: 'exact', bytes: tail }];
+          coverage.hit('version 1 leftovers');
+        }
         const first = await createWriter('60s', null);
         if (first instanceof Error) throw first;
         current = first;
@@ -785,7 +798,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
       RUN.parameters,
     );
     coverage.expectFloors(
-      { 'overlaps reached': 0.2, 'flushes that returned beside a takeover': 0.03, 'untrusted staging planted': 0.05, 'held late requests': 0.02, 'recovers at the edge of a short lease': 0.01, 'creates at the edge of a short lease': 0.01, 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.04, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
+      { 'overlaps reached': 0.2, 'flushes that returned beside a takeover': 0.015, 'untrusted staging planted': 0.05, 'held late requests': 0.02, 'recovers at the edge of a short lease': 0.01, 'creates at the edge of a short lease': 0.01, 'version 1 leftovers': 0.2, 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.02, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
       RUN,
     );
   }, LONG ? 3_600_000 : 300_000);

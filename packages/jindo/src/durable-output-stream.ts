@@ -318,7 +318,9 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   async #discard(): Promise<void> {
     await withoutSignal(async () => {
       const own = await this.#parts.settle();
-      const strays = await this.#listStrays(own);
+      // Without an upload of its own (every Initiate failed) nothing proves this writer was not taken over
+      // meanwhile: what it may have started is left to the purge, rather than risk ending another's.
+      const strays = own === undefined ? [] : await this.#listStrays(own);
       if (own !== undefined) {
         const above = await this.#client.listParts(this.#options.key, own, { after: MAX_WRITER_PART, limit: 2 });
         if (above === undefined || above.length > 0) {

@@ -593,6 +593,9 @@ describe('durable flush protocol v2 (model-based property)', () => {
               const ending = previous !== undefined && previous === busy && (busyOp === 'close' || busyOp === 'abort');
               if (ending) {
                 maybeTookOver(previous);
+                // Its close, held, commits after this create read the target (its PutObject or Complete lands
+                // later): the new writer may be superseded by those bytes (D7).
+                if (busyOp === 'close') created.maybeSupersededBy = [...created.maybeSupersededBy, { kind: 'prefix', writer: previous, min: 0 }];
               } else if (racedNow) {
                 raced = true;
                 coverage.hit('creates racing a first flush');

@@ -12,9 +12,11 @@ export const recover: ShellCommand = {
   name: 'recover',
   usage: '[-R] [-flushStagingPath P] [-accessKeyId ID] [-accessKeySecret S] [-endpoint E] [-dryRun] [-force] <path>',
   description: `Rebuild the files a dead writer flushed (JindoOSS durable flush) from their staged manifests.
-  -R        every staged file under <path>, and abort the incomplete uploads nothing will complete.
+  -R        every staged file under <path>, and abort the incomplete uploads nothing will complete: those no
+            manifest names once quiet for fs.jfs.cache.flush.purge.age (24 h), or at once with -force.
   -dryRun   say what would be done; change nothing.
-  -force    recover even a manifest younger than the lease (fs.jfs.cache.flush.lease): you say its writer is dead.
+  -force    recover even a manifest younger than the lease (fs.jfs.cache.flush.lease), and purge without
+            waiting: you say every writer under <path> is dead.
   -flushStagingPath, -accessKeyId, -accessKeySecret, -endpoint  override the configuration (secrets are never printed).
 One line a file (its state, path and what was done); exit code 1 if any file failed.`,
   async run(words, ctx) {

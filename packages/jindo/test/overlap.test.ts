@@ -553,6 +553,25 @@ describe('junk and forgeries found by the overlap property (D1, D6)', () => {
 });
 
 describe('past a page of uploads (paging)', () => {
+  it('recover reads past a page of one writer’s manifests (1,003 of them: every removal of a previous one failed)', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b, LEASE);
+    const out = await fs.create('/data/f');
+    server.faults.add({ apis: ['DeleteMultipleObjects', 'DeleteObject'], action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    const data = bytes(1003, 30);
+    for (let i = 0; i < 1003; i++) {
+      await out.write(data.subarray(i, i + 1));
+      await out.hflush();
+    }
+    server.faults.clear();
+    expect(staging(b)).toHaveLength(1003);
+    await fs.close(); // the writer dies
+    const reports = await (await afterLease(b)).recoverAll('/data/f');
+    expect(reports.map((r) => [r.state, r.recoveredBytes])).toEqual([['recovered', 1003]]);
+    expect((await readAll(await jindoFs(server, b), '/data/f')).equals(data)).toBe(true);
+    expect(staging(b)).toEqual([]);
+  }, 120_000);
+
   it('create() and the purge see every one of 1,010 uploads of one key', async () => {
     const b = await bucket();
     const t0 = Date.UTC(2026, 11, 7, 9, 0, 0);

@@ -24,6 +24,6 @@ export default defineConfig({
         'packages/jindo/test/cancellation.property.test.ts',
       ],
       reporters: ['default'],
-      env: { PROTOCOL_RUNS: '80', CRASH_RUNS: '60', ABORT_WRITER_RUNS: '40', ABORT_CALL_RUNS: '40', ABORT_RECOVER_RUNS: '30', HADOOPFS_SEED: '20261207', HADOOPFS_NO_FLOORS: '1' },
+      env: { PROTOCOL_RUNS: '40', CRASH_RUNS: '30', ABORT_WRITER_RUNS: '20', ABORT_CALL_RUNS: '20', ABORT_RECOVER_RUNS: '15', HADOOPFS_SEED: '20261207', HADOOPFS_NO_FLOORS: '1' },
     },
 });

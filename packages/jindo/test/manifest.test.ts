@@ -174,3 +174,75 @@ describe('version 1 manifest validation', () => {
     });
   }
 });
+
+describe('what the checks say, and the edges of their types (mutation testing)', () => {
+  const refuse = (bytes: Buffer) => {
+    try {
+      decode(bytes);
+    } catch (error) {
+      return error as CorruptManifestError;
+    }
+    throw new Error('decoded');
+  };
+
+  it('CorruptManifestError is an IOError named so, with code EBADMSG and the path', () => {
+    const error = refuse(Buffer.from('{}'));
+    expect(error.name).toBe('CorruptManifestError');
+    expect(error.code).toBe('EBADMSG');
+    expect(error.path).toBe('oss://b/tmp/dir/file/m');
+  });
+
+  it('counts must be whole, safe and not negative; CRC-64s all digits', () => {
+    for (const size of [-1, 1.5, '102400', Number.MAX_SAFE_INTEGER + 2]) {
+      expect(refuse(altered((d) => ((d['parts'] as Array<{ size: unknown }>)[1]!.size = size))).message).toMatch(/part 2 has size/);
+    }
+    expect(refuse(altered((d) => ((d['parts'] as Array<{ crc64: string }>)[1]!.crc64 = 'x123'))).message).toMatch(/part 2 lacks an ETag or CRC-64/);
+    expect(refuse(altered((d) => ((d['tail'] as { size: unknown }).size = -1))).message).toMatch(/tail lacks size/);
+    expect(refuse(altered((d) => ((d['tail'] as { crc64: string }).crc64 = '1a'))).message).toMatch(/tail lacks size/);
+    expect(refuse(altered((d) => ((d['tail'] as { etag: string }).etag = ''))).message).toMatch(/tail lacks size/);
+  });
+
+  it('a header line starting the object is read (and empty is not JSON); one exactly 4 MiB long is read too', () => {
+    expect(refuse(Buffer.from('\nrest')).message).toMatch(/not JSON/);
+    const header = Buffer.from(JSON.stringify(valid()));
+    const padded = Buffer.concat([header, Buffer.alloc(4 * 1024 * 1024 - header.length, 0x20), Buffer.from('\n'), tail]);
+    expect(decode(padded).tail.equals(tail)).toBe(true);
+  });
+
+  it('a tail size that differs names both sizes', () => {
+    expect(refuse(altered((d) => ((d['tail'] as { size: number }).size = 3))).message).toContain(`holds ${tail.length} tail bytes, the header says 3`);
+  });
+});
+
+describe('version 1 validation, the remaining edges (mutation testing)', () => {
+  const tails = ['tmp/dir/file/tail-a', 'tmp/dir/file/tail-b'];
+  const base = {
+    kind: MANIFEST_KIND,
+    version: 1,
+    bucket: 'b',
+    target: 'dir/file',
+    uploadId: 'U1',
+    partSize: MIN_PART_SIZE,
+    parts: [
+      { number: 1, size: MIN_PART_SIZE, etag: '"A"', crc64: '1' },
+      { number: 2, size: MIN_PART_SIZE, etag: '"B"', crc64: '2' },
+    ],
+    tail: { key: tails[0], size: 10, etag: '"T"', crc64: '2' },
+    flushedLength: 2 * MIN_PART_SIZE + 10,
+    writerId: 'w',
+    sequence: 3,
+    updated: 5,
+  };
+  const parse = (doc: unknown) => () => parseManifestV1(Buffer.from(JSON.stringify(doc)), 'm', 'b', 'dir/file', tails);
+  it('names the part, and refuses a JSON value that is not an object, a tail of the wrong type, fields of the wrong type', () => {
+    expect(parse(5)).toThrow(/not an object/);
+    expect(parse({ ...base, parts: [base.parts[0], { ...base.parts[1], size: 5 }] })).toThrow(/part 2 has size 5, not the part size/);
+    expect(parse({ ...base, parts: [base.parts[0], { ...base.parts[1], etag: '' }] })).toThrow(/part 2 lacks an ETag or CRC-64/);
+    expect(parse({ ...base, tail: 5 })).toThrow(/tail must be an object or null/);
+    expect(parse({ ...base, tail: undefined })).toThrow(/tail must be an object or null/);
+    for (const broken of [{ key: '' }, { size: 'x' }, { etag: '' }, { crc64: 'z' }]) {
+      expect(parse({ ...base, tail: { ...base.tail, ...broken } })).toThrow(/tail lacks key, size, ETag or CRC-64/);
+    }
+    expect(parse({ ...base, tail: { ...base.tail, key: 'private/key.pem' } })).toThrow(/tail "private\/key.pem" is not a tail object/);
+  });
+});

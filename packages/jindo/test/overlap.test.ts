@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyBeingCreatedError, crc64, FileSystem, LeaseExpiredError } from '@hadoopfs/core';
-import { encodeManifest, MANIFEST_KIND, minimumAge, tailEtag, type DurableOssOutputStream, type FlushManifest } from '@hadoopfs/jindo';
+import { encodeManifest, endUnnamedUpload, MANIFEST_KIND, minimumAge, tailEtag, type DurableOssOutputStream, type FlushManifest } from '@hadoopfs/jindo';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
 import { bytes, jindoFs, keys, nextRequest, PART, readAll, startServer } from './helpers.js';
 
@@ -549,5 +549,134 @@ describe('junk and forgeries found by the overlap property (D1, D6)', () => {
     const reports = await (await afterLease(b)).recoverAll('/data/f');
     expect(reports.map((r) => r.state).sort()).toEqual(['recovered', 'superseded']);
     expect((await readAll(admin, '/data/f')).toString()).toBe('second writer');
+  });
+});
+
+describe('ending an unnamed upload, and create() beside other keys (mutation testing)', () => {
+  it('endUnnamedUpload: gone, aborted, or named — by a v2 manifest, a v1 manifest, or one it cannot read', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const fresh = () => fs.client.initUpload('data/f');
+    const gone = await fresh();
+    await fs.client.abort('data/f', gone);
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', gone)).toBe('gone');
+    // A live writer's manifest names another upload: this one is nobody's.
+    const w = (await (await jindoFs(server, b, LEASE)).create('/data/f')) as DurableOssOutputStream;
+    await w.write('x');
+    await w.hflush();
+    const nobodys = await fresh();
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', nobodys)).toBe('aborted');
+    expect(uploadsOf(b, 'data/f').map((u) => u.id)).not.toContain(nobodys);
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', (await w.uploadId)!)).toBe('named');
+    await w.abort();
+    // A version 1 manifest that names it.
+    const v1 = await fresh();
+    await fs.client.put('tmp/data/f/manifest.json', Buffer.from(JSON.stringify({ kind: MANIFEST_KIND, version: 1, uploadId: v1 })));
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', v1)).toBe('named');
+    await fs.client.delete('tmp/data/f/manifest.json');
+    // Junk under a manifest's name: it might name the upload.
+    const unsure = await fresh();
+    await fs.client.put(`tmp/data/f/flush.${'a'.repeat(32)}.0000000001.manifest`, Buffer.from('junk'));
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', unsure)).toBe('named');
+  });
+
+  it('create() of a key ends no upload of a longer key it prefixes, and an old upload given a part lately is young', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    server.store.clock.set(Date.UTC(2026, 11, 7, 8, 0, 0));
+    const longer = await fs.client.initUpload('data/f.tmp');
+    const mine = await fs.client.initUpload('data/f');
+    server.store.clock.advance(30_000);
+    await fs.client.uploadPartWithChecksum('data/f', mine, 1, Buffer.from('recent'));
+    server.store.clock.advance(2_000);
+    const refused = await (await jindoFs(server, b, LEASE)).create('/data/f').catch((error: unknown) => error as Error);
+    expect(refused).toBeInstanceOf(AlreadyBeingCreatedError);
+    expect((refused as AlreadyBeingCreatedError).path).toBe(`oss://${b}/data/f`);
+    expect((refused as Error).message).toMatch(new RegExp(`upload ${mine} was active 2 s ago.*1 part`));
+    server.store.clock.advance(30_000);
+    const out = await (await jindoFs(server, b, LEASE)).create('/data/f');
+    expect(uploadsOf(b, 'data/f.tmp').map((u) => u.id)).toEqual([longer]);
+    expect(uploadsOf(b, 'data/f')).toEqual([]);
+    await out.abort();
+  });
+});
+
+describe('version 1 staging, each way it ends (mutation testing)', () => {
+  async function v1Staging(b: string, options: { parts: number; tail: number; ageMs?: number }) {
+    const fs = await jindoFs(server, b);
+    server.store.clock.set(Date.UTC(2026, 11, 7, 7, 0, 0) - (options.ageMs ?? 600_000));
+    const data = bytes(options.parts * PART + options.tail, 40);
+    const uploadId = options.parts > 0 ? await fs.client.initUpload('data/v1') : null;
+    const parts = [];
+    for (let i = 0; i < options.parts; i++) {
+      const piece = data.subarray(i * PART, (i + 1) * PART);
+      const up = await fs.client.uploadPartWithChecksum('data/v1', uploadId!, i + 1, piece);
+      parts.push({ number: i + 1, size: PART, etag: up.etag, crc64: crc64(piece).toString() });
+    }
+    const tailBytes = data.subarray(options.parts * PART);
+    const tail = options.tail > 0 ? { key: 'tmp/data/v1/tail-a', size: options.tail, etag: await fs.client.put('tmp/data/v1/tail-a', tailBytes), crc64: crc64(tailBytes).toString() } : null;
+    await fs.client.put(
+      'tmp/data/v1/manifest.json',
+      Buffer.from(JSON.stringify({ kind: MANIFEST_KIND, version: 1, bucket: b, target: 'data/v1', uploadId, partSize: PART, parts, tail, flushedLength: data.length, writerId: 'old', sequence: 2, updated: 0 })),
+    );
+    server.store.clock.set(Date.UTC(2026, 11, 7, 7, 0, 0));
+    return { data, uploadId };
+  }
+
+  it('within the lease: live-writer, nothing changed; a dry run says what it would do; then recovered from parts and tail', async () => {
+    const b = await bucket();
+    const { data } = await v1Staging(b, { parts: 2, tail: 300, ageMs: 1000 });
+    const fs = await jindoFs(server, b);
+    const live = await fs.recoverAll('/data/v1');
+    expect(live.map((r) => r.state)).toEqual(['live-writer']);
+    expect(live[0]!.error).toBeInstanceOf(LeaseExpiredError);
+    expect(live[0]!.uploadId).toBeDefined();
+    const expired = await afterLease(b);
+    const dry = await expired.recoverAll('/data/v1', { dryRun: true });
+    expect(dry.map((r) => [r.state, r.recoveredBytes, r.action])).toEqual([['would-recover', data.length, 'would complete 2 part(s) + 300-byte tail, 205100 bytes']]);
+    expect(staging(b)).toHaveLength(2);
+    expect((await expired.recoverAll('/data/v1')).map((r) => [r.state, r.recoveredBytes])).toEqual([['recovered', data.length]]);
+    expect((await readAll(fs, '/data/v1')).equals(data)).toBe(true);
+    expect(staging(b)).toEqual([]);
+    // Once more: nothing staged.
+    expect((await expired.recoverAll('/data/v1')).map((r) => r.state)).toEqual(['nothing-staged']);
+  });
+
+  it('a target that already holds the flushed bytes: already-complete (a dry run leaves the staging)', async () => {
+    const b = await bucket();
+    const { data, uploadId } = await v1Staging(b, { parts: 0, tail: 500 });
+    expect(uploadId).toBeNull();
+    const fs = await afterLease(b);
+    await fs.client.put('data/v1', data);
+    expect((await fs.recoverAll('/data/v1', { dryRun: true })).map((r) => r.state)).toEqual(['already-complete']);
+    expect(staging(b)).toHaveLength(2);
+    expect((await fs.recoverAll('/data/v1')).map((r) => [r.state, r.recoveredBytes])).toEqual([['already-complete', 500]]);
+    expect(staging(b)).toEqual([]);
+  });
+
+  it('an aborted upload: upload-gone, with an error; a part that differs: failed, staging kept; no parts and no tail: an empty file', async () => {
+    const b = await bucket();
+    const { uploadId } = await v1Staging(b, { parts: 1, tail: 10 });
+    const fs = await afterLease(b);
+    await fs.client.abort('data/v1', uploadId!);
+    const gone = await fs.recoverAll('/data/v1');
+    expect(gone.map((r) => r.state)).toEqual(['upload-gone']);
+    expect(gone[0]!.error!.message).toMatch(new RegExp(`upload ${uploadId} no longer exists`));
+    expect(staging(b)).toEqual([]);
+
+    const c = await bucket();
+    const second = await v1Staging(c, { parts: 1, tail: 10 });
+    const other = await afterLease(c);
+    await other.client.uploadPartWithChecksum('data/v1', second.uploadId!, 1, bytes(PART, 99)); // replaced: another ETag
+    const failed = await other.recoverAll('/data/v1');
+    expect(failed.map((r) => r.state)).toEqual(['failed']);
+    expect(failed[0]!.error!.message).toMatch(/part 1 of upload .* is missing or differs from the manifest/);
+    expect(staging(c)).toHaveLength(2);
+
+    const d = await bucket();
+    await v1Staging(d, { parts: 0, tail: 0 });
+    const empty = await afterLease(d);
+    expect((await empty.recoverAll('/data/v1')).map((r) => [r.state, r.recoveredBytes])).toEqual([['recovered', 0]]);
+    expect((await readAll(empty, '/data/v1')).length).toBe(0);
   });
 });

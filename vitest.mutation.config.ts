@@ -15,10 +15,12 @@ export default defineConfig({
       hookTimeout: 30_000,
       include: [
         'packages/jindo/test/manifest.test.ts',
+        'packages/jindo/test/staging.test.ts',
         'packages/jindo/test/overlap.test.ts',
         'packages/jindo/test/findings.test.ts',
         'packages/jindo/test/jindo.test.ts',
         'packages/jindo/test/concurrent-recover.test.ts',
+        'packages/jindo/test/typed-get.test.ts',
         'packages/jindo/test/protocol.property.test.ts',
         'packages/jindo/test/crash.property.test.ts',
         'packages/jindo/test/cancellation.property.test.ts',

@@ -680,3 +680,23 @@ describe('version 1 staging, each way it ends (mutation testing)', () => {
     expect((await readAll(empty, '/data/v1')).length).toBe(0);
   });
 });
+
+describe('the purge age counts the last part too (mutation testing)', () => {
+  it('an unforced purge past the purge age since the Initiate still leaves an upload given a part within it', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const t0 = Date.UTC(2026, 11, 7, 6, 0, 0);
+    server.store.clock.set(t0);
+    const busy = await fs.client.initUpload('data/plain');
+    const quiet = await fs.client.initUpload('data/quiet');
+    server.store.clock.set(t0 + 120_000);
+    await fs.client.uploadPartWithChecksum('data/plain', busy, 1, Buffer.from('a part, lately'));
+    server.store.clock.set(t0 + 130_000);
+    const purging = await jindoFs(server, b, { 'fs.jfs.cache.flush.lease': '10s', 'fs.jfs.cache.flush.purge.age': '60s' });
+    const dry = await purging.recoverAll('/data', { recursive: true, dryRun: true });
+    expect(dry.map((r) => [r.state, r.path, r.uploadId, r.action])).toEqual([['would-purge', `oss://${b}/data/quiet`, quiet, expect.stringMatching(/^would abort incomplete upload \S+ \(initiated 130 s ago, 0 part\(s\)\)$/)]]);
+    const reports = await purging.recoverAll('/data', { recursive: true });
+    expect(reports.map((r) => [r.state, r.uploadId])).toEqual([['purged', quiet]]);
+    expect(uploadsOf(b, 'data/plain').map((u) => u.id)).toEqual([busy]);
+  });
+});

@@ -318,7 +318,6 @@ describe('durable flush protocol v2 (model-based property)', () => {
         let takeoverInFlight = false;
         /** Two writers became durable at the same moment (a first flush inside a create): either may end up the file. */
         let raced = false;
-        let externalPuts = 0;
         const readTarget = async (fs: JindoOssFileSystem) => ((await fs.exists(`/${TARGET}`)) ? readAll(fs, `/${TARGET}`) : undefined);
         const createWriter = async (lease: string, fault: Fault, actor = nextWriter()): Promise<Writer | Error> => {
           const since = Math.floor(server.store.clock.now() / 1000) * 1000;
@@ -701,7 +700,6 @@ describe('durable flush protocol v2 (model-based property)', () => {
             case 'external-put': {
               const content = randomBytes(command.size);
               await admin.client.put(TARGET, content);
-              externalPuts++;
               if (takeoverInFlight) {
                 // Inside a recover or create at work: after its read of the target it cannot tell (OSS has no
                 // conditional Complete), so what it completes may land over this — or this stays.

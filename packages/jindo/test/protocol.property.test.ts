@@ -824,7 +824,7 @@ describe('durable flush protocol v2 (model-based property)', () => {
       RUN.parameters,
     );
     coverage.expectFloors(
-      { ...(OVERLAP ? { 'overlaps reached': 0.2, 'flushes that returned beside a takeover': 0.015 } : {}), 'untrusted staging planted': 0.05, 'held late requests': 0.02, 'recovers at the edge of a short lease': 0.01, 'creates at the edge of a short lease': 0.01, 'version 1 leftovers': 0.2, 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.02, 'live writers taken over': 0.03, 'closes that returned': 0.2, 'zombies refused': 0.004 },
+      { ...(OVERLAP ? { 'overlaps reached': 0.2, 'flushes that returned beside a takeover': 0.015 } : {}), 'untrusted staging planted': 0.05, 'held late requests': 0.02, 'recovers at the edge of a short lease': 0.01, 'creates at the edge of a short lease': 0.01, 'version 1 leftovers': 0.2, 'faults fired': 0.5, 'delayed faults fired': 0.15, 'two faults in one command': 0.02, 'crashes after a returned flush': 0.02, 'live writers taken over': 0.03, 'closes that returned': 0.12, 'zombies refused': 0.004 },
       RUN,
     );
   }, LONG ? 3_600_000 : 300_000);

@@ -125,10 +125,15 @@ async function newestManifest(client: OssClient, folder: StagedFolder, manifests
 
 type Found = { object: StagedObject; decoded: DecodedManifest };
 
+/** A manifest that decodes, so provably the protocol's; undefined for one that is gone or is not (junk). */
+function readProvenManifest(client: OssClient, folder: StagedFolder, object: StagedObject): Promise<DecodedManifest | undefined> {
+  return readManifest(client, folder, object).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)));
+}
+
 /** The upload the first of `manifests` that decodes names (corrupt and vanished ones passed over). */
 async function uploadOfAnyOf(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<{ uploadId?: string }> {
   for (const object of manifests) {
-    const decoded = await readManifest(client, folder, object).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)));
+    const decoded = await readProvenManifest(client, folder, object);
     if (decoded) return { uploadId: decoded.manifest.uploadId };
   }
   return {};
@@ -159,7 +164,7 @@ async function recoverWriter(
     const doomed: string[] = [];
     for (const m of new Map([...manifests, ...now].map((o) => [o.key, o])).values()) {
       if (proven.has(m.key)) doomed.push(m.key);
-      else if (await readManifest(client, folder, m).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)))) doomed.push(m.key);
+      else if (await readProvenManifest(client, folder, m)) doomed.push(m.key);
     }
     await client.deleteMany(doomed);
   };
@@ -227,7 +232,7 @@ async function recoverWriter(
   );
   let newer: Found | undefined;
   for (const object of relisted) {
-    const decoded = await readManifest(client, folder, object).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)));
+    const decoded = await readProvenManifest(client, folder, object);
     if (decoded) {
       newer = { object, decoded };
       break;

@@ -68,3 +68,17 @@ export function nextRequest(server: RunningOssServer, api: string): Promise<void
     });
   });
 }
+
+/** A fresh bucket on the test server, named `<prefix>-<n>`. */
+export function bucketsOf(server: RunningOssServer, prefix: string): () => Promise<string> {
+  let n = 0;
+  return async () => {
+    const name = `${prefix}-${++n}`;
+    await server.store.createBucket(name);
+    return name;
+  };
+}
+
+/** The protocol's staging keys in a bucket, and the incomplete uploads of one key. */
+export const stagingKeys = (server: RunningOssServer, bucket: string): string[] => keys(server, bucket).filter((k) => k.startsWith('tmp/'));
+export const uploadsOf = (server: RunningOssServer, bucket: string, key: string) => server.store.listUploads(bucket, key).filter((u) => u.key === key);

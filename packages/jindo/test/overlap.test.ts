@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AlreadyBeingCreatedError, crc64, FileSystem, LeaseExpiredError } from '@hadoopfs/core';
+import { describe, expect, it } from 'vitest';
+import { AlreadyBeingCreatedError, crc64, LeaseExpiredError } from '@hadoopfs/core';
 import { encodeManifest, endUnnamedUpload, MANIFEST_KIND, minimumAge, tailEtag, type DurableOssOutputStream, type FlushManifest } from '@hadoopfs/jindo';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, jindoFs, keys, nextRequest, PART, readAll, startServer } from './helpers.js';
+import { bucketsOf, bytes, jindoFs, nextRequest, PART, readAll, serverForTests, stagingKeys, uploadsOf as uploadsOfKey } from './helpers.js';
 
 /**
  * Issue 20: durable flush when commands overlap. One test per schedule the adversarial review found, each
@@ -11,27 +10,10 @@ import { bytes, jindoFs, keys, nextRequest, PART, readAll, startServer } from '.
  * waits, its client waiting, until the test lets it go) — never by a timing window — and the lease at its
  * edge by the server's clock. Each of these failed before its fix.
  */
-let server: RunningOssServer;
-let n = 0;
-const bucket = async () => {
-  const name = `overlap-${++n}`;
-  await server.store.createBucket(name);
-  return name;
-};
-beforeAll(async () => {
-  server = await startServer([]);
-});
-afterEach(async () => {
-  server.faults.releaseHeld();
-  server.faults.clear();
-  server.store.clock.resume();
-  await server.stats.idle();
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
-
+const server = serverForTests([]);
+const bucket = bucketsOf(server, 'overlap');
+const staging = (b: string) => stagingKeys(server, b);
+const uploadsOf = (b: string, key: string) => uploadsOfKey(server, b, key);
 /**
  * Holds the next request of `api` (on a key matching `keyPattern`) at the server. `held` resolves once it
  * waits there; `release()` lets it go on, to be handled and answered as usual.
@@ -55,8 +37,6 @@ async function writeWithPart(out: { write(b: Uint8Array): Promise<void> }, data:
   await server.stats.idle();
 }
 
-const staging = (b: string) => keys(server, b).filter((k) => k.startsWith('tmp/'));
-const uploadsOf = (b: string, key: string) => server.store.listUploads(b, key).filter((u) => u.key === key);
 const LEASE = { 'fs.jfs.cache.flush.lease': '10s' };
 /** A recoverer after the writers died and their lease ran out. */
 const afterLease = (b: string) => jindoFs(server, b, { 'fs.jfs.cache.flush.lease': '0s' });

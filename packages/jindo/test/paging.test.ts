@@ -1,35 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FileSystem } from '@hadoopfs/core';
-import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { bytes, jindoFs, keys, readAll, startServer } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bucketsOf, bytes, jindoFs, readAll, serverForTests, stagingKeys, uploadsOf as uploadsOfKey } from './helpers.js';
 
 /**
  * Issue 20: the protocol past a page of OSS's listings (1,000 a page) — uploads of one key for create()
  * and the purge, manifests of one writer for recover. (Apart from overlap.test.ts: these are slow, and the
  * mutation runs leave them out.)
  */
-let server: RunningOssServer;
-let n = 0;
-const bucket = async () => {
-  const name = `paging-${++n}`;
-  await server.store.createBucket(name);
-  return name;
-};
-beforeAll(async () => {
-  server = await startServer([]);
-});
-afterEach(async () => {
-  server.faults.clear();
-  server.store.clock.resume();
-  await server.stats.idle();
-});
-afterAll(async () => {
-  await FileSystem.closeAll();
-  await server.close();
-});
-
-const staging = (b: string) => keys(server, b).filter((k) => k.startsWith('tmp/'));
-const uploadsOf = (b: string, key: string) => server.store.listUploads(b, key).filter((u) => u.key === key);
+const server = serverForTests([]);
+const bucket = bucketsOf(server, 'paging');
+const staging = (b: string) => stagingKeys(server, b);
+const uploadsOf = (b: string, key: string) => uploadsOfKey(server, b, key);
 const LEASE = { 'fs.jfs.cache.flush.lease': '10s' };
 const afterLease = (b: string) => jindoFs(server, b, { 'fs.jfs.cache.flush.lease': '0s' });
 

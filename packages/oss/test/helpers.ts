@@ -59,7 +59,7 @@ export async function storedBytes(server: RunningOssServer, bucket: string, key:
 }
 
 /**
- * The server of one test file (`start` says with which credentials): started before its tests, its faults cleared after each, closed (with every
+ * The server of one test file (`start` says with which credentials): started before its tests, its faults cleared (held requests let go, its clock back to real time) after each, closed (with every
  * cached FileSystem) after all. The object stands for the running server from the first test on.
  */
 export function serverForTests(
@@ -71,8 +71,12 @@ export function serverForTests(
   beforeAll(async () => {
     running = await start(buckets, options);
   });
-  afterEach(() => {
+  afterEach(async () => {
+    // A test may hold requests or move the server's clock: the next one starts on a plain server.
+    running?.faults.releaseHeld();
     running?.faults.clear();
+    running?.store.clock.resume();
+    await running?.stats.idle();
   });
   afterAll(async () => {
     await FileSystem.closeAll();

@@ -56,6 +56,11 @@ export interface RunningOssServer {
    * (in-process only: how a test acts at an exact point of a client's sequence). Answers an unsubscribe.
    */
   onRequest(listener: (request: ArrivingRequest) => void): () => void;
+  /**
+   * Ends every request a `hang` fault sits on (its connection is cut, as a server that gave up would): a
+   * test whose client never aborted leaves no request for the next test's stats.idle() to wait on.
+   */
+  cutHung(): void;
   /** Stops accepting, ends open connections (hung requests too) and releases the store. */
   close(): Promise<void>;
 }
@@ -129,6 +134,8 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   const delayed = new Set<NodeJS.Timeout>();
   /** Requests a `hold` fault is holding: let go at close. */
   const holds = new Set<() => void>();
+  /** Requests a `hang` fault sits on: their clients may never give up, so cutHung() and close() end them. */
+  const hung = new Set<ServerResponse>();
 
   const server: Server = createServer((req, res) => {
     stats.begin();
@@ -190,7 +197,11 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
         if (!action.applied) throw error;
         ctx.answerInstead = error;
       } else if (action.type === 'throttle') ctx.bodyFaults.push(action);
-      else if (action.type === 'hang') return true;
+      else if (action.type === 'hang') {
+        hung.add(res);
+        res.once('close', () => hung.delete(res));
+        return true;
+      }
       else if (action.type === 'late' || action.type === 'duplicate') {
         const body = await readWholeBody(req);
         const again = () => new RequestContext(replayedRequest(req, body), discardedResponse(), requestId, api, address.bucket, address.key, rawQuery, store, stats);
@@ -371,6 +382,9 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     onRequest(listener: (request: ArrivingRequest) => void): () => void {
       arrivals.add(listener);
       return () => void arrivals.delete(listener);
+    },
+    cutHung() {
+      for (const res of [...hung]) res.socket?.destroy();
     },
     close() {
       closing ??= (async () => {

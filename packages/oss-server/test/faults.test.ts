@@ -55,6 +55,27 @@ describe('fault injection', () => {
     expect((await oss.get('late/k')).content.toString()).toBe('first');
   });
 
+  it('cutHung() ends a request a hang fault sits on, so stats.idle() resolves although its client never gave up', async () => {
+    server.faults.add({ apis: ['GetObject'], keyPattern: '^hung/', times: 1, action: { type: 'hang' } });
+    const arrived = new Promise<void>((resolve) => {
+      const stop = server.onRequest((r) => {
+        if (r.api === 'GetObject') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    // ali-oss gives up after a minute: long past the test's 30 s, so only the server can end this request.
+    const answer = client(server).get('hung/k').then(() => 'answered', () => 'cut');
+    await arrived;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(server.stats.active).toBe(1);
+    server.cutHung();
+    await server.stats.idle();
+    expect(server.stats.active).toBe(0);
+    expect(await answer).toBe('cut');
+  });
+
   it('applies a request twice: answered once, applied again later', async () => {
     const oss = client(server);
     server.faults.add({ apis: ['DeleteObject'], keyPattern: '^twice/', times: 1, action: { type: 'duplicate', ms: 20 } });

@@ -59,7 +59,7 @@ export async function storedBytes(server: RunningOssServer, bucket: string, key:
 }
 
 /**
- * The server of one test file (`start` says with which credentials): started before its tests, its faults cleared (held requests let go, its clock back to real time) after each, closed (with every
+ * The server of one test file (`start` says with which credentials): started before its tests, its faults cleared (held requests let go, hung ones cut, its clock back to real time) after each, closed (with every
  * cached FileSystem) after all. The object stands for the running server from the first test on.
  */
 export function serverForTests(
@@ -74,6 +74,7 @@ export function serverForTests(
   afterEach(async () => {
     // A test may hold requests or move the server's clock: the next one starts on a plain server.
     running?.faults.releaseHeld();
+    running?.cutHung();
     running?.faults.clear();
     running?.store.clock.resume();
     await running?.stats.idle();

@@ -12,6 +12,9 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Starts nothing by itself: the first test that needs radosgw starts the run's Ceph cluster.
+    globalSetup: ['./test/ceph/global-setup.ts'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     pool: 'forks',
     reporters: ['default', './test/summary-reporter.ts'],
   },

@@ -1,0 +1,61 @@
+/**
+ * What an object store does, as data: code asks for a capability, never for a store's name. Where a
+ * server may answer 200 to a header it ignores (radosgw with If-None-Match on Complete), the adapter's
+ * probe decides the value, not the documentation.
+ */
+export interface StoreCapabilities {
+  /** How messages name the store: `OSS`, `S3`, `radosgw`. */
+  readonly store: string;
+  /** The smallest part but the last (OSS 100 KiB, S3 5 MiB). */
+  readonly minPartSize: number;
+  readonly maxPartSize: number;
+  /** The highest part number (10 000 on OSS and S3). */
+  readonly maxPartNumber: number;
+  /** Keys one batch delete takes. */
+  readonly deleteBatchMax: number;
+  /** A PUT that refuses to replace an object (x-oss-forbid-overwrite, If-None-Match: *), with its effect checked. */
+  readonly createOnlyPut: boolean;
+  /** The same on CompleteMultipartUpload. */
+  readonly createOnlyComplete: boolean;
+  /** The same on CopyObject. */
+  readonly createOnlyCopy: boolean;
+  /** A Complete may leave out parts that were uploaded (they are discarded). radosgw 16 refuses it (InvalidPart). */
+  readonly completeOmitsParts: boolean;
+  /** An empty part may be the last of a Complete. */
+  readonly emptyLastPart: boolean;
+  /** UploadPartCopy of a byte range of an object. */
+  readonly uploadPartCopyRange: boolean;
+  /** Copy and UploadPartCopy only from the version an ETag names (x-oss-copy-source-if-match, x-amz-copy-source-if-match). */
+  readonly copyIfMatch: boolean;
+  /** GET only of the version an ETag names (If-Match). */
+  readonly readIfMatch: boolean;
+  /** ListParts from a part-number marker. */
+  readonly listPartsAfter: boolean;
+  /** ListMultipartUploads with the initiation time. */
+  readonly listUploads: boolean;
+  /** User metadata given at InitiateMultipartUpload is on the completed object. */
+  readonly uploadMetadata: boolean;
+  /**
+   * The checksum the store computes of each part and of the object, and answers: CRC-64/XZ (OSS's
+   * x-oss-hash-crc64ecma), or none (radosgw; an ETag is an MD5 only without server-side encryption).
+   */
+  readonly checksum: 'crc64-xz' | undefined;
+}
+
+/** A capability durable flush cannot keep its promises without, and why (packages/object-store README). */
+export interface MissingCapability {
+  capability: keyof StoreCapabilities;
+  why: string;
+}
+
+const NEEDED_FOR_DURABLE_FLUSH: ReadonlyArray<{ capability: keyof StoreCapabilities; why: string }> = [
+  { capability: 'listPartsAfter', why: 'the fencing read after every flush lists the parts above the writer’s' },
+  { capability: 'listUploads', why: 'create() and recover find a dead writer’s upload by listing the key’s uploads' },
+  { capability: 'uploadMetadata', why: 'a Complete whose answer was lost is recognised by the writer id on the object' },
+  { capability: 'emptyLastPart', why: 'recover claims an upload with an empty part above the writer’s' },
+];
+
+/** The capabilities durable flush needs that `capabilities` lacks: [] means it can be enabled. */
+export function missingForDurableFlush(capabilities: StoreCapabilities): MissingCapability[] {
+  return NEEDED_FOR_DURABLE_FLUSH.filter(({ capability }) => capabilities[capability] !== true);
+}

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
-import { PartUploader, type OssClient, type UploadBuffers, type UploadInfo } from '@hadoopfs/oss';
+import type { StoreClient, UploadInfo } from '@hadoopfs/object-store';
+import { PartUploader, type UploadBuffers } from '@hadoopfs/oss';
 import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
 import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
 import { endUnnamedUpload } from './unnamed-uploads.js';
@@ -41,7 +42,7 @@ export interface DurableOutputOptions {
  */
 export class DurableOssOutputStream extends FSDataOutputStream {
   readonly writerId = randomBytes(16).toString('hex');
-  readonly #client: OssClient;
+  readonly #client: StoreClient;
   readonly #options: DurableOutputOptions;
   readonly #parts: PartUploader;
   #sequence = 0;
@@ -61,7 +62,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
    */
   readonly #flushPartBudget: number;
 
-  constructor(path: Path, client: OssClient, options: DurableOutputOptions) {
+  constructor(path: Path, client: StoreClient, options: DurableOutputOptions) {
     super(path);
     this.#client = client;
     this.#options = options;
@@ -132,8 +133,8 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       throw this.#fencedOr(error, 'flush');
     });
     const tail = await this.#parts.bufferedBytes();
-    const parts = this.#parts.parts.map(({ number, size, etag, crc64: crc }) => {
-      if (crc === undefined) throw new IOError(`the server sent no x-oss-hash-crc64ecma for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
+    const parts = this.#parts.parts.map(({ number, size, etag, checksum: crc }) => {
+      if (crc === undefined) throw new IOError(`the store sent no CRC-64 for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
       return { number, size, etag, crc64: crc };
     });
     const manifest: FlushManifest = {

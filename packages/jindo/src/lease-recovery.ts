@@ -1,5 +1,5 @@
 import { AlreadyBeingCreatedError } from '@hadoopfs/core';
-import type { OssClient } from '@hadoopfs/oss';
+import type { StoreClient } from '@hadoopfs/object-store';
 import { recoverFile } from './recover.js';
 import type { JindoSettings } from './settings.js';
 import { minimumAge, shownAgeSeconds } from './staging.js';
@@ -32,7 +32,7 @@ export interface CreateClearance {
  *    claim is a writer that flushed just now — refused, its flushed bytes kept for recover.
  * 3. The target's ETag is what the new writer replaces.
  */
-export async function clearForCreate(client: OssClient, settings: JindoSettings, key: string, path: string): Promise<CreateClearance> {
+export async function clearForCreate(client: StoreClient, settings: JindoSettings, key: string, path: string): Promise<CreateClearance> {
   await refuseUntrustedStaging(client, settings, key, path, 'create');
   const { uploads, serverTime } = await client.listUploads(key);
   for (const upload of uploads) {
@@ -64,7 +64,7 @@ export async function clearForCreate(client: OssClient, settings: JindoSettings,
  * (AlreadyBeingCreatedError) on a live writer or staging that cannot be trusted. Answers whether a dead
  * writer's bytes were recovered into the target.
  */
-export async function refuseUntrustedStaging(client: OssClient, settings: JindoSettings, key: string, path: string, operation: string): Promise<boolean> {
+export async function refuseUntrustedStaging(client: StoreClient, settings: JindoSettings, key: string, path: string, operation: string): Promise<boolean> {
   let recovered = false;
   for (const report of await recoverFile(client, settings.stagingPrefix, key, { leaseMs: settings.leaseMs })) {
     if (report.state === 'live-writer') throw new AlreadyBeingCreatedError(`${operation}: ${path} is being written by another writer (${report.action})`, { path, cause: report.error });

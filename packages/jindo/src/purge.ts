@@ -1,4 +1,4 @@
-import type { OssClient } from '@hadoopfs/oss';
+import type { StoreClient } from '@hadoopfs/object-store';
 import { recoverFile } from './recover.js';
 import { reportFor, type RecoverReport } from './recover-report.js';
 import { minimumAge, shownAgeSeconds } from './staging.js';
@@ -39,7 +39,7 @@ export interface PurgeOptions {
  * writer within its lease stays the live writer it is (its upload claimed, its next flush fails, its
  * flushed bytes recovered once the lease ran out). One report per upload, and recover's where it acted.
  */
-export async function purgeStaleUploads(client: OssClient, prefix: string, options: PurgeOptions): Promise<RecoverReport[]> {
+export async function purgeStaleUploads(client: StoreClient, prefix: string, options: PurgeOptions): Promise<RecoverReport[]> {
   const { uploads, serverTime } = await client.listUploads(prefix);
   const reports: RecoverReport[] = [];
   for (const upload of uploads) {

@@ -1,5 +1,5 @@
 /** What recover says about each file (and, recursively, each purged upload), and the options it takes. */
-import type { OssClient } from '@hadoopfs/oss';
+import type { StoreClient } from '@hadoopfs/object-store';
 
 export type RecoverState =
   | 'nothing-staged'
@@ -35,8 +35,8 @@ export interface RecoverOptions {
   leaseMs: number;
 }
 
-export function reportFor(client: OssClient, targetKey: string) {
-  const path = `oss://${client.bucket}/${targetKey}`;
+export function reportFor(client: StoreClient, targetKey: string) {
+  const path = client.display(targetKey);
   return (state: RecoverState, action: string, extra: { recoveredBytes?: number; uploadId?: string; error?: Error } = {}): RecoverReport => ({
     path,
     state,

@@ -1,5 +1,5 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
-import type { OssClient } from '@hadoopfs/oss';
+import type { StoreClient } from '@hadoopfs/object-store';
 import { CorruptManifestError, expectedCrc, MANIFEST_KIND, parseManifestV1 } from './manifest.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
@@ -11,9 +11,9 @@ import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
  * listing's Date), and a target at least as new as the manifest is never replaced (D7) — version 1 left no
  * mark on the object it completed, so "as new as" is all recover can tell.
  */
-export async function recoverV1(client: OssClient, folder: StagedFolder, options: RecoverOptions): Promise<RecoverReport> {
+export async function recoverV1(client: StoreClient, folder: StagedFolder, options: RecoverOptions): Promise<RecoverReport> {
   const report = reportFor(client, folder.targetKey);
-  const path = `oss://${client.bucket}/${folder.targetKey}`;
+  const path = client.display(folder.targetKey);
   const manifestKey = `${folder.folder}manifest.json`;
   const tails = [`${folder.folder}tail-a`, `${folder.folder}tail-b`];
   const listedManifest = folder.objects.find((o) => o.key === manifestKey);
@@ -33,7 +33,7 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
   if (declared !== MANIFEST_KIND) return report('nothing-staged', `${manifestKey} is not a flush manifest: not ours, left untouched`);
   let manifest;
   try {
-    manifest = parseManifestV1(bytes, `oss://${client.bucket}/${manifestKey}`, client.bucket, folder.targetKey, tails);
+    manifest = parseManifestV1(bytes, client.display(manifestKey), client.bucket, folder.targetKey, tails);
   } catch (error) {
     if (error instanceof CorruptManifestError) return report('corrupt-manifest', 'left the staging folder untouched', { error });
     throw error;
@@ -53,7 +53,7 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
   }
   const crc = expectedCrc([...manifest.parts, ...(manifest.tail ? [manifest.tail] : [])]).toString();
   const head = await client.head(folder.targetKey);
-  if (head && head.size === manifest.flushedLength && (head.crc64 === undefined || head.crc64 === crc)) {
+  if (head && head.size === manifest.flushedLength && (head.checksum === undefined || head.checksum === crc)) {
     if (!options.dryRun) await tidy();
     return report('already-complete', 'the target already held the flushed bytes; staging removed', { recoveredBytes: manifest.flushedLength });
   }
@@ -117,7 +117,7 @@ export async function recoverV1(client: OssClient, folder: StagedFolder, options
     refused = true;
   }
   const after = await client.head(folder.targetKey);
-  const holdsFlushed = after !== undefined && after.size === manifest.flushedLength && (after.crc64 === undefined || after.crc64 === crc);
+  const holdsFlushed = after !== undefined && after.size === manifest.flushedLength && (after.checksum === undefined || after.checksum === crc);
   if (refused && !holdsFlushed) {
     // Someone wrote the target while this ran: theirs is newer than the manifest (D7).
     if (uploadId) await client.abort(folder.targetKey, uploadId);

@@ -1,5 +1,5 @@
-import { IOError, LeaseExpiredError } from '@hadoopfs/core';
-import { ossErrorFacts, type OssClient } from '@hadoopfs/oss';
+import { FileNotFoundError, IOError, LeaseExpiredError } from '@hadoopfs/core';
+import { UploadNotFoundError, type StoreClient } from '@hadoopfs/object-store';
 import { CorruptManifestError, expectedCrc, type DecodedManifest } from './manifest.js';
 import { recoverV1 } from './recover-v1.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
@@ -21,7 +21,7 @@ import {
  * writer found in the folder. Version 1 staging is handed to recoverV1.
  */
 export async function recoverFile(
-  client: OssClient,
+  client: StoreClient,
   stagingPrefix: string,
   targetKey: string,
   options: RecoverOptions,
@@ -46,7 +46,7 @@ class ManifestVanishedError extends Error {
 }
 
 async function recoverListed(
-  client: OssClient,
+  client: StoreClient,
   stagingPrefix: string,
   targetKey: string,
   options: RecoverOptions,
@@ -99,7 +99,7 @@ async function recoverListed(
     if (r.error) {
       reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error: r.error }));
     } else if (r.found && claimed.get(r.found.decoded.manifest.uploadId)! > 1) {
-      const location = `oss://${client.bucket}/${r.found.object.key}`;
+      const location = client.display(r.found.object.key);
       const error = new CorruptManifestError(`manifest ${location}: its upload ${r.found.decoded.manifest.uploadId} is named by another writer's manifest too`, location);
       reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error }));
     } else {
@@ -115,7 +115,7 @@ async function recoverListed(
  * When every one listed is gone, the writer either closed or flushed on (its newer manifest listed after
  * ours removed the older): a fresh listing tells, so the caller lists again (ManifestVanishedError).
  */
-async function newestManifest(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<Found> {
+async function newestManifest(client: StoreClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<Found> {
   for (const object of manifests) {
     const decoded = await readManifest(client, folder, object);
     if (decoded) return { object, decoded };
@@ -126,12 +126,12 @@ async function newestManifest(client: OssClient, folder: StagedFolder, manifests
 type Found = { object: StagedObject; decoded: DecodedManifest };
 
 /** A manifest that decodes, so provably the protocol's; undefined for one that is gone or is not (junk). */
-function readProvenManifest(client: OssClient, folder: StagedFolder, object: StagedObject): Promise<DecodedManifest | undefined> {
+function readProvenManifest(client: StoreClient, folder: StagedFolder, object: StagedObject): Promise<DecodedManifest | undefined> {
   return readManifest(client, folder, object).catch((error: unknown) => (error instanceof CorruptManifestError ? undefined : Promise.reject(error)));
 }
 
 /** The upload the first of `manifests` that decodes names (corrupt and vanished ones passed over). */
-async function uploadOfAnyOf(client: OssClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<{ uploadId?: string }> {
+async function uploadOfAnyOf(client: StoreClient, folder: StagedFolder, manifests: readonly StagedObject[]): Promise<{ uploadId?: string }> {
   for (const object of manifests) {
     const decoded = await readProvenManifest(client, folder, object);
     if (decoded) return { uploadId: decoded.manifest.uploadId };
@@ -140,7 +140,7 @@ async function uploadOfAnyOf(client: OssClient, folder: StagedFolder, manifests:
 }
 
 async function recoverWriter(
-  client: OssClient,
+  client: StoreClient,
   folder: StagedFolder,
   writerId: string,
   manifests: StagedObject[],
@@ -149,7 +149,7 @@ async function recoverWriter(
   newerWriter?: string,
 ): Promise<RecoverReport> {
   const report = reportFor(client, folder.targetKey);
-  const path = `oss://${client.bucket}/${folder.targetKey}`;
+  const path = client.display(folder.targetKey);
   let { manifest } = found.decoded;
   const mine = (head: { meta?: Record<string, string> } | undefined) => head?.meta?.[WRITER_META] === writerId;
   // Once the writer's upload is completed or gone, none of its manifests can matter any more: all of them
@@ -254,7 +254,7 @@ async function recoverWriter(
   let crc: string | undefined;
   try {
     // Create-only where there was nothing: a Complete that lands late cannot then replace a newer file.
-    crc = (await client.complete(folder.targetKey, manifest.uploadId, parts, { forbidOverwrite: head === undefined })).crc64;
+    crc = (await client.complete(folder.targetKey, manifest.uploadId, parts, { forbidOverwrite: head === undefined })).checksum;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') return gone();
@@ -271,7 +271,7 @@ async function recoverWriter(
     throw error;
   }
   const expected = expectedCrc([...manifest.parts, manifest.tail]).toString();
-  if (crc === undefined) crc = (await client.head(folder.targetKey))?.crc64;
+  if (crc === undefined) crc = (await client.head(folder.targetKey))?.checksum;
   if (crc !== undefined && crc !== expected) {
     return report('failed', 'left the staging folder untouched', {
       uploadId: manifest.uploadId,
@@ -286,7 +286,7 @@ async function recoverWriter(
  * Copies the manifest's tail into `number` (recover's own part numbers, above any writer's), checking the
  * copy's ETag; a manifest without a tail gets an empty part, which still claims the upload.
  */
-async function putTail(client: OssClient, targetKey: string, manifest: DecodedManifest['manifest'], manifestKey: string, tailOffset: number, number: number): Promise<number> {
+async function putTail(client: StoreClient, targetKey: string, manifest: DecodedManifest['manifest'], manifestKey: string, tailOffset: number, number: number): Promise<number> {
   let etag: string;
   if (manifest.tail.size === 0) {
     etag = (await client.uploadPartWithChecksum(targetKey, manifest.uploadId, number, Buffer.alloc(0))).etag;
@@ -294,12 +294,12 @@ async function putTail(client: OssClient, targetKey: string, manifest: DecodedMa
     try {
       ({ etag } = await client.uploadPartCopy(targetKey, manifest.uploadId, number, manifestKey, tailOffset, tailOffset + manifest.tail.size));
     } catch (error) {
-      if (ossErrorFacts(error)?.ossCode === 'NoSuchKey') throw new ManifestVanishedError(`${manifestKey} was removed while it was read (its writer flushed on)`);
+      if (error instanceof FileNotFoundError && !(error instanceof UploadNotFoundError)) throw new ManifestVanishedError(`${manifestKey} was removed while it was read (its writer flushed on)`);
       throw error;
     }
   }
   if (etag.toUpperCase() !== manifest.tail.etag.toUpperCase()) {
-    throw new IOError(`oss://${client.bucket}/${targetKey}: the tail copied from ${manifestKey} has ETag ${etag}, not the manifest's ${manifest.tail.etag}`, 'EIO');
+    throw new IOError(`${client.display(targetKey)}: the tail copied from ${manifestKey} has ETag ${etag}, not the manifest's ${manifest.tail.etag}`, 'EIO');
   }
   return number;
 }

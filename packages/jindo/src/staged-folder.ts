@@ -1,9 +1,9 @@
-import type { OssClient } from '@hadoopfs/oss';
+import type { StoreClient } from '@hadoopfs/object-store';
 import { decodeManifest, type DecodedManifest } from './manifest.js';
 import { classifyStagingKey, MAX_WRITER_PART, MIN_PART_SIZE, parseStagingName, stagingFolderFor, type StagedFolder, type StagedObject } from './staging.js';
 
 /** The protocol's objects in one target's folder (a LIST with delimiter: deeper folders are other targets'). */
-export async function listStagedFolder(client: OssClient, stagingPrefix: string, targetKey: string): Promise<StagedFolder> {
+export async function listStagedFolder(client: StoreClient, stagingPrefix: string, targetKey: string): Promise<StagedFolder> {
   const folder = stagingFolderFor(stagingPrefix, targetKey);
   const objects: StagedObject[] = [];
   let token: string | undefined;
@@ -24,7 +24,7 @@ export async function listStagedFolder(client: OssClient, stagingPrefix: string,
  * Every target with protocol objects under `<staging>/<targetPrefix>`, from one flat, paged listing; each
  * folder comes with what the listing showed, so that recover needs no listing of its own to start.
  */
-export async function stagedFolders(client: OssClient, stagingPrefix: string, targetPrefix: string, pageSize: number): Promise<StagedFolder[]> {
+export async function stagedFolders(client: StoreClient, stagingPrefix: string, targetPrefix: string, pageSize: number): Promise<StagedFolder[]> {
   const folders = new Map<string, StagedFolder>();
   let token: string | undefined;
   do {
@@ -45,11 +45,11 @@ export async function stagedFolders(client: OssClient, stagingPrefix: string, ta
 }
 
 /** A v2 manifest of the folder, decoded and checked against its name; undefined if it is gone. */
-export async function readManifest(client: OssClient, folder: { targetKey: string }, object: StagedObject): Promise<DecodedManifest | undefined> {
+export async function readManifest(client: StoreClient, folder: { targetKey: string }, object: StagedObject): Promise<DecodedManifest | undefined> {
   if (object.name.kind !== 'manifest') throw new Error('not a manifest');
   const bytes = await client.getBytes(object.key);
   if (!bytes) return undefined;
-  return decodeManifest(bytes, `oss://${client.bucket}/${object.key}`, {
+  return decodeManifest(bytes, client.display(object.key), {
     bucket: client.bucket,
     target: folder.targetKey,
     writerId: object.name.writerId,

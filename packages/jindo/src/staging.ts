@@ -12,8 +12,8 @@ export const SECOND_TAIL_PART = 9999;
 /** OSS's smallest part but the last. */
 export const MIN_PART_SIZE = 100 * 1024;
 
-/** The metadata header on every upload a durable writer starts: the completed object names its writer. */
-export const WRITER_META = 'x-oss-meta-hadoopfs-flush-writer';
+/** User metadata on every upload a durable writer starts (x-oss-meta-…, x-amz-meta-… on the wire): the completed object names its writer. */
+export const WRITER_META = 'hadoopfs-flush-writer';
 
 const MANIFEST_NAME = /^flush\.([0-9a-f]{32})\.(\d{10})\.manifest$/;
 const V1_NAME = /^(manifest\.json|tail-a|tail-b)$/;

@@ -1,4 +1,4 @@
-import type { OssClient } from '@hadoopfs/oss';
+import type { StoreClient } from '@hadoopfs/object-store';
 import { CorruptManifestError } from './manifest.js';
 import { listStagedFolder, readManifest } from './staged-folder.js';
 import { CLAIM_PART, manifestsByWriter } from './staging.js';
@@ -23,7 +23,7 @@ export type UnnamedUploadOutcome =
  * names it, or one that cannot be read (it might), leaves the upload where it is, claimed: recover
  * completes it from that manifest.
  */
-export async function endUnnamedUpload(client: OssClient, stagingPrefix: string, targetKey: string, uploadId: string): Promise<UnnamedUploadOutcome> {
+export async function endUnnamedUpload(client: StoreClient, stagingPrefix: string, targetKey: string, uploadId: string): Promise<UnnamedUploadOutcome> {
   try {
     await client.uploadPartWithChecksum(targetKey, uploadId, CLAIM_PART, Buffer.alloc(0));
   } catch (error) {
@@ -36,7 +36,7 @@ export async function endUnnamedUpload(client: OssClient, stagingPrefix: string,
 }
 
 /** Whether a manifest in the target's staging names `uploadId` — or might (unreadable, or gone while read). */
-async function namesUpload(client: OssClient, stagingPrefix: string, targetKey: string, uploadId: string): Promise<boolean> {
+async function namesUpload(client: StoreClient, stagingPrefix: string, targetKey: string, uploadId: string): Promise<boolean> {
   const folder = await listStagedFolder(client, stagingPrefix, targetKey);
   if (folder.objects.some((o) => o.name.kind === 'v1' && o.name.name === 'manifest.json')) {
     const bytes = await client.getBytes(`${folder.folder}manifest.json`);

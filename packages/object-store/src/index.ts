@@ -15,3 +15,5 @@ export type {
   Written,
 } from './store/object-store.js';
 export { missingForDurableFlush, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
+export { StoreClient, type StoreClientSettings } from './store/store-client.js';
+export { storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';

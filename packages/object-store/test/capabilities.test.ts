@@ -1,25 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { missingForDurableFlush, type StoreCapabilities } from '@hadoopfs/object-store';
 
-const everything: StoreCapabilities = {
+const FLAGS = ['createOnlyPut', 'createOnlyComplete', 'createOnlyCopy', 'completeOmitsParts', 'emptyLastPart', 'uploadPartCopyRange', 'copyIfMatch', 'readIfMatch', 'listPartsAfter', 'listUploads', 'uploadMetadata'] as const;
+const everything = {
   store: 'a store with everything',
-  minPartSize: 5 * 1024 * 1024,
-  maxPartSize: 5 * 1024 ** 3,
-  maxPartNumber: 10_000,
-  deleteBatchMax: 1000,
-  createOnlyPut: true,
-  createOnlyComplete: true,
-  createOnlyCopy: true,
-  completeOmitsParts: true,
-  emptyLastPart: true,
-  uploadPartCopyRange: true,
-  copyIfMatch: true,
-  readIfMatch: true,
-  listPartsAfter: true,
-  listUploads: true,
-  uploadMetadata: true,
-  checksum: undefined,
-};
+  ...{ minPartSize: 5 * 1024 * 1024, maxPartSize: 5 * 1024 ** 3, maxPartNumber: 10_000, deleteBatchMax: 1000, checksum: undefined },
+  ...Object.fromEntries(FLAGS.map((flag) => [flag, true])),
+} as StoreCapabilities;
 
 describe('the capabilities durable flush needs', () => {
   it('are all there on a store with everything', () => {

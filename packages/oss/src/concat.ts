@@ -1,5 +1,5 @@
-import { ChecksumError, crc64Concat, RemoteFileChangedError, runBounded, withoutSignal } from '@hadoopfs/core';
-import type { CompletedPart, ObjectInfo, OssClient } from './oss-client.js';
+import { ChecksumError, RemoteFileChangedError, runBounded, withoutSignal } from '@hadoopfs/core';
+import type { CompletedPart, ObjectInfo, StoreClient } from '@hadoopfs/object-store';
 
 /** OSS's smallest part (every part but the last): smaller pieces travel as bytes, joined to their neighbours. */
 export const MIN_PART_SIZE = 100 * 1024;
@@ -26,7 +26,7 @@ type PlannedPart = { readonly copy: Range } | { readonly read: readonly Range[] 
  * changed; the parts' CRC-64 is checked against the pieces' before the complete, the target once more just
  * before it, and a source is only deleted while it is still the version that was copied.
  */
-export async function concatObjects(client: OssClient, target: ObjectInfo, sources: readonly ObjectInfo[]): Promise<void> {
+export async function concatObjects(client: StoreClient, target: ObjectInfo, sources: readonly ObjectInfo[]): Promise<void> {
   const pieces = [target, ...sources];
   if (sources.some((s) => s.size > 0)) await rewriteTarget(client, target, pieces);
   // The target holds the sources now: removing them finishes the commit, which an abort does not cut short.
@@ -39,7 +39,7 @@ export async function concatObjects(client: OssClient, target: ObjectInfo, sourc
   });
 }
 
-async function rewriteTarget(client: OssClient, target: ObjectInfo, pieces: readonly ObjectInfo[]): Promise<void> {
+async function rewriteTarget(client: StoreClient, target: ObjectInfo, pieces: readonly ObjectInfo[]): Promise<void> {
   const plan = planParts(pieces);
   const uploadId = await client.initUpload(target.key, target.meta ?? {});
   try {
@@ -49,28 +49,28 @@ async function rewriteTarget(client: OssClient, target: ObjectInfo, pieces: read
       if ('copy' in part) {
         const { info, start, end } = part.copy;
         const copied = await client.uploadPartCopy(target.key, uploadId, number, info.key, start, end, info.etag);
-        parts[i] = { number, etag: copied.etag, size: end - start, crc64: copied.crc64 };
+        parts[i] = { number, etag: copied.etag, size: end - start, checksum: copied.checksum };
       } else {
         const body = Buffer.concat(await Promise.all(part.read.map((r) => readRange(client, r))));
         const uploaded = await client.uploadPartWithChecksum(target.key, uploadId, number, body);
-        parts[i] = { number, etag: uploaded.etag, size: body.length, crc64: uploaded.crc64 };
+        parts[i] = { number, etag: uploaded.etag, size: body.length, checksum: uploaded.checksum };
       }
     });
     // The parts checked against the pieces before anything is committed: a byte changed on the way (a read
     // join, a copy) aborts the upload and leaves the target as it was.
-    const expected = pieces.every((p) => p.crc64 !== undefined) ? crc64Concat(pieces.map((p) => ({ crc64: p.crc64!, size: p.size }))).toString() : undefined;
-    const planned = parts.every((p) => p.crc64 !== undefined) ? crc64Concat(parts as ReadonlyArray<{ crc64: string; size: number }>).toString() : undefined;
+    const expected = client.combinedChecksum(pieces);
+    const planned = client.combinedChecksum(parts);
     if (expected !== undefined && planned !== undefined && planned !== expected) {
-      throw new ChecksumError(`concat: the parts of ${target.key} (CRC-64 ${planned}) differ from its pieces' (${expected}); nothing was changed`, { path: target.key });
+      throw new ChecksumError(`concat: the parts of ${target.key} (checksum ${planned}) differ from its pieces' (${expected}); nothing was changed`, { path: target.key });
     }
     const now = await client.head(target.key);
     if (!now || now.etag !== target.etag) {
       throw new RemoteFileChangedError(`concat: ${target.key} changed while its sources were appended; nothing was changed`, { path: target.key });
     }
     const done = await client.complete(target.key, uploadId, parts);
-    // Where OSS gave no CRC-64 for a copied part, the check can only come after the complete.
-    if (planned === undefined && expected !== undefined && done.crc64 !== undefined && done.crc64 !== expected) {
-      throw new ChecksumError(`concat: ${target.key}'s CRC-64 ${done.crc64} differs from its pieces' ${expected}; the sources were kept`, { path: target.key });
+    // Where the store gave no checksum for a copied part, the check can only come after the complete.
+    if (planned === undefined && expected !== undefined && done.checksum !== undefined && done.checksum !== expected) {
+      throw new ChecksumError(`concat: ${target.key}'s checksum ${done.checksum} differs from its pieces' ${expected}; the sources were kept`, { path: target.key });
     }
   } catch (error) {
     await client.abort(target.key, uploadId).catch(() => undefined);
@@ -88,7 +88,7 @@ export function planParts(pieces: readonly ObjectInfo[]): PlannedPart[] {
   let pending: Range[] = [];
   let buffered = 0;
   for (const info of pieces) {
-    const copyable = info.type !== 'Appendable';
+    const copyable = info.copyable !== false;
     for (let pos = 0; pos < info.size; ) {
       const remaining = info.size - pos;
       if (copyable && buffered === 0 && remaining >= MIN_PART_SIZE) {
@@ -113,7 +113,7 @@ export function planParts(pieces: readonly ObjectInfo[]): PlannedPart[] {
   return plan;
 }
 
-async function readRange(client: OssClient, { info, start, end }: Range): Promise<Buffer> {
+async function readRange(client: StoreClient, { info, start, end }: Range): Promise<Buffer> {
   const { stream } = await client.getRange(info.key, start, end, info.etag);
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);

@@ -1,7 +1,7 @@
 import { registerAliyunOssFileSystem } from './oss-file-system.js';
 
 export { AliyunOssFileSystem, registerAliyunOssFileSystem } from './oss-file-system.js';
-export { OssClient, type ListPage, type ObjectInfo, type PartInfo, type UploadInfo } from './oss-client.js';
+export { AliOssStore, OSS_CAPABILITIES } from './ali-oss-store.js';
 export { OssInputStream } from './oss-input-stream.js';
 export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';
 export { PartUploader, type PartUploaderOptions, type UploadedPart } from './part-uploader.js';

@@ -1,4 +1,5 @@
 import { AccessDeniedError, ChecksumError, FileAlreadyExistsError, FileNotFoundError, IOError, RemoteFileChangedError, type IOErrorOptions } from '@hadoopfs/core';
+import { UploadNotFoundError, withStoreFacts } from '@hadoopfs/object-store';
 
 /** The bucket of an oss:// URI does not exist (code ENXIO: no such device, as a missing disk would be). */
 export class NoSuchBucketError extends IOError {
@@ -84,8 +85,10 @@ export function translateOssError(error: unknown, operation: string, path: strin
     const message = `${operation} ${path}: OSS ${detail}: ${firstLine.replace(/, (GET|PUT|POST|HEAD|DELETE) https?:\/\/.*$/, '')}`;
     switch (code) {
       case 'NoSuchKey':
-      case 'NoSuchUpload':
         result = new FileNotFoundError(message, options);
+        break;
+      case 'NoSuchUpload':
+        result = new UploadNotFoundError(message, options);
         break;
       case 'FileAlreadyExists':
         result = new FileAlreadyExistsError(message, options);
@@ -115,5 +118,5 @@ export function translateOssError(error: unknown, operation: string, path: strin
     }
   }
   const facts: OssErrorFacts = { ossCode: code, status, requestId: e.requestId };
-  return Object.assign(result, facts);
+  return withStoreFacts(Object.assign(result, facts), { storeCode: code, status, requestId: e.requestId }, { retryable: isRetryable(error), unanswered: isNetworkError(error), unreachable });
 }

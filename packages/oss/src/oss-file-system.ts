@@ -20,7 +20,8 @@ import {
   type ResolvedCreateOptions,
 } from '@hadoopfs/core';
 import { concatObjects } from './concat.js';
-import { OssClient, type ObjectInfo } from './oss-client.js';
+import { StoreClient, type ObjectInfo } from '@hadoopfs/object-store';
+import { AliOssStore } from './ali-oss-store.js';
 import { OssInputStream } from './oss-input-stream.js';
 import { OssOutputStream } from './oss-output-stream.js';
 import { readSettings, type OssSettings } from './settings.js';
@@ -37,7 +38,7 @@ const COPY_CONCURRENCY = 8;
 export class AliyunOssFileSystem extends FileSystem {
   static readonly SCHEME = 'oss';
   #settings!: OssSettings;
-  #client!: OssClient;
+  #client!: StoreClient;
   #buffers!: UploadBuffers;
   /** What the HEAD behind a status said (type, metadata): concat builds on it instead of asking again. */
   readonly #headed = new WeakMap<FileStatus, ObjectInfo>();
@@ -58,11 +59,11 @@ export class AliyunOssFileSystem extends FileSystem {
   }
 
   /** The client for the settings; a subclass (the Jindo backend) may wrap it. */
-  protected createClient(settings: OssSettings): OssClient {
-    return new OssClient(settings);
+  protected createClient(settings: OssSettings): StoreClient {
+    return new StoreClient(new AliOssStore(settings), settings);
   }
 
-  get client(): OssClient {
+  get client(): StoreClient {
     return this.#client;
   }
 
@@ -103,7 +104,7 @@ export class AliyunOssFileSystem extends FileSystem {
     return this.makeQualified(`/${key.endsWith('/') ? key.slice(0, -1) : key}`);
   }
 
-  #fileStatus(path: Path, info: Pick<ObjectInfo, 'size' | 'lastModified' | 'etag'> & { crc64?: string | undefined }): FileStatus {
+  #fileStatus(path: Path, info: Pick<ObjectInfo, 'size' | 'lastModified' | 'etag' | 'checksum'>): FileStatus {
     return new FileStatus({
       path,
       length: info.size,
@@ -112,7 +113,7 @@ export class AliyunOssFileSystem extends FileSystem {
       blockSize: this.getDefaultBlockSize(path),
       etag: info.etag,
       // A HEAD gives it, a listing does not.
-      ...(info.crc64 ? { crc64: info.crc64 } : {}),
+      ...(info.checksum ? { crc64: info.checksum } : {}),
     });
   }
 
@@ -179,7 +180,7 @@ export class AliyunOssFileSystem extends FileSystem {
 
   /** OSS keeps every object's CRC-64 (x-oss-hash-crc64ecma): the status of a HEAD has it, no read is needed. */
   protected override async fileChecksum(status: FileStatus): Promise<FileChecksum> {
-    const crc = status.crc64 ?? (await this.#client.head(this.keyOf(status.path)))?.crc64;
+    const crc = status.crc64 ?? (await this.#client.head(this.keyOf(status.path)))?.checksum;
     if (crc && /^\d+$/.test(crc)) return FileChecksum.ofCrc64(BigInt(crc));
     return super.fileChecksum(status);
   }
@@ -212,7 +213,7 @@ export class AliyunOssFileSystem extends FileSystem {
       key: this.keyOf(path),
       length: info.size,
       etag: info.etag,
-      crc64: this.#settings.checksums ? info.crc64 : undefined,
+      crc64: this.#settings.checksums ? info.checksum : undefined,
       readAhead: this.#settings.readAhead,
       bufferSize: options.bufferSize,
       attempts: this.#settings.maxAttempts,

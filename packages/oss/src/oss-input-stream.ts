@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ChecksumError, Crc64Offload, EOFError, FSDataInputStream, IOError, runBounded, throwIfAborted, type FileRange, type Path } from '@hadoopfs/core';
-import type { OssClient } from './oss-client.js';
+import type { StoreClient } from '@hadoopfs/object-store';
 
 const MAX_RANGE = 64 * 1024 * 1024;
 /** Vectored reads: ranges closer than this are fetched by one GET (the gap read and dropped)… */
@@ -21,7 +21,7 @@ const VECTORED_CONCURRENCY = 4;
  * in order, is checked at EOF against OSS's CRC-64 (ChecksumError if a byte changed on the way).
  */
 export class OssInputStream extends FSDataInputStream {
-  readonly #client: OssClient;
+  readonly #client: StoreClient;
   readonly #key: string;
   readonly #length: number;
   readonly #readAhead: number;
@@ -52,7 +52,7 @@ export class OssInputStream extends FSDataInputStream {
 
   constructor(
     path: Path,
-    client: OssClient,
+    client: StoreClient,
     options: {
       key: string;
       length: number;
@@ -255,7 +255,7 @@ export class OssInputStream extends FSDataInputStream {
   async #range(position: number, end: number): Promise<Readable> {
     const response = await this.#client.getRange(this.#key, position, end, this.#etag);
     this.#etag ??= response.etag;
-    this.#expectedCrc ??= response.crc64;
+    this.#expectedCrc ??= response.checksum;
     return response.stream;
   }
 

@@ -1,5 +1,5 @@
 import { FSDataOutputStream, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
-import type { OssClient } from './oss-client.js';
+import type { StoreClient } from '@hadoopfs/object-store';
 import { PartUploader } from './part-uploader.js';
 import type { UploadBuffers } from './upload-buffers.js';
 
@@ -19,11 +19,11 @@ export interface OssOutputOptions {
  * close() returns, and hflush/hsync promise nothing (no capability).
  */
 export class OssOutputStream extends FSDataOutputStream {
-  readonly #client: OssClient;
+  readonly #client: StoreClient;
   readonly #options: OssOutputOptions;
   readonly #parts: PartUploader;
 
-  constructor(path: Path, client: OssClient, options: OssOutputOptions) {
+  constructor(path: Path, client: StoreClient, options: OssOutputOptions) {
     super(path);
     this.#client = client;
     this.#options = options;

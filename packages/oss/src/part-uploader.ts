@@ -1,13 +1,13 @@
 import { IOError } from '@hadoopfs/core';
-import type { OssClient } from './oss-client.js';
+import type { StoreClient } from '@hadoopfs/object-store';
 import type { PartBody, PartBuffer, UploadBuffers } from './upload-buffers.js';
 
 export interface UploadedPart {
   number: number;
   size: number;
   etag: string;
-  /** The server's x-oss-hash-crc64ecma for the part, when it sent one. */
-  crc64: string | undefined;
+  /** The store's checksum of the part (capabilities.checksum), when it has one. */
+  checksum: string | undefined;
 }
 
 export interface PartUploaderOptions {
@@ -19,7 +19,7 @@ export interface PartUploaderOptions {
   translateError?: (error: unknown) => Error;
   /** The highest part number this writer may use (OSS allows 10 000). */
   maxParts?: number;
-  /** `x-oss-meta-*` headers for InitiateMultipartUpload: the completed object carries them. */
+  /** User metadata (plain names) for InitiateMultipartUpload: the completed object carries it. */
   meta?: Record<string, string>;
   /** Told the size of each part OSS acknowledged (upload progress by bytes the store has). */
   onPartAcknowledged?: (bytes: number) => void;
@@ -45,7 +45,7 @@ interface PendingPart {
  * attempt that lands after the retry writes the same bytes.
  */
 export class PartUploader {
-  readonly #client: OssClient;
+  readonly #client: StoreClient;
   readonly #options: PartUploaderOptions;
   #current: PartBuffer | undefined;
   /** Once a part was filled, the stream is streaming: its next parts start whole (no growing). */
@@ -58,7 +58,7 @@ export class PartUploader {
   #nextPart = 1;
   #initiateSent = false;
 
-  constructor(client: OssClient, options: PartUploaderOptions) {
+  constructor(client: StoreClient, options: PartUploaderOptions) {
     this.#client = client;
     this.#options = options;
   }
@@ -162,10 +162,10 @@ export class PartUploader {
   #tooManyParts(): IOError {
     const { key, partSize } = this.#options;
     return new IOError(
-      `oss://${this.#client.bucket}/${key}: the file would need more than ${this.#maxParts} parts of at most ${partSize} bytes; ` +
+      `${this.#client.display(key)}: the file would need more than ${this.#maxParts} parts of at most ${partSize} bytes; ` +
         'set a larger fs.oss.multipart.part.size for files this large',
       'EFBIG',
-      { path: `oss://${this.#client.bucket}/${key}` },
+      { path: this.#client.display(key) },
     );
   }
 
@@ -194,7 +194,7 @@ export class PartUploader {
       part.sealed ??= await part.buffer.seal(this.#client.checksums);
       const uploaded = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.sealed.body, part.sealed.crc64);
       const replaced = this.#parts.has(part.number);
-      this.#parts.set(part.number, { number: part.number, size: part.buffer.length, etag: uploaded.etag, crc64: uploaded.crc64 });
+      this.#parts.set(part.number, { number: part.number, size: part.buffer.length, etag: uploaded.etag, checksum: uploaded.checksum });
       if (!replaced) this.#options.onPartAcknowledged?.(part.buffer.length);
     })().then(
       async () => {

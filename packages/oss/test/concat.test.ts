@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { ChecksumError, crc64, FileChecksum, FileSystem, RemoteFileChangedError } from '@hadoopfs/core';
 import { MIN_PART_SIZE, planParts } from '../src/concat.js';
-import type { ObjectInfo } from '../src/oss-client.js';
+import type { ObjectInfo } from '@hadoopfs/object-store';
 import { countUploads, ossFs, pattern, readAll, serverForTests, storedBytes, write } from './helpers.js';
 
 // Issue 12: concat on OSS through UploadPartCopy, with every piece pinned to the version first seen.
@@ -10,8 +10,8 @@ import { countUploads, ossFs, pattern, readAll, serverForTests, storedBytes, wri
 const server = serverForTests(['data']);
 const KIB = 1024;
 
-function info(key: string, size: number, type = 'Normal'): ObjectInfo {
-  return { key, size, lastModified: 0, etag: `"${key}"`, type };
+function info(key: string, size: number, copyable = true): ObjectInfo {
+  return { key, size, lastModified: 0, etag: `"${key}"`, copyable };
 }
 
 function partSizes(plan: ReturnType<typeof planParts>): Array<[string, number]> {
@@ -33,7 +33,7 @@ describe('planParts', () => {
   });
 
   it('reads an appendable object (UploadPartCopy refuses one as a source)', () => {
-    const plan = planParts([info('t', 200 * KIB), info('a', 300 * KIB, 'Appendable')]);
+    const plan = planParts([info('t', 200 * KIB), info('a', 300 * KIB, false)]);
     expect(partSizes(plan)).toEqual([['copy', 200 * KIB], ['read', 300 * KIB]]);
   });
 });

@@ -9,14 +9,16 @@ import type { StoreCapabilities } from './capabilities.js';
  */
 export interface ObjectStore {
   readonly uri: string;
+  /** The bucket's name (the authority of `uri`). */
+  readonly bucket: string;
   /** What this store does, fixed when the adapter is made (and confirmed by probes where a server may only claim it). */
   readonly capabilities: StoreCapabilities;
-  /** The object, or undefined when there is none. */
-  head(key: string): Promise<ObjectInfo | undefined>;
+  /** FileNotFoundError when there is none (as every "not found" here: the client above turns it into undefined). */
+  head(key: string): Promise<ObjectInfo>;
   /** Bytes [start, end); with `ifMatch`, only of that version (else RemoteFileChangedError). */
   getRange(key: string, start: number, end: number, options?: { ifMatch?: string }): Promise<RangeResponse>;
-  /** A whole (small) object in memory, or undefined when there is none. */
-  getBytes(key: string): Promise<Buffer | undefined>;
+  /** A whole (small) object in memory. */
+  getBytes(key: string): Promise<Buffer>;
   /** `createOnly` needs capabilities.createOnlyPut: a refusal is FileAlreadyExistsError. */
   put(key: string, body: Buffer, options?: { createOnly?: boolean }): Promise<Written>;
   delete(key: string): Promise<void>;
@@ -33,8 +35,8 @@ export interface ObjectStore {
   complete(key: string, uploadId: string, parts: readonly CompletedPart[], options?: { createOnly?: boolean }): Promise<Written>;
   /** UploadNotFoundError if it is already gone. */
   abortUpload(key: string, uploadId: string): Promise<void>;
-  /** One page of the parts numbered above `after`; undefined once the upload was completed or aborted. */
-  listParts(key: string, uploadId: string, options?: { after?: number; limit?: number }): Promise<PartsPage | undefined>;
+  /** One page of the parts numbered above `after`; UploadNotFoundError once the upload was completed or aborted. */
+  listParts(key: string, uploadId: string, options?: { after?: number; limit?: number }): Promise<PartsPage>;
   /** One page of the incomplete uploads under a prefix, in the store's order (key, then initiation). */
   listUploads(prefix: string, options?: { keyMarker?: string; uploadIdMarker?: string }): Promise<UploadsPage>;
   /** Ends its connections; later calls fail with ClosedError. */

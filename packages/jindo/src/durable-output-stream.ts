@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
-import type { StoreClient, UploadInfo } from '@hadoopfs/object-store';
-import { PartUploader, type UploadBuffers } from '@hadoopfs/oss';
+import { PartUploader, type StoreClient, type UploadBuffers, type UploadInfo } from '@hadoopfs/object-store';
 import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
 import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
 import { endUnnamedUpload } from './unnamed-uploads.js';
@@ -20,6 +19,8 @@ export interface DurableOutputOptions {
    */
   since: number;
   partSize: number;
+  /** The key that sets `partSize`, for messages. */
+  partSizeKey: string;
   activeBlocks: number;
   forbidOverwrite: boolean;
   /** ETag of the object this writer replaces (HEAD at create), or null if there was none. */
@@ -71,6 +72,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     this.#parts = new PartUploader(client, {
       key: options.key,
       partSize: options.partSize,
+      partSizeKey: options.partSizeKey,
       activeBlocks: options.activeBlocks,
       buffers: options.buffers,
       maxParts,

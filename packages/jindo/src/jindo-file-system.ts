@@ -115,6 +115,7 @@ export class JindoOssFileSystem extends AliyunOssFileSystem {
       folder: stagingFolderFor(this.#jindo.stagingPrefix, key),
       since: clearance.since,
       partSize: this.settings.partSize,
+      partSizeKey: this.settings.keys.partSize,
       activeBlocks: this.settings.activeBlocks,
       forbidOverwrite: !options.overwrite,
       replaces: clearance.replaces,

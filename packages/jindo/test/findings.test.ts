@@ -448,6 +448,7 @@ describe('findings of the durable-flush issue', () => {
       bucket: b,
       key: 'f',
       stagingPrefix: 'tmp',
+      partSizeKey: 'fs.oss.multipart.part.size',
       folder: 'tmp/f/',
       since: 0,
       buffers: fs.uploadBuffers,

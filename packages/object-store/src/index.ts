@@ -17,3 +17,11 @@ export type {
 export { missingForDurableFlush, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
 export { StoreClient, type StoreClientSettings } from './store/store-client.js';
 export { storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';
+export { ObjectStoreFileSystem } from './fs/object-store-file-system.js';
+export type { ObjectStoreSettings } from './fs/settings.js';
+export { ObjectInputStream } from './fs/object-input-stream.js';
+export { ObjectOutputStream, type ObjectOutputOptions } from './fs/object-output-stream.js';
+export { PartUploader, type PartUploaderOptions, type UploadedPart } from './fs/part-uploader.js';
+export { PartBuffer, UploadBuffers, type UploadBufferMode, type UploadBufferSettings } from './fs/upload-buffers.js';
+export { cancelRequestsOnAbort } from './http/cancel-on-abort.js';
+export { watchIdleSockets } from './http/idle-sockets.js';

@@ -3,9 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
 import { ClosedError } from '@hadoopfs/core';
-import type { CompletedPart, ListPage, ObjectInfo, ObjectStore, PartBody, PartsPage, RangeResponse, StoreCapabilities, UploadsPage, Written } from '@hadoopfs/object-store';
-import { cancelRequestsOnAbort } from './cancel-on-abort.js';
-import { watchIdleSockets } from './idle-sockets.js';
+import { cancelRequestsOnAbort, watchIdleSockets, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PartBody, type PartsPage, type RangeResponse, type StoreCapabilities, type UploadsPage, type Written } from '@hadoopfs/object-store';
 import { translateOssError } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
 
@@ -61,7 +59,7 @@ export class AliOssStore implements ObjectStore {
     const secure = settings.endpoint.startsWith('https:');
     const agentOptions = { keepAlive: true, maxSockets: settings.maxConnections };
     this.#agent = secure ? new HttpsAgent(agentOptions) : new Agent(agentOptions);
-    watchIdleSockets(this.#agent, settings.socketTimeoutMs);
+    watchIdleSockets(this.#agent, settings.socketTimeoutMs, 'fs.oss.connection.timeout');
     cancelRequestsOnAbort(this.#agent);
     this.#oss = new OSS({
       endpoint: settings.endpoint,

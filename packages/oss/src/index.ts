@@ -2,9 +2,8 @@ import { registerAliyunOssFileSystem } from './oss-file-system.js';
 
 export { AliyunOssFileSystem, registerAliyunOssFileSystem } from './oss-file-system.js';
 export { AliOssStore, OSS_CAPABILITIES } from './ali-oss-store.js';
-export { OssInputStream } from './oss-input-stream.js';
-export { OssOutputStream, type OssOutputOptions } from './oss-output-stream.js';
-export { PartUploader, type PartUploaderOptions, type UploadedPart } from './part-uploader.js';
+// The streams' former names, for code written against hadoopfs 0.1 (the classes live in @hadoopfs/object-store).
+export { ObjectInputStream as OssInputStream, ObjectOutputStream as OssOutputStream, type ObjectOutputOptions as OssOutputOptions } from '@hadoopfs/object-store';
 export { OSS_KEYS, readSettings, type OssSettings } from './settings.js';
 export {
   CredentialsChain,
@@ -15,7 +14,6 @@ export {
   type OssCredentialsProviderFactory,
 } from './credentials.js';
 export { FOREIGN_KEYS } from './known-keys.js';
-export { PartBuffer, UploadBuffers, type PartBody, type UploadBufferMode, type UploadBufferSettings } from './upload-buffers.js';
 export { isRetryable, NoSuchBucketError, ossErrorFacts, translateOssError, type OssErrorFacts } from './oss-errors.js';
 
 registerAliyunOssFileSystem();

@@ -4,38 +4,22 @@ import { join } from 'node:path';
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
 import { CREDENTIALS_PROVIDER_KEY, CredentialsChain } from './credentials.js';
 import { effectiveConfiguration } from './known-keys.js';
-import type { UploadBufferSettings } from './upload-buffers.js';
+import type { ObjectStoreSettings, UploadBufferSettings } from '@hadoopfs/object-store';
 
 /** Everything the OSS backend reads from configuration, checked once at initialize(). */
-export interface OssSettings {
-  bucket: string;
+export interface OssSettings extends ObjectStoreSettings {
   endpoint: string;
   region: string;
   /** Where credentials come from (fs.oss.credentials.provider); they themselves are never a setting. */
   credentials: CredentialsChain;
   /** Bucket in the path instead of the host name (ali-oss `sldEnable`). */
   pathStyle: boolean;
-  partSize: number;
-  activeBlocks: number;
-  pagingMaximum: number;
-  maxAttempts: number;
-  /** First retry delay; later ones double, with jitter, up to `retryMaxDelayMs`. */
-  retryBaseDelayMs: number;
-  retryMaxDelayMs: number;
   /** Time to establish a connection. */
   connectTimeoutMs: number;
   /** Time a request may go without a byte moving either way; no deadline on a whole request. */
   socketTimeoutMs: number;
-  /** CRC-64 computed locally for every upload and whole read, and compared with OSS's. */
-  checksums: boolean;
-  /** Where bytes wait for upload (fs.oss.fast.upload.buffer, fs.oss.buffer.dir, fs.oss.fast.upload.memory.limit). */
-  uploadBuffer: UploadBufferSettings;
   /** fs.oss.connection.maximum: connections at once (Infinity: as many as the streams need). */
   maxConnections: number;
-  /** Bytes fetched ahead by a sequential reader beyond what was asked. */
-  readAhead: number;
-  /** Objects above this size are copied (renamed) with UploadPartCopy in parts. */
-  multipartCopyThreshold: number;
 }
 
 export const OSS_KEYS = {
@@ -135,6 +119,7 @@ export function readSettings(bucket: string, given: Configuration): OssSettings 
     maxConnections: conf.has(OSS_KEYS.maxConnections) ? positive(OSS_KEYS.maxConnections, conf.getInt(OSS_KEYS.maxConnections, 0)) : Infinity,
     readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
     multipartCopyThreshold: conf.getBytes(OSS_KEYS.multipartCopyThreshold, '1g'),
+    keys: { partSize: OSS_KEYS.partSize },
   };
 }
 
@@ -162,5 +147,5 @@ function readUploadBuffer(conf: Configuration): UploadBufferSettings {
   if (dirs.length === 0) throw new ConfigurationError(`${OSS_KEYS.bufferDir} names no directory`, { key: OSS_KEYS.bufferDir });
   const memoryLimit = conf.getBytes(OSS_KEYS.memoryLimit, '1g');
   if (!(memoryLimit > 0)) throw new ConfigurationError(`${OSS_KEYS.memoryLimit} must be positive, got ${memoryLimit}`, { key: OSS_KEYS.memoryLimit });
-  return { mode, dirs, memoryLimit };
+  return { mode, dirs, dirsKey: OSS_KEYS.bufferDir, folder: 'hadoopfs-oss-upload', memoryLimit };
 }

@@ -3,11 +3,11 @@ import type { Readable } from 'node:stream';
 import { abortErrorFor, currentSignal } from '@hadoopfs/core';
 
 /**
- * Cuts a request when the signal of the call that made it fires. ali-oss and urllib take no AbortSignal,
+ * Cuts a request when the signal of the call that made it fires. Clients such as ali-oss (urllib) take no AbortSignal,
  * but every request they make goes through the client's agent, and the agent is handed the request
  * synchronously inside the call: that is where the call's signal (async context) is still known. A
  * streamed answer (a ranged GET read later) is cut with its request, so a reader stuck on a server that
- * went quiet is let go at once, not after fs.oss.connection.timeout.
+ * went quiet is let go at once, not after the socket timeout.
  */
 export function cancelRequestsOnAbort(agent: Agent): void {
   const target = agent as unknown as { addRequest: (req: ClientRequest, ...rest: unknown[]) => void };

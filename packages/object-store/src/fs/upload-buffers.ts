@@ -2,17 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { Crc64Offload, crc64Offloaded, IOError, isProcessRunning } from '@hadoopfs/core';
 
-/** hadoop-aliyun's fs.oss.fast.upload.buffer values (bytebuffer ones mean the same here: Buffers live outside the JS heap). */
+/** Hadoop's fast-upload buffer values (fs.oss.fast.upload.buffer, fs.s3a.fast.upload.buffer; bytebuffer ones mean the same here: Buffers live outside the JS heap). */
 export type UploadBufferMode = 'array' | 'disk' | 'array_disk';
 
 export interface UploadBufferSettings {
   mode: UploadBufferMode;
-  /** fs.oss.buffer.dir: directories for disk buffers, used in turn. */
+  /** Directories for disk buffers, used in turn (fs.oss.buffer.dir, fs.s3a.buffer.dir). */
   dirs: string[];
-  /** fs.oss.fast.upload.memory.limit: memory all streams of one FileSystem may hold before array_disk spills. */
+  /** The key that sets `dirs`, for messages. */
+  dirsKey: string;
+  /** Folder under each dir for this backend's buffer files (`hadoopfs-oss-upload`): one sub-folder per process below it. */
+  folder: string;
+  /** Memory all streams of one FileSystem may hold before array_disk spills. */
   memoryLimit: number;
 }
 
@@ -27,21 +30,18 @@ const DISK_STAGING = 64 * 1024;
 const DISK_WRITE_AHEAD = 4 * 1024 * 1024;
 /** Chunk size of a part file read for upload: few, large socket writes. */
 const UPLOAD_CHUNK = 1024 * 1024;
-/** Folder, under each buffer dir, of this library's buffer files; one sub-folder per process. */
-const FOLDER = 'hadoopfs-oss-upload';
 
-/** A part's bytes as a request body: in memory, or a file opened afresh for every attempt. */
-export type PartBody = Buffer | { size: number; open: () => Readable };
+import type { PartBody } from '../store/object-store.js';
 
 /**
  * The bytes of all streams of one FileSystem waiting to go up. Memory parts grow with their data
  * (a stream that filled a part takes whole part buffers from a pool from then on, so steady streaming
- * does not allocate); disk parts append to a file under fs.oss.buffer.dir; array_disk keeps parts in
- * memory until the streams together hold fs.oss.memory.limit, then starts new growth on disk. A
+ * does not allocate); disk parts append to a file under the buffer dirs; array_disk keeps parts in
+ * memory until the streams together hold the memory limit, then starts new growth on disk. A
  * bound applied by waiting could deadlock (every stream holding half a part, none able to send), so
  * the bound spills instead.
  *
- * Files live in `<dir>/hadoopfs-oss-upload/<pid>-<random>/`, are removed when their part is uploaded
+ * Files live in `<dir>/<folder>/<pid>-<random>/`, are removed when their part is uploaded
  * or dropped, and folders of processes that no longer run are removed at the next start.
  */
 export class UploadBuffers {
@@ -111,8 +111,8 @@ export class UploadBuffers {
       const name = `${process.pid}-${randomBytes(4).toString('hex')}`;
       const folders: string[] = [];
       for (const dir of this.settings.dirs) {
-        await removeDeadProcessFolders(join(dir, FOLDER));
-        const folder = join(dir, FOLDER, name);
+        await removeDeadProcessFolders(join(dir, this.settings.folder));
+        const folder = join(dir, this.settings.folder, name);
         await mkdir(folder, { recursive: true, mode: 0o700 });
         folders.push(folder);
       }
@@ -249,7 +249,7 @@ export class PartBuffer {
         // Written: the bytes are no one's now, so the CRC worker may take them without a copy.
         await crc.give(bytes);
       } catch (error) {
-        this.#failure = new IOError(`cannot write an upload buffer file under ${this.#buffers.settings.dirs.join(', ')} (fs.oss.buffer.dir): ${(error as Error).message}`, (error as { code?: string }).code ?? 'EIO', { cause: error });
+        this.#failure = new IOError(`cannot write an upload buffer file under ${this.#buffers.settings.dirs.join(', ')} (${this.#buffers.settings.dirsKey}): ${(error as Error).message}`, (error as { code?: string }).code ?? 'EIO', { cause: error });
       } finally {
         this.#writing -= bytes.length;
       }

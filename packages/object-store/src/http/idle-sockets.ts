@@ -3,22 +3,22 @@ import type { Socket } from 'node:net';
 
 /**
  * Destroys a socket of `agent` on which a request has gone `idleMs` without a byte moving either way
- * (Hadoop's socket timeout, fs.oss.connection.timeout). A deadline on the whole request would fail a
+ * (Hadoop's socket timeout: fs.oss.connection.timeout, fs.s3a.connection.timeout; `key` names it in the error). A deadline on the whole request would fail a
  * large part on a slow link however steadily it moved; this fails only a stall, whether before the
  * answer, in the middle of a streamed body or while the server sits on a request.
  *
  * Polled rather than socket.setTimeout(): urllib resets a socket's timeout to its own response timer.
  */
-export function watchIdleSockets(agent: Agent, idleMs: number): void {
+export function watchIdleSockets(agent: Agent, idleMs: number, key: string): void {
   const connect = (agent as unknown as { createConnection: (...args: unknown[]) => Socket }).createConnection.bind(agent);
   (agent as unknown as { createConnection: (...args: unknown[]) => Socket }).createConnection = (...args: unknown[]) => {
     const socket = connect(...args);
-    watch(socket, idleMs);
+    watch(socket, idleMs, key);
     return socket;
   };
 }
 
-function watch(socket: Socket, idleMs: number): void {
+function watch(socket: Socket, idleMs: number, key: string): void {
   let moved = -1;
   let since = Date.now();
   const timer = setInterval(() => {
@@ -32,7 +32,7 @@ function watch(socket: Socket, idleMs: number): void {
     }
     if (Date.now() - since >= idleMs) {
       clearInterval(timer);
-      socket.destroy(Object.assign(new Error(`timed out: no byte moved for ${idleMs} ms (fs.oss.connection.timeout)`), { code: 'ETIMEDOUT' }));
+      socket.destroy(Object.assign(new Error(`timed out: no byte moved for ${idleMs} ms (${key})`), { code: 'ETIMEDOUT' }));
     }
   }, Math.max(5, Math.min(1_000, Math.floor(idleMs / 4))));
   timer.unref();

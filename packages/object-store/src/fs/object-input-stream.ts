@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ChecksumError, Crc64Offload, EOFError, FSDataInputStream, IOError, runBounded, throwIfAborted, type FileRange, type Path } from '@hadoopfs/core';
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
 
 const MAX_RANGE = 64 * 1024 * 1024;
 /** Vectored reads: ranges closer than this are fetched by one GET (the gap read and dropped)… */
@@ -18,9 +18,9 @@ const VECTORED_CONCURRENCY = 4;
  *
  * Every range is pinned to the ETag seen at open (If-Match): an object replaced while open ends the read
  * with RemoteFileChangedError instead of mixing two versions. A read of the whole object from its start,
- * in order, is checked at EOF against OSS's CRC-64 (ChecksumError if a byte changed on the way).
+ * in order, is checked at EOF against the store's CRC-64 (ChecksumError if a byte changed on the way).
  */
-export class OssInputStream extends FSDataInputStream {
+export class ObjectInputStream extends FSDataInputStream {
   readonly #client: StoreClient;
   readonly #key: string;
   readonly #length: number;
@@ -39,7 +39,7 @@ export class OssInputStream extends FSDataInputStream {
   readonly #attempts: number;
   /** The version every range is pinned to: from the HEAD at open, or (opened without one) the first response. */
   #etag: string | undefined;
-  /** OSS's CRC-64 of the object, when it is to be checked (learnt from the first response, like the ETag). */
+  /** The store's CRC-64 of the object, when it is to be checked (learnt from the first response, like the ETag). */
   #expectedCrc: string | undefined;
   readonly #random: boolean;
   /**
@@ -209,7 +209,7 @@ export class OssInputStream extends FSDataInputStream {
     // A response without the header (a store that does not send it) leaves nothing to compare.
     if (this.#expectedCrc !== undefined && actual !== this.#expectedCrc) {
       throw new ChecksumError(
-        `read ${this.path.toString()}: the ${this.#length} bytes read have CRC-64 ${actual}, OSS's is ${this.#expectedCrc} (corrupted on the way)`,
+        `read ${this.path.toString()}: the ${this.#length} bytes read have CRC-64 ${actual}, ${this.#client.capabilities.store}'s is ${this.#expectedCrc} (corrupted on the way)`,
         { path: this.path.toString() },
       );
     }

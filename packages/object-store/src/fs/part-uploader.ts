@@ -1,6 +1,7 @@
 import { IOError } from '@hadoopfs/core';
-import type { StoreClient } from '@hadoopfs/object-store';
-import type { PartBody, PartBuffer, UploadBuffers } from './upload-buffers.js';
+import type { StoreClient } from '../store/store-client.js';
+import type { PartBody } from '../store/object-store.js';
+import type { PartBuffer, UploadBuffers } from './upload-buffers.js';
 
 export interface UploadedPart {
   number: number;
@@ -13,15 +14,17 @@ export interface UploadedPart {
 export interface PartUploaderOptions {
   key: string;
   partSize: number;
+  /** The key that sets `partSize` (fs.oss.multipart.part.size, fs.s3a.multipart.size), for messages. */
+  partSizeKey: string;
   /** Parts uploading at once; a writer past that waits (backpressure). */
   activeBlocks: number;
   /** Turns a part upload's failure into the error the stream should raise (e.g. fencing). */
   translateError?: (error: unknown) => Error;
-  /** The highest part number this writer may use (OSS allows 10 000). */
+  /** The highest part number this writer may use (the store allows capabilities.maxPartNumber). */
   maxParts?: number;
   /** User metadata (plain names) for InitiateMultipartUpload: the completed object carries it. */
   meta?: Record<string, string>;
-  /** Told the size of each part OSS acknowledged (upload progress by bytes the store has). */
+  /** Told the size of each part the store acknowledged (upload progress by bytes the store has). */
   onPartAcknowledged?: (bytes: number) => void;
   /** Where the bytes wait: memory that grows with them, or disk (the FileSystem's, shared by its streams). */
   buffers: UploadBuffers;
@@ -35,7 +38,7 @@ interface PendingPart {
 }
 
 /**
- * The multipart half of an OSS writer: bytes gather in a part buffer (UploadBuffers: memory that grows
+ * The multipart half of an object-store writer: bytes gather in a part buffer (UploadBuffers: memory that grows
  * with the data, or disk); each full part goes up in the background, at most `activeBlocks` at a time
  * (backpressure); memory buffers go back to a pool once uploaded. The upload is initiated with the first
  * part.
@@ -97,7 +100,7 @@ export class PartUploader {
   }
 
   get #maxParts(): number {
-    return this.#options.maxParts ?? 10_000;
+    return this.#options.maxParts ?? this.#client.capabilities.maxPartNumber;
   }
 
   throwIfFailed(): void {
@@ -163,7 +166,7 @@ export class PartUploader {
     const { key, partSize } = this.#options;
     return new IOError(
       `${this.#client.display(key)}: the file would need more than ${this.#maxParts} parts of at most ${partSize} bytes; ` +
-        'set a larger fs.oss.multipart.part.size for files this large',
+        `set a larger ${this.#options.partSizeKey} for files this large`,
       'EFBIG',
       { path: this.#client.display(key) },
     );

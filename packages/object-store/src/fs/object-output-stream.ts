@@ -1,13 +1,15 @@
 import { FSDataOutputStream, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
 import { PartUploader } from './part-uploader.js';
 import type { UploadBuffers } from './upload-buffers.js';
 
-export interface OssOutputOptions {
+export interface ObjectOutputOptions {
   key: string;
   partSize: number;
+  /** The key that sets `partSize`, for messages. */
+  partSizeKey: string;
   activeBlocks: number;
-  /** create(overwrite=false): the final PutObject or Complete carries x-oss-forbid-overwrite. */
+  /** create(overwrite=false): the final PutObject or Complete is create-only. */
   forbidOverwrite: boolean;
   buffers: UploadBuffers;
 }
@@ -18,12 +20,12 @@ export interface OssOutputOptions {
  * multipart upload so that no incomplete upload is left behind. Nothing is visible at the path before
  * close() returns, and hflush/hsync promise nothing (no capability).
  */
-export class OssOutputStream extends FSDataOutputStream {
+export class ObjectOutputStream extends FSDataOutputStream {
   readonly #client: StoreClient;
-  readonly #options: OssOutputOptions;
+  readonly #options: ObjectOutputOptions;
   readonly #parts: PartUploader;
 
-  constructor(path: Path, client: StoreClient, options: OssOutputOptions) {
+  constructor(path: Path, client: StoreClient, options: ObjectOutputOptions) {
     super(path);
     this.#client = client;
     this.#options = options;

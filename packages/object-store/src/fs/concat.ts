@@ -1,9 +1,8 @@
 import { ChecksumError, RemoteFileChangedError, runBounded, withoutSignal } from '@hadoopfs/core';
-import type { CompletedPart, ObjectInfo, StoreClient } from '@hadoopfs/object-store';
+import type { CompletedPart, ObjectInfo } from '../store/object-store.js';
+import type { StoreClient } from '../store/store-client.js';
 
-/** OSS's smallest part (every part but the last): smaller pieces travel as bytes, joined to their neighbours. */
-export const MIN_PART_SIZE = 100 * 1024;
-/** Copied parts stay well under OSS's 5 GiB UploadPartCopy limit. */
+/** Copied parts stay well under the stores' 5 GiB UploadPartCopy limit. */
 const MAX_COPY_PART = 1024 * 1024 * 1024;
 /** Read-and-upload parts of an appendable object (UploadPartCopy refuses those as sources). */
 const READ_PART = 8 * 1024 * 1024;
@@ -19,7 +18,7 @@ interface Range {
 type PlannedPart = { readonly copy: Range } | { readonly read: readonly Range[] };
 
 /**
- * Concat on OSS: one multipart upload of the target's object followed by the sources', built from
+ * Concat on an object store: one multipart upload of the target's object followed by the sources', built from
  * UploadPartCopy where a range can be a part of its own, completed over the target, and then the sources
  * removed. Every copy and read is pinned to the version given (the HEAD concat's preconditions made): a
  * source or target changed meanwhile is RemoteFileChangedError, with the upload aborted and nothing
@@ -40,7 +39,7 @@ export async function concatObjects(client: StoreClient, target: ObjectInfo, sou
 }
 
 async function rewriteTarget(client: StoreClient, target: ObjectInfo, pieces: readonly ObjectInfo[]): Promise<void> {
-  const plan = planParts(pieces);
+  const plan = planParts(pieces, client.capabilities.minPartSize);
   const uploadId = await client.initUpload(target.key, target.meta ?? {});
   try {
     const parts: CompletedPart[] = new Array(plan.length);
@@ -79,11 +78,11 @@ async function rewriteTarget(client: StoreClient, target: ObjectInfo, pieces: re
 }
 
 /**
- * Parts for the pieces end to end, every part but the last at least MIN_PART_SIZE: a range that can stand
+ * Parts for the pieces end to end, every part but the last at least `minPartSize` (smaller pieces travel as bytes, joined to their neighbours): a range that can stand
  * alone is copied on the server; the rest (small pieces, the joins between them, appendable objects) is
- * read, at most MIN_PART_SIZE per join.
+ * read, at most `minPartSize` per join.
  */
-export function planParts(pieces: readonly ObjectInfo[]): PlannedPart[] {
+export function planParts(pieces: readonly ObjectInfo[], minPartSize: number): PlannedPart[] {
   const plan: PlannedPart[] = [];
   let pending: Range[] = [];
   let buffered = 0;
@@ -91,18 +90,18 @@ export function planParts(pieces: readonly ObjectInfo[]): PlannedPart[] {
     const copyable = info.copyable !== false;
     for (let pos = 0; pos < info.size; ) {
       const remaining = info.size - pos;
-      if (copyable && buffered === 0 && remaining >= MIN_PART_SIZE) {
+      if (copyable && buffered === 0 && remaining >= minPartSize) {
         // A long piece is cut so that what is left after each cut can still stand alone.
-        const n = remaining <= MAX_COPY_PART ? remaining : Math.min(MAX_COPY_PART, remaining - MIN_PART_SIZE);
+        const n = remaining <= MAX_COPY_PART ? remaining : Math.min(MAX_COPY_PART, remaining - minPartSize);
         plan.push({ copy: { info, start: pos, end: pos + n } });
         pos += n;
         continue;
       }
-      const n = Math.min(copyable ? MIN_PART_SIZE - buffered : READ_PART, remaining);
+      const n = Math.min(copyable ? minPartSize - buffered : READ_PART, remaining);
       pending.push({ info, start: pos, end: pos + n });
       buffered += n;
       pos += n;
-      if (buffered >= MIN_PART_SIZE) {
+      if (buffered >= minPartSize) {
         plan.push({ read: pending });
         pending = [];
         buffered = 0;

@@ -27,6 +27,7 @@ export default tseslint.config(
     ['oss-server', ['core']],
     ['object-store', ['core']],
     ['oss', ['core', 'object-store']],
+    ['s3', ['core', 'object-store']],
     // Durable flush needs OSS only: the shell (which needs every backend) is a package of its own.
     ['jindo', ['core', 'object-store', 'oss']],
     ['flume', ['core', 'object-store', 'oss', 'jindo', 'local', 'memory']],

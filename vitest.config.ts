@@ -6,7 +6,7 @@ const packages = fileURLToPath(new URL('./packages/', import.meta.url));
 export default defineConfig({
   resolve: {
     // Tests run on the sources: every @hadoopfs/* import resolves to its package's src/index.ts.
-    alias: [{ find: /^@hadoopfs\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` }],
+    alias: [{ find: /^@hadoopfs\/([a-z0-9-]+)$/, replacement: `${packages}$1/src/index.ts` }],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],

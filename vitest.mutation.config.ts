@@ -9,7 +9,7 @@ const packages = fileURLToPath(new URL('./packages/', import.meta.url));
  * it). Not part of `pnpm test`.
  */
 export default defineConfig({
-    resolve: { alias: [{ find: /^@hadoopfs\/([a-z-]+)$/, replacement: `${packages}$1/src/index.ts` }] },
+    resolve: { alias: [{ find: /^@hadoopfs\/([a-z0-9-]+)$/, replacement: `${packages}$1/src/index.ts` }] },
     test: {
       testTimeout: 60_000,
       hookTimeout: 30_000,

@@ -130,7 +130,10 @@ export const PathCapabilities = {
   DURABLE_FLUSH: 'hadoopfs.capability.outputstream.durable-flush',
 } as const;
 
-/** What rename does where HDFS and POSIX differ (Hadoop's contract options rename-overwrites-dest, rename-creates-dest-dirs, rename-remove-dest-if-empty-dir). */
+/**
+ * What rename does where HDFS and POSIX differ (Hadoop's contract options rename-overwrites-dest,
+ * rename-creates-dest-dirs, rename-remove-dest-if-empty-dir, rename-returns-false-if-source-missing).
+ */
 export interface RenameRules {
   /** A file replaces an existing file (rename(2)) instead of failing. */
   readonly overwriteFile: boolean;
@@ -138,6 +141,8 @@ export interface RenameRules {
   readonly createParents: boolean;
   /** An empty destination directory is replaced instead of receiving the source. */
   readonly replaceEmptyDirectory: boolean;
+  /** A missing source answers false instead of FileNotFoundError (S3A). */
+  readonly missingSourceReturnsFalse?: boolean;
 }
 
 export const HDFS_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: false, createParents: false, replaceEmptyDirectory: false });
@@ -758,13 +763,14 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     this.#count(S.OP_RENAME);
     return this.#guard(src, async (from) => {
       const to = this.#qualifyChecked(dst);
-      const source = await this.statPath(from);
+      const rules = this.renameRules();
+      const source = rules.missingSourceReturnsFalse ? await this.#statOrUndefined(from) : await this.statPath(from);
+      if (!source) return false;
       if (from.isRoot()) throw new InvalidPathError(`cannot rename the root directory`, { path: from.toString() });
       if (from.equals(to)) return true;
       if (from.contains(to)) {
         throw new InvalidPathError(`cannot rename ${from.toString()} to a path below itself: ${to.toString()}`, { path: to.toString() });
       }
-      const rules = this.renameRules();
       let target = to;
       const existing = await this.#statOrUndefined(to);
       if (existing?.isDirectory() && rules.replaceEmptyDirectory && (await this.#isEmptyDirectory(to))) {

@@ -16,7 +16,7 @@ export type {
 } from './store/object-store.js';
 export { missingForDurableFlush, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
 export { StoreClient, type StoreClientSettings } from './store/store-client.js';
-export { storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';
+export { NoSuchBucketError, storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';
 export { ObjectStoreFileSystem } from './fs/object-store-file-system.js';
 export type { ObjectStoreSettings } from './fs/settings.js';
 export { ObjectInputStream } from './fs/object-input-stream.js';

@@ -14,6 +14,7 @@ export {
   type OssCredentialsProviderFactory,
 } from './credentials.js';
 export { FOREIGN_KEYS } from './known-keys.js';
-export { isRetryable, NoSuchBucketError, ossErrorFacts, translateOssError, type OssErrorFacts } from './oss-errors.js';
+export { NoSuchBucketError } from '@hadoopfs/object-store';
+export { isRetryable, ossErrorFacts, translateOssError, type OssErrorFacts } from './oss-errors.js';
 
 registerAliyunOssFileSystem();

@@ -1,13 +1,5 @@
-import { AccessDeniedError, ChecksumError, FileAlreadyExistsError, FileNotFoundError, IOError, RemoteFileChangedError, type IOErrorOptions } from '@hadoopfs/core';
-import { UploadNotFoundError, withStoreFacts } from '@hadoopfs/object-store';
-
-/** The bucket of an oss:// URI does not exist (code ENXIO: no such device, as a missing disk would be). */
-export class NoSuchBucketError extends IOError {
-  override name = 'NoSuchBucketError';
-  constructor(message: string, options: IOErrorOptions = {}) {
-    super(message, 'ENXIO', options);
-  }
-}
+import { AccessDeniedError, ChecksumError, FileAlreadyExistsError, FileNotFoundError, IOError, RemoteFileChangedError } from '@hadoopfs/core';
+import { NoSuchBucketError, UploadNotFoundError, withStoreFacts } from '@hadoopfs/object-store';
 
 /** What OSS said about a failed request, on every error the OSS backend raises for one. */
 export interface OssErrorFacts {

@@ -51,3 +51,11 @@ export class UploadNotFoundError extends FileNotFoundError {
     super(message, options);
   }
 }
+
+/** The bucket of a URI does not exist (code ENXIO: no such device, as a missing disk would be): a configuration error, not "no such file". */
+export class NoSuchBucketError extends IOError {
+  override name = 'NoSuchBucketError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'ENXIO', options);
+  }
+}

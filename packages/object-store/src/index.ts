@@ -14,7 +14,7 @@ export type {
   UploadsPage,
   Written,
 } from './store/object-store.js';
-export { missingForDurableFlush, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
+export { missingForDurableFlush, storeCapabilities, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
 export { StoreClient, type StoreClientSettings } from './store/store-client.js';
 export { NoSuchBucketError, storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';
 export { ObjectStoreFileSystem } from './fs/object-store-file-system.js';

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { missingForDurableFlush, type StoreCapabilities } from '@hadoopfs/object-store';
+import { missingForDurableFlush, storeCapabilities } from '@hadoopfs/object-store';
 
-const FLAGS = ['createOnlyPut', 'createOnlyComplete', 'createOnlyCopy', 'completeOmitsParts', 'emptyLastPart', 'uploadPartCopyRange', 'copyIfMatch', 'readIfMatch', 'listPartsAfter', 'listUploads', 'uploadMetadata'] as const;
-const everything = {
-  store: 'a store with everything',
-  ...{ minPartSize: 5 * 1024 * 1024, maxPartSize: 5 * 1024 ** 3, maxPartNumber: 10_000, deleteBatchMax: 1000, checksum: undefined },
-  ...Object.fromEntries(FLAGS.map((flag) => [flag, true])),
-} as StoreCapabilities;
+const everything = storeCapabilities('a store with everything', { minPartSize: 5 * 1024 * 1024, checksum: undefined });
+
+describe('a store declared by what it lacks', () => {
+  it('has every flag but those, and S3’s multipart limits', () => {
+    const lacking = storeCapabilities('S3-ish', { minPartSize: 1, checksum: undefined }, ['createOnlyComplete', 'completeOmitsParts']);
+    expect(lacking).toMatchObject({ createOnlyComplete: false, completeOmitsParts: false, createOnlyPut: true, listPartsAfter: true, maxPartNumber: 10_000, deleteBatchMax: 1000 });
+    expect(Object.isFrozen(lacking)).toBe(true);
+  });
+});
 
 describe('the capabilities durable flush needs', () => {
   it('are all there on a store with everything', () => {

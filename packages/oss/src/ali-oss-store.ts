@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
 import { ClosedError } from '@hadoopfs/core';
-import { cancelRequestsOnAbort, watchIdleSockets, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PartBody, type PartsPage, type RangeResponse, type StoreCapabilities, type UploadsPage, type Written } from '@hadoopfs/object-store';
+import { cancelRequestsOnAbort, storeCapabilities, watchIdleSockets, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PartBody, type PartsPage, type RangeResponse, type StoreCapabilities, type UploadsPage, type Written } from '@hadoopfs/object-store';
 import { translateOssError } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
 
@@ -14,25 +14,7 @@ const NO_DEADLINE = 2 ** 31 - 1;
 const META_PREFIX = 'x-oss-meta-';
 
 /** What OSS does (OSS API reference; the OSS-protocol server here does the same). */
-export const OSS_CAPABILITIES: StoreCapabilities = Object.freeze({
-  store: 'OSS',
-  minPartSize: 100 * 1024,
-  maxPartSize: 5 * 1024 ** 3,
-  maxPartNumber: 10_000,
-  deleteBatchMax: 1000,
-  createOnlyPut: true,
-  createOnlyComplete: true,
-  createOnlyCopy: true,
-  completeOmitsParts: true,
-  emptyLastPart: true,
-  uploadPartCopyRange: true,
-  copyIfMatch: true,
-  readIfMatch: true,
-  listPartsAfter: true,
-  listUploads: true,
-  uploadMetadata: true,
-  checksum: 'crc64-xz',
-});
+export const OSS_CAPABILITIES: StoreCapabilities = storeCapabilities('OSS', { minPartSize: 100 * 1024, checksum: 'crc64-xz' });
 
 function headersOf(result: { res: { headers: unknown } }): Record<string, string> {
   return result.res.headers as Record<string, string>;

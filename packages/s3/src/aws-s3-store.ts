@@ -21,6 +21,7 @@ import {
 import { ClosedError, currentSignal, IOError } from '@hadoopfs/core';
 import {
   cancelRequestsOnAbort,
+  storeCapabilities,
   watchIdleSockets,
   type CompletedPart,
   type ListPage,
@@ -41,25 +42,7 @@ import type { S3aSettings } from './settings.js';
  * (test/radosgw.test.ts). Conditional writes beyond PutObject and a Complete that leaves parts out are not
  * assumed: radosgw ignores the first and refuses the second.
  */
-export const S3_CAPABILITIES: StoreCapabilities = Object.freeze({
-  store: 'S3',
-  minPartSize: 5 * 1024 * 1024,
-  maxPartSize: 5 * 1024 ** 3,
-  maxPartNumber: 10_000,
-  deleteBatchMax: 1000,
-  createOnlyPut: true,
-  createOnlyComplete: false,
-  createOnlyCopy: false,
-  completeOmitsParts: false,
-  emptyLastPart: true,
-  uploadPartCopyRange: true,
-  copyIfMatch: true,
-  readIfMatch: true,
-  listPartsAfter: true,
-  listUploads: true,
-  uploadMetadata: true,
-  checksum: undefined,
-});
+export const S3_CAPABILITIES: StoreCapabilities = storeCapabilities('S3', { minPartSize: 5 * 1024 * 1024, checksum: undefined }, ['createOnlyComplete', 'createOnlyCopy', 'completeOmitsParts']);
 
 const SERVER_TIME = Symbol('hadoopfs.serverTime');
 

@@ -42,6 +42,34 @@ export interface StoreCapabilities {
   readonly checksum: 'crc64-xz' | undefined;
 }
 
+type Flag = { [K in keyof StoreCapabilities]: StoreCapabilities[K] extends boolean ? K : never }[keyof StoreCapabilities];
+
+/**
+ * A store's capabilities: S3's multipart limits (5 GiB parts, 10 000 of them, 1 000 keys a batch delete)
+ * and every flag true but those in `lacks` — so that a store's declaration reads as what it does not do.
+ */
+export function storeCapabilities(
+  store: string,
+  facts: { minPartSize: number; checksum: StoreCapabilities['checksum'] },
+  lacks: ReadonlyArray<Flag> = [],
+): StoreCapabilities {
+  const flags: Record<Flag, boolean> = {
+    createOnlyPut: true,
+    createOnlyComplete: true,
+    createOnlyCopy: true,
+    completeOmitsParts: true,
+    emptyLastPart: true,
+    uploadPartCopyRange: true,
+    copyIfMatch: true,
+    readIfMatch: true,
+    listPartsAfter: true,
+    listUploads: true,
+    uploadMetadata: true,
+  };
+  for (const flag of lacks) flags[flag] = false;
+  return Object.freeze({ store, ...facts, maxPartSize: 5 * 1024 ** 3, maxPartNumber: 10_000, deleteBatchMax: 1000, ...flags });
+}
+
 /** A capability durable flush cannot keep its promises without, and why (packages/object-store README). */
 export interface MissingCapability {
   capability: keyof StoreCapabilities;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { crc64, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
+import { crc64, FileAlreadyExistsError, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
 import { PartUploader, type StoreClient, type UploadBuffers, type UploadInfo } from '@hadoopfs/object-store';
 import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
 import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
@@ -47,6 +47,8 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   readonly #options: DurableOutputOptions;
   readonly #parts: PartUploader;
   #sequence = 0;
+  /** Sequences whose manifest key held another object when this writer tried it: never removed by it. */
+  readonly #notOurs = new Set<number>();
   /** The manifest of the last flush that returned: the state recover rebuilds. */
   #durable: { key: string; length: number } | undefined;
   /** Set once the file was taken over (recover, another writer, an aborted upload): final. */
@@ -154,7 +156,12 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       replaces: this.#options.replaces,
     };
     const key = manifestKeyFor(this.#options.folder, this.writerId, manifest.sequence);
-    await this.#client.put(key, encodeManifest(manifest, tail), { forbidOverwrite: true });
+    await this.#client.put(key, encodeManifest(manifest, tail), { forbidOverwrite: true }).catch((error: unknown) => {
+      // Refused: another object holds the key (create-only, and not ours by its length and checksum). It
+      // is not this writer's to remove, ever (D6).
+      if (error instanceof FileAlreadyExistsError) this.#notOurs.add(manifest.sequence);
+      throw error;
+    });
     // The fencing read comes after the manifest is durable: a recover that claims the upload later sees
     // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
     // goes at the same time: the new one, durable now, supersedes it whatever the fencing read says.
@@ -194,7 +201,9 @@ export class DurableOssOutputStream extends FSDataOutputStream {
    * sequence, not remembered one by one).
    */
   #everyManifestKey(): string[] {
-    return Array.from({ length: this.#sequence }, (_, i) => manifestKeyFor(this.#options.folder, this.writerId, i + 1));
+    return Array.from({ length: this.#sequence }, (_, i) => i + 1)
+      .filter((sequence) => !this.#notOurs.has(sequence))
+      .map((sequence) => manifestKeyFor(this.#options.folder, this.writerId, sequence));
   }
 
   protected override closeIsRetryable(): boolean {

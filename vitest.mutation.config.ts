@@ -17,6 +17,8 @@ export default defineConfig({
         'packages/jindo/test/manifest.test.ts',
         'packages/jindo/test/staging.test.ts',
         'packages/jindo/test/overlap.test.ts',
+        'packages/jindo/test/writer-edges.test.ts',
+        'packages/jindo/test/recover-edges.test.ts',
         'packages/jindo/test/findings.test.ts',
         'packages/jindo/test/jindo.test.ts',
         'packages/jindo/test/concurrent-recover.test.ts',

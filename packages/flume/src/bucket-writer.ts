@@ -1,5 +1,5 @@
 import { FileNotFoundError, Path, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
-import { JindoOssFileSystem } from '@hadoopfs/jindo';
+import { durableFlushRecoveryOf } from '@hadoopfs/object-store';
 import type { FlumeEvent } from './event.js';
 import { FlumeSequenceFile } from './sequence-file.js';
 import { serializeChunks } from './serializers.js';
@@ -175,8 +175,9 @@ export class BucketWriter {
         await out.abort();
         return report('nothing was committed to it; aborted (its events are delivered again)');
       }
-      if (out.hasCapability(StreamCapabilities.DURABLE_FLUSH) && this.#fs instanceof JindoOssFileSystem) {
-        const reports = await this.#fs.recoverAll(from, { force: true });
+      const recovery = out.hasCapability(StreamCapabilities.DURABLE_FLUSH) ? await durableFlushRecoveryOf(this.#fs, from) : undefined;
+      if (recovery) {
+        const reports = await recovery.recoverAll(from, { force: true });
         const failed = reports.find((r) => r.error);
         if (failed) return report(`recover failed (${failed.error!.message}); left in use for the next start or jindo jfs -recover`);
         // Recovered: the upload is complete and the staging gone, so the abort only frees the stream's buffers.

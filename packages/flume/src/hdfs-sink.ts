@@ -1,5 +1,5 @@
 import { FileSystem, Path, PathCapabilities, runBounded, type Configuration } from '@hadoopfs/core';
-import { JindoOssFileSystem } from '@hadoopfs/jindo';
+import { durableFlushRecoveryOf } from '@hadoopfs/object-store';
 import { BucketWriter } from './bucket-writer.js';
 import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
 import type { FlumeEvent } from './event.js';
@@ -99,8 +99,9 @@ export class HdfsEventSink {
     // In-use files whose flushed bytes could not be recovered yet (a writer within its lease, a manifest
     // that does not read): renaming them would publish a file short of what was committed.
     const unfinished = new Set<string>();
-    if (fs instanceof JindoOssFileSystem && fs.jindoSettings.flushEnabled) {
-      for (const report of await fs.recoverAll(root, { recursive: true })) {
+    const recovery = await durableFlushRecoveryOf(fs, root);
+    if (recovery) {
+      for (const report of await recovery.recoverAll(root, { recursive: true })) {
         if (report.error) this.#log(`leftover ${report.path}: ${report.state}: ${report.error.message}`);
         if (report.state === 'live-writer' || report.state === 'corrupt-manifest' || report.state === 'failed') unfinished.add(report.path);
       }

@@ -1,3 +1,9 @@
+// The sink reaches stores by URI, as Flume's HDFS sink does through Hadoop's FileSystem: the backends an
+// agent writes to are registered here, as the agent's classpath would hold them (oss:// with durable flush).
+import '@hadoopfs/jindo';
+import '@hadoopfs/local';
+import '@hadoopfs/memory';
+
 export { HdfsEventSink, type HdfsSinkOptions, type ProcessResult, type SinkMetrics } from './hdfs-sink.js';
 export { BucketWriter, type BucketWriterEvents } from './bucket-writer.js';
 export { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';

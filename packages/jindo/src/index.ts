@@ -1,12 +1,12 @@
 import { registerJindoOssFileSystem } from './jindo-file-system.js';
 
-export { JindoOssFileSystem, registerJindoOssFileSystem, type RecoverAllOptions } from './jindo-file-system.js';
+export { JindoOssFileSystem, registerJindoOssFileSystem } from './jindo-file-system.js';
 export { DurableOssOutputStream, type DurableOutputOptions } from './durable-output-stream.js';
 export { recoverFile } from './recover.js';
 export { listStagedFolder, readManifest, stagedFolders } from './staged-folder.js';
 export { endUnnamedUpload, type UnnamedUploadOutcome } from './unnamed-uploads.js';
 export { clearForCreate, type CreateClearance } from './lease-recovery.js';
-export type { RecoverOptions, RecoverReport, RecoverState } from './recover-report.js';
+export type { RecoverAllOptions, RecoverOptions, RecoverReport, RecoverState } from '@hadoopfs/object-store';
 export { purgeStaleUploads, type PurgeOptions } from './purge.js';
 export {
   CorruptManifestError,

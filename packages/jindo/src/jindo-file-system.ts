@@ -18,27 +18,11 @@ import { DurableOssOutputStream } from './durable-output-stream.js';
 import { clearForCreate, refuseUntrustedStaging, type CreateClearance } from './lease-recovery.js';
 import { purgeStaleUploads } from './purge.js';
 import { recoverFile } from './recover.js';
-import { reportFor, type RecoverReport } from './recover-report.js';
+import { reportFor, type DurableFlushRecovery, type RecoverAllOptions, type RecoverReport } from '@hadoopfs/object-store';
 import { readJindoSettings, type JindoSettings } from './settings.js';
 import { stagedFolders } from './staged-folder.js';
 import { stagingFolderFor, type StagedFolder } from './staging.js';
 
-export interface RecoverAllOptions {
-  /** Every staged file below the path (a folder), not only the path itself; also purges stale uploads. */
-  recursive?: boolean;
-  dryRun?: boolean;
-  /** Take over manifests refreshed within the lease. */
-  force?: boolean;
-  /** Files recovered at once (default 8). */
-  concurrency?: number;
-  /** Called after each report, for progress displays. */
-  onReport?: (report: RecoverReport) => void;
-  /**
-   * Stops the recover at its next request (one in flight is cut): AbortError. An aborted recover is a
-   * recover that stopped there, which recover is built to survive: run it again to finish.
-   */
-  signal?: AbortSignal;
-}
 
 /**
  * OSS with durable flush (JindoSDK's `fs.jfs.cache.oss.flush.enable`): with flush enabled, create()
@@ -46,7 +30,7 @@ export interface RecoverAllOptions {
  * `recover` can rebuild the file after the writer died (DESIGN §4, package README). With flush disabled
  * it is the plain OSS backend.
  */
-export class JindoOssFileSystem extends AliyunOssFileSystem {
+export class JindoOssFileSystem extends AliyunOssFileSystem implements DurableFlushRecovery {
   #jindo!: JindoSettings;
   /** What create() found at the target for the stream it is about to build. */
   readonly #clearances = new Map<string, CreateClearance>();

@@ -1,6 +1,6 @@
 import type { StoreClient } from '@hadoopfs/object-store';
 import { recoverFile } from './recover.js';
-import { reportFor, type RecoverReport } from './recover-report.js';
+import { reportFor, type RecoverReport } from '@hadoopfs/object-store';
 import { minimumAge, shownAgeSeconds } from './staging.js';
 import { endUnnamedUpload } from './unnamed-uploads.js';
 

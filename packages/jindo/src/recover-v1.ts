@@ -1,7 +1,7 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { StoreClient } from '@hadoopfs/object-store';
 import { CorruptManifestError, expectedCrc, MANIFEST_KIND, parseManifestV1 } from './manifest.js';
-import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
+import { reportFor, type RecoverOptions, type RecoverReport } from '@hadoopfs/object-store';
 import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
 
 /**

@@ -2,7 +2,7 @@ import { FileNotFoundError, IOError, LeaseExpiredError } from '@hadoopfs/core';
 import { UploadNotFoundError, type StoreClient } from '@hadoopfs/object-store';
 import { CorruptManifestError, expectedCrc, type DecodedManifest } from './manifest.js';
 import { recoverV1 } from './recover-v1.js';
-import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
+import { reportFor, type RecoverOptions, type RecoverReport } from '@hadoopfs/object-store';
 import { listStagedFolder, readManifest } from './staged-folder.js';
 import {
   CLAIM_PART,

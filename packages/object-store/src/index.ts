@@ -25,3 +25,5 @@ export { PartUploader, type PartUploaderOptions, type UploadedPart } from './fs/
 export { PartBuffer, UploadBuffers, type UploadBufferMode, type UploadBufferSettings } from './fs/upload-buffers.js';
 export { cancelRequestsOnAbort } from './http/cancel-on-abort.js';
 export { watchIdleSockets } from './http/idle-sockets.js';
+export { reportFor, type DurableFlushRecovery, type RecoverAllOptions, type RecoverOptions, type RecoverReport, type RecoverState } from './durable/recover-report.js';
+export { durableFlushRecoveryOf } from './durable/durable-flush-recovery.js';

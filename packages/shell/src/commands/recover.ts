@@ -1,5 +1,6 @@
 import { FileSystem, Path } from '@hadoopfs/core';
-import { JINDO_KEYS, JindoOssFileSystem, type RecoverReport } from '@hadoopfs/jindo';
+import { JINDO_KEYS } from '@hadoopfs/jindo';
+import { durableFlushRecoveryOf, type RecoverReport } from '@hadoopfs/object-store';
 import { parseOptions, SilentFailure, UsageError, type ShellCommand } from '../command.js';
 
 function describe(r: RecoverReport): string {
@@ -37,9 +38,10 @@ One line a file (its state, path and what was done); exit code 1 if any file fai
     }
     const fs = await FileSystem.newInstance(target, conf);
     try {
-      if (!(fs instanceof JindoOssFileSystem)) throw new Error(`${target.toString()} is not served by JindoOssFileSystem (check fs.oss.impl)`);
+      const recovery = await durableFlushRecoveryOf(fs);
+      if (!recovery) throw new Error(`${target.toString()} is served by a filesystem without durable flush (check fs.oss.impl)`);
       let done = 0;
-      const reports = await fs.recoverAll(target, {
+      const reports = await recovery.recoverAll(target, {
         recursive: flags.has('R'),
         dryRun: flags.has('dryRun'),
         force: flags.has('force'),

@@ -1,5 +1,6 @@
 /** What recover says about each file (and, recursively, each purged upload), and the options it takes. */
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { PathLike } from '@hadoopfs/core';
+import type { StoreClient } from '../store/store-client.js';
 
 export type RecoverState =
   | 'nothing-staged'
@@ -15,7 +16,7 @@ export type RecoverState =
   | 'would-purge';
 
 export interface RecoverReport {
-  /** oss:// URI of the target file. */
+  /** The URI of the target file (`oss://…`, `s3a://…`). */
   path: string;
   state: RecoverState;
   /** Bytes the target holds after recovery (the writer's flushed length). */
@@ -45,4 +46,27 @@ export function reportFor(client: StoreClient, targetKey: string) {
     ...(extra.uploadId ? { uploadId: extra.uploadId } : {}),
     ...(extra.error ? { error: extra.error } : {}),
   });
+}
+
+/** What recoverAll takes (JindoSDK's recover(path, isFolder), with a report per file). */
+export interface RecoverAllOptions {
+  /** Every staged file below the path (a folder), not only the path itself; also purges stale uploads. */
+  recursive?: boolean;
+  dryRun?: boolean;
+  /** Take over manifests refreshed within the lease. */
+  force?: boolean;
+  /** Files recovered at once (default 8). */
+  concurrency?: number;
+  /** Called after each report, for progress displays. */
+  onReport?: (report: RecoverReport) => void;
+  /**
+   * Stops the recover at its next request (one in flight is cut): AbortError. An aborted recover is a
+   * recover that stopped there, which recover is built to survive: run it again to finish.
+   */
+  signal?: AbortSignal;
+}
+
+/** A FileSystem whose streams can flush durably and which rebuilds files after their writer died. */
+export interface DurableFlushRecovery {
+  recoverAll(path: PathLike, options?: RecoverAllOptions): Promise<RecoverReport[]>;
 }

@@ -31,7 +31,7 @@ export default tseslint.config(
     // Durable flush needs OSS only: the shell (which needs every backend) is a package of its own.
     ['jindo', ['core', 'object-store', 'oss']],
     ['flume', ['core', 'object-store', 'oss', 'jindo', 'local', 'memory']],
-    ['shell', ['core', 'object-store', 'oss', 'jindo', 'local', 'memory']],
+    ['shell', ['core', 'object-store', 'oss', 's3', 'jindo', 'local', 'memory']],
   ].map(([name, allowed]) => ({
     files: [`packages/${name}/src/**/*.ts`],
     rules: {

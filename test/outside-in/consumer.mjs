@@ -48,5 +48,9 @@ check(refused instanceof AbortError && refused.code === 'ABORT_ERR', 'oss:// a s
 check(!(await recovering.exists('/flume/aborted.log')) && server.store.listUploads('logs', '').length === 0, 'oss:// an aborted stream leaves nothing');
 await recovering.close();
 await server.close();
+// s3a:// is registered by its package, configured with S3A's keys (no server needed to see it refuse a bad bucket).
+const { S3AFileSystem } = await import('@hadoopfs/s3');
+const badBucket = await FileSystem.newInstance('s3a://Not_A_Bucket/', new Configuration({ loadDefaults: false })).then(() => undefined, (error) => error);
+check(badBucket?.name === 'ConfigurationError' && /not a valid S3 bucket name/.test(badBucket.message) && typeof S3AFileSystem === 'function', 's3a:// registered, a bad bucket name refused');
 await FileSystem.closeAll();
 process.exit(0);

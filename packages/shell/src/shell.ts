@@ -2,6 +2,7 @@ import { abortErrorFor, abortIn, Configuration, FileSystem, Path, runCancellable
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
 import '@hadoopfs/jindo';
+import '@hadoopfs/s3';
 import { describeError, PathError, SilentFailure, UsageError, type ShellCommand, type ShellContext, type ShellIo } from './command.js';
 import { expandItems, literalItem, type PathItem } from './path-items.js';
 

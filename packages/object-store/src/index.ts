@@ -16,6 +16,7 @@ export type {
 } from './store/object-store.js';
 export { missingForDurableFlush, storeCapabilities, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
 export { StoreClient, type StoreClientSettings } from './store/store-client.js';
+export { probeCapabilities, type ProbedCapability, type ProbeFindings } from './store/probe.js';
 export { NoSuchBucketError, storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';
 export { ObjectStoreFileSystem } from './fs/object-store-file-system.js';
 export type { ObjectStoreSettings } from './fs/settings.js';

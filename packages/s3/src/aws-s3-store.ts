@@ -197,7 +197,8 @@ export class AwsS3Store implements ObjectStore {
             Key: toKey,
             CopySource: copySource(this.bucket, fromKey),
             ...(options.ifMatch ? { CopySourceIfMatch: options.ifMatch } : {}),
-            ...(options.createOnly && this.capabilities.createOnlyCopy ? { IfNoneMatch: '*' } : {}),
+            // Sent whenever asked: whether the server honours it is a capability, decided by its effect (probeCapabilities).
+            ...(options.createOnly ? { IfNoneMatch: '*' } : {}),
           }),
           o,
         );
@@ -251,7 +252,7 @@ export class AwsS3Store implements ObjectStore {
             Key: key,
             UploadId: uploadId,
             MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.number, ETag: p.etag })) },
-            ...(options.createOnly && this.capabilities.createOnlyComplete ? { IfNoneMatch: '*' } : {}),
+            ...(options.createOnly ? { IfNoneMatch: '*' } : {}),
           }),
           o,
         );

@@ -1,18 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll } from 'vitest';
 import { Path } from '@hadoopfs/core';
 import { OBJECT_STORE_OPTIONS, runContractSuite } from '@hadoopfs/contract';
-import type { Radosgw } from '../../../test/fixtures/radosgw.js';
-import { gateway, newBucket, s3aFs } from './helpers.js';
+import { gatewayForTests, newBucket, s3aFs } from './helpers.js';
 
 // Hadoop's contract suite on s3a:// against a real Ceph radosgw, with hadoop-aws's contract/s3a.xml options.
 
-let g: Radosgw;
-let sdk: S3Client;
-beforeAll(async () => {
-  ({ gateway: g, sdk } = await gateway());
-}, 180_000);
-afterAll(() => sdk?.destroy());
+const run = gatewayForTests();
 
 runContractSuite({
   name: 's3a',
@@ -26,8 +18,8 @@ runContractSuite({
   },
   async setup() {
     // A bucket per test: the root-directory tests empty the whole bucket.
-    const bucket = await newBucket(sdk, 'contract');
-    const fs = await s3aFs(g, bucket, { 'fs.s3a.paging.maximum': 1000, 'fs.s3a.multipart.size': '5m' });
+    const bucket = await newBucket(run.sdk, 'contract');
+    const fs = await s3aFs(run.gateway, bucket, { 'fs.s3a.paging.maximum': 1000, 'fs.s3a.multipart.size': '5m' });
     const testDirectory = new Path(`s3a://${bucket}/test`);
     await fs.mkdirs(testDirectory);
     return { fs, testDirectory };

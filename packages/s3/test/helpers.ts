@@ -1,4 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import '@hadoopfs/s3';
 import { radosgw, type Radosgw } from '../../../test/fixtures/radosgw.js';
@@ -38,4 +39,19 @@ export function s3aConf(g: Radosgw, extra: Record<string, string | number> = {})
 
 export async function s3aFs(g: Radosgw, bucket: string, extra: Record<string, string | number> = {}): Promise<FileSystem> {
   return FileSystem.newInstance(`s3a://${bucket}/`, s3aConf(g, extra));
+}
+
+/** The run's radosgw for one test file (started by the first file that asks), and its SDK client, closed after all. */
+export function gatewayForTests(): { readonly gateway: Radosgw; readonly sdk: S3Client } {
+  const held: { gateway?: Radosgw; sdk?: S3Client } = {};
+  beforeAll(async () => Object.assign(held, await gateway()), 180_000);
+  afterAll(() => held.sdk?.destroy());
+  return {
+    get gateway() {
+      return held.gateway!;
+    },
+    get sdk() {
+      return held.sdk!;
+    },
+  };
 }

@@ -22,7 +22,7 @@ describe('the capabilities durable flush needs', () => {
     expect(missing[0]!.why).toMatch(/\w{3,} \w{3,}/);
   });
 
-  it.each(['createOnlyPut', 'createOnlyComplete', 'createOnlyCopy', 'completeOmitsParts', 'copyIfMatch', 'readIfMatch', 'uploadPartCopyRange'] as const)(
+  it.each(['createOnlyPut', 'createOnlyComplete', 'createOnlyCopy', 'completeOmitsParts', 'copyIfMatch', 'readIfMatch', 'uploadPartCopyRange', 'etagIsMd5'] as const)(
     '%s only narrows a race or changes the layout: flush can still be enabled without it',
     (capability) => {
       expect(missingForDurableFlush({ ...everything, [capability]: false })).toEqual([]);

@@ -14,7 +14,7 @@ const NO_DEADLINE = 2 ** 31 - 1;
 const META_PREFIX = 'x-oss-meta-';
 
 /** What OSS does (OSS API reference; the OSS-protocol server here does the same). */
-export const OSS_CAPABILITIES: StoreCapabilities = storeCapabilities('OSS', { minPartSize: 100 * 1024, checksum: 'crc64-xz' });
+export const OSS_CAPABILITIES: StoreCapabilities = storeCapabilities('OSS', { minPartSize: 100 * 1024, checksum: 'crc64-xz' }, ['etagIsMd5']);
 
 function headersOf(result: { res: { headers: unknown } }): Record<string, string> {
   return result.res.headers as Record<string, string>;

@@ -35,6 +35,8 @@ export interface StoreCapabilities {
   readonly listUploads: boolean;
   /** User metadata given at InitiateMultipartUpload is on the completed object. */
   readonly uploadMetadata: boolean;
+  /** A single PUT's ETag is the MD5 of its bytes, a multipart object's the MD5 of its parts' MD5s (S3 without SSE-KMS). */
+  readonly etagIsMd5: boolean;
   /**
    * The checksum the store computes of each part and of the object, and answers: CRC-64/XZ (OSS's
    * x-oss-hash-crc64ecma), or none (radosgw; an ETag is an MD5 only without server-side encryption).
@@ -65,6 +67,7 @@ export function storeCapabilities(
     listPartsAfter: true,
     listUploads: true,
     uploadMetadata: true,
+    etagIsMd5: true,
   };
   for (const flag of lacks) flags[flag] = false;
   return Object.freeze({ store, ...facts, maxPartSize: 5 * 1024 ** 3, maxPartNumber: 10_000, deleteBatchMax: 1000, ...flags });

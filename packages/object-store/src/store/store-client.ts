@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   abortErrorFor,
   ChecksumError,
@@ -58,6 +59,22 @@ const CHECKSUM_NAMES: Record<NonNullable<StoreCapabilities['checksum']>, string>
 function checksumMismatch(what: string, capabilities: StoreCapabilities, ours: string, theirs: string): Error {
   const error = new ChecksumError(`${what}: ${capabilities.store} computed ${CHECKSUM_NAMES[capabilities.checksum!]} ${theirs} for the bytes it received, ours is ${ours} (corrupted on the way)`, {});
   return withStoreFacts(error, { storeCode: 'ChecksumMismatch', status: 200, requestId: undefined }, { retryable: true, unanswered: false, unreachable: undefined });
+}
+
+/** A single PUT's ETag on a store whose ETags are MD5s. */
+function md5Etag(body: Uint8Array): string {
+  return createHash('md5').update(body).digest('hex');
+}
+
+/** S3's ETag of a multipart object: the MD5 of its parts' MD5s, then `-` and their count; undefined unless every part's ETag is an MD5. */
+function multipartEtag(parts: ReadonlyArray<CompletedPart>): string | undefined {
+  const digests = parts.map((p) => p.etag.replace(/"/g, '').toLowerCase());
+  if (digests.length === 0 || !digests.every((d) => /^[0-9a-f]{32}$/.test(d))) return undefined;
+  return `${createHash('md5').update(Buffer.concat(digests.map((d) => Buffer.from(d, 'hex')))).digest('hex')}-${digests.length}`;
+}
+
+function sameEtag(a: string, b: string): boolean {
+  return a.replace(/"/g, '').toLowerCase() === b.replace(/"/g, '').toLowerCase();
 }
 
 /** Undefined for a store's "not found" (no such key, no such upload), which the request events still show as a failed request. */
@@ -245,18 +262,23 @@ export class StoreClient {
       }, { sent: body.length });
     } catch (error) {
       if (createOnly && unclear && (error as { code?: string }).code === 'EEXIST') {
-        const found = await this.#outcome(key, body.length, ours ?? crc64(body).toString());
+        const found = await this.#outcome(key, { size: body.length, checksum: this.capabilities.checksum ? (ours ?? crc64(body).toString()) : undefined, etag: this.capabilities.etagIsMd5 ? md5Etag(body) : undefined });
         if (found) return found;
       }
       throw error;
     }
   }
 
-  /** The object at `key` if it has exactly this length and checksum: what a request whose answer was lost wrote. */
-  async #outcome(key: string, size: number, checksum: string | undefined): Promise<Written | undefined> {
+  /**
+   * The object at `key` if it is the one a request whose answer was lost wrote: of this length, and of
+   * this checksum (a store that keeps one) or else of this ETag (a store whose ETags are MD5s).
+   */
+  async #outcome(key: string, expected: { size: number | undefined; checksum: string | undefined; etag: string | undefined }): Promise<Written | undefined> {
+    if (expected.checksum === undefined && expected.etag === undefined) return undefined;
     const head = await this.head(key);
-    if (!head || head.size !== size || checksum === undefined || head.checksum !== checksum) return undefined;
-    return { etag: head.etag, checksum };
+    if (!head || (expected.size !== undefined && head.size !== expected.size)) return undefined;
+    if (expected.checksum !== undefined) return head.checksum === expected.checksum ? { etag: head.etag, checksum: expected.checksum } : undefined;
+    return sameEtag(head.etag, expected.etag!) ? { etag: head.etag } : undefined;
   }
 
   /**
@@ -336,11 +358,14 @@ export class StoreClient {
 
   async #complete(key: string, uploadId: string, parts: ReadonlyArray<CompletedPart>, options: { forbidOverwrite?: boolean }): Promise<Written> {
     const expected = this.combinedChecksum(parts);
-    const size = expected !== undefined ? parts.reduce((n, p) => n + p.size!, 0) : undefined;
+    const size = parts.every((p) => p.size !== undefined) ? parts.reduce((n, p) => n + p.size!, 0) : undefined;
+    const etag = this.capabilities.etagIsMd5 ? multipartEtag(parts) : undefined;
+    // Retried only where a lost answer can be recognised afterwards (by checksum or ETag).
+    const recognisable = (expected !== undefined && size !== undefined) || etag !== undefined;
     let unclear = false;
     let result: Written;
     try {
-      result = await this.#call('CompleteMultipartUpload', this.display(key), expected !== undefined, async () => {
+      result = await this.#call('CompleteMultipartUpload', this.display(key), recognisable, async () => {
         try {
           return await this.#store.complete(key, uploadId, parts, { createOnly: options.forbidOverwrite === true });
         } catch (error) {
@@ -350,8 +375,8 @@ export class StoreClient {
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (unclear && size !== undefined && (code === 'ENOENT' || code === 'EEXIST')) {
-        const found = await this.#outcome(key, size, expected);
+      if (unclear && recognisable && (code === 'ENOENT' || code === 'EEXIST')) {
+        const found = await this.#outcome(key, { size, checksum: expected, etag });
         if (found) return found;
       }
       throw error;

@@ -14,6 +14,7 @@ const UPLOAD_APIS = new Set(['UploadPart', 'UploadPartCopy', 'CompleteMultipartU
 /** Writes that were create-only: their 412 means the object exists. */
 const CREATE_APIS = new Set(['PutObject', 'CompleteMultipartUpload', 'CopyObject']);
 
+const STATUS_NAMES: Record<number, string> = { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 412: 'PreconditionFailed', 416: 'InvalidRange', 500: 'InternalError', 503: 'ServiceUnavailable' };
 const RETRYABLE_CODES = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'RequestTimeTooSkewed', 'BadDigest', 'InvalidDigest', 'TimeoutError']);
 const UNREACHABLE = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/;
 const NETWORK_CODES = /\b(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED|socket hang up|TimeoutError|RequestTimeout)\b/i;
@@ -29,8 +30,10 @@ export function translateS3Error(error: unknown, api: string, path: string, endp
   const e = (error ?? {}) as SdkError;
   const status = e.$metadata?.httpStatusCode;
   const answered = status !== undefined && status > 0;
-  const code = answered ? (e.name ?? 'Unknown') : (e.code ?? e.name ?? 'Unknown');
-  const firstLine = (e.message ?? 'no message').split('\n')[0]!;
+  // A HEAD's answer has no body, so no code: the status names it.
+  const nameless = !e.name || e.name === 'Unknown' || e.name === 'UnknownError';
+  const code = answered ? (nameless ? (STATUS_NAMES[status!] ?? `HTTP${status}`) : e.name!) : (e.code ?? e.name ?? 'Unknown');
+  const firstLine = nameless && answered ? 'the answer carried no error body' : (e.message ?? 'no message').split('\n')[0]!;
   const cause = Object.assign(new Error(firstLine), { name: e.name ?? 'Error', code });
   const options = { path, cause };
   const unreachable = answered ? undefined : UNREACHABLE.exec(`${e.code ?? ''} ${firstLine}`)?.[1];

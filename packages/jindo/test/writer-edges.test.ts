@@ -126,6 +126,20 @@ describe('the durable writer at its edges', () => {
     expect([stagingKeys(server, b), uploadsOf(server, b, 'f')]).toEqual([[], []]);
   });
 
+  it('a close after a flush that failed once its upload was started still makes the file, empty or not', async () => {
+    for (const size of [0, 300]) {
+      const b = await bucket();
+      const out = await (await jindoFs(server, b)).create('/f');
+      await out.write(bytes(size, 17));
+      server.faults.add({ apis: ['PutObject'], keyPattern: '^tmp/', nth: 1, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+      await expect(out.hflush()).rejects.toThrow();
+      server.faults.clear();
+      await out.close();
+      expect((await readAll(await jindoFs(server, b), '/f')).equals(bytes(size, 17))).toBe(true);
+      expect([stagingKeys(server, b), uploadsOf(server, b, 'f')]).toEqual([[], []]);
+    }
+  });
+
   it('a close ends strays of its own key only, never an upload of a longer key (a prefix listing returns both)', async () => {
     const b = await bucket();
     const fs = await jindoFs(server, b);
@@ -140,17 +154,18 @@ describe('the durable writer at its edges', () => {
   it('a writer whose every Initiate failed ends nothing on abort: the upload of the writer that took over stays', async () => {
     const b = await bucket();
     const w1 = await (await jindoFs(server, b)).create('/f');
-    server.faults.add({ apis: ['InitiateMultipartUpload'], nth: 1, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    server.faults.add({ apis: ['InitiateMultipartUpload'], action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
     await w1.write(bytes(PART + 10, 15)).catch(() => undefined);
     await expect(w1.hflush()).rejects.toThrow();
     server.faults.clear();
-    // W2 takes the file over and streams a part (its upload, named by no manifest yet).
+    // W2 takes the file over and streams a part: its upload, named by no manifest yet.
     const w2 = await (await afterLease(b)).create('/f');
     await w2.write(bytes(PART + 10, 16));
-    await w2.hflush();
     const ofW2 = (await (w2 as DurableOssOutputStream).uploadId)!;
+    await server.stats.idle();
     await w1.abort();
     expect(uploadsOf(server, b, 'f').map((u) => u.id)).toContain(ofW2);
+    await w2.hflush();
     await w2.close();
     expect((await readAll(await jindoFs(server, b), '/f')).equals(bytes(PART + 10, 16))).toBe(true);
   });

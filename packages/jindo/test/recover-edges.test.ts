@@ -58,3 +58,56 @@ describe('recover with several live writers of one file', () => {
     expect([stagingKeys(server, b), uploadsOf(server, b, 'f')]).toEqual([[], []]);
   });
 });
+
+describe('recover of one writer, at its edges', () => {
+  it('force takes over a writer within its lease; without it, the writer is left alone', async () => {
+    const b = await bucket();
+    const out = await (await jindoFs(server, b, LEASE)).create('/f');
+    await out.write(bytes(400, 5));
+    await out.hflush();
+    const recoverer = await jindoFs(server, b, LEASE);
+    expect((await recoverer.recoverAll('/f')).map((r) => r.state)).toEqual(['live-writer']);
+    expect((await recoverer.recoverAll('/f', { force: true })).map((r) => r.state)).toEqual(['recovered']);
+    expect((await readAll(await jindoFs(server, b), '/f')).equals(bytes(400, 5))).toBe(true);
+  });
+
+  it('a dry run says what it would do and changes nothing: over a completed upload, and over a replaced target', async () => {
+    const b = await bucket();
+    // F: completed by its writer, whose removal of its staging failed (close says so).
+    const f = await (await jindoFs(server, b)).create('/f');
+    await f.write(bytes(300, 6));
+    await f.hflush();
+    server.faults.add({ apis: ['DeleteMultipleObjects'], action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    await expect(f.close()).rejects.toThrow(/the object is complete/);
+    server.faults.clear();
+    // G: its writer died; then another tool replaced the file.
+    const g = await (await jindoFs(server, b)).create('/g');
+    await g.write(bytes(200, 7));
+    await g.hflush();
+    await (await jindoFs(server, b)).client.put('g', Buffer.from('another tool'));
+    const before = [stagingKeys(server, b), uploadsOf(server, b, 'g').length];
+    const reports = await (await afterLease(b)).recoverAll('/', { recursive: true, dryRun: true });
+    expect(reports.map((r) => [r.path.replace(/.*\//, ''), r.state, r.action])).toEqual([
+      ['f', 'already-complete', "the target is this writer's completed upload; would remove its staging"],
+      ['g', 'superseded', expect.stringMatching(/^the target was replaced after writer \w+ began; would leave the target/)],
+    ]);
+    expect([stagingKeys(server, b), uploadsOf(server, b, 'g').length]).toEqual(before);
+  });
+
+  it('a target another tool writes while recover completes (create-only) is left; the writer is ended', async () => {
+    const b = await bucket();
+    const out = await (await jindoFs(server, b)).create('/f');
+    await out.write(bytes(500, 8));
+    await out.hflush();
+    // Recover's create-only Complete is held; meanwhile another tool writes the target.
+    const id = server.faults.add({ apis: ['CompleteMultipartUpload'], nth: 1, action: { type: 'hold', ms: 60_000 } });
+    const recovering = (await afterLease(b)).recoverAll('/f', { force: true });
+    await server.faults.whenHeld();
+    await (await jindoFs(server, b)).client.put('f', Buffer.from('written meanwhile'));
+    server.faults.remove(id);
+    server.faults.releaseHeld();
+    expect((await recovering).map((r) => r.state)).toEqual(['superseded']);
+    expect((await readAll(await jindoFs(server, b), '/f')).toString()).toBe('written meanwhile');
+    expect([stagingKeys(server, b), uploadsOf(server, b, 'f')]).toEqual([[], []]);
+  });
+});

@@ -116,6 +116,18 @@ describe('the durable writer at its edges', () => {
     expect((await readAll(await jindoFs(server, b), '/f')).equals(bytes(400, 12))).toBe(true);
   });
 
+  it('a manifest whose PUT was applied but whose answer was lost is the writer’s own: close removes it (D4)', async () => {
+    const b = await bucket();
+    const out = await (await jindoFs(server, b)).create('/f');
+    await out.write(bytes(300, 18));
+    server.faults.add({ apis: ['PutObject'], keyPattern: '^tmp/', nth: 1, action: { type: 'drop', when: 'instead-of-response' } });
+    await expect(out.hflush()).rejects.toThrow();
+    server.faults.clear();
+    expect(stagingKeys(server, b)).toHaveLength(1);
+    await out.close();
+    expect([stagingKeys(server, b), uploadsOf(server, b, 'f')]).toEqual([[], []]);
+  });
+
   it('a close of a never-flushed multipart writer whose Complete is refused ends its upload: nothing is left behind', async () => {
     const b = await bucket();
     const out = await (await jindoFs(server, b)).create('/f');

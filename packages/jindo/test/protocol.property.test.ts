@@ -533,7 +533,9 @@ describe('durable flush protocol v2 (model-based property)', () => {
               if (!usable) break;
               const r = await withFault(command.fault, w.actor, () => outcome(w.out.abort()));
               w.state = 'aborted';
-              if (r.ok) w.endedCleanly = true;
+              // A writer taken over (a lifecycle rule aborted its upload too) ends nothing on abort: a stray
+              // of its own lost Initiate may stay, for a create past the lease or the purge to end.
+              if (r.ok && w.fenced === 'no') w.endedCleanly = true;
               if (w.fenced === 'yes') break;
               if (r.ok) w.obligation = undefined;
               else w.obligation = [...(w.obligation ?? []), ...committed, { kind: 'prefix', writer: w, min: 0 }];

@@ -1,4 +1,4 @@
-// @hadoopfs/object-store: the layer under every object-store backend (oss://, s3a://). An adapter
+// @hadoopfs/object-store: the layer under every object-store backend. An adapter
 // implements ObjectStore for its SDK and declares its capabilities; what is built on them asks for
 // capabilities, never for a store.
 export type {

@@ -4,7 +4,7 @@ import type { DurableFlushRecovery } from './recover-report.js';
 /**
  * `fs` as a recovery of durable flush — it can rebuild what a dead writer flushed — or undefined; with
  * `enabledAt`, only where durable flush is enabled there (its path capability). What an ingester (Flume's
- * sink) or the shell asks, instead of a backend's class. (`jindo jfs -recover` asks without `enabledAt`:
+ * sink) or the shell asks, instead of a backend's class. (the shell's recover asks without `enabledAt`:
  * an operator recovers whatever the writers' configuration was.)
  */
 export async function durableFlushRecoveryOf(fs: FileSystem, enabledAt?: PathLike): Promise<DurableFlushRecovery | undefined> {

@@ -16,7 +16,7 @@ export type RecoverState =
   | 'would-purge';
 
 export interface RecoverReport {
-  /** The URI of the target file (`oss://…`, `s3a://…`). */
+  /** The URI of the target file. */
   path: string;
   state: RecoverState;
   /** Bytes the target holds after recovery (the writer's flushed length). */
@@ -48,7 +48,7 @@ export function reportFor(client: StoreClient, targetKey: string) {
   });
 }
 
-/** What recoverAll takes (JindoSDK's recover(path, isFolder), with a report per file). */
+/** What recoverAll takes (recover(path, isFolder), with a report per file). */
 export interface RecoverAllOptions {
   /** Every staged file below the path (a folder), not only the path itself; also purges stale uploads. */
   recursive?: boolean;

@@ -5,7 +5,7 @@ import type { StoreClient } from '../store/store-client.js';
 const MAX_RANGE = 64 * 1024 * 1024;
 /** Vectored reads: ranges closer than this are fetched by one GET (the gap read and dropped)… */
 export const VECTORED_MIN_SEEK = 4 * 1024;
-/** …as long as that GET stays within this size (S3A's fs.s3a.vectored.read.* defaults). */
+/** …as long as that GET stays within this size (Hadoop's vectored-read defaults). */
 export const VECTORED_MAX_MERGED = 1024 * 1024;
 const VECTORED_CONCURRENCY = 4;
 

@@ -30,7 +30,7 @@ import { UploadBuffers } from './upload-buffers.js';
 const COPY_CONCURRENCY = 8;
 
 /**
- * A FileSystem over an object store bucket (`oss://`, `s3a://`), as Hadoop's hadoop-aliyun and S3A are.
+ * A FileSystem over an object store bucket, as Hadoop's object-store connectors are.
  * Directories are `dir/` marker objects or prefixes of other keys; a marker is written by mkdirs and put
  * back when a directory's last child goes, so that an emptied directory stays a directory. Nothing written
  * is visible before close(); rename is copy + delete and not atomic. A backend says which store and
@@ -166,7 +166,7 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
     return this.newOutputStream(path, options);
   }
 
-  /** The stream for a create() whose checks passed; the Jindo backend returns its durable one here. */
+  /** The stream for a create() whose checks passed; a durable-flush backend returns its own here. */
   protected newOutputStream(path: Path, options: ResolvedCreateOptions): FSDataOutputStream {
     return new ObjectOutputStream(path, this.#client, {
       key: this.keyOf(path),
@@ -178,7 +178,7 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
     });
   }
 
-  /** A store that keeps every object's CRC-64 (OSS) gives it with the HEAD behind a status: no read is needed. */
+  /** A store that keeps every object's CRC-64 gives it with the HEAD behind a status: no read is needed. */
   protected override async fileChecksum(status: FileStatus): Promise<FileChecksum> {
     if (this.#client.capabilities.checksum !== 'crc64-xz') return super.fileChecksum(status);
     const crc = status.crc64 ?? (await this.#client.head(this.keyOf(status.path)))?.checksum;

@@ -14,7 +14,7 @@ export interface UploadedPart {
 export interface PartUploaderOptions {
   key: string;
   partSize: number;
-  /** The key that sets `partSize` (fs.oss.multipart.part.size, fs.s3a.multipart.size), for messages. */
+  /** The backend's key that sets `partSize`, for messages. */
   partSizeKey: string;
   /** Parts uploading at once; a writer past that waits (backpressure). */
   activeBlocks: number;

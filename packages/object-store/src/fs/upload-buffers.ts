@@ -4,16 +4,16 @@ import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Crc64Offload, crc64Offloaded, IOError, isProcessRunning } from '@hadoopfs/core';
 
-/** Hadoop's fast-upload buffer values (fs.oss.fast.upload.buffer, fs.s3a.fast.upload.buffer; bytebuffer ones mean the same here: Buffers live outside the JS heap). */
+/** Hadoop's fast-upload buffer values (bytebuffer ones mean the same here: Buffers live outside the JS heap). */
 export type UploadBufferMode = 'array' | 'disk' | 'array_disk';
 
 export interface UploadBufferSettings {
   mode: UploadBufferMode;
-  /** Directories for disk buffers, used in turn (fs.oss.buffer.dir, fs.s3a.buffer.dir). */
+  /** Directories for disk buffers, used in turn. */
   dirs: string[];
   /** The key that sets `dirs`, for messages. */
   dirsKey: string;
-  /** Folder under each dir for this backend's buffer files (`hadoopfs-oss-upload`): one sub-folder per process below it. */
+  /** Folder under each dir for this backend's buffer files: one sub-folder per process below it. */
   folder: string;
   /** Memory all streams of one FileSystem may hold before array_disk spills. */
   memoryLimit: number;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { abortErrorFor, currentSignal } from '@hadoopfs/core';
 
 /**
- * Cuts a request when the signal of the call that made it fires. Clients such as ali-oss (urllib) take no AbortSignal,
+ * Cuts a request when the signal of the call that made it fires. A store's HTTP client may take no AbortSignal,
  * but every request they make goes through the client's agent, and the agent is handed the request
  * synchronously inside the call: that is where the call's signal (async context) is still known. A
  * streamed answer (a ranged GET read later) is cut with its request, so a reader stuck on a server that
@@ -15,8 +15,8 @@ export function cancelRequestsOnAbort(agent: Agent): void {
   target.addRequest = (req: ClientRequest, ...rest: unknown[]) => {
     const signal = currentSignal();
     if (signal) {
-      // A streamed body (UploadPart) is piped in by urllib's pump, which reports any failure of the pipe;
-      // the request's own 'error' would be a second report (urllib warns "callback twice"). While the body
+      // A streamed body (UploadPart) may be piped in by the client's pump, which reports any failure of the
+      // pipe; the request's own 'error' would be a second report (a client may warn "callback twice"). While the body
       // is still going, the cut goes through its source; once it is written, through the request.
       let source: Readable | undefined;
       req.once('pipe', (piped: Readable) => (source = piped));

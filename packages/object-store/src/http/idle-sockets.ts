@@ -3,11 +3,11 @@ import type { Socket } from 'node:net';
 
 /**
  * Destroys a socket of `agent` on which a request has gone `idleMs` without a byte moving either way
- * (Hadoop's socket timeout: fs.oss.connection.timeout, fs.s3a.connection.timeout; `key` names it in the error). A deadline on the whole request would fail a
+ * (Hadoop's socket timeout; `key`, the backend's name for it, is named in the error). A deadline on the whole request would fail a
  * large part on a slow link however steadily it moved; this fails only a stall, whether before the
  * answer, in the middle of a streamed body or while the server sits on a request.
  *
- * Polled rather than socket.setTimeout(): urllib resets a socket's timeout to its own response timer.
+ * Polled rather than socket.setTimeout(): a client may reset a socket's timeout to its own response timer.
  */
 export function watchIdleSockets(agent: Agent, idleMs: number, key: string): void {
   const connect = (agent as unknown as { createConnection: (...args: unknown[]) => Socket }).createConnection.bind(agent);

@@ -1,31 +1,31 @@
 /**
  * What an object store does, as data: code asks for a capability, never for a store's name. Where a
- * server may answer 200 to a header it ignores (radosgw with If-None-Match on Complete), the adapter's
+ * server may answer 200 to a header it ignores, the adapter's
  * probe decides the value, not the documentation.
  */
 export interface StoreCapabilities {
-  /** How messages name the store: `OSS`, `S3`, `radosgw`. */
+  /** How messages name the store. */
   readonly store: string;
-  /** The smallest part but the last (OSS 100 KiB, S3 5 MiB). */
+  /** The smallest part but the last. */
   readonly minPartSize: number;
   readonly maxPartSize: number;
-  /** The highest part number (10 000 on OSS and S3). */
+  /** The highest part number. */
   readonly maxPartNumber: number;
   /** Keys one batch delete takes. */
   readonly deleteBatchMax: number;
-  /** A PUT that refuses to replace an object (x-oss-forbid-overwrite, If-None-Match: *), with its effect checked. */
+  /** A PUT that refuses to replace an object, with its effect checked. */
   readonly createOnlyPut: boolean;
   /** The same on CompleteMultipartUpload. */
   readonly createOnlyComplete: boolean;
   /** The same on CopyObject. */
   readonly createOnlyCopy: boolean;
-  /** A Complete may leave out parts that were uploaded (they are discarded). radosgw 16 refuses it (InvalidPart). */
+  /** A Complete may leave out parts that were uploaded (they are discarded); some servers refuse it. */
   readonly completeOmitsParts: boolean;
   /** An empty part may be the last of a Complete. */
   readonly emptyLastPart: boolean;
   /** UploadPartCopy of a byte range of an object. */
   readonly uploadPartCopyRange: boolean;
-  /** Copy and UploadPartCopy only from the version an ETag names (x-oss-copy-source-if-match, x-amz-copy-source-if-match). */
+  /** Copy and UploadPartCopy only from the version an ETag names. */
   readonly copyIfMatch: boolean;
   /** GET only of the version an ETag names (If-Match). */
   readonly readIfMatch: boolean;
@@ -35,11 +35,10 @@ export interface StoreCapabilities {
   readonly listUploads: boolean;
   /** User metadata given at InitiateMultipartUpload is on the completed object. */
   readonly uploadMetadata: boolean;
-  /** A single PUT's ETag is the MD5 of its bytes, a multipart object's the MD5 of its parts' MD5s (S3 without SSE-KMS). */
+  /** A single PUT's ETag is the MD5 of its bytes, a multipart object's the MD5 of its parts' MD5s (not under server-side encryption with KMS keys). */
   readonly etagIsMd5: boolean;
   /**
-   * The checksum the store computes of each part and of the object, and answers: CRC-64/XZ (OSS's
-   * x-oss-hash-crc64ecma), or none (radosgw; an ETag is an MD5 only without server-side encryption).
+   * The checksum the store computes of each part and of the object, and answers: CRC-64/XZ, or none.
    */
   readonly checksum: 'crc64-xz' | undefined;
 }
@@ -47,7 +46,7 @@ export interface StoreCapabilities {
 type Flag = { [K in keyof StoreCapabilities]: StoreCapabilities[K] extends boolean ? K : never }[keyof StoreCapabilities];
 
 /**
- * A store's capabilities: S3's multipart limits (5 GiB parts, 10 000 of them, 1 000 keys a batch delete)
+ * A store's capabilities: the common multipart limits (5 GiB parts, 10 000 of them, 1 000 keys a batch delete)
  * and every flag true but those in `lacks` — so that a store's declaration reads as what it does not do.
  */
 export function storeCapabilities(

@@ -2,10 +2,10 @@ import type { Readable } from 'node:stream';
 import type { StoreCapabilities } from './capabilities.js';
 
 /**
- * One object store bucket, as every adapter (ali-oss, the AWS SDK, memory) presents it: one request per
+ * One object store bucket, as every adapter presents it: one request per
  * call, no retries (the client above decides what is safe to send again), every failure already a
  * core error class carrying the store's facts (`storeErrorFacts`). Keys are the store's own (no leading
- * slash); `uri` (`oss://bucket`, `s3a://bucket`) is what messages name them by.
+ * slash); `uri` (`scheme://bucket`) is what messages name them by.
  */
 export interface ObjectStore {
   readonly uri: string;
@@ -59,7 +59,7 @@ export interface ObjectInfo {
   checksum?: string | undefined;
   /** User metadata by plain lower-case name (HEAD only). */
   meta?: Record<string, string>;
-  /** False for an object UploadPartCopy cannot read (an OSS Appendable object). */
+  /** False for an object UploadPartCopy cannot read (an appendable object, on a store that has them). */
   copyable?: boolean;
 }
 

@@ -10,8 +10,8 @@ export type ProbeFindings = Record<ProbedCapability, { works: boolean; seen: str
 
 /**
  * Finds out what `store` does, by doing it under `<prefix>.hadoopfs-probe-<random>/` and reading the
- * effect back — never by the status alone: radosgw answers 200 to If-None-Match on a Complete and
- * overwrites. Small objects but one part of the store's smallest size (the shape of recover's claim: a
+ * effect back — never by the status alone: a server may answer 200 to If-None-Match on a Complete and
+ * overwrite. Small objects but one part of the store's smallest size (the shape of recover's claim: a
  * part, then an empty one). Everything it made is removed, its uploads aborted, even when a step fails.
  */
 export async function probeCapabilities(store: ObjectStore, prefix: string): Promise<{ capabilities: StoreCapabilities; findings: ProbeFindings }> {

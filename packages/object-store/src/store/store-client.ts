@@ -118,7 +118,7 @@ export class StoreClient {
     return this.#store.bucket;
   }
 
-  /** `oss://bucket`, `s3a://bucket`: how messages name this store's keys. */
+  /** `scheme://bucket`: how messages name this store's keys. */
   get uri(): string {
     return this.#store.uri;
   }

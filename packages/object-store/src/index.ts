@@ -20,6 +20,7 @@ export { probeCapabilities, type ProbedCapability, type ProbeFindings } from './
 export { NoSuchBucketError, storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';
 export { ObjectStoreFileSystem } from './fs/object-store-file-system.js';
 export type { ObjectStoreSettings } from './fs/settings.js';
+export { perBucketConfiguration } from './fs/per-bucket.js';
 export { ObjectInputStream } from './fs/object-input-stream.js';
 export { ObjectOutputStream, type ObjectOutputOptions } from './fs/object-output-stream.js';
 export { PartUploader, type PartUploaderOptions, type UploadedPart } from './fs/part-uploader.js';

@@ -1,4 +1,5 @@
-import { Configuration } from '@hadoopfs/core';
+import type { Configuration } from '@hadoopfs/core';
+import { perBucketConfiguration } from '@hadoopfs/object-store';
 
 /**
  * The `fs.oss.*` keys that hadoop-aliyun and JindoSDK users bring along in their core-site.xml. Each is
@@ -74,8 +75,7 @@ function warnOnce(key: string, message: string): void {
  * (S3A's scheme) over the general ones, then the foreign keys above honoured or warned about.
  */
 export function effectiveConfiguration(conf: Configuration, bucket: string): Configuration {
-  const out = new Configuration(conf);
-  for (const [rest, value] of conf.getPropsWithPrefix(`fs.oss.bucket.${bucket}.`)) out.set(`fs.oss.${rest}`, value, `fs.oss.bucket.${bucket}.${rest}`);
+  const out = perBucketConfiguration(conf, 'fs.oss.', bucket);
   for (const [key, known] of Object.entries(FOREIGN_KEYS)) {
     const value = out.getTrimmed(key);
     if (value === undefined) continue;

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Configuration, ConfigurationError } from '@hadoopfs/core';
-import type { ObjectStoreSettings, UploadBufferSettings } from '@hadoopfs/object-store';
+import { ConfigurationError, type Configuration } from '@hadoopfs/core';
+import { perBucketConfiguration, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
 
 /** Hadoop S3A's keys, with S3A's meanings. */
 export const S3A_KEYS = {
@@ -50,13 +50,6 @@ function checkBucket(bucket: string, uri: string): void {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigurationError(`${uri}: "${bucket}" is not a valid S3 bucket name (3-63 lower-case letters, digits, '.' or '-')`);
 }
 
-/** `fs.s3a.bucket.<bucket>.*` over the general keys, as S3A's per-bucket configuration does. */
-function perBucket(conf: Configuration, bucket: string): Configuration {
-  const out = new Configuration(conf);
-  for (const [rest, value] of conf.getPropsWithPrefix(`fs.s3a.bucket.${bucket}.`)) out.set(`fs.s3a.${rest}`, value, `fs.s3a.bucket.${bucket}.${rest}`);
-  return out;
-}
-
 /** S3A's buffer names: bytebuffer is array here (a Buffer's bytes live outside the JS heap). */
 const BUFFER_MODES: Record<string, UploadBufferSettings['mode']> = { array: 'array', bytebuffer: 'array', disk: 'disk' };
 
@@ -67,7 +60,7 @@ const BUFFER_MODES: Record<string, UploadBufferSettings['mode']> = { array: 'arr
 export function readS3aSettings(bucket: string, given: Configuration): S3aSettings {
   const uri = `s3a://${bucket}`;
   checkBucket(bucket, uri);
-  const conf = perBucket(given, bucket);
+  const conf = perBucketConfiguration(given, 'fs.s3a.', bucket);
   // Asked for a promise this backend cannot keep yet: an error, never a flush that silently does nothing.
   if (conf.getBoolean(S3A_KEYS.flushEnable, false)) {
     throw new ConfigurationError(`${uri}: ${S3A_KEYS.flushEnable}=true, but durable flush on s3a:// is not available in this release (hflush/hsync would promise nothing); use oss:// with fs.jfs.cache.oss.flush.enable, or unset it`, { key: S3A_KEYS.flushEnable });

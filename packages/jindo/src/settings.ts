@@ -1,4 +1,5 @@
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
+import { durableFlushSettings, type DurableFlushSettings } from '@hadoopfs/object-store';
 
 export const JINDO_KEYS = {
   flushEnable: 'fs.jfs.cache.oss.flush.enable',
@@ -9,15 +10,8 @@ export const JINDO_KEYS = {
   purgeAge: 'fs.jfs.cache.flush.purge.age',
 } as const;
 
-export interface JindoSettings {
-  flushEnabled: boolean;
-  /** Key prefix of the staging area, without leading or trailing '/': 'tmp' for the default /tmp. */
-  stagingPrefix: string;
-  /** A manifest refreshed more recently than this belongs to a live writer: recover refuses it unless forced. */
-  leaseMs: number;
-  /** An upload no manifest names is aborted by an unforced purge only once this old (S3A: fs.s3a.multipart.purge.age). */
-  purgeAgeMs: number;
-}
+/** Durable flush's settings, read from JindoSDK's keys. */
+export type JindoSettings = DurableFlushSettings;
 
 /**
  * The names from the JindoSDK 3.4 document work as written; the newer JindoSDK names are aliases. When
@@ -33,20 +27,13 @@ export function readJindoSettings(conf: Configuration): JindoSettings {
     return a !== undefined ? [a, name] : [b, alias];
   };
   const [enable, enableKey] = pick(JINDO_KEYS.flushEnable, JINDO_KEYS.flushEnableAlias);
-  let flushEnabled = false;
-  if (enable !== undefined) {
-    if (!/^(true|false)$/i.test(enable)) throw new ConfigurationError(`${enableKey}: "${enable}" is not true or false`, { key: enableKey });
-    flushEnabled = enable.toLowerCase() === 'true';
-  }
-  const [staging] = pick(JINDO_KEYS.stagingPath, JINDO_KEYS.stagingPathAlias);
-  const stagingPrefix = (staging ?? '/tmp').replace(/^\/+|\/+$/g, '');
-  if (stagingPrefix === '' || stagingPrefix.split('/').some((e) => e === '.' || e === '..')) {
-    throw new ConfigurationError(`${JINDO_KEYS.stagingPath}: "${staging}" is not a usable staging directory`, { key: JINDO_KEYS.stagingPath });
-  }
-  return {
-    flushEnabled,
-    stagingPrefix,
+  const [staging, stagingKey] = pick(JINDO_KEYS.stagingPath, JINDO_KEYS.stagingPathAlias);
+  return durableFlushSettings({
+    enable,
+    enableKey,
+    stagingPath: staging,
+    stagingPathKey: stagingKey,
     leaseMs: conf.getTimeDuration(JINDO_KEYS.lease, '60s', 'ms'),
     purgeAgeMs: conf.getTimeDuration(JINDO_KEYS.purgeAge, '86400s', 'ms'),
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlreadyBeingCreatedError, crc64, FileAlreadyExistsError, FileSystem, LeaseExpiredError, Path, PathCapabilities, StreamCapabilities } from '@hadoopfs/core';
-import { DurableOssOutputStream, encodeManifest, MANIFEST_KIND, tailEtag, type JindoOssFileSystem } from '@hadoopfs/jindo';
+import { DurableOssOutputStream, type JindoOssFileSystem } from '@hadoopfs/jindo';
+import { encodeManifest, MANIFEST_KIND, tailEtag } from '@hadoopfs/object-store';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
 import { bytes, jindoFs, keys, nextRequest, PART, readAll, startServer } from './helpers.js';
 
@@ -450,6 +451,7 @@ describe('findings of the durable-flush issue', () => {
       stagingPrefix: 'tmp',
       partSizeKey: 'fs.oss.multipart.part.size',
       folder: 'tmp/f/',
+      layout: 'target',
       since: 0,
       buffers: fs.uploadBuffers,
       partSize,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { JindoOssFileSystem } from '@hadoopfs/jindo';
+import { onStdoutLines } from '../../../test/fixtures/child-lines.js';
 import { bytes, ID, jindoFs, keys, readAll, SECRET, serverForTests } from './helpers.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/flushing-writer.ts', import.meta.url));
@@ -46,40 +47,32 @@ async function runAndKill(target: string, seed: number, flushes: number, killInC
       ...(killInClose !== undefined ? { JINDO_CLOSE_AFTER: String(flushes) } : {}),
     },
   });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   let flushed = 0;
   let seen = 0;
   let closing: number | undefined;
   let closed = false;
+  let stderr = () => '';
   await new Promise<void>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        const m = /^flushed (\d+)$/.exec(line);
-        if (m) {
-          flushed = Number(m[1]);
-          seen++;
-        }
-        const c = /^closing (\d+)$/.exec(line);
-        if (c) {
-          closing = Number(c[1]);
-          setTimeout(() => child.kill('SIGKILL'), killInClose);
-        }
-        if (line === 'closed') closed = true;
-        if ((killInClose === undefined && seen >= flushes) || line === 'done' || closed) {
-          child.kill('SIGKILL');
-          resolve();
-        }
+    stderr = onStdoutLines(child, (line) => {
+      const m = /^flushed (\d+)$/.exec(line);
+      if (m) {
+        flushed = Number(m[1]);
+        seen++;
+      }
+      const c = /^closing (\d+)$/.exec(line);
+      if (c) {
+        closing = Number(c[1]);
+        setTimeout(() => child.kill('SIGKILL'), killInClose);
+      }
+      if (line === 'closed') closed = true;
+      if ((killInClose === undefined && seen >= flushes) || line === 'done' || closed) {
+        child.kill('SIGKILL');
+        resolve();
       }
     });
     child.once('exit', (code, signal) => {
       if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`writer exited on its own (${code}): ${stderr}`));
+      else reject(new Error(`writer exited on its own (${code}): ${stderr()}`));
     });
   });
   await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));

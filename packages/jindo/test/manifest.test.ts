@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc64 } from '@hadoopfs/core';
-import {
-  CorruptManifestError,
-  decodeManifest,
-  encodeManifest,
-  MANIFEST_KIND,
-  MAX_WRITER_PART,
-  MIN_PART_SIZE,
-  parseManifestV1,
-  tailEtag,
-  type FlushManifest,
-} from '@hadoopfs/jindo';
+import { CorruptManifestError, MIN_PART_SIZE } from '@hadoopfs/jindo';
+import { decodeManifest, encodeManifest, MANIFEST_KIND, MAX_WRITER_PART, parseManifestV1, tailEtag, type FlushManifest } from '@hadoopfs/object-store';
 
 /**
  * Every check of manifest validation, one case each: a manifest that differs from a valid one in that
@@ -19,7 +10,7 @@ import {
  */
 const WRITER = '0123456789abcdef0123456789abcdef';
 const tail = Buffer.from('the flushed bytes after the last part');
-const expected = { bucket: 'b', target: 'dir/file', writerId: WRITER, sequence: 7, minPartSize: MIN_PART_SIZE, maxPart: MAX_WRITER_PART };
+const expected = { bucket: 'b', target: 'dir/file', writerId: WRITER, sequence: 7, minPartSize: MIN_PART_SIZE, maxPart: MAX_WRITER_PART, dataKey: `tmp/dir/file/flush.${WRITER}.data` };
 
 function valid(): FlushManifest {
   return {
@@ -69,8 +60,8 @@ describe('version 2 manifest validation', () => {
     ['a header that is null', Buffer.from('null\n'), /not an object/],
     ['another kind', altered((d) => (d['kind'] = 'something-else')), /kind is "something-else"/],
     ['another version', altered((d) => (d['version'] = 1)), /version 1 is not 2/],
-    ['another bucket', altered((d) => (d['bucket'] = 'other')), /describes oss:\/\/other\/dir\/file, not oss:\/\/b\/dir\/file/],
-    ['another target', altered((d) => (d['target'] = 'dir/other')), /describes oss:\/\/b\/dir\/other/],
+    ['another bucket', altered((d) => (d['bucket'] = 'other')), /describes other\/dir\/file, not b\/dir\/file/],
+    ['another target', altered((d) => (d['target'] = 'dir/other')), /describes b\/dir\/other/],
     ['a writer id other than its name', altered((d) => (d['writerId'] = 'f'.repeat(32))), /writerId or sequence differs/],
     ['a sequence other than its name', altered((d) => (d['sequence'] = 8)), /writerId or sequence differs/],
     ['no upload id', altered((d) => delete d['uploadId']), /uploadId is missing or malformed/],
@@ -79,7 +70,7 @@ describe('version 2 manifest validation', () => {
     ['parts that are not an array', altered((d) => (d['parts'] = {})), /parts must be an array/],
     ['a gap in the part numbers', altered((d) => ((d['parts'] as Array<{ number: number }>)[1]!.number = 3)), /part 2 has number 3/],
     ['a null part', altered((d) => ((d['parts'] as unknown[])[0] = null)), /part 1 has number undefined/],
-    ['a part below the minimum', altered((d) => ((d['parts'] as Array<{ size: number }>)[0]!.size = MIN_PART_SIZE - 1)), /below OSS's part minimum/],
+    ['a part below the minimum', altered((d) => ((d['parts'] as Array<{ size: number }>)[0]!.size = MIN_PART_SIZE - 1)), /below the store's part minimum/],
     ['a part without an ETag', altered((d) => ((d['parts'] as Array<{ etag?: string }>)[0]!.etag = '')), /lacks an ETag or CRC-64/],
     ['a part whose CRC-64 is not a number', altered((d) => ((d['parts'] as Array<{ crc64: string }>)[0]!.crc64 = '12x')), /lacks an ETag or CRC-64/],
     ['no tail', altered((d) => delete d['tail']), /tail lacks size, ETag or CRC-64/],
@@ -149,8 +140,8 @@ describe('version 1 manifest validation', () => {
     ['null', null, /not an object/],
     ['another kind', with_((d) => (d['kind'] = 'x')), /kind is "x"/],
     ['another version', with_((d) => (d['version'] = 2)), /version 2 is not 1/],
-    ['another bucket', with_((d) => (d['bucket'] = 'c')), /describes oss:\/\/c\/dir\/file/],
-    ['another target', with_((d) => (d['target'] = 'x')), /describes oss:\/\/b\/x/],
+    ['another bucket', with_((d) => (d['bucket'] = 'c')), /describes c\/dir\/file/],
+    ['another target', with_((d) => (d['target'] = 'x')), /describes b\/x/],
     ['an upload id that is a number', with_((d) => (d['uploadId'] = 5)), /uploadId must be a string or null/],
     ['a part size below 100 KB', with_((d) => (d['partSize'] = 1000)), /partSize is missing or below 100 KB/],
     ['parts that are not an array', with_((d) => (d['parts'] = 'x')), /parts must be an array/],

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AlreadyBeingCreatedError, crc64, LeaseExpiredError } from '@hadoopfs/core';
-import { encodeManifest, endUnnamedUpload, MANIFEST_KIND, minimumAge, tailEtag, type DurableOssOutputStream, type FlushManifest } from '@hadoopfs/jindo';
+import { type DurableOssOutputStream } from '@hadoopfs/jindo';
+import { encodeManifest, endUnnamedUpload, MANIFEST_KIND, minimumAge, tailEtag, type FlushManifest } from '@hadoopfs/object-store';
 import { bucketsOf, bytes, jindoFs, nextRequest, PART, readAll, serverForTests, stagingKeys, uploadsOf as uploadsOfKey } from './helpers.js';
 
 /**
@@ -539,25 +540,25 @@ describe('ending an unnamed upload, and create() beside other keys (mutation tes
     const fresh = () => fs.client.initUpload('data/f');
     const gone = await fresh();
     await fs.client.abort('data/f', gone);
-    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', gone)).toBe('gone');
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', { key: 'data/f', uploadId: gone })).toBe('gone');
     // A live writer's manifest names another upload: this one is nobody's.
     const w = (await (await jindoFs(server, b, LEASE)).create('/data/f')) as DurableOssOutputStream;
     await w.write('x');
     await w.hflush();
     const nobodys = await fresh();
-    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', nobodys)).toBe('aborted');
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', { key: 'data/f', uploadId: nobodys })).toBe('aborted');
     expect(uploadsOf(b, 'data/f').map((u) => u.id)).not.toContain(nobodys);
-    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', (await w.uploadId)!)).toBe('named');
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', { key: 'data/f', uploadId: (await w.uploadId)! })).toBe('named');
     await w.abort();
     // A version 1 manifest that names it.
     const v1 = await fresh();
     await fs.client.put('tmp/data/f/manifest.json', Buffer.from(JSON.stringify({ kind: MANIFEST_KIND, version: 1, uploadId: v1 })));
-    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', v1)).toBe('named');
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', { key: 'data/f', uploadId: v1 })).toBe('named');
     await fs.client.delete('tmp/data/f/manifest.json');
     // Junk under a manifest's name: it might name the upload.
     const unsure = await fresh();
     await fs.client.put(`tmp/data/f/flush.${'a'.repeat(32)}.0000000001.manifest`, Buffer.from('junk'));
-    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', unsure)).toBe('named');
+    expect(await endUnnamedUpload(fs.client, 'tmp', 'data/f', { key: 'data/f', uploadId: unsure })).toBe('named');
   });
 
   it('create() of a key ends no upload of a longer key it prefixes, and an old upload given a part lately is young', async () => {

@@ -111,3 +111,34 @@ describe('recover of one writer, at its edges', () => {
     expect([stagingKeys(server, b), uploadsOf(server, b, 'f')]).toEqual([[], []]);
   });
 });
+
+describe('recover of one path and the uploads nothing names', () => {
+  it('ends the key’s upload that no manifest names once it is idle past the lease (as create() does); within the lease, or another key’s, it stays', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b);
+    const idle = await fs.client.initUpload('f');
+    const other = await fs.client.initUpload('f2');
+    const young = await jindoFs(server, b, { 'fs.jfs.cache.flush.lease': '60s' });
+    expect((await young.recoverAll('/f')).map((r) => r.state)).toEqual(['nothing-staged']);
+    expect(uploadsOf(server, b, 'f').map((u) => u.id)).toEqual([idle]);
+    server.store.clock.advance(61_000);
+    const reports = await young.recoverAll('/f');
+    expect(reports.map((r) => [r.state, r.uploadId])).toEqual([
+      ['nothing-staged', undefined],
+      ['purged', idle],
+    ]);
+    expect(uploadsOf(server, b, 'f')).toEqual([]);
+    expect(uploadsOf(server, b, 'f2').map((u) => u.id)).toEqual([other]);
+    server.store.clock.resume();
+  });
+
+  it('a dry run says it would end it, and changes nothing', async () => {
+    const b = await bucket();
+    const fs = await afterLease(b);
+    const idle = await fs.client.initUpload('f');
+    server.store.clock.advance(2000);
+    expect((await fs.recoverAll('/f', { dryRun: true })).map((r) => r.state)).toEqual(['nothing-staged', 'would-purge']);
+    expect(uploadsOf(server, b, 'f').map((u) => u.id)).toEqual([idle]);
+    server.store.clock.resume();
+  });
+});

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSystem } from '@hadoopfs/core';
-import { listStagedFolder, minimumAge, parseStagingName, stagedFolders } from '@hadoopfs/jindo';
+import { listStagedFolder, minimumAge, parseStagingName, stagedFolders } from '@hadoopfs/object-store';
 import type { RunningOssServer } from '@hadoopfs/oss-server';
-import { classifyStagingKey, manifestsByWriter, shownAgeSeconds, type StagedObject } from '../src/staging.js';
+import { classifyStagingKey, manifestsByWriter, shownAgeSeconds, type StagedObject } from '@hadoopfs/object-store';
 import { jindoFs, startServer } from './helpers.js';
 
 /** The layout's grammar: what is the protocol's in a staging folder, and what is not (package README, "Layout"). */

@@ -29,3 +29,48 @@ export { cancelRequestsOnAbort } from './http/cancel-on-abort.js';
 export { watchIdleSockets } from './http/idle-sockets.js';
 export { reportFor, type DurableFlushRecovery, type RecoverAllOptions, type RecoverOptions, type RecoverReport, type RecoverState } from './durable/recover-report.js';
 export { durableFlushRecoveryOf } from './durable/durable-flush-recovery.js';
+export { DurableFlush } from './durable/durable-flush.js';
+export { durableFlushSettings, type DurableFlushSettings } from './durable/settings.js';
+export { DurableOutputStream, type DurableOutputOptions } from './durable/durable-output-stream.js';
+export { recoverFile } from './durable/recover.js';
+export { publishFlushed, type PublishSource } from './durable/publish.js';
+export { listStagedFolder, readManifest, stagedFolders } from './durable/staged-folder.js';
+export { endUnnamedUpload, type UnnamedUploadOutcome } from './durable/unnamed-uploads.js';
+export { clearForCreate, type CreateClearance } from './durable/lease-recovery.js';
+export { purgeStaleUploads, type PurgeOptions } from './durable/purge.js';
+export {
+  CorruptManifestError,
+  decodeManifest,
+  encodeManifest,
+  MANIFEST_KIND,
+  MANIFEST_V1,
+  MANIFEST_V3,
+  MANIFEST_VERSION,
+  parseManifestV1,
+  tailEtag,
+  type DecodedManifest,
+  type FlushManifest,
+  type FlushManifestV1,
+  type ManifestPart,
+  type ManifestPartV2,
+  type ManifestTail,
+} from './durable/manifest.js';
+export {
+  CLAIM_PART,
+  classifyStagingKey,
+  dataKeyFor,
+  manifestsByWriter,
+  shownAgeSeconds,
+  layoutFor,
+  manifestKeyFor,
+  MAX_WRITER_PART,
+  minimumAge,
+  parseStagingName,
+  SECOND_TAIL_PART,
+  stagingFolderFor,
+  WRITER_META,
+  type StagedFolder,
+  type StagedObject,
+  type StagingName,
+  type UploadLayout,
+} from './durable/staging.js';

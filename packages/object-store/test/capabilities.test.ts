@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { missingForDurableFlush, storeCapabilities } from '@hadoopfs/object-store';
+import { ConfigurationError } from '@hadoopfs/core';
+import { DurableFlush, durableFlushSettings, missingForDurableFlush, storeCapabilities, type ObjectStoreSettings, type StoreClient } from '@hadoopfs/object-store';
 
 const everything = storeCapabilities('a store with everything', { minPartSize: 5 * 1024 * 1024, checksum: undefined });
 
@@ -16,16 +17,45 @@ describe('the capabilities durable flush needs', () => {
     expect(missingForDurableFlush(everything)).toEqual([]);
   });
 
-  it.each(['listPartsAfter', 'listUploads', 'uploadMetadata', 'emptyLastPart'] as const)('%s is named, with why, when it is missing', (capability) => {
+  it.each(['listPartsAfter', 'listUploads', 'uploadMetadata', 'emptyLastPart', 'uploadPartCopyRange'] as const)('%s is named, with why, when it is missing', (capability) => {
     const missing = missingForDurableFlush({ ...everything, [capability]: false });
     expect(missing.map((m) => m.capability)).toEqual([capability]);
     expect(missing[0]!.why).toMatch(/\w{3,} \w{3,}/);
   });
 
-  it.each(['createOnlyPut', 'createOnlyComplete', 'createOnlyCopy', 'completeOmitsParts', 'copyIfMatch', 'readIfMatch', 'uploadPartCopyRange', 'etagIsMd5'] as const)(
+  it('needs a way to check what recover built: the store’s checksum, or MD5 ETags', () => {
+    expect(missingForDurableFlush({ ...everything, etagIsMd5: false }).map((m) => m.capability)).toEqual(['checksum or etagIsMd5']);
+    expect(missingForDurableFlush({ ...everything, etagIsMd5: false, checksum: 'crc64-xz' })).toEqual([]);
+  });
+
+  it.each(['createOnlyPut', 'createOnlyComplete', 'createOnlyCopy', 'completeOmitsParts', 'copyIfMatch', 'readIfMatch'] as const)(
     '%s only narrows a race or changes the layout: flush can still be enabled without it',
     (capability) => {
       expect(missingForDurableFlush({ ...everything, [capability]: false })).toEqual([]);
     },
   );
+});
+
+describe('enabling durable flush on a store', () => {
+  const settings = (enable: string) => durableFlushSettings({ enable, enableKey: 'fs.x.flush.enable', stagingPath: undefined, stagingPathKey: 'fs.x.flush.staging.path', leaseMs: 60_000, purgeAgeMs: 1 });
+  const clientOf = (capabilities: ReturnType<typeof storeCapabilities>) => ({ capabilities, uri: 'x://bucket' }) as unknown as StoreClient;
+  const create = (enable: string, capabilities: ReturnType<typeof storeCapabilities>) => () => new DurableFlush(clientOf(capabilities), settings(enable), {} as ObjectStoreSettings, () => undefined as never);
+
+  it('that lacks a capability it needs is a ConfigurationError naming the key, the store and the capability — never a weaker promise', () => {
+    const lacking = storeCapabilities('NoListStore', { minPartSize: 1, checksum: undefined }, ['listUploads']);
+    expect(create('true', lacking)).toThrow(ConfigurationError);
+    expect(create('true', lacking)).toThrow(/^fs\.x\.flush\.enable: durable flush needs what NoListStore at x:\/\/bucket lacks: listUploads \(/);
+    // Not enabled: recover still works there (an operator recovers what other writers staged).
+    expect(create('false', lacking)().enabled).toBe(false);
+  });
+
+  it('whose Complete must name every part is not refused: its writers use the data layout', () => {
+    expect(create('true', storeCapabilities('radosgw-like', { minPartSize: 5 << 20, checksum: undefined }, ['completeOmitsParts', 'createOnlyComplete', 'createOnlyCopy']))().enabled).toBe(true);
+  });
+
+  it('a staging path that is a URI, or climbs, names its key', () => {
+    for (const bad of ['oss://bucket/x', '/a/../b', '/']) {
+      expect(() => durableFlushSettings({ enable: 'true', enableKey: 'k', stagingPath: bad, stagingPathKey: 'fs.x.flush.staging.path', leaseMs: 1, purgeAgeMs: 1 })).toThrow(/^fs\.x\.flush\.staging\.path: /);
+    }
+  });
 });

@@ -1,5 +1,5 @@
-import { FileSystem, UnsupportedOperationError, type Configuration, type FileStatus, type FileSystemUri, type RenameRules } from '@hadoopfs/core';
-import { ObjectStoreFileSystem, type ObjectStore } from '@hadoopfs/object-store';
+import { FileSystem, PathCapabilities, UnsupportedOperationError, type Configuration, type FileStatus, type FileSystemUri, type RenameRules } from '@hadoopfs/core';
+import { ObjectStoreFileSystem, type DurableFlushSettings, type ObjectStore } from '@hadoopfs/object-store';
 import { AwsS3Store } from './aws-s3-store.js';
 import { readS3aSettings, type S3aSettings } from './settings.js';
 
@@ -18,12 +18,17 @@ export class S3AFileSystem extends ObjectStoreFileSystem<S3aSettings> {
     return { store: new AwsS3Store(settings), settings };
   }
 
+  /** fs.s3a.flush.enable and the rest: durable flush on s3a:// (packages/s3 README). */
+  protected override readDurableFlushSettings(): DurableFlushSettings {
+    return this.settings.durableFlush;
+  }
+
   protected override renameRules(): RenameRules {
     return S3A_RENAME_RULES;
   }
 
   protected override pathCapabilities(): ReadonlySet<string> {
-    return new Set();
+    return new Set([...super.pathCapabilities()].filter((capability) => capability !== PathCapabilities.CONCAT));
   }
 
   protected override concatFiles(target: FileStatus): Promise<void> {

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
-import { perBucketConfiguration, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
+import { durableFlushSettings, perBucketConfiguration, type DurableFlushSettings, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
 
 /** Hadoop S3A's keys, with S3A's meanings. */
 export const S3A_KEYS = {
@@ -24,6 +24,10 @@ export const S3A_KEYS = {
   bufferDir: 'fs.s3a.buffer.dir',
   readAhead: 'fs.s3a.readahead.range',
   flushEnable: 'fs.s3a.flush.enable',
+  flushStagingPath: 'fs.s3a.flush.staging.path',
+  /** How long after its last flush a writer is taken for alive (as JindoSDK's fs.jfs.cache.flush.lease). */
+  flushLease: 'fs.s3a.flush.lease',
+  purgeAge: 'fs.s3a.multipart.purge.age',
   multipartCopyThreshold: 'fs.s3a.multipart.threshold',
 } as const;
 
@@ -42,6 +46,8 @@ export interface S3aSettings extends ObjectStoreSettings {
   connectTimeoutMs: number;
   socketTimeoutMs: number;
   maxConnections: number;
+  /** fs.s3a.flush.*: durable flush, on the object-store protocol (packages/s3 README). */
+  durableFlush: DurableFlushSettings;
 }
 
 /** S3 bucket names: 3–63 of [a-z0-9.-], starting and ending with a letter or digit. */
@@ -61,10 +67,6 @@ export function readS3aSettings(bucket: string, given: Configuration): S3aSettin
   const uri = `s3a://${bucket}`;
   checkBucket(bucket, uri);
   const conf = perBucketConfiguration(given, 'fs.s3a.', bucket);
-  // Asked for a promise this backend cannot keep yet: an error, never a flush that silently does nothing.
-  if (conf.getBoolean(S3A_KEYS.flushEnable, false)) {
-    throw new ConfigurationError(`${uri}: ${S3A_KEYS.flushEnable}=true, but durable flush on s3a:// is not available in this release (hflush/hsync would promise nothing); use oss:// with fs.jfs.cache.oss.flush.enable, or unset it`, { key: S3A_KEYS.flushEnable });
-  }
   const secret = (key: string) => conf.getPassword(key)?.trim() || undefined;
   const accessKeyId = secret(S3A_KEYS.accessKey);
   const secretAccessKey = secret(S3A_KEYS.secretKey);
@@ -113,5 +115,13 @@ export function readS3aSettings(bucket: string, given: Configuration): S3aSettin
     readAhead: conf.getBytes(S3A_KEYS.readAhead, '64k'),
     multipartCopyThreshold: conf.getBytes(S3A_KEYS.multipartCopyThreshold, '128m'),
     keys: { partSize: S3A_KEYS.partSize },
+    durableFlush: durableFlushSettings({
+      enable: conf.getTrimmed(S3A_KEYS.flushEnable),
+      enableKey: S3A_KEYS.flushEnable,
+      stagingPath: conf.getTrimmed(S3A_KEYS.flushStagingPath),
+      stagingPathKey: S3A_KEYS.flushStagingPath,
+      leaseMs: conf.getTimeDuration(S3A_KEYS.flushLease, '60s', 'ms'),
+      purgeAgeMs: conf.getTimeDuration(S3A_KEYS.purgeAge, '86400s', 'ms'),
+    }),
   };
 }

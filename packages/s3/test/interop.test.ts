@@ -38,11 +38,6 @@ describe('s3a:// and the plain SDK on one bucket', () => {
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(big)).toBe(true);
   });
 
-  it('asking for durable flush, which s3a:// does not have yet, is a ConfigurationError naming the key', async () => {
-    const refused = await s3aFs(run.gateway, 'any-bucket', { 'fs.s3a.flush.enable': 'true' }).then(() => undefined, (e: Error) => e);
-    expect([refused?.name, refused?.message]).toEqual(['ConfigurationError', expect.stringMatching(/fs\.s3a\.flush\.enable=true, but durable flush on s3a:\/\/ is not available/)]);
-  });
-
   it('a wrong secret is AccessDeniedError, and a missing bucket NoSuchBucketError, neither printing the secret', async () => {
     const bucket = await newBucket(run.sdk, 'interop');
     const wrong = await FileSystem.newInstance(`s3a://${bucket}/`, s3aConf(run.gateway, { 'fs.s3a.secret.key': 'not-the-secret-at-all' }));

@@ -1,4 +1,5 @@
 import { PathCapabilities, type FileSystem, type PathLike } from '@hadoopfs/core';
+import { ObjectStoreFileSystem } from '../fs/object-store-file-system.js';
 import type { DurableFlushRecovery } from './recover-report.js';
 
 /**
@@ -10,6 +11,8 @@ import type { DurableFlushRecovery } from './recover-report.js';
 export async function durableFlushRecoveryOf(fs: FileSystem, enabledAt?: PathLike): Promise<DurableFlushRecovery | undefined> {
   const recovery = fs as FileSystem & Partial<DurableFlushRecovery>;
   if (typeof recovery.recoverAll !== 'function') return undefined;
+  // An object-store backend without durable-flush settings has recoverAll, and refuses it.
+  if (fs instanceof ObjectStoreFileSystem && fs.durableFlushSettings === undefined) return undefined;
   if (enabledAt !== undefined && !(await fs.hasPathCapability(enabledAt, PathCapabilities.DURABLE_FLUSH))) return undefined;
   return { recoverAll: (path, options) => recovery.recoverAll!(path, options) };
 }

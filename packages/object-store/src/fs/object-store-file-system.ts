@@ -11,7 +11,10 @@ import {
   PathCapabilities,
   PathIsNotEmptyDirectoryError,
   runBounded,
+  runCancellable,
+  UnsupportedOperationError,
   withoutSignal,
+  type PathLike,
   type Configuration,
   type FileSystemUri,
   type FSDataInputStream,
@@ -25,6 +28,9 @@ import { concatObjects } from './concat.js';
 import { ObjectInputStream } from './object-input-stream.js';
 import { ObjectOutputStream } from './object-output-stream.js';
 import type { ObjectStoreSettings } from './settings.js';
+import { DurableFlush } from '../durable/durable-flush.js';
+import type { DurableFlushRecovery, RecoverAllOptions, RecoverReport } from '../durable/recover-report.js';
+import type { DurableFlushSettings } from '../durable/settings.js';
 import { UploadBuffers } from './upload-buffers.js';
 
 const COPY_CONCURRENCY = 8;
@@ -36,8 +42,9 @@ const COPY_CONCURRENCY = 8;
  * is visible before close(); rename is copy + delete and not atomic. A backend says which store and
  * settings a URI means (openStore); everything else is here, once.
  */
-export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = ObjectStoreSettings> extends FileSystem {
+export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = ObjectStoreSettings> extends FileSystem implements DurableFlushRecovery {
   #settings!: S;
+  #durable: DurableFlush | undefined;
   #client!: StoreClient;
   #buffers!: UploadBuffers;
   /** What the HEAD behind a status said (type, metadata): concat builds on it instead of asking again. */
@@ -45,6 +52,15 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
 
   /** The store and the settings of a URI, from the configuration (a ConfigurationError names what is wrong). */
   protected abstract openStore(uri: FileSystemUri, conf: Configuration): { store: ObjectStore; settings: S };
+
+  /**
+   * Durable flush's settings from the backend's keys, or undefined where the backend offers none (then
+   * recover is unsupported too). Enabled on a store that lacks what it needs, initialize() fails with a
+   * ConfigurationError naming the capability and the store.
+   */
+  protected readDurableFlushSettings(_uri: FileSystemUri, _conf: Configuration): DurableFlushSettings | undefined {
+    return undefined;
+  }
 
   override async initialize(uri: FileSystemUri, conf: Configuration): Promise<void> {
     const { store, settings } = this.openStore(uri, conf);
@@ -55,6 +71,20 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
     this.#client.listeners = this.requestListeners;
     // Whole part buffers kept for reuse: enough for the parts in flight of a few streaming writers.
     this.#buffers = new UploadBuffers(this.#settings.uploadBuffer, this.#settings.partSize, 2 * (this.#settings.activeBlocks + 1));
+    const durable = this.readDurableFlushSettings(uri, conf);
+    if (durable) {
+      try {
+        this.#durable = new DurableFlush(this.#client, durable, settings, () => this.#buffers);
+      } catch (error) {
+        await this.releaseResources();
+        throw error;
+      }
+    }
+  }
+
+  /** Durable flush's settings, where the backend offers it (enabled or not: recover works either way). */
+  get durableFlushSettings(): DurableFlushSettings | undefined {
+    return this.#durable?.settings;
   }
 
   /** Where this filesystem's streams keep bytes waiting for upload (shared, so that one bound holds for all). */
@@ -149,6 +179,8 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
   }
 
   protected async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+    // Lease recovery comes first: a dead writer's flushed bytes are then the file that overwrite=false finds.
+    const clearance = this.#durable?.enabled ? await this.#durable.clearForCreate(this.keyOf(path), path) : undefined;
     if (await this.#isDirectory(path)) {
       throw new FileAlreadyExistsError(`create: ${path.toString()} is a directory`, { path: path.toString() });
     }
@@ -163,10 +195,10 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
       throw new FileNotFoundError(`create: parent directory ${parent.toString()} does not exist`, { path: parent.toString() });
     }
     await this.#checkAncestors(path, 'create');
-    return this.newOutputStream(path, options);
+    return clearance ? this.#durable!.newStream(path, this.keyOf(path), options, clearance) : this.newOutputStream(path, options);
   }
 
-  /** The stream for a create() whose checks passed; a durable-flush backend returns its own here. */
+  /** The stream for a create() whose checks passed, without durable flush. */
   protected newOutputStream(path: Path, options: ResolvedCreateOptions): FSDataOutputStream {
     return new ObjectOutputStream(path, this.#client, {
       key: this.keyOf(path),
@@ -393,10 +425,41 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
   }
 
   protected override pathCapabilities(): ReadonlySet<string> {
-    return new Set([PathCapabilities.CONCAT]);
+    return new Set(this.#durable?.enabled ? [PathCapabilities.CONCAT, PathCapabilities.DURABLE_FLUSH] : [PathCapabilities.CONCAT]);
+  }
+
+  /**
+   * JindoSDK's `recover(path, isFolder)`: rebuilds the file (or every staged file below a folder) from
+   * its flush manifest. True when something was recovered; a corrupt manifest or a live writer is an error.
+   */
+  async recover(path: PathLike, isFolder: boolean, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<boolean> {
+    const reports = await this.recoverAll(path, { recursive: isFolder, ...options });
+    const failed = reports.find((r) => r.error);
+    if (failed) throw failed.error;
+    return reports.some((r) => r.state === 'recovered');
+  }
+
+  /** recover with a report per staged writer, and per upload that nothing names which it ended. */
+  recoverAll(path: PathLike, options: RecoverAllOptions = {}): Promise<RecoverReport[]> {
+    const qualified = this.makeQualified(path);
+    const durable = this.#durable;
+    if (!durable) {
+      return Promise.reject(new UnsupportedOperationError(`recover: ${this.getUri()} has no durable flush (its backend reads no staging settings)`, { path: qualified.toString() }));
+    }
+    return runCancellable(options.signal, `recover ${qualified.toString()}`, qualified.toString(), () =>
+      durable.recoverAll(this.keyOf(qualified), options, (reported) => this.keyOf(this.makeQualified(reported))),
+    );
   }
 
   protected override async concatFiles(target: FileStatus, sources: readonly FileStatus[]): Promise<void> {
+    if (this.#durable?.enabled) {
+      const pieces = [target, ...sources].map((status) => ({ status, key: this.keyOf(status.path) }));
+      // A recovered piece is a new version: the concat pins the versions it sees now.
+      if (await this.#durable.clearForConcat(pieces)) {
+        target = await this.getFileStatus(target.path);
+        sources = await Promise.all(sources.map((s) => this.getFileStatus(s.path)));
+      }
+    }
     // concat() just statted every piece: those HEADs' answers are the versions the concat is pinned to.
     const infoOf = async (status: FileStatus): Promise<ObjectInfo> => {
       const known = this.#headed.get(status);

@@ -74,18 +74,24 @@ export function storeCapabilities(
 
 /** A capability durable flush cannot keep its promises without, and why (packages/object-store README). */
 export interface MissingCapability {
-  capability: keyof StoreCapabilities;
+  capability: keyof StoreCapabilities | 'checksum or etagIsMd5';
   why: string;
 }
 
-const NEEDED_FOR_DURABLE_FLUSH: ReadonlyArray<{ capability: keyof StoreCapabilities; why: string }> = [
-  { capability: 'listPartsAfter', why: 'the fencing read after every flush lists the parts above the writer’s' },
-  { capability: 'listUploads', why: 'create() and recover find a dead writer’s upload by listing the key’s uploads' },
-  { capability: 'uploadMetadata', why: 'a Complete whose answer was lost is recognised by the writer id on the object' },
-  { capability: 'emptyLastPart', why: 'recover claims an upload with an empty part above the writer’s' },
+const NEEDED_FOR_DURABLE_FLUSH: ReadonlyArray<MissingCapability & { has: (c: StoreCapabilities) => boolean }> = [
+  { capability: 'listPartsAfter', why: 'the fencing read after every flush lists the parts above the writer’s', has: (c) => c.listPartsAfter },
+  { capability: 'listUploads', why: 'create() and recover find a dead writer’s upload by listing the key’s uploads', has: (c) => c.listUploads },
+  { capability: 'uploadMetadata', why: 'a Complete whose answer was lost is recognised by the writer id on the object', has: (c) => c.uploadMetadata },
+  { capability: 'emptyLastPart', why: 'recover claims an upload with an empty part above the writer’s', has: (c) => c.emptyLastPart },
+  { capability: 'uploadPartCopyRange', why: 'recover copies the flushed tail (and, where a Complete must name every part, the flushed prefix) by range', has: (c) => c.uploadPartCopyRange },
+  {
+    capability: 'checksum or etagIsMd5',
+    why: 'recover checks the file it built against the writer’s parts, by the store’s checksum or by MD5 ETags',
+    has: (c) => c.checksum !== undefined || c.etagIsMd5,
+  },
 ];
 
 /** The capabilities durable flush needs that `capabilities` lacks: [] means it can be enabled. */
 export function missingForDurableFlush(capabilities: StoreCapabilities): MissingCapability[] {
-  return NEEDED_FOR_DURABLE_FLUSH.filter(({ capability }) => capabilities[capability] !== true);
+  return NEEDED_FOR_DURABLE_FLUSH.filter(({ has }) => !has(capabilities)).map(({ capability, why }) => ({ capability, why }));
 }

@@ -67,13 +67,13 @@ function md5Etag(body: Uint8Array): string {
 }
 
 /** S3's ETag of a multipart object: the MD5 of its parts' MD5s, then `-` and their count; undefined unless every part's ETag is an MD5. */
-function multipartEtag(parts: ReadonlyArray<CompletedPart>): string | undefined {
+export function multipartEtag(parts: ReadonlyArray<CompletedPart>): string | undefined {
   const digests = parts.map((p) => p.etag.replace(/"/g, '').toLowerCase());
   if (digests.length === 0 || !digests.every((d) => /^[0-9a-f]{32}$/.test(d))) return undefined;
   return `${createHash('md5').update(Buffer.concat(digests.map((d) => Buffer.from(d, 'hex')))).digest('hex')}-${digests.length}`;
 }
 
-function sameEtag(a: string, b: string): boolean {
+export function sameEtag(a: string, b: string): boolean {
   return a.replace(/"/g, '').toLowerCase() === b.replace(/"/g, '').toLowerCase();
 }
 

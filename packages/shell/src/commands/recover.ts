@@ -1,6 +1,7 @@
 import { FileSystem, Path } from '@hadoopfs/core';
 import { JINDO_KEYS } from '@hadoopfs/jindo';
 import { durableFlushRecoveryOf, type RecoverReport } from '@hadoopfs/object-store';
+import { S3A_KEYS } from '@hadoopfs/s3';
 import { parseOptions, SilentFailure, UsageError, type ShellCommand } from '../command.js';
 
 function describe(r: RecoverReport): string {
@@ -8,17 +9,25 @@ function describe(r: RecoverReport): string {
   return `${r.state.padEnd(16)} ${r.path}${bytes}: ${r.error ? r.error.message : r.action}`;
 }
 
+/** What -recover's own options set, per scheme: that scheme's keys (Hadoop's and JindoSDK's names). */
+const RECOVER_KEYS: Record<string, { staging: string; stagingAlias?: string; accessKeyId: string; accessKeySecret: string; endpoint: string }> = {
+  oss: { staging: JINDO_KEYS.stagingPath, stagingAlias: JINDO_KEYS.stagingPathAlias, accessKeyId: 'fs.oss.accessKeyId', accessKeySecret: 'fs.oss.accessKeySecret', endpoint: 'fs.oss.endpoint' },
+  s3a: { staging: S3A_KEYS.flushStagingPath, accessKeyId: S3A_KEYS.accessKey, accessKeySecret: S3A_KEYS.secretKey, endpoint: S3A_KEYS.endpoint },
+};
+
 /** JindoSDK's `jindo jfs -recover`: rebuilds files from their flush manifests (package @hadoopfs/jindo). */
 export const recover: ShellCommand = {
   name: 'recover',
   usage: '[-R] [-flushStagingPath P] [-accessKeyId ID] [-accessKeySecret S] [-endpoint E] [-dryRun] [-force] <path>',
-  description: `Rebuild the files a dead writer flushed (JindoOSS durable flush) from their staged manifests.
+  description: `Rebuild the files a dead writer flushed (durable flush, oss:// or s3a://) from their staged manifests.
   -R        every staged file under <path>, and abort the incomplete uploads nothing will complete: those no
-            manifest names once quiet for fs.jfs.cache.flush.purge.age (24 h), or at once with -force.
+            manifest names once quiet for the purge age (fs.jfs.cache.flush.purge.age, fs.s3a.multipart.purge.age:
+            24 h), or at once with -force. Without -R, the path's own such uploads once quiet for the lease.
   -dryRun   say what would be done; change nothing.
-  -force    recover even a manifest younger than the lease (fs.jfs.cache.flush.lease), and purge without
+  -force    recover even a manifest younger than the lease (fs.jfs.cache.flush.lease, fs.s3a.flush.lease), and purge without
             waiting: you say every writer under <path> is dead.
-  -flushStagingPath, -accessKeyId, -accessKeySecret, -endpoint  override the configuration (secrets are never printed).
+  -flushStagingPath, -accessKeyId, -accessKeySecret, -endpoint  override the configuration of the path's scheme
+            (secrets are never printed); generic options (-D key=value, -conf) come before -recover.
 One line a file (its state, path and what was done); exit code 1 if any file failed.`,
   async run(words, ctx) {
     const { flags, values, args } = parseOptions(words, {
@@ -28,18 +37,22 @@ One line a file (its state, path and what was done); exit code 1 if any file fai
       max: 1,
     });
     const target = new Path(args[0]!);
-    if (target.scheme !== 'oss') throw new UsageError(`-recover works on oss:// paths, got ${target.toString()}`);
+    const keys = RECOVER_KEYS[target.scheme ?? ''];
+    if (!keys) throw new UsageError(`-recover works on ${Object.keys(RECOVER_KEYS).map((s) => `${s}://`).join(' and ')} paths, got ${target.toString()}`);
     const conf = ctx.conf;
     const staging = values.get('flushStagingPath');
-    if (staging) conf.set(JINDO_KEYS.stagingPath, staging, '-flushStagingPath').unset(JINDO_KEYS.stagingPathAlias);
-    for (const [option, key] of [['accessKeyId', 'fs.oss.accessKeyId'], ['accessKeySecret', 'fs.oss.accessKeySecret'], ['endpoint', 'fs.oss.endpoint']] as const) {
+    if (staging) {
+      conf.set(keys.staging, staging, '-flushStagingPath');
+      if (keys.stagingAlias) conf.unset(keys.stagingAlias);
+    }
+    for (const option of ['accessKeyId', 'accessKeySecret', 'endpoint'] as const) {
       const value = values.get(option);
-      if (value) conf.set(key, value, `-${option}`);
+      if (value) conf.set(keys[option], value, `-${option}`);
     }
     const fs = await FileSystem.newInstance(target, conf);
     try {
       const recovery = await durableFlushRecoveryOf(fs);
-      if (!recovery) throw new Error(`${target.toString()} is served by a filesystem without durable flush (check fs.oss.impl)`);
+      if (!recovery) throw new Error(`${target.toString()} is served by a filesystem without durable flush (check fs.${target.scheme}.impl)`);
       let done = 0;
       const reports = await recovery.recoverAll(target, {
         recursive: flags.has('R'),

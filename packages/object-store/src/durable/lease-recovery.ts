@@ -1,8 +1,9 @@
 import { AlreadyBeingCreatedError } from '@hadoopfs/core';
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
 import { recoverFile } from './recover.js';
-import type { JindoSettings } from './settings.js';
-import { minimumAge, shownAgeSeconds } from './staging.js';
+import type { DurableFlushSettings } from './settings.js';
+import { layoutFor, minimumAge, shownAgeSeconds, uploadKeysOf } from './staging.js';
+import type { UploadInfo } from '../store/object-store.js';
 import { endUnnamedUpload } from './unnamed-uploads.js';
 
 /** What create() found at the target once the lease was recovered: what its stream needs. */
@@ -32,22 +33,28 @@ export interface CreateClearance {
  *    claim is a writer that flushed just now — refused, its flushed bytes kept for recover.
  * 3. The target's ETag is what the new writer replaces.
  */
-export async function clearForCreate(client: StoreClient, settings: JindoSettings, key: string, path: string): Promise<CreateClearance> {
+export async function clearForCreate(client: StoreClient, settings: DurableFlushSettings, key: string, path: string): Promise<CreateClearance> {
   await refuseUntrustedStaging(client, settings, key, path, 'create');
-  const { uploads, serverTime } = await client.listUploads(key);
+  // The target's uploads: on its key, and (the 'data' layout) on its writers' data keys.
+  let serverTime: number | undefined;
+  const uploads: UploadInfo[] = [];
+  for (const scope of uploadKeysOf(settings.stagingPrefix, key, layoutFor(client.capabilities))) {
+    const listed = await client.listUploads(scope.prefix);
+    serverTime ??= listed.serverTime;
+    uploads.push(...listed.uploads.filter((u) => scope.matches(u.key)));
+  }
   for (const upload of uploads) {
-    if (upload.key !== key) continue;
-    const parts = await client.listParts(key, upload.uploadId);
+    const parts = await client.listParts(upload.key, upload.uploadId);
     if (parts === undefined) continue; // completed or aborted meanwhile
     const lastActive = Math.max(upload.initiated, ...parts.map((p) => p.lastModified));
-    if (minimumAge(serverTime, lastActive) < settings.leaseMs) {
+    if (minimumAge(serverTime!, lastActive) < settings.leaseMs) {
       throw new AlreadyBeingCreatedError(
-        `create: ${path} is being written by another writer: its upload ${upload.uploadId} was active ${shownAgeSeconds(serverTime, lastActive)} s ago, ` +
+        `create: ${path} is being written by another writer: its upload ${upload.uploadId} was active ${shownAgeSeconds(serverTime!, lastActive)} s ago, ` +
           `within the ${Math.round(settings.leaseMs / 1000)} s lease (${parts.length} part(s), nothing flushed yet)`,
         { path },
       );
     }
-    if ((await endUnnamedUpload(client, settings.stagingPrefix, key, upload.uploadId)) === 'named') {
+    if ((await endUnnamedUpload(client, settings.stagingPrefix, key, upload)) === 'named') {
       throw new AlreadyBeingCreatedError(
         `create: ${path} is being written by another writer: it flushed into upload ${upload.uploadId} while create was ending it; ` +
           `that writer is fenced and its flushed bytes are kept for recover`,
@@ -56,7 +63,7 @@ export async function clearForCreate(client: StoreClient, settings: JindoSetting
     }
   }
   const head = await client.head(key);
-  return { replaces: head?.etag ?? null, since: Math.floor(serverTime / 1000) * 1000 };
+  return { replaces: head?.etag ?? null, since: Math.floor((serverTime ?? Date.now()) / 1000) * 1000 };
 }
 
 /**
@@ -64,7 +71,7 @@ export async function clearForCreate(client: StoreClient, settings: JindoSetting
  * (AlreadyBeingCreatedError) on a live writer or staging that cannot be trusted. Answers whether a dead
  * writer's bytes were recovered into the target.
  */
-export async function refuseUntrustedStaging(client: StoreClient, settings: JindoSettings, key: string, path: string, operation: string): Promise<boolean> {
+export async function refuseUntrustedStaging(client: StoreClient, settings: DurableFlushSettings, key: string, path: string, operation: string): Promise<boolean> {
   let recovered = false;
   for (const report of await recoverFile(client, settings.stagingPrefix, key, { leaseMs: settings.leaseMs })) {
     if (report.state === 'live-writer') throw new AlreadyBeingCreatedError(`${operation}: ${path} is being written by another writer (${report.action})`, { path, cause: report.error });

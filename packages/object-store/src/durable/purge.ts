@@ -1,7 +1,8 @@
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
 import { recoverFile } from './recover.js';
-import { reportFor, type RecoverReport } from '@hadoopfs/object-store';
-import { minimumAge, shownAgeSeconds } from './staging.js';
+import { reportFor, type RecoverReport } from './recover-report.js';
+import { classifyStagingKey, minimumAge, shownAgeSeconds, uploadKeysOf } from './staging.js';
+import type { UploadInfo } from '../store/object-store.js';
 import { endUnnamedUpload } from './unnamed-uploads.js';
 
 export interface PurgeOptions {
@@ -13,7 +14,7 @@ export interface PurgeOptions {
    * fs.s3a.multipart.purge.age).
    */
   purgeAgeMs: number;
-  /** Where the flush manifests live (fs.jfs.cache.oss.flush.staging.path). */
+  /** Where the flush manifests live (the staging path setting). */
   stagingPrefix: string;
   dryRun?: boolean;
   /**
@@ -26,6 +27,36 @@ export interface PurgeOptions {
   keepUploads: ReadonlySet<string>;
   /** Targets with a live writer, or whose staging could not be read: their uploads are left alone. */
   keepTargets: ReadonlySet<string>;
+  /** Only this target's uploads (on its key and its writers' data keys), not every one under `prefix`. */
+  onlyKey?: string;
+}
+
+/**
+ * The uploads in scope, each with the target it writes: its own key, or for a writer's data key in the
+ * staging ('data' layout) the target whose folder holds it. Listed once each, deduplicated by upload id.
+ */
+async function uploadsInScope(client: StoreClient, prefix: string, options: PurgeOptions): Promise<{ uploads: Array<UploadInfo & { targetKey: string }>; serverTime: number }> {
+  const scopes =
+    options.onlyKey !== undefined
+      ? uploadKeysOf(options.stagingPrefix, options.onlyKey)
+      : [
+          { prefix, matches: () => true },
+          { prefix: `${options.stagingPrefix}/${prefix}`, matches: () => true },
+        ];
+  const seen = new Map<string, UploadInfo & { targetKey: string }>();
+  let serverTime: number | undefined;
+  for (const scope of scopes) {
+    const listed = await client.listUploads(scope.prefix);
+    serverTime ??= listed.serverTime;
+    for (const upload of listed.uploads) {
+      if (!scope.matches(upload.key) || seen.has(upload.uploadId)) continue;
+      const staged = classifyStagingKey(options.stagingPrefix, upload.key);
+      if (staged?.object.name.kind === 'data') seen.set(upload.uploadId, { ...upload, targetKey: staged.targetKey });
+      // Any other upload inside the staging is not the protocol's (nor a target's): left alone (D6).
+      else if (!upload.key.startsWith(`${options.stagingPrefix}/`)) seen.set(upload.uploadId, { ...upload, targetKey: upload.key });
+    }
+  }
+  return { uploads: [...seen.values()], serverTime: serverTime ?? Date.now() };
 }
 
 /**
@@ -40,27 +71,27 @@ export interface PurgeOptions {
  * flushed bytes recovered once the lease ran out). One report per upload, and recover's where it acted.
  */
 export async function purgeStaleUploads(client: StoreClient, prefix: string, options: PurgeOptions): Promise<RecoverReport[]> {
-  const { uploads, serverTime } = await client.listUploads(prefix);
+  const { uploads, serverTime } = await uploadsInScope(client, prefix, options);
   const reports: RecoverReport[] = [];
   for (const upload of uploads) {
-    if (options.keepUploads.has(upload.uploadId) || options.keepTargets.has(upload.key)) continue;
+    if (options.keepUploads.has(upload.uploadId) || options.keepTargets.has(upload.targetKey)) continue;
     const young = (time: number) => !options.force && minimumAge(serverTime, time) < options.purgeAgeMs;
     if (young(upload.initiated)) continue;
     const parts = await client.listParts(upload.key, upload.uploadId);
     if (parts === undefined) continue;
     if (parts.some((p) => young(p.lastModified))) continue;
-    const report = reportFor(client, upload.key);
+    const report = reportFor(client, upload.targetKey);
     const age = `initiated ${shownAgeSeconds(serverTime, upload.initiated)} s ago, ${parts.length} part(s)${options.force ? ', forced' : ''}`;
     if (options.dryRun) {
       reports.push(report('would-purge', `would abort incomplete upload ${upload.uploadId} (${age})`, { uploadId: upload.uploadId }));
       continue;
     }
     try {
-      const outcome = await endUnnamedUpload(client, options.stagingPrefix, upload.key, upload.uploadId);
+      const outcome = await endUnnamedUpload(client, options.stagingPrefix, upload.targetKey, upload);
       if (outcome === 'aborted') {
         reports.push(report('purged', `aborted incomplete upload ${upload.uploadId} (${age}) that no manifest names`, { uploadId: upload.uploadId }));
       } else if (outcome === 'named') {
-        const recovered = await recoverFile(client, options.stagingPrefix, upload.key, { leaseMs: options.leaseMs, ...(options.force ? { force: true } : {}) });
+        const recovered = await recoverFile(client, options.stagingPrefix, upload.targetKey, { leaseMs: options.leaseMs, ...(options.force ? { force: true } : {}) });
         reports.push(...recovered.filter((r) => r.state !== 'nothing-staged'));
       }
     } catch (error) {

@@ -1,6 +1,6 @@
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
 import { decodeManifest, type DecodedManifest } from './manifest.js';
-import { classifyStagingKey, MAX_WRITER_PART, MIN_PART_SIZE, parseStagingName, stagingFolderFor, type StagedFolder, type StagedObject } from './staging.js';
+import { classifyStagingKey, dataKeyFor, MAX_WRITER_PART, parseStagingName, stagingFolderFor, type StagedFolder, type StagedObject } from './staging.js';
 
 /** The protocol's objects in one target's folder (a LIST with delimiter: deeper folders are other targets'). */
 export async function listStagedFolder(client: StoreClient, stagingPrefix: string, targetKey: string): Promise<StagedFolder> {
@@ -45,7 +45,7 @@ export async function stagedFolders(client: StoreClient, stagingPrefix: string, 
 }
 
 /** A v2 manifest of the folder, decoded and checked against its name; undefined if it is gone. */
-export async function readManifest(client: StoreClient, folder: { targetKey: string }, object: StagedObject): Promise<DecodedManifest | undefined> {
+export async function readManifest(client: StoreClient, folder: { targetKey: string; folder: string }, object: StagedObject): Promise<DecodedManifest | undefined> {
   if (object.name.kind !== 'manifest') throw new Error('not a manifest');
   const bytes = await client.getBytes(object.key);
   if (!bytes) return undefined;
@@ -54,7 +54,8 @@ export async function readManifest(client: StoreClient, folder: { targetKey: str
     target: folder.targetKey,
     writerId: object.name.writerId,
     sequence: object.name.sequence,
-    minPartSize: MIN_PART_SIZE,
+    minPartSize: client.capabilities.minPartSize,
+    dataKey: dataKeyFor(folder.folder, object.name.writerId),
     maxPart: MAX_WRITER_PART,
   });
 }

@@ -1,11 +1,15 @@
 import { FileNotFoundError, IOError, LeaseExpiredError } from '@hadoopfs/core';
-import { UploadNotFoundError, type StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
+import { storeErrorFacts, UploadNotFoundError } from '../store/store-errors.js';
+import { multipartEtag, sameEtag } from '../store/store-client.js';
+import { publishFlushed, PublishSourceVanishedError } from './publish.js';
 import { CorruptManifestError, expectedCrc, type DecodedManifest } from './manifest.js';
 import { recoverV1 } from './recover-v1.js';
-import { reportFor, type RecoverOptions, type RecoverReport } from '@hadoopfs/object-store';
+import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import { listStagedFolder, readManifest } from './staged-folder.js';
 import {
   CLAIM_PART,
+  dataKeyFor,
   manifestsByWriter,
   MAX_WRITER_PART,
   minimumAge,
@@ -31,7 +35,8 @@ export async function recoverFile(
   // the copy of its tail then finds no source. That is not the upload gone: list again, and start over.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await recoverListed(client, stagingPrefix, targetKey, options, attempt === 1 ? listed : undefined);
+      const folder = attempt === 1 && listed ? listed : await listStagedFolder(client, stagingPrefix, targetKey);
+      return await recoverListed(client, folder, options);
     } catch (error) {
       if (!(error instanceof ManifestVanishedError) || attempt >= MANIFEST_RELISTS) throw error;
     }
@@ -45,14 +50,8 @@ class ManifestVanishedError extends Error {
   override name = 'ManifestVanishedError';
 }
 
-async function recoverListed(
-  client: StoreClient,
-  stagingPrefix: string,
-  targetKey: string,
-  options: RecoverOptions,
-  listed?: StagedFolder,
-): Promise<RecoverReport[]> {
-  const folder = listed ?? (await listStagedFolder(client, stagingPrefix, targetKey));
+async function recoverListed(client: StoreClient, folder: StagedFolder, options: RecoverOptions): Promise<RecoverReport[]> {
+  const { targetKey } = folder;
   const reports: RecoverReport[] = [];
   if (folder.objects.some((o) => o.name.kind === 'v1')) reports.push(await recoverV1(client, folder, options));
   const writers = manifestsByWriter(folder.objects);
@@ -86,7 +85,7 @@ async function recoverListed(
     for (const r of usable) {
       const { replaces, writerId } = r.found!.decoded.manifest;
       if (head !== undefined && head.etag !== replaces && head.meta?.[WRITER_META] !== writerId) continue;
-      if ((await client.listParts(targetKey, r.found!.decoded.manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) live.push(r);
+      if ((await client.listParts(uploadKeyOf(r.found!.decoded.manifest), r.found!.decoded.manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) live.push(r);
     }
     const rank = (r: (typeof usable)[number]) => [Math.floor(r.manifests[0]!.lastModified / 1000), r.found!.decoded.manifest.sequence, r.found!.decoded.manifest.flushedLength];
     live.sort((a, b) => {
@@ -166,6 +165,12 @@ async function recoverWriter(
       if (proven.has(m.key)) doomed.push(m.key);
       else if (await readProvenManifest(client, folder, m)) doomed.push(m.key);
     }
+    // The writer's data object ('data' layout) goes before its manifests, and only if it is the writer's (D6).
+    if (found.decoded.manifest.dataKey !== undefined) {
+      const dataKey = dataKeyFor(folder.folder, writerId);
+      const data = await client.head(dataKey);
+      if (data && mine(data)) await client.deleteIfUnchanged(dataKey, data.etag);
+    }
     await client.deleteMany(doomed);
   };
   const summary = (m: typeof manifest) => `${m.parts.length} part(s) + ${m.tail.size}-byte tail, ${m.flushedLength} bytes`;
@@ -181,7 +186,7 @@ async function recoverWriter(
   // A fresh manifest whose upload is gone is a stale one (a duplicated PutObject landing after its writer
   // was done): no writer can flush into it, so it never blocks.
   const withinLease = minimumAge(folder.serverTime, manifests[0]!.lastModified) < options.leaseMs;
-  if (withinLease && !options.force && (await client.listParts(folder.targetKey, manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) {
+  if (withinLease && !options.force && (await client.listParts(uploadKeyOf(manifest), manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) {
     const seconds = shownAgeSeconds(folder.serverTime, manifests[0]!.lastModified);
     return report('live-writer', `writer ${writerId} flushed ${seconds} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease: it may be alive (force takes over)`, {
       uploadId: manifest.uploadId,
@@ -193,7 +198,7 @@ async function recoverWriter(
     // Written by someone else after this writer began (D7): the newer file stays, the older writer's state goes.
     const by = newerWriter ? `writer ${newerWriter} began after writer ${writerId}` : `the target was replaced after writer ${writerId} began`;
     if (options.dryRun) return report('superseded', `${by}; would leave the target and remove the older writer's upload and staging`, { uploadId: manifest.uploadId });
-    await client.abort(folder.targetKey, manifest.uploadId);
+    await client.abort(uploadKeyOf(manifest), manifest.uploadId);
     await removeStaging();
     return report('superseded', `${by}; left the target, aborted the older writer's upload and removed its staging`, { uploadId: manifest.uploadId });
   }
@@ -216,6 +221,9 @@ async function recoverWriter(
       { uploadId: manifest.uploadId },
     );
   };
+  if (manifest.dataKey !== undefined) {
+    return recoverFromData(client, folder, writerId, found, { report, removeStaging, gone, proven, targetExisted: head !== undefined });
+  }
   let tailPart: number;
   try {
     tailPart = await putTail(client, folder.targetKey, manifest, found.object.key, found.decoded.tailOffset, CLAIM_PART);
@@ -223,21 +231,7 @@ async function recoverWriter(
     if ((error as { code?: string }).code === 'ENOENT') return gone();
     throw error;
   }
-  // Manifests of the writer newer than the one read: a flush that returned before the claim is among them.
-  // Newest first; one that is gone (the writer flushed on) or does not decode (not provably ours: junk put
-  // there) is passed over for the next.
-  const sequenceOf = (o: StagedObject) => (o.name.kind === 'manifest' ? o.name.sequence : -1);
-  const relisted = (manifestsByWriter((await listStagedFolder(client, folder.stagingPrefix, folder.targetKey)).objects).get(writerId) ?? []).filter(
-    (o) => sequenceOf(o) > sequenceOf(found.object),
-  );
-  let newer: Found | undefined;
-  for (const object of relisted) {
-    const decoded = await readProvenManifest(client, folder, object);
-    if (decoded) {
-      newer = { object, decoded };
-      break;
-    }
-  }
+  const newer = await newerManifest(client, folder, writerId, found);
   if (newer) proven.add(newer.object.key);
   if (newer && newer.decoded.manifest.flushedLength >= manifest.flushedLength) {
     manifest = newer.decoded.manifest;
@@ -270,16 +264,140 @@ async function recoverWriter(
     }
     throw error;
   }
-  const expected = expectedCrc([...manifest.parts, manifest.tail]).toString();
-  if (crc === undefined) crc = (await client.head(folder.targetKey))?.checksum;
-  if (crc !== undefined && crc !== expected) {
-    return report('failed', 'left the staging folder untouched', {
-      uploadId: manifest.uploadId,
-      error: new IOError(`${path}: the completed object's CRC-64 ${crc} differs from the manifest's ${expected}`, 'EIO', { path }),
-    });
+  const checked = await checkCompleted(client, folder.targetKey, manifest, parts, crc);
+  if (checked) {
+    return report('failed', 'left the staging folder untouched', { uploadId: manifest.uploadId, error: checked });
   }
   await removeStaging();
   return report('recovered', `completed ${summary(manifest)}`, { recoveredBytes: manifest.flushedLength, uploadId: manifest.uploadId });
+}
+
+/**
+ * The completed target against the manifest, end to end: by the store's checksum where it keeps one (the
+ * parts' and the tail's combined), else by its MD5 ETag (the parts named). An error says what differs.
+ */
+async function checkCompleted(
+  client: StoreClient,
+  targetKey: string,
+  manifest: DecodedManifest['manifest'],
+  named: ReadonlyArray<{ number: number; etag: string }>,
+  answered: string | undefined,
+): Promise<IOError | undefined> {
+  const path = client.display(targetKey);
+  if (manifest.parts.every((p) => p.crc64 !== undefined) && client.capabilities.checksum !== undefined) {
+    const expected = expectedCrc([...manifest.parts.map((p) => ({ crc64: p.crc64!, size: p.size })), manifest.tail]).toString();
+    const crc = answered ?? (await client.head(targetKey))?.checksum;
+    if (crc !== undefined && crc !== expected) return new IOError(`${path}: the completed object's CRC-64 ${crc} differs from the manifest's ${expected}`, 'EIO', { path });
+    return undefined;
+  }
+  const expected = client.capabilities.etagIsMd5 ? multipartEtag(named) : undefined;
+  const etag = (await client.head(targetKey))?.etag;
+  if (expected !== undefined && etag !== undefined && !sameEtag(etag, expected)) return new IOError(`${path}: the completed object's ETag ${etag} is not its parts' ${expected}`, 'EIO', { path });
+  return undefined;
+}
+
+/** The key a manifest's upload is on: the writer's data key ('data' layout) or the target. */
+function uploadKeyOf(manifest: DecodedManifest['manifest']): string {
+  return manifest.dataKey ?? manifest.target;
+}
+
+/**
+ * The writer's newest manifest after `found`, listed now: after a claim, a flush that returned before it is
+ * among them. Newest first; one that is gone (the writer flushed on) or does not decode (not provably
+ * ours: junk put there) is passed over for the next.
+ */
+async function newerManifest(client: StoreClient, folder: StagedFolder, writerId: string, found: Found): Promise<Found | undefined> {
+  const sequenceOf = (o: StagedObject) => (o.name.kind === 'manifest' ? o.name.sequence : -1);
+  const relisted = (manifestsByWriter((await listStagedFolder(client, folder.stagingPrefix, folder.targetKey)).objects).get(writerId) ?? []).filter(
+    (o) => sequenceOf(o) > sequenceOf(found.object),
+  );
+  for (const object of relisted) {
+    const decoded = await readProvenManifest(client, folder, object);
+    if (decoded) return { object, decoded };
+  }
+  return undefined;
+}
+
+interface WriterRecovery {
+  report: ReturnType<typeof reportFor>;
+  removeStaging: () => Promise<void>;
+  gone: () => Promise<RecoverReport>;
+  proven: Set<string>;
+  targetExisted: boolean;
+}
+
+/**
+ * 'data' layout (staging.ts): the writer's upload is on its own data key, and the store's Complete must
+ * name every part. The claim is an empty part above the writer's (every fencing read after it fails, and
+ * so does a Complete of the writer's that leaves it out); the data upload is then completed whole, and
+ * the target built from the newest manifest's flushed prefix of it (publishFlushed). A data object
+ * already complete (the writer's close got that far, or an earlier recover did) is built from in the
+ * same way: the newest manifest is a close's own, naming every part, or one a claim made final.
+ */
+async function recoverFromData(client: StoreClient, folder: StagedFolder, writerId: string, found: Found, r: WriterRecovery): Promise<RecoverReport> {
+  const { manifest } = found.decoded;
+  const dataKey = manifest.dataKey!;
+  const complete = async () => (await client.head(dataKey))?.meta?.[WRITER_META] === writerId;
+  let completed = await complete();
+  if (!completed) {
+    try {
+      await client.uploadPartWithChecksum(dataKey, manifest.uploadId, CLAIM_PART, Buffer.alloc(0));
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      if (!(completed = await complete())) return r.gone();
+    }
+  }
+  const newer = await newerManifest(client, folder, writerId, found);
+  if (newer) r.proven.add(newer.object.key);
+  const chosen = newer && newer.decoded.manifest.flushedLength >= manifest.flushedLength ? newer : found;
+  if (!completed && (await completeData(client, dataKey, chosen.decoded.manifest)) === 'gone' && !(await complete())) return r.gone();
+  try {
+    await publishFlushed(client, {
+      targetKey: folder.targetKey,
+      writerId,
+      manifest: chosen.decoded.manifest as typeof manifest & { dataKey: string },
+      manifestKey: chosen.object.key,
+      tailOffset: chosen.decoded.tailOffset,
+      forbidOverwrite: !r.targetExisted,
+    });
+  } catch (error) {
+    if (error instanceof PublishSourceVanishedError) throw new ManifestVanishedError(error.message);
+    if ((error as { code?: string }).code === 'EEXIST') {
+      await r.removeStaging();
+      return r.report('superseded', "the target was written while recover ran; left it and removed the writer's data and staging", { uploadId: manifest.uploadId });
+    }
+    throw error;
+  }
+  await r.removeStaging();
+  const m = chosen.decoded.manifest;
+  return r.report('recovered', `built from ${m.parts.length} part(s) + ${m.tail.size}-byte tail, ${m.flushedLength} bytes`, { recoveredBytes: m.flushedLength, uploadId: m.uploadId });
+}
+
+/** Times the data upload's Complete is tried again when a part appeared after its listing (a writer's upload in flight). */
+const COMPLETE_RELISTS = 5;
+
+/**
+ * Completes the claimed data upload with every part it has (the store refuses to leave any out), once the
+ * manifest's parts are found among them as the writer uploaded them. 'gone': completed or aborted by someone else.
+ */
+async function completeData(client: StoreClient, dataKey: string, manifest: DecodedManifest['manifest']): Promise<'completed' | 'gone'> {
+  for (let attempt = 1; ; attempt++) {
+    const parts = await client.listParts(dataKey, manifest.uploadId);
+    if (parts === undefined) return 'gone';
+    for (const p of manifest.parts) {
+      const listed = parts.find((l) => l.number === p.number);
+      if (!listed || listed.size !== p.size || !sameEtag(listed.etag, p.etag)) {
+        throw new IOError(`${client.display(dataKey)}: part ${p.number} of upload ${manifest.uploadId} is not the one the manifest names (${listed ? `ETag ${listed.etag}, ${listed.size} bytes` : 'missing'})`, 'EIO');
+      }
+    }
+    try {
+      await client.complete(dataKey, manifest.uploadId, parts.map(({ number, etag, size }) => ({ number, etag, size })));
+      return 'completed';
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return 'gone';
+      if (storeErrorFacts(error)?.storeCode !== 'InvalidPart' || attempt >= COMPLETE_RELISTS) throw error;
+    }
+  }
 }
 
 /**

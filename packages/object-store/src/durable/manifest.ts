@@ -8,12 +8,14 @@ import { crc64, crc64Concat, IOError } from '@hadoopfs/core';
 export const MANIFEST_KIND = 'hadoopfs-jindo-flush-manifest';
 export const MANIFEST_VERSION = 2;
 export const MANIFEST_V1 = 1;
+/** Version 2 plus where the upload lives (`dataKey`) and parts' CRC-64 only where the store computes one. */
+export const MANIFEST_V3 = 3;
 
 export interface ManifestPart {
   number: number;
   size: number;
   etag: string;
-  /** CRC-64/XZ as OSS reports it (unsigned decimal). */
+  /** CRC-64/XZ as the store reports it (unsigned decimal). */
   crc64: string;
 }
 
@@ -76,9 +78,10 @@ export function parseManifestV1(bytes: Buffer, location: string, bucket: string,
   if (doc['kind'] !== MANIFEST_KIND) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${MANIFEST_KIND} (a foreign file in the staging area?)`);
   if (doc['version'] !== MANIFEST_V1) throw bad(`version ${JSON.stringify(doc['version'])} is not ${MANIFEST_V1}`);
   if (doc['bucket'] !== bucket || doc['target'] !== target) {
-    throw bad(`it describes oss://${String(doc['bucket'])}/${String(doc['target'])}, not oss://${bucket}/${target}`);
+    throw bad(`it describes ${String(doc['bucket'])}/${String(doc['target'])}, not ${bucket}/${target}`);
   }
   if (!(doc['uploadId'] === null || isText(doc['uploadId']))) throw bad('uploadId must be a string or null');
+  // Version 1 was only ever written on a store whose part minimum is 100 KiB.
   if (!isCount(doc['partSize']) || doc['partSize'] < 100 * 1024) throw bad('partSize is missing or below 100 KB');
   if (!Array.isArray(doc['parts'])) throw bad('parts must be an array');
   const parts = doc['parts'] as unknown[];
@@ -109,7 +112,8 @@ export interface ManifestPartV2 {
   number: number;
   size: number;
   etag: string;
-  crc64: string;
+  /** Required in version 2; in version 3 present where the store computes one. */
+  crc64?: string;
 }
 
 /**
@@ -119,16 +123,21 @@ export interface ManifestPartV2 {
  */
 export interface FlushManifest {
   kind: typeof MANIFEST_KIND;
-  version: typeof MANIFEST_VERSION;
+  version: typeof MANIFEST_VERSION | typeof MANIFEST_V3;
   bucket: string;
   target: string;
   writerId: string;
   sequence: number;
-  /** The writer's multipart upload of the target. */
+  /**
+   * Version 3 only: the key the upload is on when it is not the target ('data' layout) — always the
+   * writer's own data key in the target's staging folder (flush.<writerId>.data).
+   */
+  dataKey?: string;
+  /** The writer's multipart upload (of the target, or of dataKey). */
   uploadId: string;
-  /** Parts 1..n in order, each at least 100 KiB (OSS's minimum for any part but the last). */
+  /** Parts 1..n in order, each at least the store's minimum for any part but the last. */
   parts: ManifestPartV2[];
-  /** The bytes after the last part: size, MD5 as OSS writes ETags ("HEX"), CRC-64/XZ (unsigned decimal). */
+  /** The bytes after the last part: size, MD5 as an ETag ("HEX"), CRC-64/XZ (unsigned decimal), both computed here. */
   tail: { size: number; etag: string; crc64: string };
   /** The sum of the parts and the tail. */
   flushedLength: number;
@@ -158,7 +167,7 @@ const MAX_HEADER = 4 * 1024 * 1024;
 export function decodeManifest(
   bytes: Buffer,
   location: string,
-  expected: { bucket: string; target: string; writerId: string; sequence: number; minPartSize: number; maxPart: number },
+  expected: { bucket: string; target: string; writerId: string; sequence: number; minPartSize: number; maxPart: number; dataKey: string },
 ): DecodedManifest {
   const bad = (what: string) => new CorruptManifestError(`manifest ${location}: ${what}`, location);
   const newline = bytes.indexOf(0x0a);
@@ -171,9 +180,13 @@ export function decodeManifest(
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('the header is not an object');
   if (doc['kind'] !== MANIFEST_KIND) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${MANIFEST_KIND}`);
-  if (doc['version'] !== MANIFEST_VERSION) throw bad(`version ${JSON.stringify(doc['version'])} is not ${MANIFEST_VERSION}`);
+  const version = doc['version'];
+  if (version !== MANIFEST_VERSION && version !== MANIFEST_V3) throw bad(`version ${JSON.stringify(version)} is not ${MANIFEST_VERSION} or ${MANIFEST_V3}`);
+  // Recover completes and deletes what dataKey names: only ever the writer's own key (D6).
+  if (version === MANIFEST_V3 && doc['dataKey'] !== undefined && doc['dataKey'] !== expected.dataKey) throw bad(`dataKey ${JSON.stringify(doc['dataKey'])} is not the writer's own ${expected.dataKey}`);
+  if (version === MANIFEST_VERSION && doc['dataKey'] !== undefined) throw bad('dataKey is not a version 2 field');
   if (doc['bucket'] !== expected.bucket || doc['target'] !== expected.target) {
-    throw bad(`it describes oss://${String(doc['bucket'])}/${String(doc['target'])}, not oss://${expected.bucket}/${expected.target}`);
+    throw bad(`it describes ${String(doc['bucket'])}/${String(doc['target'])}, not ${expected.bucket}/${expected.target}`);
   }
   if (doc['writerId'] !== expected.writerId || doc['sequence'] !== expected.sequence) throw bad('writerId or sequence differs from the object name');
   if (!isText(doc['uploadId']) || /[\s/?#&]/.test(doc['uploadId'])) throw bad('uploadId is missing or malformed');
@@ -182,8 +195,8 @@ export function decodeManifest(
   (doc['parts'] as unknown[]).forEach((raw, i) => {
     const p = (raw ?? {}) as Record<string, unknown>;
     if (p['number'] !== i + 1 || i + 1 > expected.maxPart) throw bad(`part ${i + 1} has number ${JSON.stringify(p['number'])}`);
-    if (!isCount(p['size']) || p['size'] < expected.minPartSize) throw bad(`part ${i + 1} has size ${JSON.stringify(p['size'])}, below OSS's part minimum`);
-    if (!isText(p['etag']) || !isCrc(p['crc64'])) throw bad(`part ${i + 1} lacks an ETag or CRC-64`);
+    if (!isCount(p['size']) || p['size'] < expected.minPartSize) throw bad(`part ${i + 1} has size ${JSON.stringify(p['size'])}, below the store's part minimum`);
+    if (!isText(p['etag']) || !(isCrc(p['crc64']) || (version === MANIFEST_V3 && p['crc64'] === undefined))) throw bad(`part ${i + 1} lacks an ETag or CRC-64`);
     total += p['size'];
   });
   const tail = (doc['tail'] ?? null) as Record<string, unknown> | null;
@@ -198,7 +211,7 @@ export function decodeManifest(
   return { manifest: doc as unknown as FlushManifest, tailOffset, tail: tailBytes };
 }
 
-/** The ETag OSS gives a part or simple object holding `bytes`: its MD5, quoted, upper-case hex. */
+/** A part's or simple object's ETag where ETags are MD5s: quoted, upper-case hex (compared without case or quotes). */
 export function tailEtag(bytes: Uint8Array): string {
   return `"${createHash('md5').update(bytes).digest('hex').toUpperCase()}"`;
 }

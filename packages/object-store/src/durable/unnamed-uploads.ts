@@ -1,4 +1,4 @@
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
 import { CorruptManifestError } from './manifest.js';
 import { listStagedFolder, readManifest } from './staged-folder.js';
 import { CLAIM_PART, manifestsByWriter } from './staging.js';
@@ -13,7 +13,7 @@ export type UnnamedUploadOutcome =
   | 'gone';
 
 /**
- * Ends an upload of `targetKey` that no manifest named when the caller listed the staging (create()
+ * Ends an upload of `targetKey` (on its key, or a writer's data key in its staging) that no manifest named when the caller listed the staging (create()
  * ending another writer's upload, the purge, a writer tidying the upload of a lost Initiate answer).
  *
  * A writer's flush writes its manifest before its fencing read, so the order here is what keeps a flush
@@ -23,15 +23,16 @@ export type UnnamedUploadOutcome =
  * names it, or one that cannot be read (it might), leaves the upload where it is, claimed: recover
  * completes it from that manifest.
  */
-export async function endUnnamedUpload(client: StoreClient, stagingPrefix: string, targetKey: string, uploadId: string): Promise<UnnamedUploadOutcome> {
+export async function endUnnamedUpload(client: StoreClient, stagingPrefix: string, targetKey: string, upload: { key: string; uploadId: string }): Promise<UnnamedUploadOutcome> {
+  const { uploadId } = upload;
   try {
-    await client.uploadPartWithChecksum(targetKey, uploadId, CLAIM_PART, Buffer.alloc(0));
+    await client.uploadPartWithChecksum(upload.key, uploadId, CLAIM_PART, Buffer.alloc(0));
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return 'gone';
     throw error;
   }
   if (await namesUpload(client, stagingPrefix, targetKey, uploadId)) return 'named';
-  await client.abort(targetKey, uploadId);
+  await client.abort(upload.key, uploadId);
   return 'aborted';
 }
 

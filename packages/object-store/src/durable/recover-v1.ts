@@ -1,13 +1,13 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
-import type { StoreClient } from '@hadoopfs/object-store';
+import type { StoreClient } from '../store/store-client.js';
 import { CorruptManifestError, expectedCrc, MANIFEST_KIND, parseManifestV1 } from './manifest.js';
-import { reportFor, type RecoverOptions, type RecoverReport } from '@hadoopfs/object-store';
+import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
 
 /**
  * Finishes a file that a writer of protocol version 1 (hadoopfs 0.1) left: `manifest.json` and the tails
  * `tail-a`/`tail-b` in the target's folder. Held to the v2 rules where v1 allows: the tail must be one of
- * the folder's own two tails, the lease runs on OSS's clock (the manifest's Last-Modified against the
+ * the folder's own two tails, the lease runs on the store's clock (the manifest's Last-Modified against the
  * listing's Date), and a target at least as new as the manifest is never replaced (D7) — version 1 left no
  * mark on the object it completed, so "as new as" is all recover can tell.
  */
@@ -64,7 +64,7 @@ export async function recoverV1(client: StoreClient, folder: StagedFolder, optio
     return report('superseded', 'the target is as new as the version 1 manifest (completed by its close, or written since): left it, staging removed');
   }
   const summary = `${manifest.parts.length} part(s)${manifest.tail ? ` + ${manifest.tail.size}-byte tail` : ''}, ${manifest.flushedLength} bytes`;
-  if (options.dryRun) return report('would-recover', `would complete ${summary}`, { recoveredBytes: manifest.flushedLength });
+  if (options.dryRun) return report('would-recover', `would complete ${summary}`, { recoveredBytes: manifest.flushedLength, ...(manifest.uploadId ? { uploadId: manifest.uploadId } : {}) });
 
   // Create-only where there was no target: a write of the target by another tool while this runs, or a
   // late request of this one landing after such a write, is refused instead of replaced (D7).

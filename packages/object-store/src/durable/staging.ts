@@ -9,13 +9,11 @@
 export const MAX_WRITER_PART = 9998;
 export const CLAIM_PART = 10_000;
 export const SECOND_TAIL_PART = 9999;
-/** OSS's smallest part but the last. */
-export const MIN_PART_SIZE = 100 * 1024;
-
 /** User metadata on every upload a durable writer starts (x-oss-meta-…, x-amz-meta-… on the wire): the completed object names its writer. */
 export const WRITER_META = 'hadoopfs-flush-writer';
 
 const MANIFEST_NAME = /^flush\.([0-9a-f]{32})\.(\d{10})\.manifest$/;
+const DATA_NAME = /^flush\.([0-9a-f]{32})\.data$/;
 const V1_NAME = /^(manifest\.json|tail-a|tail-b)$/;
 
 export function stagingFolderFor(stagingPrefix: string, targetKey: string): string {
@@ -27,12 +25,49 @@ export function manifestKeyFor(folder: string, writerId: string, sequence: numbe
   return `${folder}flush.${writerId}.${String(sequence).padStart(10, '0')}.manifest`;
 }
 
-export type StagingName = { kind: 'manifest'; writerId: string; sequence: number } | { kind: 'v1'; name: 'manifest.json' | 'tail-a' | 'tail-b' };
+export type StagingName =
+  | { kind: 'manifest'; writerId: string; sequence: number }
+  | { kind: 'data'; writerId: string }
+  | { kind: 'v1'; name: 'manifest.json' | 'tail-a' | 'tail-b' };
+
+/**
+ * Where a writer's multipart upload lives. 'target': on the target's key, as on a store whose Complete
+ * may leave out parts (recover completes the flushed ones and the rest are discarded). 'data': on a key
+ * of the writer's own in the staging folder, as on a store whose Complete must name every uploaded part
+ * (radosgw): recover completes it whole and builds the target from its flushed prefix, so that no
+ * unflushed byte and no writer's upload is ever completed onto the target itself.
+ */
+export type UploadLayout = 'target' | 'data';
+
+export function layoutFor(capabilities: { completeOmitsParts: boolean }): UploadLayout {
+  return capabilities.completeOmitsParts ? 'target' : 'data';
+}
+
+/** The writer's data object in the 'data' layout: one key per writer, never another's. */
+export function dataKeyFor(folder: string, writerId: string): string {
+  return `${folder}flush.${writerId}.data`;
+}
+
+/**
+ * The keys whose uploads are a target's writers': the target's own (an upload on it: 'target' layout, or
+ * a plain writer) and its writers' data keys ('data' layout). One ListMultipartUploads per prefix; `layout`, where known, leaves out what the store cannot have.
+ */
+export function uploadKeysOf(stagingPrefix: string, targetKey: string, layout: UploadLayout = 'data'): Array<{ prefix: string; matches: (key: string) => boolean }> {
+  const folder = stagingFolderFor(stagingPrefix, targetKey);
+  // A store whose writers upload to the target has no data uploads: one listing fewer per create.
+  if (layout === 'target') return [{ prefix: targetKey, matches: (key) => key === targetKey }];
+  return [
+    { prefix: targetKey, matches: (key) => key === targetKey },
+    { prefix: `${folder}flush.`, matches: (key) => key.startsWith(folder) && parseStagingName(key.slice(folder.length))?.kind === 'data' },
+  ];
+}
 
 /** What a direct child of a staging folder is, by its name alone; undefined for anything not ours. */
 export function parseStagingName(name: string): StagingName | undefined {
   const m = MANIFEST_NAME.exec(name);
   if (m) return { kind: 'manifest', writerId: m[1]!, sequence: Number(m[2]) };
+  const d = DATA_NAME.exec(name);
+  if (d) return { kind: 'data', writerId: d[1]! };
   if (V1_NAME.test(name)) return { kind: 'v1', name: name as 'manifest.json' | 'tail-a' | 'tail-b' };
   return undefined;
 }
@@ -42,7 +77,7 @@ export interface StagedObject {
   key: string;
   name: StagingName;
   size: number;
-  /** OSS's Last-Modified (ms). */
+  /** The store's Last-Modified (ms). */
   lastModified: number;
 }
 

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { crc64, FileAlreadyExistsError, FSDataOutputStream, IOError, LeaseExpiredError, StreamCapabilities, throwIfAborted, withoutSignal, type Path } from '@hadoopfs/core';
-import { PartUploader, type StoreClient, type UploadBuffers, type UploadInfo } from '@hadoopfs/object-store';
-import { encodeManifest, MANIFEST_KIND, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
-import { manifestKeyFor, MAX_WRITER_PART, MIN_PART_SIZE, WRITER_META } from './staging.js';
+import { PartUploader } from '../fs/part-uploader.js';
+import type { UploadBuffers } from '../fs/upload-buffers.js';
+import type { UploadInfo } from '../store/object-store.js';
+import type { StoreClient } from '../store/store-client.js';
+import { encodeManifest, MANIFEST_KIND, MANIFEST_V3, MANIFEST_VERSION, tailEtag, type FlushManifest } from './manifest.js';
+import { publishFlushed } from './publish.js';
+import { dataKeyFor, manifestKeyFor, MAX_WRITER_PART, WRITER_META, type UploadLayout } from './staging.js';
 import { endUnnamedUpload } from './unnamed-uploads.js';
 
 
@@ -13,6 +17,8 @@ export interface DurableOutputOptions {
   stagingPrefix: string;
   /** The target's staging folder, `<staging>/<target>/`. */
   folder: string;
+  /** Where the writer's upload lives (staging.ts, UploadLayout): the store's capabilities decide. */
+  layout: UploadLayout;
   /**
    * The store's clock when create() had cleared the key: an upload of it initiated since, not this
    * writer's, is a stray of this writer's own InitiateMultipartUpload (its answer lost, or applied twice).
@@ -34,18 +40,20 @@ export interface DurableOutputOptions {
  * A writer whose hflush()/hsync() survive its own death (protocol v2, package README; DESIGN §4, D1–D5).
  *
  * Full parts stream up in the background. A flush sends what is buffered as a part of its own when it is
- * at least 100 KiB (so a flush uploads only what is new), then saves one manifest object — a JSON header
+ * at least the store's part minimum (so a flush uploads only what is new), then saves one manifest object — a JSON header
  * naming the upload and its parts, followed by the remaining bytes — under a key unique to this writer and
  * sequence, create-only; then one fencing read (ListParts above part 9998) proves that the upload still
  * exists and that no recover claimed it. Only then does the flush return, and only then is the previous
  * manifest removed. Every state change is recorded after the request that makes it true succeeded: a
  * failed flush leaves the previous manifest in force and the stream able to flush again.
  */
-export class DurableOssOutputStream extends FSDataOutputStream {
+export class DurableOutputStream extends FSDataOutputStream {
   readonly writerId = randomBytes(16).toString('hex');
   readonly #client: StoreClient;
   readonly #options: DurableOutputOptions;
   readonly #parts: PartUploader;
+  /** The key of the writer's upload: the target, or its own data key in the staging folder. */
+  readonly #uploadKey: string;
   #sequence = 0;
   /** Sequences whose manifest key held another object when this writer tried it: never removed by it. */
   readonly #notOurs = new Set<number>();
@@ -55,12 +63,14 @@ export class DurableOssOutputStream extends FSDataOutputStream {
   #fenced: LeaseExpiredError | undefined;
   /** close() completed the object; only the staging removal remains. */
   #completed = false;
+  /** 'data' layout: close() put the data object at the target. */
+  #published = false;
   #retryableClose = false;
   /** Strays found by a close that completed: ended before close() returns (again, by a retried close). */
   #strays: UploadInfo[] = [];
   /**
    * Past half the part numbers, flushes stop turning short runs into parts (they stay in the tail, up to a
-   * part size), so that whole parts can still follow: the file can grow to at least half the parts × 100 KiB
+   * part size), so that whole parts can still follow: the file can grow to at least half the parts × the part minimum
    * plus half × part size.
    */
   readonly #flushPartBudget: number;
@@ -71,8 +81,9 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     this.#options = options;
     const maxParts = Math.min(MAX_WRITER_PART, options.maxParts ?? MAX_WRITER_PART);
     this.#flushPartBudget = Math.floor(maxParts / 2);
+    this.#uploadKey = options.layout === 'data' ? dataKeyFor(options.folder, this.writerId) : options.key;
     this.#parts = new PartUploader(client, {
-      key: options.key,
+      key: this.#uploadKey,
       partSize: options.partSize,
       partSizeKey: options.partSizeKey,
       activeBlocks: options.activeBlocks,
@@ -132,36 +143,12 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       await this.#checkNotTakenOver(await this.#parts.ensureUpload(), 'flush');
       return;
     }
-    if (this.#parts.bufferedLength >= MIN_PART_SIZE && this.#parts.partsStarted < this.#flushPartBudget) await this.#parts.sendBuffered();
+    if (this.#parts.bufferedLength >= this.#client.capabilities.minPartSize && this.#parts.partsStarted < this.#flushPartBudget) await this.#parts.sendBuffered();
     const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain()]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
     });
     const tail = await this.#parts.bufferedBytes();
-    const parts = this.#parts.parts.map(({ number, size, etag, checksum: crc }) => {
-      if (crc === undefined) throw new IOError(`the store sent no CRC-64 for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
-      return { number, size, etag, crc64: crc };
-    });
-    const manifest: FlushManifest = {
-      kind: MANIFEST_KIND,
-      version: MANIFEST_VERSION,
-      bucket: this.#options.bucket,
-      target: this.#options.key,
-      writerId: this.writerId,
-      // A new sequence for every attempt: a failed or late PutObject can only ever create its own key.
-      sequence: ++this.#sequence,
-      uploadId,
-      parts,
-      tail: { size: tail.length, etag: tailEtag(tail), crc64: crc64(tail).toString() },
-      flushedLength: this.getPos(),
-      replaces: this.#options.replaces,
-    };
-    const key = manifestKeyFor(this.#options.folder, this.writerId, manifest.sequence);
-    await this.#client.put(key, encodeManifest(manifest, tail), { forbidOverwrite: true }).catch((error: unknown) => {
-      // Refused: another object holds the key (create-only, and not ours by its length and checksum). It
-      // is not this writer's to remove, ever (D6).
-      if (error instanceof FileAlreadyExistsError) this.#notOurs.add(manifest.sequence);
-      throw error;
-    });
+    const { key, manifest } = await this.#saveManifest(uploadId, tail);
     // The fencing read comes after the manifest is durable: a recover that claims the upload later sees
     // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
     // goes at the same time: the new one, durable now, supersedes it whatever the fencing read says.
@@ -177,14 +164,49 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     this.#durable = { key, length: manifest.flushedLength };
   }
 
+  /**
+   * One create-only PutObject of a manifest naming every part uploaded so far and `tail`, under a new
+   * sequence's key: a failed or late PutObject can only ever create its own key.
+   */
+  async #saveManifest(uploadId: string, tail: Buffer): Promise<{ key: string; manifest: FlushManifest }> {
+    const storeChecksums = this.#client.capabilities.checksum !== undefined;
+    const parts = this.#parts.parts.map(({ number, size, etag, checksum: crc }) => {
+      if (crc === undefined && storeChecksums) throw new IOError(`the store sent no CRC-64 for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
+      return crc === undefined ? { number, size, etag } : { number, size, etag, crc64: crc };
+    });
+    const manifest: FlushManifest = {
+      kind: MANIFEST_KIND,
+      // Version 2 where it says all (the upload on the target, every part's CRC-64): what older readers know.
+      version: this.#options.layout === 'target' && storeChecksums ? MANIFEST_VERSION : MANIFEST_V3,
+      bucket: this.#options.bucket,
+      target: this.#options.key,
+      writerId: this.writerId,
+      sequence: ++this.#sequence,
+      ...(this.#options.layout === 'data' ? { dataKey: this.#uploadKey } : {}),
+      uploadId,
+      parts,
+      tail: { size: tail.length, etag: tailEtag(tail), crc64: crc64(tail).toString() },
+      flushedLength: this.getPos(),
+      replaces: this.#options.replaces,
+    };
+    const key = manifestKeyFor(this.#options.folder, this.writerId, manifest.sequence);
+    await this.#client.put(key, encodeManifest(manifest, tail), { forbidOverwrite: true }).catch((error: unknown) => {
+      // Refused: another object holds the key (create-only, and not ours by its length and checksum). It
+      // is not this writer's to remove, ever (D6).
+      if (error instanceof FileAlreadyExistsError) this.#notOurs.add(manifest.sequence);
+      throw error;
+    });
+    return { key, manifest };
+  }
+
   protected override hsyncBytes(): Promise<void> {
-    // A PutObject is on OSS's durable storage once acknowledged: hsync needs nothing beyond hflush.
+    // An acknowledged PutObject is on the store's durable storage: hsync needs nothing beyond hflush.
     return this.hflushBytes();
   }
 
   /** One ListParts above the writer's part numbers: NoSuchUpload, or a part recover put there, ends this writer. */
   async #checkNotTakenOver(uploadId: string, what: string): Promise<void> {
-    const above = await this.#client.listParts(this.#options.key, uploadId, { after: MAX_WRITER_PART, limit: 2 });
+    const above = await this.#client.listParts(this.#uploadKey, uploadId, { after: MAX_WRITER_PART, limit: 2 });
     if (above === undefined) this.#uploadGone = true;
     if (above === undefined) throw this.#fence(`cannot ${what}: the upload ${uploadId} no longer exists (completed or aborted by someone else: recover, another writer, a lifecycle rule)`);
     if (above.length > 0) throw this.#fence(`cannot ${what}: recover took the file over`);
@@ -210,9 +232,15 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     return this.#retryableClose;
   }
 
+  /** 'data' layout: the manifest close saved before completing, naming every part (the whole file, no tail). */
+  #closing: { key: string; manifest: FlushManifest } | undefined;
+
   protected async closeStream(): Promise<void> {
     if (this.#fenced) throw this.#fenced;
-    if (!this.#durable) {
+    const dataLayout = this.#options.layout === 'data';
+    // In the 'data' layout an upload, once begun, is completed onto the writer's own key and copied to the
+    // target: the manifest saved first makes that copy recover's to finish if the writer dies meanwhile.
+    if (!this.#durable && !(dataLayout && this.#parts.initiateSent)) {
       await this.#closeUnflushed();
       return;
     }
@@ -224,6 +252,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         await this.#parts.drain();
         const uploadId = await this.#parts.ensureUpload();
         const strays = await this.#listStrays(uploadId);
+        if (dataLayout) this.#closing ??= await this.#saveManifest(uploadId, Buffer.alloc(0));
         await this.#checkNotTakenOver(uploadId, 'close');
         throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
         // The commit, and the staging's removal after it: an abort cuts neither (AbortError means not committed).
@@ -231,7 +260,23 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         this.#completed = true;
         this.#strays = strays;
       }
+      if (dataLayout && !this.#published) {
+        const { key, manifest } = this.#closing!;
+        await withoutSignal(() =>
+          publishFlushed(this.#client, {
+            targetKey: this.#options.key,
+            writerId: this.writerId,
+            manifest: manifest as FlushManifest & { dataKey: string },
+            manifestKey: key,
+            tailOffset: 0,
+            forbidOverwrite: this.#options.forbidOverwrite,
+          }),
+        );
+        this.#published = true;
+      }
       await withoutSignal(async () => {
+        // The data object before the manifests: a manifest left behind alone still lets recover finish.
+        if (dataLayout) await this.#removeOwnData();
         await this.#client.deleteMany(this.#everyManifestKey());
         await this.#endStrays();
       });
@@ -242,9 +287,9 @@ export class DurableOssOutputStream extends FSDataOutputStream {
         this.#retryableClose = false;
         throw error;
       }
-      const what = this.#completed
+      const what = this.#published || (this.#completed && !dataLayout)
         ? `the object is complete, but its staging or a stray upload could not be removed (close() again, or jindo jfs -recover tidies it)`
-        : `the last successful flush (${this.#durable.length} bytes) stays recoverable: close() again, or jindo jfs -recover`;
+        : `the last successful flush (${this.#closing?.manifest.flushedLength ?? this.#durable?.length ?? 0} bytes) stays recoverable: close() again, or jindo jfs -recover`;
       throw new IOError(`${this.path.toString()}: close failed: ${(error as Error).message}; ${what}`, (error as { code?: string }).code ?? 'EIO', {
         path: this.path.toString(),
         cause: error,
@@ -252,19 +297,21 @@ export class DurableOssOutputStream extends FSDataOutputStream {
     }
   }
 
-  /** Complete; an answer lost after OSS applied it is recognised by the object it produced (our writer id, our length). */
+  /** Complete; an answer lost after the store applied it is recognised by the object it produced (our writer id, our length). */
   async #complete(uploadId: string): Promise<void> {
     try {
-      await this.#client.complete(this.#options.key, uploadId, this.#parts.parts, { forbidOverwrite: this.#options.forbidOverwrite });
+      // The data key is this writer's alone: create-only matters only at the target.
+      const forbidOverwrite = this.#options.layout === 'target' && this.#options.forbidOverwrite;
+      await this.#client.complete(this.#uploadKey, uploadId, this.#parts.parts, { forbidOverwrite });
     } catch (error) {
-      const head = await this.#client.head(this.#options.key).catch(() => undefined);
+      const head = await this.#client.head(this.#uploadKey).catch(() => undefined);
       if (head?.meta?.[WRITER_META] === this.writerId && head.size === this.getPos()) return;
       throw this.#fencedOr(error, 'complete the upload');
     }
   }
 
   /**
-   * Never flushed: nothing is staged and nothing was promised, so this is the plain OSS close — one
+   * Never flushed: nothing is staged and nothing was promised, so this is the plain object-store close — one
    * PutObject while no upload was ever asked for; else the upload completed, its strays ended.
    */
   async #closeUnflushed(): Promise<void> {
@@ -301,16 +348,22 @@ export class DurableOssOutputStream extends FSDataOutputStream {
    */
   async #listStrays(ownUploadId: string | undefined): Promise<UploadInfo[]> {
     if (!this.#parts.initiateSent) return [];
-    const { uploads } = await this.#client.listUploads(this.#options.key);
-    return uploads.filter((u) => u.key === this.#options.key && u.uploadId !== ownUploadId && u.initiated >= this.#options.since);
+    const { uploads } = await this.#client.listUploads(this.#uploadKey);
+    return uploads.filter((u) => u.key === this.#uploadKey && u.uploadId !== ownUploadId && u.initiated >= this.#options.since);
   }
 
   /** Ends the strays as any unnamed upload is ended: claimed, the staging listed again, aborted if nothing names it. */
   async #endStrays(): Promise<void> {
     while (this.#strays.length > 0) {
-      await endUnnamedUpload(this.#client, this.#options.stagingPrefix, this.#options.key, this.#strays[0]!.uploadId);
+      await endUnnamedUpload(this.#client, this.#options.stagingPrefix, this.#options.key, this.#strays[0]!);
       this.#strays.shift();
     }
+  }
+
+  /** This writer's completed data object, once the target holds its bytes: checked to be its own before it goes (D6). */
+  async #removeOwnData(): Promise<void> {
+    const data = await this.#client.head(this.#uploadKey);
+    if (data?.meta?.[WRITER_META] === this.writerId) await this.#client.deleteIfUnchanged(this.#uploadKey, data.etag);
   }
 
   protected async abortStream(): Promise<void> {
@@ -334,7 +387,7 @@ export class DurableOssOutputStream extends FSDataOutputStream {
       // meanwhile: what it may have started is left to the purge, rather than risk ending another's.
       const strays = own === undefined ? [] : await this.#listStrays(own);
       if (own !== undefined) {
-        const above = await this.#client.listParts(this.#options.key, own, { after: MAX_WRITER_PART, limit: 2 });
+        const above = await this.#client.listParts(this.#uploadKey, own, { after: MAX_WRITER_PART, limit: 2 });
         if (above === undefined || above.length > 0) {
           this.#fence(above === undefined ? 'the upload was completed or aborted by someone else' : 'recover took the file over');
           await this.#parts.release();

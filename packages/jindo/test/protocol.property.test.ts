@@ -277,14 +277,28 @@ async function outcome<T>(promise: Promise<T>): Promise<{ ok: true; value: T } |
   );
 }
 
-const settings = { 'fs.oss.multipart.part.size': PART_SIZE, 'fs.oss.attempts.maximum': 2, 'fs.oss.retry.interval': '1ms', 'fs.oss.retry.interval.maximum': '5ms' };
+/**
+ * Where writers upload (object-store's UploadLayout): 'target' as on OSS, or 'data' as on a store whose
+ * Complete must name every part (radosgw) — the server made to refuse such a Complete, and the store
+ * declared to lack completeOmitsParts, so the same adversary runs against the other layout.
+ */
+const LAYOUT = (process.env['PROTOCOL_LAYOUT'] ?? 'target') as 'target' | 'data';
+if (LAYOUT !== 'target' && LAYOUT !== 'data') throw new Error(`PROTOCOL_LAYOUT=${String(LAYOUT)}: target or data`);
+const settings = {
+  'fs.oss.multipart.part.size': PART_SIZE,
+  'fs.oss.attempts.maximum': 2,
+  'fs.oss.retry.interval': '1ms',
+  'fs.oss.retry.interval.maximum': '5ms',
+  ...(LAYOUT === 'data' ? { 'fs.oss.store.lacks': 'completeOmitsParts' } : {}),
+};
 
-describe('durable flush protocol v2 (model-based property)', () => {
+describe(`durable flush protocol v2 (model-based property, ${LAYOUT} layout)`, () => {
   it('flushed bytes survive every fault schedule, recover only completes what writers wrote, and touches nothing else', async () => {
     await fc.assert(
       // The second argument: a version 1 writer (hadoopfs 0.1) left staging for the target ten minutes before.
       fc.asyncProperty(replayed(RUN, scheduleArb, 0), replayed(RUN, fc.boolean(), 1), async (commands, v1Leftover) => {
         const bucket = `protocol-${++run}`;
+        server.store.completeMustNameEveryPart = LAYOUT === 'data';
         server.store.clock.resume();
         await server.store.createBucket(bucket);
         server.faults.clear();
@@ -511,6 +525,9 @@ describe('durable flush protocol v2 (model-based property)', () => {
                 if (w.fenced === 'no' && !takeoverInFlight) fail(`${w.name}: close refused as taken over, but nobody took it over: ${r.error.message}`);
                 w.fenced = 'yes';
                 w.state = 'closed';
+                // In the data layout a close saves a manifest of all it wrote before it commits: a takeover
+                // during it may build the file from that, a writer that never flushed too.
+                if (LAYOUT === 'data' && !w.durable) committed = [...committed, { kind: 'prefix', writer: w, min: 0 }];
               } else if (w.durable) {
                 // D1 wins over D4: the last flush stays recoverable, and close may be tried again.
                 w.state = 'close-failed';

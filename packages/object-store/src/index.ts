@@ -14,7 +14,7 @@ export type {
   UploadsPage,
   Written,
 } from './store/object-store.js';
-export { missingForDurableFlush, storeCapabilities, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
+export { lacking, missingForDurableFlush, readDeclaredLacks, storeCapabilities, type CapabilityFlag, type MissingCapability, type StoreCapabilities } from './store/capabilities.js';
 export { StoreClient, type StoreClientSettings } from './store/store-client.js';
 export { probeCapabilities, type ProbedCapability, type ProbeFindings } from './store/probe.js';
 export { NoSuchBucketError, storeErrorFacts, storeFailureOf, UploadNotFoundError, withStoreFacts, type StoreErrorFacts, type StoreFailure } from './store/store-errors.js';

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import OSS from 'ali-oss';
 import { ClosedError } from '@hadoopfs/core';
-import { cancelRequestsOnAbort, storeCapabilities, watchIdleSockets, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PartBody, type PartsPage, type RangeResponse, type StoreCapabilities, type UploadsPage, type Written } from '@hadoopfs/object-store';
+import { cancelRequestsOnAbort, lacking, storeCapabilities, watchIdleSockets, type CompletedPart, type ListPage, type ObjectInfo, type ObjectStore, type PartBody, type PartsPage, type RangeResponse, type StoreCapabilities, type UploadsPage, type Written } from '@hadoopfs/object-store';
 import { translateOssError } from './oss-errors.js';
 import type { OssSettings } from './settings.js';
 
@@ -28,7 +28,7 @@ function headersOf(result: { res: { headers: unknown } }): Record<string, string
 export class AliOssStore implements ObjectStore {
   readonly uri: string;
   readonly bucket: string;
-  readonly capabilities = OSS_CAPABILITIES;
+  readonly capabilities: StoreCapabilities;
   readonly #oss: OSS;
   readonly #settings: OssSettings;
   readonly #agent: Agent;
@@ -36,6 +36,7 @@ export class AliOssStore implements ObjectStore {
 
   constructor(settings: OssSettings) {
     this.#settings = settings;
+    this.capabilities = lacking(OSS_CAPABILITIES, settings.lacks);
     this.bucket = settings.bucket;
     this.uri = `oss://${settings.bucket}`;
     const secure = settings.endpoint.startsWith('https:');

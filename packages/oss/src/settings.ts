@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
 import { CREDENTIALS_PROVIDER_KEY, CredentialsChain } from './credentials.js';
 import { effectiveConfiguration } from './known-keys.js';
-import type { ObjectStoreSettings, UploadBufferSettings } from '@hadoopfs/object-store';
+import { readDeclaredLacks, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
 
 /** Everything the OSS backend reads from configuration, checked once at initialize(). */
 export interface OssSettings extends ObjectStoreSettings {
@@ -46,6 +46,7 @@ export const OSS_KEYS = {
   memoryLimit: 'fs.oss.fast.upload.memory.limit',
   readAhead: 'fs.oss.readahead.range',
   multipartCopyThreshold: 'fs.oss.multipart.copy.threshold',
+  storeLacks: 'fs.oss.store.lacks',
 } as const;
 
 const MIN_PART = 100 * 1024;
@@ -119,6 +120,7 @@ export function readSettings(bucket: string, given: Configuration): OssSettings 
     maxConnections: conf.has(OSS_KEYS.maxConnections) ? positive(OSS_KEYS.maxConnections, conf.getInt(OSS_KEYS.maxConnections, 0)) : Infinity,
     readAhead: conf.getBytes(OSS_KEYS.readAhead, 1024 * 1024),
     multipartCopyThreshold: conf.getBytes(OSS_KEYS.multipartCopyThreshold, '1g'),
+    lacks: readDeclaredLacks(conf, OSS_KEYS.storeLacks),
     keys: { partSize: OSS_KEYS.partSize },
   };
 }

@@ -22,6 +22,7 @@ import { ClosedError, currentSignal, IOError } from '@hadoopfs/core';
 import {
   cancelRequestsOnAbort,
   storeCapabilities,
+  lacking,
   watchIdleSockets,
   type CompletedPart,
   type ListPage,
@@ -73,7 +74,7 @@ export class AwsS3Store implements ObjectStore {
   constructor(settings: S3aSettings, capabilities: StoreCapabilities = S3_CAPABILITIES) {
     this.bucket = settings.bucket;
     this.uri = `s3a://${settings.bucket}`;
-    this.capabilities = capabilities;
+    this.capabilities = lacking(capabilities, settings.lacks);
     this.#endpoint = settings.endpoint ?? '';
     const secure = settings.endpoint === undefined || settings.endpoint.startsWith('https:');
     const agentOptions = { keepAlive: true, maxSockets: settings.maxConnections };

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
-import { durableFlushSettings, perBucketConfiguration, type DurableFlushSettings, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
+import { durableFlushSettings, perBucketConfiguration, readDeclaredLacks, type DurableFlushSettings, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
 
 /** Hadoop S3A's keys, with S3A's meanings. */
 export const S3A_KEYS = {
@@ -28,6 +28,7 @@ export const S3A_KEYS = {
   /** How long after its last flush a writer is taken for alive (as JindoSDK's fs.jfs.cache.flush.lease). */
   flushLease: 'fs.s3a.flush.lease',
   purgeAge: 'fs.s3a.multipart.purge.age',
+  storeLacks: 'fs.s3a.store.lacks',
   multipartCopyThreshold: 'fs.s3a.multipart.threshold',
 } as const;
 
@@ -114,6 +115,7 @@ export function readS3aSettings(bucket: string, given: Configuration): S3aSettin
     uploadBuffer: { mode, dirs, dirsKey: S3A_KEYS.bufferDir, folder: 'hadoopfs-s3a-upload', memoryLimit: 1024 ** 3 },
     readAhead: conf.getBytes(S3A_KEYS.readAhead, '64k'),
     multipartCopyThreshold: conf.getBytes(S3A_KEYS.multipartCopyThreshold, '128m'),
+    lacks: readDeclaredLacks(conf, S3A_KEYS.storeLacks),
     keys: { partSize: S3A_KEYS.partSize },
     durableFlush: durableFlushSettings({
       enable: conf.getTrimmed(S3A_KEYS.flushEnable),

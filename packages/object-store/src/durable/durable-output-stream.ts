@@ -168,7 +168,7 @@ export class DurableOutputStream extends FSDataOutputStream {
    * One create-only PutObject of a manifest naming every part uploaded so far and `tail`, under a new
    * sequence's key: a failed or late PutObject can only ever create its own key.
    */
-  async #saveManifest(uploadId: string, tail: Buffer): Promise<{ key: string; manifest: FlushManifest }> {
+  async #saveManifest(uploadId: string, tail: Buffer): Promise<{ key: string; manifest: FlushManifest; tailOffset: number }> {
     const storeChecksums = this.#client.capabilities.checksum !== undefined;
     const parts = this.#parts.parts.map(({ number, size, etag, checksum: crc }) => {
       if (crc === undefined && storeChecksums) throw new IOError(`the store sent no CRC-64 for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
@@ -190,13 +190,14 @@ export class DurableOutputStream extends FSDataOutputStream {
       replaces: this.#options.replaces,
     };
     const key = manifestKeyFor(this.#options.folder, this.writerId, manifest.sequence);
-    await this.#client.put(key, encodeManifest(manifest, tail), { forbidOverwrite: true }).catch((error: unknown) => {
+    const encoded = encodeManifest(manifest, tail);
+    await this.#client.put(key, encoded, { forbidOverwrite: true }).catch((error: unknown) => {
       // Refused: another object holds the key (create-only, and not ours by its length and checksum). It
       // is not this writer's to remove, ever (D6).
       if (error instanceof FileAlreadyExistsError) this.#notOurs.add(manifest.sequence);
       throw error;
     });
-    return { key, manifest };
+    return { key, manifest, tailOffset: encoded.length - tail.length };
   }
 
   protected override hsyncBytes(): Promise<void> {
@@ -233,7 +234,7 @@ export class DurableOutputStream extends FSDataOutputStream {
   }
 
   /** 'data' layout: the manifest close saved before completing, naming every part (the whole file, no tail). */
-  #closing: { key: string; manifest: FlushManifest } | undefined;
+  #closing: { key: string; manifest: FlushManifest; tailOffset: number } | undefined;
 
   protected async closeStream(): Promise<void> {
     if (this.#fenced) throw this.#fenced;
@@ -248,31 +249,37 @@ export class DurableOutputStream extends FSDataOutputStream {
     this.#retryableClose = true;
     try {
       if (!this.#completed) {
-        if (this.#parts.bufferedLength > 0 || this.#parts.partsStarted === 0) await this.#parts.sendBuffered();
+        // In the 'data' layout no part is ever below the store's minimum, so that recover's claim (an empty
+        // part after the writer's) can always be completed: what is left below it is the close manifest's tail.
+        if (dataLayout ? this.#parts.bufferedLength >= this.#client.capabilities.minPartSize : this.#parts.bufferedLength > 0 || this.#parts.partsStarted === 0) {
+          await this.#parts.sendBuffered();
+        }
         await this.#parts.drain();
         const uploadId = await this.#parts.ensureUpload();
         const strays = await this.#listStrays(uploadId);
-        if (dataLayout) this.#closing ??= await this.#saveManifest(uploadId, Buffer.alloc(0));
+        if (dataLayout) this.#closing ??= await this.#saveManifest(uploadId, await this.#parts.bufferedBytes());
         await this.#checkNotTakenOver(uploadId, 'close');
         throwIfAborted(`close() ${this.path.toString()}`, this.path.toString());
         // The commit, and the staging's removal after it: an abort cuts neither (AbortError means not committed).
-        await withoutSignal(() => this.#complete(uploadId));
+        // (A data upload without parts has nothing to complete: the target is the close manifest's tail.)
+        if (!dataLayout || this.#parts.parts.length > 0) await withoutSignal(() => this.#complete(uploadId));
         this.#completed = true;
         this.#strays = strays;
       }
       if (dataLayout && !this.#published) {
-        const { key, manifest } = this.#closing!;
+        const { key, manifest, tailOffset } = this.#closing!;
         await withoutSignal(() =>
           publishFlushed(this.#client, {
             targetKey: this.#options.key,
             writerId: this.writerId,
             manifest: manifest as FlushManifest & { dataKey: string },
             manifestKey: key,
-            tailOffset: 0,
+            tailOffset,
             forbidOverwrite: this.#options.forbidOverwrite,
           }),
         );
         this.#published = true;
+        if (manifest.parts.length === 0) await withoutSignal(() => this.#parts.abort());
       }
       await withoutSignal(async () => {
         // The data object before the manifests: a manifest left behind alone still lets recover finish.

@@ -34,16 +34,19 @@ const COPY_CONCURRENCY = 8;
  */
 export async function publishFlushed(client: StoreClient, source: PublishSource): Promise<void> {
   const { manifest, targetKey } = source;
-  const data = await client.head(manifest.dataKey);
-  if (!data || data.meta?.[WRITER_META] !== source.writerId) throw new PublishSourceVanishedError(`${client.display(manifest.dataKey)} is gone (its writer or another recover finished)`);
+  // A manifest without parts names nothing of the data object: the target is its tail alone.
+  const data = manifest.parts.length > 0 ? await client.head(manifest.dataKey) : undefined;
+  if (manifest.parts.length > 0 && (!data || data.meta?.[WRITER_META] !== source.writerId)) {
+    throw new PublishSourceVanishedError(`${client.display(manifest.dataKey)} is gone (its writer or another recover finished)`);
+  }
   if (source.forbidOverwrite) {
     const there = await client.head(targetKey);
     if (there && there.meta?.[WRITER_META] !== source.writerId) throw new FileAlreadyExistsError(`${client.display(targetKey)} was written meanwhile`, { path: client.display(targetKey) });
   }
   const partBytes = manifest.parts.reduce((n, p) => n + p.size, 0);
-  if (data.size < partBytes) throw new IOError(`${client.display(manifest.dataKey)} holds ${data.size} bytes, fewer than the ${partBytes} its manifest's parts name`, 'EIO');
+  if (data && data.size < partBytes) throw new IOError(`${client.display(manifest.dataKey)} holds ${data.size} bytes, fewer than the ${partBytes} its manifest's parts name`, 'EIO');
   try {
-    if (manifest.tail.size === 0 && data.size === partBytes && partBytes <= client.capabilities.maxPartSize && dataIsTheParts(client, data, manifest)) {
+    if (data && manifest.tail.size === 0 && data.size === partBytes && partBytes <= client.capabilities.maxPartSize && dataIsTheParts(client, data, manifest)) {
       await client.copy(manifest.dataKey, targetKey, { forbidOverwrite: source.forbidOverwrite });
     } else {
       await copyRanges(client, source);

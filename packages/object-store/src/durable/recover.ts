@@ -186,7 +186,12 @@ async function recoverWriter(
   // A fresh manifest whose upload is gone is a stale one (a duplicated PutObject landing after its writer
   // was done): no writer can flush into it, so it never blocks.
   const withinLease = minimumAge(folder.serverTime, manifests[0]!.lastModified) < options.leaseMs;
-  if (withinLease && !options.force && (await client.listParts(uploadKeyOf(manifest), manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined) {
+  // A writer within its lease is live while its upload is open — or, in the data layout, while its
+  // completed data object waits to be copied to the target (a close under way).
+  const live = async () =>
+    (await client.listParts(uploadKeyOf(manifest), manifest.uploadId, { after: MAX_WRITER_PART, limit: 1 })) !== undefined ||
+    (manifest.dataKey !== undefined && mine(await client.head(manifest.dataKey)));
+  if (withinLease && !options.force && (await live())) {
     const seconds = shownAgeSeconds(folder.serverTime, manifests[0]!.lastModified);
     return report('live-writer', `writer ${writerId} flushed ${seconds} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease: it may be alive (force takes over)`, {
       uploadId: manifest.uploadId,
@@ -350,7 +355,9 @@ async function recoverFromData(client: StoreClient, folder: StagedFolder, writer
   const newer = await newerManifest(client, folder, writerId, found);
   if (newer) r.proven.add(newer.object.key);
   const chosen = newer && newer.decoded.manifest.flushedLength >= manifest.flushedLength ? newer : found;
-  if (!completed && (await completeData(client, dataKey, chosen.decoded.manifest)) === 'gone' && !(await complete())) return r.gone();
+  // A manifest without parts is its tail alone: the data upload is not needed, and is aborted after.
+  const withParts = chosen.decoded.manifest.parts.length > 0;
+  if (withParts && !completed && (await completeData(client, dataKey, chosen.decoded.manifest)) === 'gone' && !(await complete())) return r.gone();
   try {
     await publishFlushed(client, {
       targetKey: folder.targetKey,
@@ -368,6 +375,7 @@ async function recoverFromData(client: StoreClient, folder: StagedFolder, writer
     }
     throw error;
   }
+  if (!withParts) await client.abort(dataKey, manifest.uploadId);
   await r.removeStaging();
   const m = chosen.decoded.manifest;
   return r.report('recovered', `built from ${m.parts.length} part(s) + ${m.tail.size}-byte tail, ${m.flushedLength} bytes`, { recoveredBytes: m.flushedLength, uploadId: m.uploadId });

@@ -1,3 +1,4 @@
+import type { CapabilityFlag } from '../store/capabilities.js';
 import type { UploadBufferSettings } from './upload-buffers.js';
 
 /** What the object-store FileSystem needs of a backend's settings (each backend reads them from its own keys). */
@@ -20,6 +21,8 @@ export interface ObjectStoreSettings {
   readAhead: number;
   /** Objects above this size are copied (renamed) with UploadPartCopy in parts. */
   multipartCopyThreshold: number;
+  /** Capabilities the operator declares the server lacks, beyond the backend's own declaration (readDeclaredLacks). */
+  lacks: readonly CapabilityFlag[];
   /** The backend's configuration keys that messages name. */
   keys: { partSize: string };
 }

@@ -1,3 +1,5 @@
+import { ConfigurationError, type Configuration } from '@hadoopfs/core';
+
 /**
  * What an object store does, as data: code asks for a capability, never for a store's name. Where a
  * server may answer 200 to a header it ignores, the adapter's
@@ -43,7 +45,44 @@ export interface StoreCapabilities {
   readonly checksum: 'crc64-xz' | undefined;
 }
 
-type Flag = { [K in keyof StoreCapabilities]: StoreCapabilities[K] extends boolean ? K : never }[keyof StoreCapabilities];
+/** A capability that is there or not. */
+export type CapabilityFlag = { [K in keyof StoreCapabilities]: StoreCapabilities[K] extends boolean ? K : never }[keyof StoreCapabilities];
+type Flag = CapabilityFlag;
+
+const FLAGS: readonly CapabilityFlag[] = [
+  'createOnlyPut',
+  'createOnlyComplete',
+  'createOnlyCopy',
+  'completeOmitsParts',
+  'emptyLastPart',
+  'uploadPartCopyRange',
+  'copyIfMatch',
+  'readIfMatch',
+  'listPartsAfter',
+  'listUploads',
+  'uploadMetadata',
+  'etagIsMd5',
+];
+
+/**
+ * What an operator declares the server at the endpoint lacks beyond what the backend declares of its
+ * store (`<key>`: comma-separated capability names) — for a server that speaks the protocol but does less,
+ * as radosgw does less than S3. Only ever takes capabilities away; an unknown name is a ConfigurationError.
+ */
+export function readDeclaredLacks(conf: Configuration, key: string): CapabilityFlag[] {
+  const names = conf.getStrings(key, []).map((n) => n.trim()).filter((n) => n !== '');
+  for (const name of names) {
+    if (!FLAGS.includes(name as CapabilityFlag)) throw new ConfigurationError(`${key}: "${name}" is not a store capability (one of ${FLAGS.join(', ')})`, { key });
+  }
+  return names as CapabilityFlag[];
+}
+
+/** `capabilities` without those in `lacks`. */
+export function lacking(capabilities: StoreCapabilities, lacks: readonly CapabilityFlag[]): StoreCapabilities {
+  if (lacks.length === 0) return capabilities;
+  const flags = Object.fromEntries(lacks.map((flag) => [flag, false]));
+  return Object.freeze({ ...capabilities, ...flags });
+}
 
 /**
  * A store's capabilities: the common multipart limits (5 GiB parts, 10 000 of them, 1 000 keys a batch delete)

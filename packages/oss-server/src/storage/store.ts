@@ -57,6 +57,11 @@ export class ObjectStore {
   readonly #readers = new Map<string, number>();
   readonly #doomed = new Set<string>();
 
+  /**
+   * Refuse a CompleteMultipartUpload that leaves out an uploaded part (InvalidPart), as Ceph's radosgw does
+   * where OSS discards them: a test runs a store-neutral protocol against that behaviour here.
+   */
+  completeMustNameEveryPart = false;
   /** OSS's largest object (5 GiB); a test may lower it to see the limit without sending gigabytes. */
   maxObjectSize = MAX_OBJECT_SIZE;
   /** Every time the store records (Last-Modified, Initiated); a test may stop or move it. */
@@ -455,6 +460,7 @@ export class ObjectStore {
           if (!part || normaliseEtag(part.etag) !== normaliseEtag(etag)) throw Errors.invalidPart();
           chosen.push(part);
         }
+        if (this.completeMustNameEveryPart && chosen.length < entry.parts.size) throw Errors.invalidPart();
       }
       if (chosen.length === 0) throw Errors.malformedXml('CompleteMultipartUpload needs at least one part');
       for (let i = 0; i < chosen.length - 1; i++) if (chosen[i]!.size < MIN_PART_SIZE) throw Errors.entityTooSmall();

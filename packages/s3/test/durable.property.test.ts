@@ -69,7 +69,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('hflush' as const), fault: faultOf('hflush') }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), fault: faultOf('close') }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('abort' as const), fault: faultOf('abort') }) },
-  { weight: 2, arbitrary: fc.constant({ op: 'crash' as const }) },
+  { weight: 3, arbitrary: fc.constant({ op: 'crash' as const }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('recover' as const), recursive: fc.boolean(), fault: faultOf('recover') }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('create' as const), fault: faultOf('create') }) },
 );
@@ -278,7 +278,7 @@ describe('durable flush on s3a:// with faults on the wire (radosgw, model-based 
     coverage.expectFloors(
       {
         'flushes returned': 0.3,
-        'crashes after a returned flush': 0.05,
+        'crashes after a returned flush': 0.03,
         'live writers taken over': 0.02,
         'closes returned': 0.05,
         'flushed bytes recovered': 0.1,

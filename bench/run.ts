@@ -9,6 +9,7 @@ import { flumeCases } from './suites/flume.js';
 import { jindoCases } from './suites/jindo.js';
 import { ossBackendCases } from './suites/oss-backend.js';
 import { ossServerCases } from './suites/oss-server.js';
+import { s3aCases } from './suites/s3a.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -16,7 +17,7 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 const results: BenchResult[] = [];
 const metrics: BenchMetric[] = [];
 type Suite = (quick: boolean) => Promise<{ cases: BenchCase[]; close: () => Promise<void>; metrics?: (only: string | undefined) => Promise<BenchMetric[]> }>;
-const suites: Suite[] = [filesystemCases, ossServerCases, ossBackendCases, jindoCases, flumeCases];
+const suites: Suite[] = [filesystemCases, ossServerCases, ossBackendCases, jindoCases, flumeCases, s3aCases];
 for (const makeSuite of suites) {
   const { cases, close, metrics: measure } = await makeSuite(quick);
   try {

@@ -58,7 +58,14 @@ async function run(dir: string, command: string, args: string[]): Promise<string
   }
 }
 
-function configuration(dir: string, fsid: string, monPort: number, rgwPort: number): string {
+/** How big the cluster may grow: the tests' default holds 4 GiB; a benchmark writing gigabytes asks for more, and old objects' space back soon. */
+export interface CephClusterOptions {
+  memstoreBytes?: number;
+  /** radosgw's garbage collection of replaced and deleted objects within seconds (default: hours, as shipped). */
+  promptGc?: boolean;
+}
+
+function configuration(dir: string, fsid: string, monPort: number, rgwPort: number, options: CephClusterOptions = {}): string {
   return `[global]
 fsid = ${fsid}
 mon host = v2:127.0.0.1:${monPort}
@@ -80,11 +87,11 @@ pid file = ${dir}/run/$name.pid
 mon data = ${dir}/mon/$cluster-$id
 osd data = ${dir}/osd/$cluster-$id
 osd objectstore = memstore
-memstore device bytes = 4294967296
+memstore device bytes = ${options.memstoreBytes ?? 4294967296}
 [client.rgw.gw]
 rgw frontends = beast endpoint=127.0.0.1:${rgwPort} tcp_nodelay=1
 rgw data = ${dir}/rgw
-`;
+${options.promptGc ? 'rgw gc obj min wait = 5\nrgw gc processor period = 5\nrgw gc processor max time = 5\n' : ''}`;
 }
 
 async function readPid(file: string): Promise<number> {
@@ -110,12 +117,12 @@ async function awaitHttp(endpoint: string, dir: string, ms: number): Promise<voi
 }
 
 /** Starts a cluster under `dir` (created, must be empty) and creates one S3 user. */
-export async function startCephCluster(dir: string): Promise<CephCluster> {
+export async function startCephCluster(dir: string, options: CephClusterOptions = {}): Promise<CephCluster> {
   for (const sub of ['run', 'log', 'mon', 'osd', 'rgw']) await mkdir(join(dir, sub), { recursive: true });
   const [monPort, rgwPort] = [await freePort(), await freePort()];
   const fsid = randomUUID();
   const conf = join(dir, 'ceph.conf');
-  await writeFile(conf, configuration(dir, fsid, monPort, rgwPort));
+  await writeFile(conf, configuration(dir, fsid, monPort, rgwPort, options));
   const c = ['-c', conf];
   const pids: number[] = [];
   try {

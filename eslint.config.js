@@ -30,7 +30,7 @@ export default tseslint.config(
     ['s3', ['core', 'object-store']],
     // jindo is oss:// with JindoSDK's names for durable flush (the protocol is object-store's); the shell needs every backend.
     ['jindo', ['core', 'object-store', 'oss']],
-    ['flume', ['core', 'object-store', 'oss', 'jindo', 'local', 'memory']],
+    ['flume', ['core', 'object-store', 'oss', 's3', 'jindo', 'local', 'memory']],
     ['shell', ['core', 'object-store', 'oss', 's3', 'jindo', 'local', 'memory']],
   ].map(([name, allowed]) => ({
     files: [`packages/${name}/src/**/*.ts`],

@@ -17,6 +17,7 @@ import { Configuration } from '@hadoopfs/core';
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
 import '@hadoopfs/jindo';
+import '@hadoopfs/s3';
 import { Agent } from './agent.js';
 import { loadProperties } from './properties.js';
 import { FlumeConfigurationError } from './sink-config.js';

@@ -154,7 +154,7 @@ export class HdfsEventSink {
     if (!this.config.acceptLossOnCrash) {
       throw new FlumeConfigurationError(
         `hdfs.path ${this.config.path}: ${fs.getUri()} declares neither durable flush nor hflush, so a committed transaction ` +
-          'would be lost if the agent crashed; on oss:// set fs.jfs.cache.oss.flush.enable = true (with @hadoopfs/jindo), ' +
+          'would be lost if the agent crashed; on oss:// set fs.jfs.cache.oss.flush.enable = true (with @hadoopfs/jindo), on s3a:// fs.s3a.flush.enable = true, ' +
           'or set hdfs.acceptLossOnCrash = true to accept that loss',
         'hdfs.acceptLossOnCrash',
       );

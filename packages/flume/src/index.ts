@@ -1,6 +1,7 @@
 // The sink reaches stores by URI, as Flume's HDFS sink does through Hadoop's FileSystem: the backends an
 // agent writes to are registered here, as the agent's classpath would hold them (oss:// with durable flush).
 import '@hadoopfs/jindo';
+import '@hadoopfs/s3';
 import '@hadoopfs/local';
 import '@hadoopfs/memory';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, LeaseExpiredError, PathCapabilities, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { S3_CAPABILITIES, type S3AFileSystem } from '@hadoopfs/s3';
@@ -106,6 +106,23 @@ describe('durable flush on s3a:// (radosgw)', () => {
     ]);
     expect((await read(fs, '/parts-only')).equals(whole)).toBe(true);
     expect((await read(fs, '/tail-only')).equals(small)).toBe(true);
+    await closeLeavingNothing(b, fs);
+  });
+
+  it('a flush of a long buffered run sends it as several parts at once (each at least the minimum), and recover rebuilds it', async () => {
+    const b = await newBucket(env.sdk, 'durable');
+    const fs = await durableFs(b, { 'fs.s3a.multipart.size': '16m' });
+    const data = randomBytes(15 * MiB + 3);
+    const out = await flushedWriter(fs, '/split', data);
+    const uploadId = await (out as unknown as { uploadId: Promise<string> }).uploadId;
+    const uploads = await env.sdk.send(new ListMultipartUploadsCommand({ Bucket: b }));
+    const dataKey = uploads.Uploads!.find((u) => u.UploadId === uploadId)!.Key!;
+    const parts = await env.sdk.send(new ListPartsCommand({ Bucket: b, Key: dataKey, UploadId: uploadId }));
+    // 15 MiB + 3 buffered, 4 uploads at once, 5 MiB the least: three parts of a third each.
+    expect(parts.Parts!.map((p) => p.Size)).toEqual([5 * MiB + 1, 5 * MiB + 1, 5 * MiB + 1]);
+    die(out);
+    expect((await fs.recoverAll('/split', { force: true })).map((r) => [r.state, r.recoveredBytes])).toEqual([['recovered', data.length]]);
+    expect((await read(fs, '/split')).equals(data)).toBe(true);
     await closeLeavingNothing(b, fs);
   });
 

@@ -143,7 +143,10 @@ export class DurableOutputStream extends FSDataOutputStream {
       await this.#checkNotTakenOver(await this.#parts.ensureUpload(), 'flush');
       return;
     }
-    if (this.#parts.bufferedLength >= this.#client.capabilities.minPartSize && this.#parts.partsStarted < this.#flushPartBudget) await this.#parts.sendBuffered();
+    if (this.#parts.bufferedLength >= this.#client.capabilities.minPartSize && this.#parts.partsStarted < this.#flushPartBudget) {
+      // Split across the parallel uploads where it is long enough, within the flushes' part budget.
+      await this.#parts.sendBuffered(Math.max(1, Math.min(this.#options.activeBlocks, this.#flushPartBudget - this.#parts.partsStarted)));
+    }
     const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain()]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
     });

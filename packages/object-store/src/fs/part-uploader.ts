@@ -172,11 +172,28 @@ export class PartUploader {
     );
   }
 
-  /** Hands what is buffered (a flushed run of bytes, or the last part at close) to a background upload. */
-  async sendBuffered(): Promise<void> {
+  /**
+   * Hands what is buffered (a flushed run of bytes, or the last part at close) to a background upload —
+   * as up to `pieces` parts of at least the store's minimum each, so that a flush waiting for its bytes
+   * waits for several streams rather than one.
+   */
+  async sendBuffered(pieces = 1): Promise<void> {
     const part = this.#current ?? this.#options.buffers.newPart(this.#options.partSize, false);
     this.#current = undefined;
-    await this.#send(part);
+    const count = Math.min(pieces, Math.floor(part.length / this.#client.capabilities.minPartSize));
+    if (count <= 1) {
+      await this.#send(part);
+      return;
+    }
+    const bytes = await part.bytes();
+    await part.release();
+    // Every piece at least floor(length / count) ≥ the minimum; the last takes the remainder.
+    const size = Math.floor(bytes.length / count);
+    for (let i = 0; i < count; i++) {
+      const piece = this.#options.buffers.newPart(this.#options.partSize, false);
+      await piece.append(bytes.subarray(i * size, i === count - 1 ? bytes.length : (i + 1) * size));
+      await this.#send(piece);
+    }
   }
 
   /** Waits for a free slot (backpressure), numbers the part and starts its upload. */

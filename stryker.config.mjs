@@ -1,19 +1,21 @@
-// StrykerJS over the durable-flush protocol's source (issue 20): `pnpm mutation`. Each surviving mutant is
+// StrykerJS over the durable-flush protocol's source (issues 20, 21: now in object-store): `pnpm mutation`. Each surviving mutant is
 // either killed by a test or explained in packages/jindo/MUTATION.md.
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
-    'packages/jindo/src/manifest.ts',
-    'packages/jindo/src/staging.ts',
-    'packages/jindo/src/staged-folder.ts',
-    'packages/jindo/src/durable-output-stream.ts',
-    'packages/jindo/src/recover.ts',
-    'packages/jindo/src/recover-v1.ts',
-    'packages/jindo/src/purge.ts',
-    'packages/jindo/src/unnamed-uploads.ts',
-    'packages/jindo/src/lease-recovery.ts',
+    'packages/object-store/src/durable/manifest.ts',
+    'packages/object-store/src/durable/staging.ts',
+    'packages/object-store/src/durable/staged-folder.ts',
+    'packages/object-store/src/durable/durable-output-stream.ts',
+    'packages/object-store/src/durable/recover.ts',
+    'packages/object-store/src/durable/recover-v1.ts',
+    'packages/object-store/src/durable/purge.ts',
+    'packages/object-store/src/durable/unnamed-uploads.ts',
+    'packages/object-store/src/durable/lease-recovery.ts',
+    'packages/object-store/src/durable/publish.ts',
+    'packages/object-store/src/durable/durable-flush.ts',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,

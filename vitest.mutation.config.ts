@@ -24,6 +24,7 @@ export default defineConfig({
         'packages/jindo/test/concurrent-recover.test.ts',
         'packages/jindo/test/typed-get.test.ts',
         'packages/jindo/test/protocol.property.test.ts',
+        'packages/jindo/test/protocol-data-layout.property.test.ts',
         'packages/jindo/test/crash.property.test.ts',
         'packages/jindo/test/cancellation.property.test.ts',
       ],

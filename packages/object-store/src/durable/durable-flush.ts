@@ -95,7 +95,7 @@ export class DurableFlush {
 
   /**
    * recover with a report per staged writer (and, recursively, per purged upload): `key` is the file or,
-   * recursively, the folder ('' for the bucket), `display` turns a report's URI back into a key.
+   * recursively, the folder ('' for the bucket); `keyOfReport` turns a report's URI back into a key.
    */
   async recoverAll(key: string, options: RecoverAllOptions, keyOfReport: (path: string) => string): Promise<RecoverReport[]> {
     const settings = this.settings;

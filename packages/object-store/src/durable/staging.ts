@@ -9,7 +9,7 @@
 export const MAX_WRITER_PART = 9998;
 export const CLAIM_PART = 10_000;
 export const SECOND_TAIL_PART = 9999;
-/** User metadata on every upload a durable writer starts (x-oss-meta-…, x-amz-meta-… on the wire): the completed object names its writer. */
+/** User metadata on every upload a durable writer starts (with the store's metadata prefix on the wire): the completed object names its writer. */
 export const WRITER_META = 'hadoopfs-flush-writer';
 
 const MANIFEST_NAME = /^flush\.([0-9a-f]{32})\.(\d{10})\.manifest$/;
@@ -34,7 +34,7 @@ export type StagingName =
  * Where a writer's multipart upload lives. 'target': on the target's key, as on a store whose Complete
  * may leave out parts (recover completes the flushed ones and the rest are discarded). 'data': on a key
  * of the writer's own in the staging folder, as on a store whose Complete must name every uploaded part
- * (radosgw): recover completes it whole and builds the target from its flushed prefix, so that no
+ * (some S3 servers): recover completes it whole and builds the target from its flushed prefix, so that no
  * unflushed byte and no writer's upload is ever completed onto the target itself.
  */
 export type UploadLayout = 'target' | 'data';

@@ -67,7 +67,7 @@ const FLAGS: readonly CapabilityFlag[] = [
 /**
  * What an operator declares the server at the endpoint lacks beyond what the backend declares of its
  * store (`<key>`: comma-separated capability names) — for a server that speaks the protocol but does less,
- * as radosgw does less than S3. Only ever takes capabilities away; an unknown name is a ConfigurationError.
+ * as some S3 servers do less than S3. Only ever takes capabilities away; an unknown name is a ConfigurationError.
  */
 export function readDeclaredLacks(conf: Configuration, key: string): CapabilityFlag[] {
   const names = conf.getStrings(key, []).map((n) => n.trim()).filter((n) => n !== '');

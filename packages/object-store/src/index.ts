@@ -33,7 +33,7 @@ export { DurableFlush } from './durable/durable-flush.js';
 export { durableFlushSettings, type DurableFlushSettings } from './durable/settings.js';
 export { DurableOutputStream, type DurableOutputOptions } from './durable/durable-output-stream.js';
 export { recoverFile } from './durable/recover.js';
-export { publishFlushed, type PublishSource } from './durable/publish.js';
+export { publishFlushed, PublishSourceVanishedError, type PublishSource } from './durable/publish.js';
 export { listStagedFolder, readManifest, stagedFolders } from './durable/staged-folder.js';
 export { endUnnamedUpload, type UnnamedUploadOutcome } from './durable/unnamed-uploads.js';
 export { clearForCreate, type CreateClearance } from './durable/lease-recovery.js';

@@ -209,6 +209,17 @@ describe('a close of the data layout cut short (radosgw, faults on the wire)', (
     await closeLeavingNothing(b, fs);
   });
 
+  it('an Initiate of the target whose answer was lost, sent again by the publish, leaves no upload behind (found by the property)', async () => {
+    const b = await newBucket(env.sdk, 'durable');
+    const fs = await durableFs(b, { 'fs.s3a.endpoint': proxy.endpoint });
+    const out = await flushedWriter(fs, '/f', Buffer.from('a small file: its close builds the target from the manifest'));
+    proxy.add({ api: 'CreateMultipartUpload', keyPattern: /^f$/, nth: 1, action: { type: 'lose-answer' } });
+    await out.close();
+    proxy.clear();
+    expect((await read(fs, '/f')).toString()).toBe('a small file: its close builds the target from the manifest');
+    await closeLeavingNothing(b, fs);
+  });
+
   it('a recover within the lease leaves a closing writer’s completed data object alone (found by the property); forced, it finishes the close', async () => {
     const b = await newBucket(env.sdk, 'durable');
     const fs = await durableFs(b, { 'fs.s3a.endpoint': proxy.endpoint, 'fs.s3a.attempts.maximum': '2' });

@@ -78,6 +78,9 @@ const EMPTY_MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 
 async function copyRanges(client: StoreClient, source: PublishSource): Promise<void> {
   const { manifest, targetKey } = source;
+  // The target's uploads before this one: an Initiate whose answer was lost and that was sent again leaves
+  // an empty upload of ours beside them, which is ended below; these are never touched.
+  const before = new Set((await client.listUploads(targetKey)).uploads.map((u) => u.uploadId));
   const uploadId = await client.initUpload(targetKey, { [WRITER_META]: source.writerId });
   try {
     const named: CompletedPart[] = [];
@@ -111,5 +114,20 @@ async function copyRanges(client: StoreClient, source: PublishSource): Promise<v
   } catch (error) {
     await client.abort(targetKey, uploadId).catch(() => undefined);
     throw error;
+  } finally {
+    await endOwnStrays(client, targetKey, before, uploadId).catch(() => undefined);
+  }
+}
+
+/**
+ * Uploads of `key` that appeared while this publish ran, other than its own, and still have no part: what
+ * a lost Initiate answer sent again left (as a writer's strays since its create, package README). One with
+ * parts is somebody's at work, and stays.
+ */
+async function endOwnStrays(client: StoreClient, key: string, before: ReadonlySet<string>, own: string): Promise<void> {
+  for (const upload of (await client.listUploads(key)).uploads) {
+    if (upload.key !== key || upload.uploadId === own || before.has(upload.uploadId)) continue;
+    const parts = await client.listParts(key, upload.uploadId, { limit: 1 });
+    if (parts !== undefined && parts.length === 0) await client.abort(key, upload.uploadId);
   }
 }

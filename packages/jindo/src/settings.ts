@@ -10,6 +10,12 @@ export const JINDO_KEYS = {
   purgeAge: 'fs.jfs.cache.flush.purge.age',
 } as const;
 
+/**
+ * The kind JindoOssFileSystem's manifests declare, as every earlier release wrote them: older readers of
+ * the same buckets keep recognising what this one writes.
+ */
+export const JINDO_MANIFEST_KIND = 'hadoopfs-jindo-flush-manifest';
+
 /** Durable flush's settings, read from JindoSDK's keys. */
 export type JindoSettings = DurableFlushSettings;
 
@@ -28,7 +34,7 @@ export function readJindoSettings(conf: Configuration): JindoSettings {
   };
   const [enable, enableKey] = pick(JINDO_KEYS.flushEnable, JINDO_KEYS.flushEnableAlias);
   const [staging, stagingKey] = pick(JINDO_KEYS.stagingPath, JINDO_KEYS.stagingPathAlias);
-  return durableFlushSettings({
+  const settings = durableFlushSettings({
     enable,
     enableKey,
     stagingPath: staging,
@@ -36,4 +42,5 @@ export function readJindoSettings(conf: Configuration): JindoSettings {
     leaseMs: conf.getTimeDuration(JINDO_KEYS.lease, '60s', 'ms'),
     purgeAgeMs: conf.getTimeDuration(JINDO_KEYS.purgeAge, '86400s', 'ms'),
   });
+  return { ...settings, manifestKind: JINDO_MANIFEST_KIND };
 }

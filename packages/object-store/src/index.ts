@@ -42,6 +42,8 @@ export {
   CorruptManifestError,
   decodeManifest,
   encodeManifest,
+  acceptManifestKind,
+  isManifestKind,
   MANIFEST_KIND,
   MANIFEST_V1,
   MANIFEST_V3,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
+import { MANIFEST_KIND } from '@hadoopfs/object-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, LeaseExpiredError, PathCapabilities, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { S3_CAPABILITIES, type S3AFileSystem } from '@hadoopfs/s3';
@@ -88,6 +89,18 @@ describe('durable flush on s3a:// (radosgw)', () => {
     // Again: nothing staged, nothing changed.
     expect((await fs.recoverAll('/logs/a.log')).map((r) => r.state)).toEqual(['nothing-staged']);
     await fs.close();
+  });
+
+  it('its manifests declare the format’s own kind (OSS’s keep JindoSDK’s name for older readers)', async () => {
+    const b = await newBucket(env.sdk, 'durable');
+    const fs = await durableFs(b);
+    const out = await flushedWriter(fs, '/k', Buffer.from('x'));
+    const listed = await env.sdk.send(new ListObjectsV2Command({ Bucket: b, Prefix: 'tmp/k/' }));
+    const manifestKey = listed.Contents!.map((o) => o.Key!).find((k) => k.endsWith('.manifest'))!;
+    const body = await (await env.sdk.send(new GetObjectCommand({ Bucket: b, Key: manifestKey }))).Body!.transformToString();
+    expect(JSON.parse(body.slice(0, body.indexOf('\n'))).kind).toBe(MANIFEST_KIND);
+    await out.close();
+    await closeLeavingNothing(b, fs);
   });
 
   it('recovers a flush of parts only (no tail) and a flush of a tail only (no part)', async () => {

@@ -61,6 +61,7 @@ export class DurableFlush {
       stagingPrefix: this.settings.stagingPrefix,
       folder: stagingFolderFor(this.settings.stagingPrefix, key),
       layout: layoutFor(this.#client.capabilities),
+      ...(this.settings.manifestKind ? { manifestKind: this.settings.manifestKind } : {}),
       since: clearance.since,
       partSize: this.#fs.partSize,
       partSizeKey: this.#fs.keys.partSize,

@@ -19,6 +19,8 @@ export interface DurableOutputOptions {
   folder: string;
   /** Where the writer's upload lives (staging.ts, UploadLayout): the store's capabilities decide. */
   layout: UploadLayout;
+  /** The kind its manifests declare (default MANIFEST_KIND; a backend that wrote another before keeps it). */
+  manifestKind?: string;
   /**
    * The store's clock when create() had cleared the key: an upload of it initiated since, not this
    * writer's, is a stray of this writer's own InitiateMultipartUpload (its answer lost, or applied twice).
@@ -178,7 +180,7 @@ export class DurableOutputStream extends FSDataOutputStream {
       return crc === undefined ? { number, size, etag } : { number, size, etag, crc64: crc };
     });
     const manifest: FlushManifest = {
-      kind: MANIFEST_KIND,
+      kind: this.#options.manifestKind ?? MANIFEST_KIND,
       // Version 2 where it says all (the upload on the target, every part's CRC-64): what older readers know.
       version: this.#options.layout === 'target' && storeChecksums ? MANIFEST_VERSION : MANIFEST_V3,
       bucket: this.#options.bucket,
@@ -298,8 +300,8 @@ export class DurableOutputStream extends FSDataOutputStream {
         throw error;
       }
       const what = this.#published || (this.#completed && !dataLayout)
-        ? `the object is complete, but its staging or a stray upload could not be removed (close() again, or jindo jfs -recover tidies it)`
-        : `the last successful flush (${this.#closing?.manifest.flushedLength ?? this.#durable?.length ?? 0} bytes) stays recoverable: close() again, or jindo jfs -recover`;
+        ? `the object is complete, but its staging or a stray upload could not be removed (close() again, or a recover of the file tidies it)`
+        : `the last successful flush (${this.#closing?.manifest.flushedLength ?? this.#durable?.length ?? 0} bytes) stays recoverable: close() again, or recover the file`;
       throw new IOError(`${this.path.toString()}: close failed: ${(error as Error).message}; ${what}`, (error as { code?: string }).code ?? 'EIO', {
         path: this.path.toString(),
         cause: error,

@@ -78,7 +78,7 @@ export async function refuseUntrustedStaging(client: StoreClient, settings: Dura
     if (report.state === 'corrupt-manifest') {
       throw new AlreadyBeingCreatedError(
         `${operation}: ${path} has flush staging that cannot be trusted, left as it is: ${report.error!.message} ` +
-          `(remove that object, or take the file over with jindo jfs -recover -force)`,
+          `(remove that object, or take the file over with a forced recover)`,
         { path, cause: report.error },
       );
     }

@@ -5,7 +5,22 @@ import { crc64, crc64Concat, IOError } from '@hadoopfs/core';
  * Flush manifests (formats documented in the package README). Version 2 is what writers save now; version
  * 1, which earlier releases left in buckets, is still read so that recover can finish those files.
  */
-export const MANIFEST_KIND = 'hadoopfs-jindo-flush-manifest';
+export const MANIFEST_KIND = 'hadoopfs-flush-manifest';
+
+/**
+ * Kinds a manifest may declare: the format's own, and those a backend's earlier releases wrote under their
+ * own name (acceptManifestKind), so that what they left in buckets is still read — and, where that backend
+ * keeps writing its name for older readers, what it writes now.
+ */
+const ACCEPTED_KINDS = new Set<string>([MANIFEST_KIND]);
+
+export function acceptManifestKind(kind: string): void {
+  ACCEPTED_KINDS.add(kind);
+}
+
+export function isManifestKind(kind: unknown): boolean {
+  return typeof kind === 'string' && ACCEPTED_KINDS.has(kind);
+}
 export const MANIFEST_VERSION = 2;
 export const MANIFEST_V1 = 1;
 /** Version 2 plus where the upload lives (`dataKey`) and parts' CRC-64 only where the store computes one. */
@@ -28,7 +43,7 @@ export interface ManifestTail {
 
 /** Version 1: one manifest.json per target, replaced at each flush, tails in two alternating objects. */
 export interface FlushManifestV1 {
-  kind: typeof MANIFEST_KIND;
+  kind: string;
   version: typeof MANIFEST_V1;
   bucket: string;
   /** Object key of the file being written. */
@@ -75,7 +90,7 @@ export function parseManifestV1(bytes: Buffer, location: string, bucket: string,
   }
   const bad = (what: string) => new CorruptManifestError(`manifest ${location}: ${what}`, location);
   if (typeof doc !== 'object' || doc === null) throw bad('not an object');
-  if (doc['kind'] !== MANIFEST_KIND) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${MANIFEST_KIND} (a foreign file in the staging area?)`);
+  if (!isManifestKind(doc['kind'])) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${[...ACCEPTED_KINDS].join(' or ')} (a foreign file in the staging area?)`);
   if (doc['version'] !== MANIFEST_V1) throw bad(`version ${JSON.stringify(doc['version'])} is not ${MANIFEST_V1}`);
   if (doc['bucket'] !== bucket || doc['target'] !== target) {
     throw bad(`it describes ${String(doc['bucket'])}/${String(doc['target'])}, not ${bucket}/${target}`);
@@ -122,7 +137,7 @@ export interface ManifestPartV2 {
  * durable and recover copies the tail from the manifest itself, never from a key a manifest names.
  */
 export interface FlushManifest {
-  kind: typeof MANIFEST_KIND;
+  kind: string;
   version: typeof MANIFEST_VERSION | typeof MANIFEST_V3;
   bucket: string;
   target: string;
@@ -179,7 +194,7 @@ export function decodeManifest(
     throw bad(`the header is not JSON: ${(error as Error).message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw bad('the header is not an object');
-  if (doc['kind'] !== MANIFEST_KIND) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${MANIFEST_KIND}`);
+  if (!isManifestKind(doc['kind'])) throw bad(`kind is ${JSON.stringify(doc['kind'])}, not ${[...ACCEPTED_KINDS].join(' or ')}`);
   const version = doc['version'];
   if (version !== MANIFEST_VERSION && version !== MANIFEST_V3) throw bad(`version ${JSON.stringify(version)} is not ${MANIFEST_VERSION} or ${MANIFEST_V3}`);
   // Recover completes and deletes what dataKey names: only ever the writer's own key (D6).

@@ -1,6 +1,6 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { StoreClient } from '../store/store-client.js';
-import { CorruptManifestError, expectedCrc, MANIFEST_KIND, parseManifestV1 } from './manifest.js';
+import { CorruptManifestError, expectedCrc, isManifestKind, parseManifestV1 } from './manifest.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
 
@@ -30,7 +30,7 @@ export async function recoverV1(client: StoreClient, folder: StagedFolder, optio
   } catch {
     declared = undefined;
   }
-  if (declared !== MANIFEST_KIND) return report('nothing-staged', `${manifestKey} is not a flush manifest: not ours, left untouched`);
+  if (!isManifestKind(declared)) return report('nothing-staged', `${manifestKey} is not a flush manifest: not ours, left untouched`);
   let manifest;
   try {
     manifest = parseManifestV1(bytes, client.display(manifestKey), client.bucket, folder.targetKey, tails);

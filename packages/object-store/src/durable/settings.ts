@@ -11,6 +11,8 @@ export interface DurableFlushSettings {
   leaseMs: number;
   /** An upload no manifest names is aborted by an unforced purge only once this old (S3A: fs.s3a.multipart.purge.age). */
   purgeAgeMs: number;
+  /** The kind new manifests declare; unset: the format's own (MANIFEST_KIND). */
+  manifestKind?: string;
 }
 
 /**
@@ -24,6 +26,8 @@ export function durableFlushSettings(read: {
   stagingPathKey: string;
   leaseMs: number;
   purgeAgeMs: number;
+  /** The kind new manifests declare; unset: the format's own (MANIFEST_KIND). */
+  manifestKind?: string;
 }): DurableFlushSettings {
   let flushEnabled = false;
   if (read.enable !== undefined) {

@@ -429,8 +429,9 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
   }
 
   /**
-   * JindoSDK's `recover(path, isFolder)`: rebuilds the file (or every staged file below a folder) from
-   * its flush manifest. True when something was recovered; a corrupt manifest or a live writer is an error.
+   * Rebuilds the file (or, `isFolder`, every staged file below the folder) from its flush manifest, as
+   * `recover(path, isFolder)` of a durable-flush filesystem does. True when something was recovered; a
+   * corrupt manifest or a live writer is an error.
    */
   async recover(path: PathLike, isFolder: boolean, options: { signal?: AbortSignal; force?: boolean } = {}): Promise<boolean> {
     const reports = await this.recoverAll(path, { recursive: isFolder, ...options });

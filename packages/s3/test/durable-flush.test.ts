@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand } from '@aws-sdk/client-s3';
 import { MANIFEST_KIND } from '@hadoopfs/object-store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigurationError, LeaseExpiredError, PathCapabilities, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { S3_CAPABILITIES, type S3AFileSystem } from '@hadoopfs/s3';
-import { startFaultProxy, type FaultProxy } from '../../../test/fixtures/fault-proxy.js';
-import { gatewayForTests, newBucket, s3aFs } from './helpers.js';
+import { gatewayForTests, newBucket, proxyForTests, s3aFs } from './helpers.js';
 
 // Durable flush on s3a:// against the real radosgw, whose CompleteMultipartUpload must name every part:
 // the 'data' layout (a writer's upload on its own key in the staging folder, the target built from the
@@ -13,11 +12,7 @@ import { gatewayForTests, newBucket, s3aFs } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const env = gatewayForTests();
-let proxy: FaultProxy;
-beforeAll(async () => {
-  proxy = await startFaultProxy(env.gateway.endpoint);
-}, 180_000);
-afterAll(() => proxy?.close());
+const wire = proxyForTests(env);
 const FLUSH = { 'fs.s3a.flush.enable': 'true', 'fs.s3a.multipart.size': '5m', 'fs.s3a.fast.upload.buffer': 'array' };
 
 async function durableFs(bucket: string, extra: Record<string, string> = {}): Promise<S3AFileSystem> {
@@ -208,14 +203,14 @@ describe('durable flush on s3a:// (radosgw)', () => {
 describe('a close of the data layout cut short (radosgw, faults on the wire)', () => {
   it('the bytes below a part’s minimum at close are its manifest’s tail, so that recover’s claim can still be completed (found by the property)', async () => {
     const b = await newBucket(env.sdk, 'durable');
-    const fs = await durableFs(b, { 'fs.s3a.endpoint': proxy.endpoint, 'fs.s3a.attempts.maximum': '2' });
+    const fs = await durableFs(b, { 'fs.s3a.endpoint': wire.proxy.endpoint, 'fs.s3a.attempts.maximum': '2' });
     const data = randomBytes(7 * MiB + 10);
     const out = await flushedWriter(fs, '/f', data.subarray(0, 7 * MiB)); // one part, a 2 MiB tail
     await out.write(data.subarray(7 * MiB));
     // Every Complete refused: the close saved its manifest, then failed.
-    proxy.add({ api: 'CompleteMultipartUpload', action: { type: 'refuse', status: 503, code: 'SlowDown' } });
+    wire.proxy.add({ api: 'CompleteMultipartUpload', action: { type: 'refuse', status: 503, code: 'SlowDown' } });
     await expect(out.close()).rejects.toThrow(/close failed/);
-    proxy.clear();
+    wire.proxy.clear();
     const reports = await fs.recoverAll('/f', { force: true });
     expect(reports.map((r) => [r.state, r.recoveredBytes])).toEqual([['recovered', data.length]]);
     expect((await read(fs, '/f')).equals(data)).toBe(true);
@@ -224,24 +219,24 @@ describe('a close of the data layout cut short (radosgw, faults on the wire)', (
 
   it('an Initiate of the target whose answer was lost, sent again by the publish, leaves no upload behind (found by the property)', async () => {
     const b = await newBucket(env.sdk, 'durable');
-    const fs = await durableFs(b, { 'fs.s3a.endpoint': proxy.endpoint });
+    const fs = await durableFs(b, { 'fs.s3a.endpoint': wire.proxy.endpoint });
     const out = await flushedWriter(fs, '/f', Buffer.from('a small file: its close builds the target from the manifest'));
-    proxy.add({ api: 'CreateMultipartUpload', keyPattern: /^f$/, nth: 1, action: { type: 'lose-answer' } });
+    wire.proxy.add({ api: 'CreateMultipartUpload', keyPattern: /^f$/, nth: 1, action: { type: 'lose-answer' } });
     await out.close();
-    proxy.clear();
+    wire.proxy.clear();
     expect((await read(fs, '/f')).toString()).toBe('a small file: its close builds the target from the manifest');
     await closeLeavingNothing(b, fs);
   });
 
   it('a recover within the lease leaves a closing writer’s completed data object alone (found by the property); forced, it finishes the close', async () => {
     const b = await newBucket(env.sdk, 'durable');
-    const fs = await durableFs(b, { 'fs.s3a.endpoint': proxy.endpoint, 'fs.s3a.attempts.maximum': '2' });
+    const fs = await durableFs(b, { 'fs.s3a.endpoint': wire.proxy.endpoint, 'fs.s3a.attempts.maximum': '2' });
     const data = randomBytes(6 * MiB);
     const out = await flushedWriter(fs, '/f', data);
     // The data upload completes; every copy to the target is refused.
-    for (const api of ['CopyObject', 'UploadPartCopy']) proxy.add({ api, action: { type: 'refuse', status: 503, code: 'SlowDown' } });
+    for (const api of ['CopyObject', 'UploadPartCopy']) wire.proxy.add({ api, action: { type: 'refuse', status: 503, code: 'SlowDown' } });
     await expect(out.close()).rejects.toThrow(/close failed/);
-    proxy.clear();
+    wire.proxy.clear();
     const within = await fs.recoverAll('/f');
     expect(within.map((r) => r.state)).toEqual(['live-writer']);
     expect(await fs.exists('/f')).toBe(false);

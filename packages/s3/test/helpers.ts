@@ -2,6 +2,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import '@hadoopfs/s3';
+import { startFaultProxy, type FaultProxy } from '../../../test/fixtures/fault-proxy.js';
 import { radosgw, type Radosgw } from '../../../test/fixtures/radosgw.js';
 
 /** The run's radosgw, and a plain SDK client on it for what the tests set up around the backend. */
@@ -52,6 +53,20 @@ export function gatewayForTests(): { readonly gateway: Radosgw; readonly sdk: S3
     },
     get sdk() {
       return held.sdk!;
+    },
+  };
+}
+
+/** A fault proxy in front of the run's radosgw for one test file (`run` from gatewayForTests), closed after all. */
+export function proxyForTests(run: { readonly gateway: Radosgw }): { readonly proxy: FaultProxy } {
+  const held: { proxy?: FaultProxy } = {};
+  beforeAll(async () => {
+    held.proxy = await startFaultProxy(run.gateway.endpoint);
+  }, 180_000);
+  afterAll(() => held.proxy?.close());
+  return {
+    get proxy() {
+      return held.proxy!;
     },
   };
 }

@@ -1,21 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileAlreadyExistsError, IOError } from '@hadoopfs/core';
 import { MANIFEST_KIND, MANIFEST_V3, publishFlushed, PublishSourceVanishedError, WRITER_META, type FlushManifest, type StoreClient } from '@hadoopfs/object-store';
 import type { S3AFileSystem } from '@hadoopfs/s3';
-import { startFaultProxy, type FaultProxy } from '../../../test/fixtures/fault-proxy.js';
-import { gatewayForTests, newBucket, s3aFs } from './helpers.js';
+import { gatewayForTests, newBucket, proxyForTests, s3aFs } from './helpers.js';
 
 // publishFlushed (the data layout's last step, object-store/src/durable/publish.ts) on radosgw, each of its
 // checks on its own: what the mutation pass found the properties never reach (packages/jindo/MUTATION.md, pass 3).
 
 const MiB = 1024 * 1024;
 const env = gatewayForTests();
-let proxy: FaultProxy;
-beforeAll(async () => {
-  proxy = await startFaultProxy(env.gateway.endpoint);
-}, 180_000);
-afterAll(() => proxy?.close());
+const wire = proxyForTests(env);
 
 const WRITER = 'f'.repeat(32);
 const md5 = (b: Uint8Array) => `"${createHash('md5').update(b).digest('hex')}"`;
@@ -57,12 +52,12 @@ async function clientOf(endpoint?: string): Promise<{ client: StoreClient; bucke
 describe('publishFlushed on radosgw', () => {
   it('copies the data object whole (one CopyObject) when it is exactly the manifest’s parts — with or without recover’s empty claim part', async () => {
     for (const claim of [false, true]) {
-      const { client } = await clientOf(proxy.endpoint);
+      const { client } = await clientOf(wire.proxy.endpoint);
       const parts = [randomBytes(5 * MiB), randomBytes(5 * MiB + 10)];
       const { source } = await staged(client, parts, 2, undefined, claim);
-      const before = { ...proxy.forwarded };
+      const before = { ...wire.proxy.forwarded };
       await publishFlushed(client, source);
-      const sent = (api: string) => (proxy.forwarded[api] ?? 0) - (before[api] ?? 0);
+      const sent = (api: string) => (wire.proxy.forwarded[api] ?? 0) - (before[api] ?? 0);
       expect([sent('CopyObject'), sent('UploadPartCopy')]).toEqual([1, 0]);
       expect((await client.getBytes('t'))!.equals(Buffer.concat(parts))).toBe(true);
       expect((await client.head('t'))!.meta?.[WRITER_META]).toBe(WRITER);

@@ -375,7 +375,8 @@ export class DurableOutputStream extends FSDataOutputStream {
   /** This writer's completed data object, once the target holds its bytes: checked to be its own before it goes (D6). */
   async #removeOwnData(): Promise<void> {
     const data = await this.#client.head(this.#uploadKey);
-    if (data?.meta?.[WRITER_META] === this.writerId) await this.#client.deleteIfUnchanged(this.#uploadKey, data.etag);
+    // The HEAD just made is the check (a second one, as deleteIfUnchanged makes, narrows nothing more).
+    if (data?.meta?.[WRITER_META] === this.writerId) await this.#client.delete(this.#uploadKey);
   }
 
   protected async abortStream(): Promise<void> {

@@ -169,7 +169,7 @@ async function recoverWriter(
     if (found.decoded.manifest.dataKey !== undefined) {
       const dataKey = dataKeyFor(folder.folder, writerId);
       const data = await client.head(dataKey);
-      if (data && mine(data)) await client.deleteIfUnchanged(dataKey, data.etag);
+      if (data && mine(data)) await client.delete(dataKey);
     }
     await client.deleteMany(doomed);
   };

@@ -804,7 +804,7 @@ describe(`durable flush protocol v2 (model-based property, ${LAYOUT} layout)`, (
                   await admin.client.put(key, content);
                   planted.set(key, content);
                 } else {
-                  const own = [...server.store.keysFrom(bucket, FOLDER, '', false)].map((o) => o.key).filter((k) => k.includes(w.out.writerId)).sort().pop();
+                  const own = [...server.store.keysFrom(bucket, FOLDER, '', false)].map((o) => o.key).filter((k) => k.includes(w.out.writerId) && k.endsWith('.manifest')).sort().pop();
                   const bytesOfOwn = own ? await admin.client.getBytes(own) : undefined;
                   if (!bytesOfOwn) break;
                   const newline = bytesOfOwn.indexOf(0x0a);

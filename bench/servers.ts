@@ -12,7 +12,9 @@ export interface ChildServer {
 
 /** Starts `node <args>` and resolves with the endpoint the server prints on its first line. */
 export async function spawnServer(args: string[]): Promise<ChildServer> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // A profiled bench (node --cpu-prof --cpu-prof-dir=D) profiles its servers too, into the same folder.
+  const profiling = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
+  const child = spawn(process.execPath, [...profiling, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

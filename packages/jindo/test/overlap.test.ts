@@ -19,7 +19,7 @@ const uploadsOf = (b: string, key: string) => uploadsOfKey(server, b, key);
  * Holds the next request of `api` (on a key matching `keyPattern`) at the server. `held` resolves once it
  * waits there; `release()` lets it go on, to be handled and answered as usual.
  */
-function hold(api: string, keyPattern?: string): { held: Promise<void>; release: () => void } {
+function hold(api: string, keyPattern?: string): { held: Promise<string>; release: () => void } {
   const id = server.faults.add({ apis: [api], ...(keyPattern ? { keyPattern } : {}), nth: 1, action: { type: 'hold', ms: 60_000 } });
   return {
     held: server.faults.whenHeld(),
@@ -231,11 +231,57 @@ describe('recover -R beside a live writer (D5, D6)', () => {
     await complete.held;
     await out.write(data.subarray(2000));
     await expect(out.hflush()).rejects.toBeInstanceOf(LeaseExpiredError);
-    expect(staging(b)).toHaveLength(2);
+    // That flush's manifest landed (the first one's removal, off the flush's path, may or may not have yet).
+    expect(staging(b).filter((k) => k.endsWith('.0000000002.manifest'))).toHaveLength(1);
     complete.release();
     expect((await recovering).map((r) => r.state)).toEqual(['recovered']);
     expect(staging(b)).toEqual([]);
     expect((await readAll(fs, '/data/f')).equals(data.subarray(0, 2000))).toBe(true);
+  });
+});
+
+describe('the superseded manifest’s removal, off the flush’s path (issue 22)', () => {
+  it('a flush returns while the removal of the manifest before it is held; a forced recover meanwhile builds the newer one; close waits for the removal', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b, LEASE);
+    const out = await fs.create('/data/f');
+    const data = bytes(3000, 11);
+    await out.write(data.subarray(0, 1000));
+    await out.hflush();
+    const removal = hold('DeleteMultipleObjects');
+    await out.write(data.subarray(1000, 2500));
+    // Returns with its predecessor's removal still waiting at the server: nothing of it is on the flush's path.
+    await out.hflush();
+    expect(await Promise.race([removal.held, Promise.resolve('not yet')])).toBe('DeleteMultipleObjects');
+    expect(staging(b).filter((k) => k.endsWith('.manifest'))).toHaveLength(2);
+    expect((await (await jindoFs(server, b, LEASE)).recoverAll('/data/f', { force: true })).map((r) => r.state)).toEqual(['recovered']);
+    expect((await readAll(fs, '/data/f')).equals(data.subarray(0, 2500))).toBe(true);
+    // The writer, taken over, learns it at close; its close waited for the removal it had in flight.
+    let closed = false;
+    const closing = out.close().finally(() => (closed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    removal.release();
+    await expect(closing).rejects.toBeInstanceOf(LeaseExpiredError);
+    expect(staging(b)).toEqual([]);
+  });
+
+  it('a flush after one whose removal failed still returns, and close removes every manifest', async () => {
+    const b = await bucket();
+    const fs = await jindoFs(server, b, LEASE);
+    const out = await fs.create('/data/f');
+    const data = bytes(3000, 12);
+    await out.write(data.subarray(0, 1000));
+    await out.hflush();
+    const refused = server.faults.add({ apis: ['DeleteMultipleObjects'], nth: 1, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    await out.write(data.subarray(1000, 2000));
+    await out.hflush();
+    await out.write(data.subarray(2000));
+    await out.hflush();
+    server.faults.remove(refused);
+    await out.close();
+    expect(staging(b)).toEqual([]);
+    expect((await readAll(fs, '/data/f')).equals(data)).toBe(true);
   });
 });
 

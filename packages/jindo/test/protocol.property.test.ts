@@ -721,7 +721,11 @@ describe(`durable flush protocol v2 (model-based property, ${LAYOUT} layout)`, (
               const actor = WRITER_OPS.has(outer.op) ? (w?.actor ?? 'nobody') : outer.op === 'recover' ? `recoverer-${recoverersMade % 64}` : `writer-${writersMade % 64}`;
               faultPolicy.inOverlap = true;
               const hold = server.faults.add({ accessKeyIds: [actor], nth: command.at, action: { type: 'hold', ms: 30_000 } });
-              const held = server.faults.whenHeld().then(() => true);
+              let heldApi = '';
+              const held = server.faults.whenHeld().then((api) => {
+                heldApi = api;
+                return true;
+              });
               const outerFlags = { inner: false };
               if (WRITER_OPS.has(outer.op)) {
                 busy = w;
@@ -734,6 +738,11 @@ describe(`durable flush protocol v2 (model-based property, ${LAYOUT} layout)`, (
                 coverage.hit('overlaps reached');
                 coverage.hit(`overlap ${WRITER_OPS.has(outer.op) ? 'writer' : outer.op} ⟂ ${WRITER_OPS.has(inner.op) ? 'writer' : inner.op}`);
                 if (!WRITER_OPS.has(inner.op) && inner.op !== 'recover' && inner.op !== 'create') coverage.hit('overlaps with a zombie, a lifecycle abort, another tool or junk inside');
+                // A flush whose fencing read has answered, its previous manifest's removal (off the flush's path) held:
+                // the takeover inside must build the new manifest's bytes, whichever of the two it lists.
+                if ((outer.op === 'hflush' || outer.op === 'hsync') && (inner.op === 'recover' || inner.op === 'create') && heldApi === 'DeleteMultipleObjects') {
+                  coverage.hit('takeovers beside a returned flush\'s removal in flight');
+                }
               }
               outerFlags.inner = reached;
               debug('overlap reached', reached);
@@ -902,7 +911,7 @@ describe(`durable flush protocol v2 (model-based property, ${LAYOUT} layout)`, (
     coverage.expectFloors(
       {
         'overlaps reached': 0.2,
-        'flushes that returned beside a takeover': 0.015,
+        'takeovers beside a returned flush\'s removal in flight': 0.01,
         'overlap writer ⟂ recover': 0.1,
         'overlap writer ⟂ create': 0.03,
         'overlap recover ⟂ writer': 0.01,

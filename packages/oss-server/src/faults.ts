@@ -193,19 +193,20 @@ export class FaultInjector {
   }
 
   readonly #held: Array<() => void> = [];
-  readonly #holding: Array<() => void> = [];
+  readonly #holding: Array<(api: string) => void> = [];
 
-  /** Resolves when releaseHeld() is next called (a `late` request with `held`, a `hold`). */
-  whenReleased(): Promise<void> {
-    for (const told of this.#holding.splice(0)) told();
+  /** Resolves when releaseHeld() is next called (a `late` request with `held`, a `hold`); `api` is the held request's. */
+  whenReleased(api: string): Promise<void> {
+    for (const told of this.#holding.splice(0)) told(api);
     return new Promise((resolve) => this.#held.push(resolve));
   }
 
   /**
    * Resolves once the next request is being held (a `hold`, or a `late` + `held` one cut from its client):
-   * from then on releaseHeld() lets it go. How a test knows a command stands exactly at that request.
+   * from then on releaseHeld() lets it go. How a test knows a command stands exactly at that request (and
+   * which one: the answer is its API name).
    */
-  whenHeld(): Promise<void> {
+  whenHeld(): Promise<string> {
     return new Promise((resolve) => this.#holding.push(resolve));
   }
 

@@ -191,7 +191,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     const { api, requestId, rawQuery } = ctx;
     for (const action of actions) {
       if (action.type === 'latency') await new Promise((resolve) => setTimeout(resolve, action.ms));
-      else if (action.type === 'hold') await holdUntilReleased(action.ms);
+      else if (action.type === 'hold') await holdUntilReleased(action.ms, api);
       else if (action.type === 'error') {
         const error = new OssError(action.status, action.code, action.message ?? `injected ${action.code}`);
         if (!action.applied) throw error;
@@ -207,7 +207,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
         const again = () => new RequestContext(replayedRequest(req, body), discardedResponse(), requestId, api, address.bucket, address.key, rawQuery, store, stats);
         if (action.type === 'late') {
           req.socket.destroy();
-          applyLater(action.ms, again, action.held === true);
+          applyLater(action.ms, again, action.held === true, api);
           return true;
         }
         await apply(new RequestContext(replayedRequest(req, body), res, requestId, api, address.bucket, address.key, rawQuery, store, stats), method, address);
@@ -250,12 +250,12 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   }
 
   /** Waits until the faults release held requests, `ms` at most (close() ends the wait too). */
-  function holdUntilReleased(ms: number): Promise<void> {
+  function holdUntilReleased(ms: number, api: string): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       const release = () => done();
       holds.add(release);
-      void faults.whenReleased().then(release);
+      void faults.whenReleased(api).then(release);
       function done() {
         clearTimeout(timer);
         holds.delete(release);
@@ -265,7 +265,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
   }
 
   /** Applies a request `ms` from now, or (held) when the faults release it, whichever comes first; stats.idle() waits for it, close() cancels it. */
-  function applyLater(ms: number, makeContext: () => RequestContext, held = false): void {
+  function applyLater(ms: number, makeContext: () => RequestContext, held = false, api = ''): void {
     stats.begin();
     let done = false;
     const go = () => {
@@ -278,7 +278,7 @@ export async function startOssServer(options: OssServerOptions): Promise<Running
     };
     const timer = setTimeout(go, ms);
     delayed.add(timer);
-    if (held) void faults.whenReleased().then(() => (delayed.has(timer) ? go() : undefined));
+    if (held) void faults.whenReleased(api).then(() => (delayed.has(timer) ? go() : undefined));
   }
 
   function answerError(error: unknown, ctx: RequestContext | undefined, req: IncomingMessage, res: ServerResponse, requestId: string, rawPath: string): void {

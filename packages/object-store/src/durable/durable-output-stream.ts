@@ -45,8 +45,9 @@ export interface DurableOutputOptions {
  * at least the store's part minimum (so a flush uploads only what is new), then saves one manifest object — a JSON header
  * naming the upload and its parts, followed by the remaining bytes — under a key unique to this writer and
  * sequence, create-only; then one fencing read (ListParts above part 9998) proves that the upload still
- * exists and that no recover claimed it. Only then does the flush return, and only then is the previous
- * manifest removed. Every state change is recorded after the request that makes it true succeeded: a
+ * exists and that no recover claimed it. Only then does the flush return; the previous manifest's removal,
+ * sent once the new one is durable, is off the flush's path (awaited by the next flush, close or abort).
+ * Every state change is recorded after the request that makes it true succeeded: a
  * failed flush leaves the previous manifest in force and the stream able to flush again.
  */
 export class DurableOutputStream extends FSDataOutputStream {
@@ -61,6 +62,8 @@ export class DurableOutputStream extends FSDataOutputStream {
   readonly #notOurs = new Set<number>();
   /** The manifest of the last flush that returned: the state recover rebuilds. */
   #durable: { key: string; length: number } | undefined;
+  /** The removal of superseded manifests in flight (never rejects): awaited by the next flush, close and abort. */
+  #removal: Promise<void> | undefined;
   /** Set once the file was taken over (recover, another writer, an aborted upload): final. */
   #fenced: LeaseExpiredError | undefined;
   /** close() completed the object; only the staging removal remains. */
@@ -149,15 +152,17 @@ export class DurableOutputStream extends FSDataOutputStream {
       // Split across the parallel uploads where it is long enough, within the flushes' part budget.
       await this.#parts.sendBuffered(Math.max(1, Math.min(this.#options.activeBlocks, this.#flushPartBudget - this.#parts.partsStarted)));
     }
-    const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain()]).catch((error: unknown) => {
+    const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain(), this.#removal]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
     });
     const tail = await this.#parts.bufferedBytes();
     const { key, manifest } = await this.#saveManifest(uploadId, tail);
     // The fencing read comes after the manifest is durable: a recover that claims the upload later sees
     // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
-    // goes at the same time: the new one, durable now, supersedes it whatever the fencing read says.
+    // goes at the same time, off the flush's path: the new one, durable now, supersedes it whatever the
+    // fencing read says, and its key is never written again (package README, step 4).
     const previous = this.#durable;
+    if (previous) this.#removal = this.#removeSuperseded(previous.key);
     const fencing = this.#checkNotTakenOver(uploadId, 'flush').catch(async (error: unknown) => {
       // The upload is gone: whoever completed or aborted it has finished with the staging, and this
       // manifest (our own key, written a moment ago) names nothing anyone can use: it goes, or it would
@@ -165,7 +170,7 @@ export class DurableOutputStream extends FSDataOutputStream {
       if (this.#uploadGone) await withoutSignal(() => this.#client.deleteMany([key]).catch(() => undefined));
       throw error;
     });
-    await Promise.all([fencing, previous ? this.#removeSuperseded(previous.key) : undefined]);
+    await fencing;
     this.#durable = { key, length: manifest.flushedLength };
   }
 
@@ -218,9 +223,12 @@ export class DurableOutputStream extends FSDataOutputStream {
     if (above.length > 0) throw this.#fence(`cannot ${what}: recover took the file over`);
   }
 
-  /** A failure to remove an older manifest only leaves it behind: it loses to the newer one, and close removes it. */
+  /**
+   * A failure to remove an older manifest only leaves it behind: it loses to the newer one, and close removes
+   * it. Not cut by the flush's signal: the flush may have returned long before it lands.
+   */
   async #removeSuperseded(key: string): Promise<void> {
-    await this.#client.deleteMany([key]).catch(() => undefined);
+    await withoutSignal(() => this.#client.deleteMany([key])).catch(() => undefined);
   }
 
   /**
@@ -242,6 +250,8 @@ export class DurableOutputStream extends FSDataOutputStream {
   #closing: { key: string; manifest: FlushManifest; tailOffset: number } | undefined;
 
   protected async closeStream(): Promise<void> {
+    // Nothing of this writer is in flight once close() has returned, and a late removal cannot follow its own.
+    await this.#removal;
     if (this.#fenced) throw this.#fenced;
     const dataLayout = this.#options.layout === 'data';
     // In the 'data' layout an upload, once begun, is completed onto the writer's own key and copied to the
@@ -380,6 +390,7 @@ export class DurableOutputStream extends FSDataOutputStream {
   }
 
   protected async abortStream(): Promise<void> {
+    await this.#removal;
     // Taken over: the upload and the staging are recover's (or the new writer's) now, not ours to remove.
     if (this.#fenced) {
       await this.#parts.release();

@@ -98,6 +98,8 @@ export class Crc64Js {
 
 const MASK64 = (1n << 64n) - 1n;
 const TABLE_BYTES = 8 * 256 * 8;
+/** The kernel's constants (the tables, then x^(2^k) for its lanes' joining), and where its input begins. */
+const KERNEL_BYTES = 17408;
 const WASM_CHUNK = 1024 * 1024;
 
 // The WebAssembly global exists in every Node.js we support; @types/node 20 leaves it undeclared.
@@ -111,6 +113,7 @@ declare const WebAssembly:
 interface Crc64Wasm {
   memory: { buffer: ArrayBuffer };
   update(register: bigint, pointer: number, length: number): bigint;
+  multmodp(a: bigint, b: bigint): bigint;
 }
 
 /** Instantiated once, synchronously: the module is tiny and every upload needs it. */
@@ -122,17 +125,21 @@ const wasm: Crc64Wasm | undefined = (() => {
   for (let t = 0; t < 8; t++) {
     for (let n = 0; n < 256; n++) tables[t * 256 + n] = (BigInt(TABLE_HI[t]![n]!) << 32n) | BigInt(TABLE_LO[t]![n]!);
   }
+  // x^(2^k) modulo the polynomial, reflected (x^1 is bit 62): the kernel's lanes are joined with them.
+  const powers = new BigUint64Array(exports.memory.buffer, TABLE_BYTES, 64);
+  powers[0] = 1n << 62n;
+  for (let k = 1; k < 64; k++) powers[k] = exports.multmodp(powers[k - 1]!, powers[k - 1]!);
   return exports;
 })();
 
-/** The kernel's tables as the WebAssembly module expects them at address 0 (for a worker running the same kernel). */
+/** The kernel's constants as the WebAssembly module expects them at address 0 (for a worker running the same kernel). */
 export function crc64KernelTables(): BigUint64Array | undefined {
-  return wasm ? new BigUint64Array(wasm.memory.buffer.slice(0, TABLE_BYTES)) : undefined;
+  return wasm ? new BigUint64Array(wasm.memory.buffer.slice(0, KERNEL_BYTES)) : undefined;
 }
 
 /**
  * Incremental CRC-64 state; `update` as data arrives, `digest` for OSS's decimal string. Runs the
- * WebAssembly slicing-by-8 kernel (several times faster than the JavaScript one) where available.
+ * WebAssembly kernel (slicing-by-8 on four lanes; several times faster than the JavaScript one) where available.
  */
 export class Crc64 {
   #register = MASK64;
@@ -147,8 +154,8 @@ export class Crc64 {
     const memory = new Uint8Array(kernel.memory.buffer);
     for (let at = 0; at < data.length; at += WASM_CHUNK) {
       const piece = data.subarray(at, Math.min(data.length, at + WASM_CHUNK));
-      memory.set(piece, TABLE_BYTES);
-      this.#register = kernel.update(this.#register, TABLE_BYTES, piece.length);
+      memory.set(piece, KERNEL_BYTES);
+      this.#register = kernel.update(this.#register, KERNEL_BYTES, piece.length);
     }
     return this;
   }

@@ -28,6 +28,23 @@ describe('CRC-64 as OSS computes it (crc64ecma = CRC-64/XZ)', () => {
     );
   });
 
+  it('property: on four lanes (pieces of 4 KiB and more, joined by multiplication) the kernel agrees with the JavaScript one', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4090, maxLength: 70_000 }), fc.array(fc.nat(70_000), { maxLength: 3 }), (data, cuts) => {
+        const wasm = new Crc64();
+        let at = 0;
+        for (const cut of [...cuts].sort((a, b) => a - b)) {
+          const to = Math.max(at, Math.min(cut, data.length));
+          wasm.update(data.subarray(at, to));
+          at = to;
+        }
+        wasm.update(data.subarray(at));
+        expect(wasm.value()).toBe(new Crc64Js().update(data).value());
+      }),
+      propertyRun('crc64-lanes', { runs: 100, longRuns: 1000 }).parameters,
+    );
+  });
+
   it('property: combining the CRCs of two pieces gives the CRC of their concatenation', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), fc.uint8Array({ maxLength: 2000 }), (a, b) => {

@@ -15,7 +15,7 @@ const MASK = (1n << 64n) - 1n;
 const registers = new Map();
 parentPort.on('message', (m) => {
   if (m.bytes) {
-    const data = new Uint8Array(m.bytes);
+    const data = new Uint8Array(m.bytes, 0, m.length);
     let register = registers.has(m.id) ? registers.get(m.id) : MASK;
     for (let at = 0; at < data.length; at += workerData.chunk) {
       const piece = data.subarray(at, Math.min(data.length, at + workerData.chunk));
@@ -23,7 +23,9 @@ parentPort.on('message', (m) => {
       register = kernel.update(register, TABLE_BYTES, piece.length);
     }
     registers.set(m.id, register);
-    parentPort.postMessage({ id: m.id, done: data.length });
+    // A batch buffer goes back to be filled again; a given one is dropped here.
+    if (m.recycle) parentPort.postMessage({ id: m.id, done: data.length, bytes: m.bytes }, [m.bytes]);
+    else parentPort.postMessage({ id: m.id, done: data.length });
   } else if (m.digest) {
     const register = registers.has(m.id) ? registers.get(m.id) : MASK;
     registers.delete(m.id);
@@ -35,24 +37,37 @@ parentPort.on('message', (m) => {
 const CHUNK = 1024 * 1024;
 /** Bytes one CRC may have on their way to the worker before update() makes its caller wait. */
 const MAX_PENDING = 32 * 1024 * 1024;
+/**
+ * Copied bytes travel in batches of this size, in buffers the worker hands back: one copy per byte, no
+ * allocation per update (a 1 MiB zero-filled buffer per read cost more in collection than the copy), and
+ * one message per batch rather than per update.
+ */
+const BATCH = CHUNK;
+/** Batch buffers kept for reuse across CRCs (the rest are left to the collector). */
+const POOL_MAX = 8;
 
 interface Waiting {
   pending: number;
   drained: Array<() => void>;
   answer?: { resolve: (value: string) => void; reject: (error: Error) => void };
+  /** The batch being filled (a pooled buffer) and how much of it. */
+  batch?: Uint8Array;
+  filled: number;
 }
 
 /** One worker for the process, started at first use; referenced only while a CRC is running. */
 class Crc64Service {
   readonly #worker: Worker;
   readonly #running = new Map<number, Waiting>();
+  readonly #pool: ArrayBuffer[] = [];
   #nextId = 1;
   failure: Error | undefined;
 
   constructor(tables: BigUint64Array) {
     this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasm: CRC64_WASM_BASE64, tables, chunk: CHUNK } });
     this.#worker.unref();
-    this.#worker.on('message', (m: { id: number; done?: number; value?: string }) => {
+    this.#worker.on('message', (m: { id: number; done?: number; value?: string; bytes?: ArrayBuffer }) => {
+      if (m.bytes && this.#pool.length < POOL_MAX) this.#pool.push(m.bytes);
       const waiting = this.#running.get(m.id);
       if (!waiting) return;
       if (m.done !== undefined) {
@@ -80,11 +95,13 @@ class Crc64Service {
     const id = this.#nextId++;
     // Referenced while a CRC runs: a caller awaiting its value must keep the process alive.
     if (this.#running.size === 0) this.#worker.ref();
-    this.#running.set(id, { pending: 0, drained: [] });
+    this.#running.set(id, { pending: 0, drained: [], filled: 0 });
     return id;
   }
 
   #finish(id: number): void {
+    const waiting = this.#running.get(id);
+    if (waiting?.batch && this.#pool.length < POOL_MAX) this.#pool.push(waiting.batch.buffer as ArrayBuffer);
     this.#running.delete(id);
     if (this.#running.size === 0) this.#worker.unref();
   }
@@ -92,19 +109,42 @@ class Crc64Service {
   update(id: number, data: Uint8Array, give: boolean): Promise<void> | undefined {
     const waiting = this.#running.get(id);
     if (!waiting) return undefined;
-    // Transferred as is when given and sole owner of its memory; else a copy of our own (Buffer#slice would
-    // be a view, and transferring it would detach the caller's memory).
+    // Transferred as is when given and sole owner of its memory (after the batch before it: bytes are
+    // applied in order); else copied into batches (Buffer#slice would be a view, and transferring it would
+    // detach the caller's memory).
     const whole = give && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
-    const buffer = (whole ? data.buffer : new Uint8Array(data).buffer) as ArrayBuffer;
-    waiting.pending += data.length;
-    this.#worker.postMessage({ id, bytes: buffer }, [buffer]);
+    if (whole) {
+      this.#sendBatch(id, waiting);
+      waiting.pending += data.length;
+      this.#worker.postMessage({ id, bytes: data.buffer, length: data.length }, [data.buffer as ArrayBuffer]);
+    } else {
+      for (let at = 0; at < data.length; ) {
+        waiting.batch ??= new Uint8Array(this.#pool.pop() ?? new ArrayBuffer(BATCH));
+        const n = Math.min(data.length - at, BATCH - waiting.filled);
+        waiting.batch.set(data.subarray(at, at + n), waiting.filled);
+        waiting.filled += n;
+        at += n;
+        if (waiting.filled === BATCH) this.#sendBatch(id, waiting);
+      }
+    }
     if (waiting.pending <= MAX_PENDING) return undefined;
     return new Promise((resolve) => waiting.drained.push(resolve));
+  }
+
+  /** Sends the batch being filled, if any bytes are in it. */
+  #sendBatch(id: number, waiting: Waiting): void {
+    if (!waiting.batch || waiting.filled === 0) return;
+    const buffer = waiting.batch.buffer as ArrayBuffer;
+    waiting.pending += waiting.filled;
+    this.#worker.postMessage({ id, bytes: buffer, length: waiting.filled, recycle: true }, [buffer]);
+    waiting.batch = undefined;
+    waiting.filled = 0;
   }
 
   digest(id: number): Promise<string> {
     const waiting = this.#running.get(id);
     if (!waiting) return Promise.reject(this.failure ?? new Error('this CRC-64 was already digested'));
+    this.#sendBatch(id, waiting);
     return new Promise((resolve, reject) => {
       waiting.answer = { resolve, reject };
       this.#worker.postMessage({ id, digest: true });

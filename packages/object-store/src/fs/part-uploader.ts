@@ -34,7 +34,7 @@ interface PendingPart {
   number: number;
   buffer: PartBuffer;
   /** Sealed once, on the first attempt: a retry sends the same bytes with the same CRC-64. */
-  sealed?: { body: PartBody; crc64: string | undefined };
+  sealed?: { body: PartBody; crc64: Promise<string> | string | undefined };
 }
 
 /**

@@ -267,11 +267,15 @@ export class PartBuffer {
     return Buffer.concat([onDisk.subarray(0, this.#onDisk), memory]);
   }
 
-  /** The request body and its CRC-64: memory as it is, a disk part as its file (staged bytes written first). */
-  async seal(checksums: boolean): Promise<{ body: PartBody; crc64: string | undefined }> {
+  /**
+   * The request body and its CRC-64: memory as it is, a disk part as its file (staged bytes written first).
+   * A memory part's CRC-64 is still being computed (off the thread) when this answers: the upload need not
+   * wait for it, only the check of the store's answer does.
+   */
+  async seal(checksums: boolean): Promise<{ body: PartBody; crc64: Promise<string> | string | undefined }> {
     if (this.#onDisk === 0) {
       const body = this.#memory ? this.#memory.subarray(0, this.#filled) : Buffer.alloc(0);
-      return { body, crc64: checksums ? await crc64Offloaded(body) : undefined };
+      return { body, crc64: checksums ? crc64Offloaded(body) : undefined };
     }
     this.#toFile();
     await this.#writes;

@@ -324,10 +324,14 @@ export class StoreClient {
   }
 
   /** UploadPart, answering the part's ETag and checksum (ours, checked against the store's when checksums are on). */
-  async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: PartBody, checksum?: string): Promise<Written> {
-    const ours = this.checksums ? (checksum ?? (Buffer.isBuffer(body) ? crc64(body).toString() : undefined)) : undefined;
+  async uploadPartWithChecksum(key: string, uploadId: string, partNumber: number, body: PartBody, checksum?: string | Promise<string>): Promise<Written> {
+    // A checksum still being computed (off the thread) is awaited when the answer is checked: the part
+    // travels meanwhile.
+    if (checksum instanceof Promise) checksum.catch(() => undefined);
+    const computing = this.checksums ? (checksum ?? (Buffer.isBuffer(body) ? crc64(body).toString() : undefined)) : undefined;
     return this.#call('UploadPart', this.display(key), true, async () => {
       const written = await this.#store.uploadPart(key, uploadId, partNumber, body);
+      const ours = await computing;
       // Sent again under the same number: the retry replaces the corrupted part.
       if (ours !== undefined && written.checksum !== undefined && written.checksum !== ours) throw checksumMismatch(`UploadPart ${partNumber} of ${this.display(key)}`, this.capabilities, ours, written.checksum);
       return { etag: written.etag, checksum: ours ?? written.checksum };

@@ -1,5 +1,5 @@
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
-import { durableFlushSettings, type DurableFlushSettings } from '@hadoopfs/object-store';
+import { DEFAULT_REMOVAL_BATCH, durableFlushSettings, type DurableFlushSettings } from '@hadoopfs/object-store';
 
 export const JINDO_KEYS = {
   flushEnable: 'fs.jfs.cache.oss.flush.enable',
@@ -8,6 +8,7 @@ export const JINDO_KEYS = {
   stagingPathAlias: 'fs.oss.flush.staging.path',
   lease: 'fs.jfs.cache.flush.lease',
   purgeAge: 'fs.jfs.cache.flush.purge.age',
+  removalBatch: 'fs.jfs.cache.flush.removal.batch',
 } as const;
 
 /**
@@ -41,6 +42,8 @@ export function readJindoSettings(conf: Configuration): JindoSettings {
     stagingPathKey: stagingKey,
     leaseMs: conf.getTimeDuration(JINDO_KEYS.lease, '60s', 'ms'),
     purgeAgeMs: conf.getTimeDuration(JINDO_KEYS.purgeAge, '86400s', 'ms'),
+    removalBatch: conf.getInt(JINDO_KEYS.removalBatch, DEFAULT_REMOVAL_BATCH),
+    removalBatchKey: JINDO_KEYS.removalBatch,
   });
   return { ...settings, manifestKind: JINDO_MANIFEST_KIND };
 }

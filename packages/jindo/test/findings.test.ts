@@ -446,6 +446,7 @@ describe('findings of the durable-flush issue', () => {
     const partSize = 300 * 1024;
     // Six part numbers: flushes may make parts of their own up to three, whole parts fill the rest.
     const out = new DurableOssOutputStream(new Path(`oss://${b}/f`), fs.client, {
+      removalBatch: 8,
       bucket: b,
       key: 'f',
       stagingPrefix: 'tmp',

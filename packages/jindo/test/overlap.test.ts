@@ -240,20 +240,25 @@ describe('recover -R beside a live writer (D5, D6)', () => {
   });
 });
 
-describe('the superseded manifest’s removal, off the flush’s path (issue 22)', () => {
-  it('a flush returns while the removal of the manifest before it is held; a forced recover meanwhile builds the newer one; close waits for the removal', async () => {
+describe('superseded manifests, removed several at once off the flush’s path (issue 22)', () => {
+  const BATCH2 = { ...LEASE, 'fs.jfs.cache.flush.removal.batch': '2' };
+
+  it('a flush returns while its removal of older manifests is held; a forced recover meanwhile builds the newest; close waits for the removal', async () => {
     const b = await bucket();
-    const fs = await jindoFs(server, b, LEASE);
+    const fs = await jindoFs(server, b, BATCH2);
     const out = await fs.create('/data/f');
     const data = bytes(3000, 11);
     await out.write(data.subarray(0, 1000));
     await out.hflush();
-    const removal = hold('DeleteMultipleObjects');
-    await out.write(data.subarray(1000, 2500));
-    // Returns with its predecessor's removal still waiting at the server: nothing of it is on the flush's path.
-    await out.hflush();
-    expect(await Promise.race([removal.held, Promise.resolve('not yet')])).toBe('DeleteMultipleObjects');
+    await out.write(data.subarray(1000, 1500));
+    await out.hflush(); // one superseded: kept for the next removal
     expect(staging(b).filter((k) => k.endsWith('.manifest'))).toHaveLength(2);
+    const removal = hold('DeleteMultipleObjects');
+    await out.write(data.subarray(1500, 2500));
+    // Two superseded: their removal goes, and the flush returns with it still waiting at the server.
+    await out.hflush();
+    expect(await removal.held).toBe('DeleteMultipleObjects');
+    expect(staging(b).filter((k) => k.endsWith('.manifest'))).toHaveLength(3);
     expect((await (await jindoFs(server, b, LEASE)).recoverAll('/data/f', { force: true })).map((r) => r.state)).toEqual(['recovered']);
     expect((await readAll(fs, '/data/f')).equals(data.subarray(0, 2500))).toBe(true);
     // The writer, taken over, learns it at close; its close waited for the removal it had in flight.
@@ -266,22 +271,33 @@ describe('the superseded manifest’s removal, off the flush’s path (issue 22)
     expect(staging(b)).toEqual([]);
   });
 
-  it('a flush after one whose removal failed still returns, and close removes every manifest', async () => {
+  it('nine flushes send one removal (of eight manifests, by default); a refused one leaves them to close, which removes every manifest', async () => {
     const b = await bucket();
     const fs = await jindoFs(server, b, LEASE);
     const out = await fs.create('/data/f');
-    const data = bytes(3000, 12);
-    await out.write(data.subarray(0, 1000));
-    await out.hflush();
-    const refused = server.faults.add({ apis: ['DeleteMultipleObjects'], nth: 1, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
-    await out.write(data.subarray(1000, 2000));
-    await out.hflush();
-    await out.write(data.subarray(2000));
-    await out.hflush();
+    const data = bytes(9 * 300, 12);
+    const removalsBefore = server.stats.requests['DeleteMultipleObjects'] ?? 0;
+    for (let i = 0; i < 9; i++) {
+      await out.write(data.subarray(i * 300, (i + 1) * 300));
+      await out.hflush();
+    }
+    await out.hflush(); // awaits the removal the ninth flush sent (and has nothing new)
+    expect((server.stats.requests['DeleteMultipleObjects'] ?? 0) - removalsBefore).toBe(1);
+    expect(staging(b).filter((k) => k.endsWith('.manifest'))).toHaveLength(1);
+
+    const second = await fs.create('/data/g');
+    const refused = server.faults.add({ apis: ['DeleteMultipleObjects'], action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
+    for (let i = 0; i < 9; i++) {
+      await second.write(data.subarray(i * 300, (i + 1) * 300));
+      await second.hflush();
+    }
+    await second.hflush();
+    expect(staging(b).filter((k) => k.includes('/g/') && k.endsWith('.manifest'))).toHaveLength(9);
     server.faults.remove(refused);
+    await second.close();
     await out.close();
     expect(staging(b)).toEqual([]);
-    expect((await readAll(fs, '/data/f')).equals(data)).toBe(true);
+    expect((await readAll(fs, '/data/g')).equals(data)).toBe(true);
   });
 });
 
@@ -449,12 +465,11 @@ describe('fencing, both halves, with held requests (D5)', () => {
     await out.write(data.subarray(0, 2000));
     await out.hflush();
     await out.write(data.subarray(2000));
-    // The recover has read manifest 1; its claim waits while the writer flushes manifest 2 — whose removal
-    // of manifest 1 fails (that only leaves an older manifest), so the claim copies manifest 1's tail.
+    // The recover has read manifest 1; its claim waits while the writer flushes manifest 2 — manifest 1
+    // stays (superseded manifests are removed eight at a time), so the claim copies manifest 1's tail.
     const claim = hold('UploadPartCopy');
     const recovering = (await jindoFs(server, b, LEASE)).recoverAll('/data/f', { force: true });
     await claim.held;
-    server.faults.add({ apis: ['DeleteMultipleObjects', 'DeleteObject'], times: 1, action: { type: 'error', status: 503, code: 'ServiceUnavailable' } });
     await out.hflush(); // returns: the claim is not there yet
     const copies = server.stats.requests['UploadPartCopy'] ?? 0;
     claim.release();

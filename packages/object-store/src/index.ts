@@ -30,7 +30,7 @@ export { watchIdleSockets } from './http/idle-sockets.js';
 export { reportFor, type DurableFlushRecovery, type RecoverAllOptions, type RecoverOptions, type RecoverReport, type RecoverState } from './durable/recover-report.js';
 export { durableFlushRecoveryOf } from './durable/durable-flush-recovery.js';
 export { DurableFlush } from './durable/durable-flush.js';
-export { durableFlushSettings, type DurableFlushSettings } from './durable/settings.js';
+export { DEFAULT_REMOVAL_BATCH, durableFlushSettings, type DurableFlushSettings } from './durable/settings.js';
 export { DurableOutputStream, type DurableOutputOptions } from './durable/durable-output-stream.js';
 export { recoverFile } from './durable/recover.js';
 export { publishFlushed, PublishSourceVanishedError, type PublishSource } from './durable/publish.js';

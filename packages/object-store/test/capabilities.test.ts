@@ -37,7 +37,7 @@ describe('the capabilities durable flush needs', () => {
 });
 
 describe('enabling durable flush on a store', () => {
-  const settings = (enable: string) => durableFlushSettings({ enable, enableKey: 'fs.x.flush.enable', stagingPath: undefined, stagingPathKey: 'fs.x.flush.staging.path', leaseMs: 60_000, purgeAgeMs: 1 });
+  const settings = (enable: string) => durableFlushSettings({ enable, enableKey: 'fs.x.flush.enable', stagingPath: undefined, stagingPathKey: 'fs.x.flush.staging.path', leaseMs: 60_000, purgeAgeMs: 1, removalBatchKey: 'fs.x.flush.removal.batch' });
   const clientOf = (capabilities: ReturnType<typeof storeCapabilities>) => ({ capabilities, uri: 'x://bucket' }) as unknown as StoreClient;
   const create = (enable: string, capabilities: ReturnType<typeof storeCapabilities>) => () => new DurableFlush(clientOf(capabilities), settings(enable), {} as ObjectStoreSettings, () => undefined as never);
 
@@ -53,9 +53,18 @@ describe('enabling durable flush on a store', () => {
     expect(create('true', storeCapabilities('radosgw-like', { minPartSize: 5 << 20, checksum: undefined }, ['completeOmitsParts', 'createOnlyComplete', 'createOnlyCopy']))().enabled).toBe(true);
   });
 
+  it('a removal batch outside 1–1000 names its key', () => {
+    for (const bad of [0, -1, 1001, 2.5]) {
+      expect(() => durableFlushSettings({ enable: 'true', enableKey: 'k', stagingPath: undefined, stagingPathKey: 's', leaseMs: 1, purgeAgeMs: 1, removalBatch: bad, removalBatchKey: 'fs.x.flush.removal.batch' })).toThrow(
+        /^fs\.x\.flush\.removal\.batch: "[^"]+" is not a number of manifests from 1 to 1000/,
+      );
+    }
+    expect(durableFlushSettings({ enable: 'true', enableKey: 'k', stagingPath: undefined, stagingPathKey: 's', leaseMs: 1, purgeAgeMs: 1, removalBatchKey: 'r' }).removalBatch).toBe(8);
+  });
+
   it('a staging path that is a URI, or climbs, names its key', () => {
     for (const bad of ['oss://bucket/x', '/a/../b', '/']) {
-      expect(() => durableFlushSettings({ enable: 'true', enableKey: 'k', stagingPath: bad, stagingPathKey: 'fs.x.flush.staging.path', leaseMs: 1, purgeAgeMs: 1 })).toThrow(/^fs\.x\.flush\.staging\.path: /);
+      expect(() => durableFlushSettings({ enable: 'true', enableKey: 'k', stagingPath: bad, stagingPathKey: 'fs.x.flush.staging.path', leaseMs: 1, purgeAgeMs: 1, removalBatchKey: 'fs.x.flush.removal.batch' })).toThrow(/^fs\.x\.flush\.staging\.path: /);
     }
   });
 });

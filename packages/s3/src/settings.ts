@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, type Configuration } from '@hadoopfs/core';
-import { durableFlushSettings, perBucketConfiguration, readDeclaredLacks, type DurableFlushSettings, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
+import { DEFAULT_REMOVAL_BATCH, durableFlushSettings, perBucketConfiguration, readDeclaredLacks, type DurableFlushSettings, type ObjectStoreSettings, type UploadBufferSettings } from '@hadoopfs/object-store';
 
 /** Hadoop S3A's keys, with S3A's meanings. */
 export const S3A_KEYS = {
@@ -28,6 +28,7 @@ export const S3A_KEYS = {
   /** How long after its last flush a writer is taken for alive (as JindoSDK's fs.jfs.cache.flush.lease). */
   flushLease: 'fs.s3a.flush.lease',
   purgeAge: 'fs.s3a.multipart.purge.age',
+  flushRemovalBatch: 'fs.s3a.flush.removal.batch',
   storeLacks: 'fs.s3a.store.lacks',
   multipartCopyThreshold: 'fs.s3a.multipart.threshold',
 } as const;
@@ -124,6 +125,8 @@ export function readS3aSettings(bucket: string, given: Configuration): S3aSettin
       stagingPathKey: S3A_KEYS.flushStagingPath,
       leaseMs: conf.getTimeDuration(S3A_KEYS.flushLease, '60s', 'ms'),
       purgeAgeMs: conf.getTimeDuration(S3A_KEYS.purgeAge, '86400s', 'ms'),
+      removalBatch: conf.getInt(S3A_KEYS.flushRemovalBatch, DEFAULT_REMOVAL_BATCH),
+      removalBatchKey: S3A_KEYS.flushRemovalBatch,
     }),
   };
 }

@@ -94,7 +94,7 @@ interface Writer {
   closed: boolean;
 }
 
-const conf = (endpoint: string) => s3aConf(env.gateway, { 'fs.s3a.endpoint': endpoint, 'fs.s3a.multipart.size': '12m', 'fs.s3a.fast.upload.buffer': 'array', 'fs.s3a.flush.enable': 'true', 'fs.s3a.attempts.maximum': 3, 'fs.s3a.flush.lease': '0s' });
+const conf = (endpoint: string) => s3aConf(env.gateway, { 'fs.s3a.endpoint': endpoint, 'fs.s3a.multipart.size': '12m', 'fs.s3a.fast.upload.buffer': 'array', 'fs.s3a.flush.enable': 'true', 'fs.s3a.attempts.maximum': 3, 'fs.s3a.flush.lease': '0s', 'fs.s3a.flush.removal.batch': 2 });
 
 function bytesOf(seed: number, length: number): Buffer {
   const data = Buffer.alloc(length);

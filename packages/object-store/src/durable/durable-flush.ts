@@ -66,6 +66,7 @@ export class DurableFlush {
       partSize: this.#fs.partSize,
       partSizeKey: this.#fs.keys.partSize,
       activeBlocks: this.#fs.activeBlocks,
+      removalBatch: this.settings.removalBatch,
       forbidOverwrite: !options.overwrite,
       replaces: clearance.replaces,
       buffers: this.#buffers(),

@@ -30,6 +30,8 @@ export interface DurableOutputOptions {
   /** The key that sets `partSize`, for messages. */
   partSizeKey: string;
   activeBlocks: number;
+  /** Superseded manifests removed in one request (settings' removalBatch). */
+  removalBatch: number;
   forbidOverwrite: boolean;
   /** ETag of the object this writer replaces (HEAD at create), or null if there was none. */
   replaces: string | null;
@@ -45,8 +47,8 @@ export interface DurableOutputOptions {
  * at least the store's part minimum (so a flush uploads only what is new), then saves one manifest object — a JSON header
  * naming the upload and its parts, followed by the remaining bytes — under a key unique to this writer and
  * sequence, create-only; then one fencing read (ListParts above part 9998) proves that the upload still
- * exists and that no recover claimed it. Only then does the flush return; the previous manifest's removal,
- * sent once the new one is durable, is off the flush's path (awaited by the next flush, close or abort).
+ * exists and that no recover claimed it. Only then does the flush return. Superseded manifests are removed
+ * off the flush's path, several in one request (awaited by the next flush, close or abort).
  * Every state change is recorded after the request that makes it true succeeded: a
  * failed flush leaves the previous manifest in force and the stream able to flush again.
  */
@@ -64,6 +66,8 @@ export class DurableOutputStream extends FSDataOutputStream {
   #durable: { key: string; length: number } | undefined;
   /** The removal of superseded manifests in flight (never rejects): awaited by the next flush, close and abort. */
   #removal: Promise<void> | undefined;
+  /** Manifests a newer one superseded, not yet asked to be removed. */
+  #superseded: string[] = [];
   /** Set once the file was taken over (recover, another writer, an aborted upload): final. */
   #fenced: LeaseExpiredError | undefined;
   /** close() completed the object; only the staging removal remains. */
@@ -162,12 +166,14 @@ export class DurableOutputStream extends FSDataOutputStream {
     // goes at the same time, off the flush's path: the new one, durable now, supersedes it whatever the
     // fencing read says, and its key is never written again (package README, step 4).
     const previous = this.#durable;
-    if (previous) this.#removal = this.#removeSuperseded(previous.key);
+    if (previous) this.#superseded.push(previous.key);
+    if (this.#superseded.length >= this.#options.removalBatch) this.#removal = this.#removeSuperseded(this.#superseded.splice(0));
     const fencing = this.#checkNotTakenOver(uploadId, 'flush').catch(async (error: unknown) => {
       // The upload is gone: whoever completed or aborted it has finished with the staging, and this
-      // manifest (our own key, written a moment ago) names nothing anyone can use: it goes, or it would
-      // stay behind. A recover still at work (the upload claimed but there) may read it: it stays.
-      if (this.#uploadGone) await withoutSignal(() => this.#client.deleteMany([key]).catch(() => undefined));
+      // writer's manifests (its own keys: this one, written a moment ago, and those not removed yet) name
+      // nothing anyone can use: they go, or they would stay behind. A recover still at work (the upload
+      // claimed but there) may read them: they stay.
+      if (this.#uploadGone) await withoutSignal(() => this.#client.deleteMany(this.#everyManifestKey()).catch(() => undefined));
       throw error;
     });
     await fencing;
@@ -227,8 +233,8 @@ export class DurableOutputStream extends FSDataOutputStream {
    * A failure to remove an older manifest only leaves it behind: it loses to the newer one, and close removes
    * it. Not cut by the flush's signal: the flush may have returned long before it lands.
    */
-  async #removeSuperseded(key: string): Promise<void> {
-    await withoutSignal(() => this.#client.deleteMany([key])).catch(() => undefined);
+  async #removeSuperseded(keys: string[]): Promise<void> {
+    await withoutSignal(() => this.#client.deleteMany(keys)).catch(() => undefined);
   }
 
   /**

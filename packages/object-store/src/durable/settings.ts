@@ -13,7 +13,12 @@ export interface DurableFlushSettings {
   purgeAgeMs: number;
   /** The kind new manifests declare; unset: the format's own (MANIFEST_KIND). */
   manifestKind?: string;
+  /** Superseded manifests a writer removes in one request (a flush costs 1/this of a removal). */
+  removalBatch: number;
 }
+
+/** The default of `removalBatch`: a flush costs an eighth of a removal, a writer's staging holds up to eight more manifests. */
+export const DEFAULT_REMOVAL_BATCH = 8;
 
 /**
  * The settings from the values a backend read under its own keys (the keys name what is wrong): `enable`
@@ -28,6 +33,9 @@ export function durableFlushSettings(read: {
   purgeAgeMs: number;
   /** The kind new manifests declare; unset: the format's own (MANIFEST_KIND). */
   manifestKind?: string;
+  /** Superseded manifests removed in one request (1–1000; default 8) and the key it was read from. */
+  removalBatch?: number | undefined;
+  removalBatchKey: string;
 }): DurableFlushSettings {
   let flushEnabled = false;
   if (read.enable !== undefined) {
@@ -38,5 +46,9 @@ export function durableFlushSettings(read: {
   if (stagingPrefix === '' || stagingPrefix.split('/').some((e) => e === '.' || e === '..' || e === '') || /^[a-z][a-z0-9+.-]*:/i.test(stagingPrefix)) {
     throw new ConfigurationError(`${read.stagingPathKey}: "${read.stagingPath}" is not a usable staging directory (a path in the bucket, such as /tmp)`, { key: read.stagingPathKey });
   }
-  return { flushEnabled, enableKey: read.enableKey, stagingPrefix, leaseMs: read.leaseMs, purgeAgeMs: read.purgeAgeMs };
+  const removalBatch = read.removalBatch ?? DEFAULT_REMOVAL_BATCH;
+  if (!Number.isSafeInteger(removalBatch) || removalBatch < 1 || removalBatch > 1000) {
+    throw new ConfigurationError(`${read.removalBatchKey}: "${read.removalBatch}" is not a number of manifests from 1 to 1000`, { key: read.removalBatchKey });
+  }
+  return { flushEnabled, enableKey: read.enableKey, stagingPrefix, leaseMs: read.leaseMs, purgeAgeMs: read.purgeAgeMs, removalBatch };
 }

@@ -26,13 +26,14 @@ for (const [name, makeSuite] of Object.entries(suites)) {
   if (chosen && !chosen.includes(name)) continue;
   const { cases, close, metrics: measure } = await makeSuite(quick);
   try {
-    if (measure) metrics.push(...(await measure(only)));
     for (const c of cases) {
       if (only && !`${c.suite} ${c.name}`.includes(only)) continue;
       const result = await runCase({ ...c, rounds: quick ? 1 : c.rounds });
       results.push(result);
       console.error(`  ${result.suite}: ${result.name}: ${result.ratio.toFixed(2)}×`);
     }
+    // After the cases: a suite may report what it saw while they ran (CPU per event, for one).
+    if (measure) metrics.push(...(await measure(only)));
   } finally {
     await close();
   }

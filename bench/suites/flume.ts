@@ -5,6 +5,7 @@
  * the file channel ≥ 0.6, batch 1 000 ≥ 0.25. And the file channel's puts and commits against a bare
  * append + fsync of the same bytes: ≥ 0.8.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +14,24 @@ import { Configuration, FileSystem } from '@hadoopfs/core';
 import '@hadoopfs/jindo';
 import { FileChannel, HdfsEventSink, MemoryChannel, parseSinkConfig, type Channel, type FlumeEvent } from '@hadoopfs/flume';
 import { BENCH, spawnOssServer } from '../servers.js';
-import type { BenchCase } from '../harness.js';
+import type { BenchCase, BenchMetric } from '../harness.js';
 
 const { id: ID, secret: SECRET, bucket: BUCKET } = BENCH;
 
-export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; close: () => Promise<void> }> {
+/** CPU seconds a process (not this one) has used, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the name), in clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; close: () => Promise<void>; metrics: (only: string | undefined) => Promise<BenchMetric[]> }> {
   const total = quick ? 100_000 : 500_000;
   const server = await spawnOssServer();
   const scratch = await mkdtemp(join(tmpdir(), 'hadoopfs-bench-flume-'));
@@ -36,8 +50,12 @@ export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; 
   const rawUpload = (data: Buffer) => async () => void (await oss.multipartUpload(`raw-${++run}`, data, { partSize: 8 * 1024 * 1024, parallel: 4 }));
   let run = 0;
 
+  /** CPU seconds per million events of each sink case's runs: the agent's (this process) and the server's. */
+  const cpu = new Map<string, { agent: number[]; server: number[] }>();
   /** Sources put `putSize` events at a time, the sink takes batches of `batch`: puts and flushes timed together. */
   const throughSink = async (list: readonly FlumeEvent[], batch: number, channelOf: () => Promise<Channel>, putSize = batch) => {
+    const agentBefore = process.cpuUsage();
+    const serverBefore = cpuSecondsOf(server.child.pid);
     const context = new Map(
       Object.entries({
         'hdfs.path': `oss://${BUCKET}/flume-${++run}/%Y-%m-%d/%H`,
@@ -57,7 +75,20 @@ export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; 
     await sink.stop();
     await channel.close?.();
     if (sink.metrics.eventsCommitted !== list.length) throw new Error('not every event was committed');
+    const agent = process.cpuUsage(agentBefore);
+    const serverAfter = cpuSecondsOf(server.child.pid);
+    const perMillion = 1e6 / list.length;
+    const key = `${list.length} events, batchSize ${batch}, ${putSize === batch ? 'memory' : 'file'} channel`;
+    const seen = cpu.get(key) ?? { agent: [], server: [] };
+    seen.agent.push(((agent.user + agent.system) / 1e6) * perMillion);
+    if (serverBefore !== undefined && serverAfter !== undefined) seen.server.push((serverAfter - serverBefore) * perMillion);
+    cpu.set(key, seen);
   };
+  const metrics = async (): Promise<BenchMetric[]> =>
+    [...cpu].flatMap(([key, { agent, server: onServer }]) => [
+      { suite: 'flume sink', name: `agent CPU per million events (${key})`, value: median(agent), unit: 's' },
+      ...(onServer.length > 0 ? [{ suite: 'flume sink', name: `OSS-protocol server CPU per million events (${key})`, value: median(onServer), unit: 's' }] : []),
+    ]);
   let channels = 0;
   const fileChannel = (transactionCapacity: number) => async () => {
     const base = join(scratch, `channel-${++channels}`);
@@ -149,6 +180,7 @@ export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; 
   ];
   return {
     cases,
+    metrics,
     close: async () => {
       await FileSystem.closeAll();
       await rm(scratch, { recursive: true, force: true });

@@ -164,7 +164,8 @@ export class FileChannel implements Channel {
             p += headersLength;
           } else if (!headers) badRecord('repeats headers before any');
           const bodyLength = payload.readUInt32BE(p);
-          pending.set(id, { headers: headers!, body: Buffer.from(payload.subarray(p + 4, p + 4 + bodyLength)) });
+          // Each event its own headers (equal ones were written once): no event's change reaches another's.
+          pending.set(id, { headers: { ...headers! }, body: Buffer.from(payload.subarray(p + 4, p + 4 + bodyLength)) });
           p += 4 + bodyLength;
           this.#nextId = Math.max(this.#nextId, id + 1);
         }
@@ -318,8 +319,8 @@ function putRecords(stored: readonly Stored[]): Buffer {
   let previous: Record<string, string> | undefined;
   for (let i = 0; i < stored.length; i++) {
     const event = stored[i]!.event;
-    // Events of one source batch often share their headers object: written once.
-    if (i === 0 || event.headers !== previous) {
+    // Events of one source batch often carry the same headers (one object, or equal ones): written once.
+    if (i === 0 || !sameHeaders(event.headers, previous!)) {
       headers[i] = JSON.stringify(event.headers);
       headerBytes[i] = Buffer.byteLength(headers[i]!, 'utf8');
     } else {
@@ -350,6 +351,18 @@ function putRecords(stored: readonly Stored[]): Buffer {
   }
   out.writeUInt32BE(crc32(out.subarray(8)), 4);
   return out;
+}
+
+/** Equal as JSON would write them (own string values, in any order); cheaper than writing them again. */
+function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  let keys = 0;
+  for (const key in a) {
+    if (a[key] !== b[key] || !Object.hasOwn(b, key)) return false;
+    keys++;
+  }
+  for (const key in b) if (Object.hasOwn(b, key)) keys--;
+  return keys === 0;
 }
 
 /** One take record (a commit) of `stored`: payload `type 4, u32 count, f64 id…`. */

@@ -89,6 +89,35 @@ describe('FileChannel', () => {
     await expect(broken.open()).rejects.toThrow(new RegExp(`${file}: record at offset 0 fails its CRC-32; the log is damaged`));
   });
 
+  it('writes equal headers of consecutive events once (whatever object holds them), and replays each event with headers of its own', async () => {
+    const where = dirs();
+    const channel = new FileChannel(where);
+    await channel.open();
+    const events = [
+      { headers: { timestamp: '5', host: 'a' }, body: Buffer.from('one') },
+      { headers: { host: 'a', timestamp: '5' }, body: Buffer.from('two') },
+      { headers: { timestamp: '5', host: 'a' }, body: Buffer.from('three') },
+      { headers: { timestamp: '5', host: 'b' }, body: Buffer.from('four') },
+      { headers: { timestamp: '5', host: 'b', extra: '' }, body: Buffer.from('five') },
+      { headers: { timestamp: '5' }, body: Buffer.from('six') },
+    ];
+    await channel.put(events);
+    const [log] = (await readdir(where.dataDirs[0]!)).filter((f) => f.startsWith('log-'));
+    const text = (await readFile(join(where.dataDirs[0]!, log!))).toString('latin1');
+    // Three equal header sets: one JSON; then three that differ from the one before: one each.
+    expect(text.match(/"timestamp"/g)).toHaveLength(4);
+    const reopened = new FileChannel({ ...where, checkpointDir: join(where.checkpointDir, '..', 'other') });
+    expect(await reopened.open()).toBe(6);
+    const tx = reopened.getTransaction();
+    const got = [];
+    for (let e = tx.take(); e; e = tx.take()) got.push(e);
+    await tx.commit();
+    expect(got.map((e) => [e.body.toString(), e.headers])).toEqual(events.map((e) => [e.body.toString(), e.headers]));
+    got[0]!.headers['host'] = 'changed';
+    expect(got[1]!.headers['host']).toBe('a');
+    await reopened.close();
+  });
+
   it('replays a put of events sharing one headers object, and the per-event records of hadoopfs 0.1', async () => {
     const where = dirs();
     const channel = new FileChannel(where);

@@ -25,9 +25,12 @@ export class MemoryChannel implements Channel {
 
   /** Adds events, waiting while the channel is full. */
   async put(events: readonly FlumeEvent[]): Promise<void> {
-    for (const event of events) {
+    for (let at = 0; at < events.length; ) {
       while (this.size >= this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-      this.#queue.push([event]);
+      // As many as there is room for, at once (one at a time, the same order, the same waits).
+      const room = Math.min(events.length - at, this.capacity - this.size);
+      this.#queue.push(at === 0 && room === events.length ? events : events.slice(at, at + room));
+      at += room;
     }
     this.onPut?.();
   }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Configuration, FileSystem, readSequenceFile } from '@hadoopfs/core';
 import '@hadoopfs/jindo';
-import { ChannelError, FileChannel, textEvent } from '@hadoopfs/flume';
+import { ChannelError, FileChannel, textEvent, type FlumeEvent } from '@hadoopfs/flume';
 import { startOssServer, type RunningOssServer } from '@hadoopfs/oss-server';
 
 // Issue 11, finding 4: Flume's file channel, so that an acknowledgement (HTTP 200) survives a crash.
@@ -93,7 +93,7 @@ describe('FileChannel', () => {
     const where = dirs();
     const channel = new FileChannel(where);
     await channel.open();
-    const events = [
+    const events: FlumeEvent[] = [
       { headers: { timestamp: '5', host: 'a' }, body: Buffer.from('one') },
       { headers: { host: 'a', timestamp: '5' }, body: Buffer.from('two') },
       { headers: { timestamp: '5', host: 'a' }, body: Buffer.from('three') },

@@ -138,6 +138,7 @@ export class Agent {
             int(ctx.get('offset'), 0, `sources.${name}.offset`, 0),
             int(ctx.get('pollInterval'), 200, `sources.${name}.pollInterval`),
             ctx.get('positionFile')?.trim() || undefined,
+            int(ctx.get('writePosInterval'), 3000, `sources.${name}.writePosInterval`, 0),
           );
         case 'http':
           return new HttpSource(

@@ -32,13 +32,24 @@ export type Interceptor = (event: FlumeEvent) => FlumeEvent;
 
 /** Flume's timestamp interceptor: a `timestamp` header with the current time, unless one is kept. */
 export function timestampInterceptor(preserveExisting: boolean, now: () => number = Date.now): Interceptor {
+  // The decimal text of the last millisecond seen: events come many to a millisecond.
+  let lastMs = NaN;
+  let lastText = '';
   return (event) => {
     if (preserveExisting && event.headers['timestamp'] !== undefined) return event;
-    return { ...event, headers: { ...event.headers, timestamp: String(now()) } };
+    const ms = now();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastText = String(ms);
+    }
+    return { ...event, headers: { ...event.headers, timestamp: lastText } };
   };
 }
 
 const applyAll = (interceptors: Interceptor[], event: FlumeEvent) => interceptors.reduce((e, f) => f(e), event);
+
+/** What a tail source reads at once: the lines in it become one put. */
+const TAIL_READ = 256 * 1024;
 
 /** Lines of a stream (stdin by default) as events. */
 export class StdinSource implements Source {
@@ -165,6 +176,9 @@ export class TailSource implements Source {
   #partial = Buffer.alloc(0);
   #stopped = false;
   #loop: Promise<void> | undefined;
+  /** Lines were accepted since the position file was last written, and when that was. */
+  #positionDirty = false;
+  #positionWrittenAt = 0;
 
   constructor(
     private readonly channel: Channel,
@@ -174,6 +188,11 @@ export class TailSource implements Source {
     private readonly pollMs: number,
     /** Flume TAILDIR's positionFile: where the position is kept across restarts (JSON [{inode, pos, file}]). */
     private readonly positionFile?: string,
+    /**
+     * Flume TAILDIR's writePosInterval: the position file is written at most this often (and at stop), as
+     * Flume does — after a crash, at most this much is read again (at least once), never skipped.
+     */
+    private readonly writePosIntervalMs = 3000,
   ) {
     if (!file) throw new Error('a tail source needs a file');
     this.#position = offset;
@@ -221,7 +240,7 @@ export class TailSource implements Source {
     if (recorded !== undefined) this.#position = recorded;
     this.#loop = (async () => {
       let handle: FileHandle | undefined;
-      const buffer = Buffer.allocUnsafe(64 * 1024);
+      const buffer = Buffer.allocUnsafe(TAIL_READ);
       while (!this.#stopped) {
         handle ??= await openFile(this.file, 'r').catch(() => undefined);
         let n = 0;
@@ -229,24 +248,38 @@ export class TailSource implements Source {
           ({ bytesRead: n } = await handle.read(buffer, 0, buffer.length, this.#position));
           if (n > 0) {
             this.#position += n;
+            // A copy of its own (the read buffer is reused): the events' bodies are views into it, the
+            // lines' bytes as they are in the file (no decoding and encoding again).
             const data = Buffer.concat([this.#partial, buffer.subarray(0, n)]);
-            const end = data.lastIndexOf(10);
-            this.#partial = end < 0 ? data : Buffer.from(data.subarray(end + 1));
-            if (end >= 0) {
-              const lines = data.subarray(0, end).toString('utf8').split('\n');
-              await putCounted(this.channel, this.counters, lines.map((line) => applyAll(this.interceptors, { headers: {}, body: Buffer.from(line) })));
-              await this.#recordPosition();
+            const events: FlumeEvent[] = [];
+            let start = 0;
+            for (let newline = data.indexOf(10); newline >= 0; newline = data.indexOf(10, start)) {
+              events.push(applyAll(this.interceptors, { headers: {}, body: data.subarray(start, newline) }));
+              start = newline + 1;
+            }
+            this.#partial = start === 0 ? data : Buffer.from(data.subarray(start));
+            if (events.length > 0) {
+              await putCounted(this.channel, this.counters, events);
+              this.#positionDirty = true;
             }
           }
         }
+        if (this.#positionDirty && Date.now() - this.#positionWrittenAt >= this.writePosIntervalMs) await this.#writePosition();
         if (n === 0) await new Promise((resolve) => setTimeout(resolve, this.pollMs));
       }
       await handle?.close();
     })();
   }
 
+  async #writePosition(): Promise<void> {
+    this.#positionDirty = false;
+    this.#positionWrittenAt = Date.now();
+    await this.#recordPosition();
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#loop;
+    if (this.#positionDirty) await this.#writePosition();
   }
 }

@@ -1,0 +1,66 @@
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryChannel, TailSource, timestampInterceptor, type FlumeEvent } from '@hadoopfs/flume';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'flume-tail-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Takes from the channel until `count` events came (each put wakes it), then commits. */
+async function takeAll(channel: MemoryChannel, count: number): Promise<FlumeEvent[]> {
+  const got: FlumeEvent[] = [];
+  while (got.length < count) {
+    if (channel.size === 0) await new Promise<void>((resolve) => (channel.onPut = resolve));
+    const tx = channel.getTransaction();
+    for (let e = tx.take(); e; e = tx.take()) got.push(e);
+    tx.commit();
+  }
+  return got;
+}
+
+describe('TailSource', () => {
+  it('delivers each line’s bytes as they are in the file (not decoded and encoded again), with a timestamp', async () => {
+    const file = join(dir, 'bytes.log');
+    const odd = Buffer.from([0x61, 0xff, 0xfe, 0x62]); // not UTF-8
+    await writeFile(file, Buffer.concat([Buffer.from('plain\n'), odd, Buffer.from('\n\ncarriage\r\npartial')]));
+    const channel = new MemoryChannel(100, 100);
+    const source = new TailSource(channel, [timestampInterceptor(false, () => 1234)], file, 0, 5);
+    await source.start();
+    const got = await takeAll(channel, 4);
+    await source.stop();
+    expect(got.map((e) => Buffer.from(e.body))).toEqual([Buffer.from('plain'), odd, Buffer.alloc(0), Buffer.from('carriage\r')]);
+    expect(got.map((e) => e.headers)).toEqual(Array.from({ length: 4 }, () => ({ timestamp: '1234' })));
+    // The partial last line is not delivered; the position stops before it.
+    expect(source.position).toBe((await readFile(file)).length - 'partial'.length);
+  });
+
+  it('writes the position file at most every writePosInterval, and at stop: a restart goes on after the last accepted line', async () => {
+    const file = join(dir, 'positions.log');
+    const positionFile = join(dir, 'taildir_position.json');
+    await writeFile(file, 'one\ntwo\n');
+    const channel = new MemoryChannel(100, 100);
+    const source = new TailSource(channel, [], file, 0, 5, positionFile, 60_000);
+    await source.start();
+    await takeAll(channel, 2);
+    const written = async () => (JSON.parse(await readFile(positionFile, 'utf8')) as Array<{ pos: number }>)[0]!.pos;
+    // The first accepted lines are recorded at once; those within the interval after them are not yet.
+    await expect.poll(written).toBe(8);
+    await appendFile(file, 'three\n');
+    await takeAll(channel, 1);
+    expect(await written()).toBe(8);
+    await source.stop();
+    expect(await written()).toBe(14);
+    const again = new MemoryChannel(100, 100);
+    const restarted = new TailSource(again, [], file, 0, 5, positionFile, 60_000);
+    await restarted.start();
+    await appendFile(file, 'four\n');
+    expect((await takeAll(again, 1)).map((e) => e.body.toString())).toEqual(['four']);
+    await restarted.stop();
+  });
+});

@@ -6,13 +6,13 @@
  * append + fsync of the same bytes: ≥ 0.8.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OSS from 'ali-oss';
 import { Configuration, FileSystem } from '@hadoopfs/core';
 import '@hadoopfs/jindo';
-import { FileChannel, HdfsEventSink, MemoryChannel, parseSinkConfig, type Channel, type FlumeEvent } from '@hadoopfs/flume';
+import { Agent, FileChannel, HdfsEventSink, loadProperties, MemoryChannel, parseSinkConfig, type Channel, type FlumeEvent } from '@hadoopfs/flume';
 import { BENCH, spawnOssServer } from '../servers.js';
 import type { BenchCase, BenchMetric } from '../harness.js';
 
@@ -89,6 +89,58 @@ export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; 
       { suite: 'flume sink', name: `agent CPU per million events (${key})`, value: median(agent), unit: 's' },
       ...(onServer.length > 0 ? [{ suite: 'flume sink', name: `OSS-protocol server CPU per million events (${key})`, value: median(onServer), unit: 's' }] : []),
     ]);
+  /**
+   * The whole agent as an operator runs it (issue 22's table): a tail source reading a log of `lines`,
+   * a memory or file channel, the HDFS sink on oss:// with durable flush, batchSize `batch` — from
+   * start until every line is committed and the agent stopped (its files closed).
+   */
+  const logs = await mkdtemp(join(tmpdir(), 'hadoopfs-bench-flume-logs-'));
+  const logOf = async (lines: number) => {
+    const file = join(logs, `app-${lines}.log`);
+    await writeFile(file, textOf(events.slice(0, lines)));
+    return file;
+  };
+  const throughAgent = async (file: string, lines: number, batch: number, channel: 'memory' | 'file') => {
+    const at = `agent-${++run}`;
+    const text = [
+      'a.sources = s1',
+      'a.channels = c1',
+      'a.sinks = k1',
+      'a.sources.s1.type = tail',
+      `a.sources.s1.file = ${file}`,
+      'a.sources.s1.pollInterval = 5',
+      'a.sources.s1.channels = c1',
+      'a.sources.s1.interceptors = ts',
+      'a.sources.s1.interceptors.ts.type = timestamp',
+      ...(channel === 'memory'
+        ? ['a.channels.c1.type = memory', `a.channels.c1.capacity = ${Math.max(batch, 100_000)}`, `a.channels.c1.transactionCapacity = ${batch}`]
+        : ['a.channels.c1.type = file', `a.channels.c1.checkpointDir = ${join(scratch, at, 'checkpoint')}`, `a.channels.c1.dataDirs = ${join(scratch, at, 'data')}`, `a.channels.c1.transactionCapacity = ${batch}`, 'a.channels.c1.minimumRequiredSpace = 0']),
+      'a.sinks.k1.type = hdfs',
+      'a.sinks.k1.channel = c1',
+      `a.sinks.k1.hdfs.path = oss://${BUCKET}/${at}/%Y-%m-%d/%H`,
+      'a.sinks.k1.hdfs.fileType = DataStream',
+      `a.sinks.k1.hdfs.batchSize = ${batch}`,
+      'a.sinks.k1.hdfs.rollInterval = 0',
+      'a.sinks.k1.hdfs.rollSize = 0',
+      'a.sinks.k1.hdfs.rollCount = 0',
+    ].join('\n');
+    let done!: () => void;
+    const committed = new Promise<void>((resolve) => (done = resolve));
+    const agent = new Agent(loadProperties({ text }), 'a', { conf, onCommit: (count) => (count >= lines ? done() : undefined) });
+    const agentBefore = process.cpuUsage();
+    const serverBefore = cpuSecondsOf(server.child.pid);
+    await agent.start();
+    await committed;
+    await agent.stop();
+    if (agent.sink.metrics.eventsCommitted !== lines) throw new Error(`the agent committed ${agent.sink.metrics.eventsCommitted} of ${lines} lines`);
+    const used = process.cpuUsage(agentBefore);
+    const serverAfter = cpuSecondsOf(server.child.pid);
+    const key = `agent: tail source, ${channel} channel, batchSize ${batch}`;
+    const seen = cpu.get(key) ?? { agent: [], server: [] };
+    seen.agent.push(((used.user + used.system) / 1e6) * (1e6 / lines));
+    if (serverBefore !== undefined && serverAfter !== undefined) seen.server.push((serverAfter - serverBefore) * (1e6 / lines));
+    cpu.set(key, seen);
+  };
   let channels = 0;
   const fileChannel = (transactionCapacity: number) => async () => {
     const base = join(scratch, `channel-${++channels}`);
@@ -108,7 +160,36 @@ export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; 
   let opened: FileChannel | undefined;
   let bare: FileHandle | undefined;
 
+  const fullLog = await logOf(total);
+  const smallLog = await logOf(small.length);
   const cases: BenchCase[] = [
+    {
+      suite: 'flume agent',
+      name: `tail source, memory channel, batchSize 100000, durable flush: ${total} lines of 200 B`,
+      baselineLabel: 'ali-oss multipartUpload, same bytes',
+      goal: { maxRatio: 1 / 0.8 },
+      rounds: 3,
+      baseline: rawUpload(bytes),
+      ours: () => throughAgent(fullLog, total, 100_000, 'memory'),
+    },
+    {
+      suite: 'flume agent',
+      name: `tail source, file channel, batchSize 100000, durable flush: ${total} lines of 200 B`,
+      baselineLabel: 'ali-oss multipartUpload, same bytes',
+      goal: { maxRatio: 1 / 0.6 },
+      rounds: 3,
+      baseline: rawUpload(bytes),
+      ours: () => throughAgent(fullLog, total, 100_000, 'file'),
+    },
+    {
+      suite: 'flume agent',
+      name: `tail source, memory channel, batchSize 1000, durable flush: ${small.length} lines of 200 B`,
+      baselineLabel: 'ali-oss multipartUpload, same bytes',
+      goal: { maxRatio: 1 / 0.25 },
+      rounds: 3,
+      baseline: rawUpload(smallBytes),
+      ours: () => throughAgent(smallLog, small.length, 1_000, 'memory'),
+    },
     {
       suite: 'flume sink',
       name: `${total} events of 200 B, batchSize 100000, durable flush, memory channel`,
@@ -184,6 +265,7 @@ export async function flumeCases(quick: boolean): Promise<{ cases: BenchCase[]; 
     close: async () => {
       await FileSystem.closeAll();
       await rm(scratch, { recursive: true, force: true });
+      await rm(logs, { recursive: true, force: true });
       server.child.kill('SIGTERM');
     },
   };

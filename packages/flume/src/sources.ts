@@ -42,11 +42,15 @@ export function timestampInterceptor(preserveExisting: boolean, now: () => numbe
       lastMs = ms;
       lastText = String(ms);
     }
-    return { ...event, headers: { ...event.headers, timestamp: lastText } };
+    return { headers: { ...event.headers, timestamp: lastText }, body: event.body };
   };
 }
 
-const applyAll = (interceptors: Interceptor[], event: FlumeEvent) => interceptors.reduce((e, f) => f(e), event);
+function applyAll(interceptors: Interceptor[], event: FlumeEvent): FlumeEvent {
+  let intercepted = event;
+  for (const interceptor of interceptors) intercepted = interceptor(intercepted);
+  return intercepted;
+}
 
 /** What a tail source reads at once: the lines in it become one put. */
 const TAIL_READ = 256 * 1024;

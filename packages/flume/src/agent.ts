@@ -105,6 +105,7 @@ export class Agent {
         transactionCapacity: Math.min(capacity, transactionCapacity),
         checkpointInterval: int(channelContext.get('checkpointInterval'), 30_000, channelKey('checkpointInterval')),
         minimumRequiredSpace: int(channelContext.get('minimumRequiredSpace'), 524_288_000, channelKey('minimumRequiredSpace'), 0),
+        maxFileSize: int(channelContext.get('maxFileSize'), 256 * 1024 * 1024, channelKey('maxFileSize'), 1024),
       });
     } else {
       this.channel = new MemoryChannel(capacity, Math.min(capacity, transactionCapacity));

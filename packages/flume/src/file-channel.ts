@@ -18,6 +18,8 @@ export interface FileChannelOptions {
   checkpointInterval?: number;
   /** Puts are refused while the data dir's disk has less free space than this. */
   minimumRequiredSpace?: number;
+  /** Flume's maxFileSize: a log grown past this many bytes is checkpointed at once (default 256 MiB). */
+  maxFileSize?: number;
 }
 
 // Record types. 1 and 2 (one event per record) are what hadoopfs 0.1 wrote, still replayed; a put or a
@@ -39,6 +41,18 @@ interface Stored {
   event: FlumeEvent;
 }
 
+/** A put or a commit waiting to be logged (FileChannel#logged). */
+interface LogChange {
+  /** Events it adds (a put), or 0 (a commit). */
+  events: number;
+  /** Its record, built in log order (`adding`: events admitted before it in the same group); undefined: no room. */
+  record: (adding: number) => Buffer | undefined;
+  /** Makes it visible, once logged. */
+  apply: () => void;
+  resolve: (logged: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Flume's file channel: a write-ahead log on local disk. A put returns once its events are written and
  * fsynced, so an acknowledgement (the HTTP source's 200) survives a SIGKILL or a power cut; a take's
@@ -55,6 +69,8 @@ export class FileChannel implements Channel {
   readonly #options: Required<FileChannelOptions>;
   readonly #dir: string;
   readonly #mutex = new Mutex();
+  /** Changes queued for the next group commit. */
+  #changes: LogChange[] = [];
   #queue = new TakeQueue<Stored>();
   #nextId = 1;
   #generation = 0;
@@ -70,7 +86,7 @@ export class FileChannel implements Channel {
   onPut: (() => void) | undefined;
 
   constructor(options: FileChannelOptions) {
-    this.#options = { capacity: 1_000_000, transactionCapacity: 10_000, checkpointInterval: 30_000, minimumRequiredSpace: 524_288_000, ...options };
+    this.#options = { capacity: 1_000_000, transactionCapacity: 10_000, checkpointInterval: 30_000, minimumRequiredSpace: 524_288_000, maxFileSize: LOG_LIMIT, ...options };
     if (this.#options.dataDirs.length === 0) throw new ChannelError('a file channel needs dataDirs');
     this.capacity = this.#options.capacity;
     this.transactionCapacity = this.#options.transactionCapacity;
@@ -218,8 +234,7 @@ export class FileChannel implements Channel {
   }
 
   /**
-   * Appends and fsyncs (under the lock); a log grown past LOG_LIMIT is checkpointed at once, not only on
-   * the timer. A write or fsync that fails fails its put or commit, and the log is not appended to again:
+   * Appends and fsyncs (under the lock). A write or fsync that fails fails its put or commit, and the log is not appended to again:
    * after a failed fsync the kernel may have dropped the dirty pages, so a later fsync that succeeds
    * proves nothing about them. A checkpoint rewrites the channel from memory (which holds exactly what was
    * accepted) into a new generation; until one succeeds, every put and commit tries it first.
@@ -235,7 +250,56 @@ export class FileChannel implements Channel {
       throw error;
     }
     this.#logBytes += records.length;
-    if (this.#logBytes > LOG_LIMIT) await this.#checkpoint();
+  }
+
+  /**
+   * Queues a change to be logged: the first holder of the lock writes every change queued by then with
+   * one write and one fsync (group commit: concurrent puts and commits share an fsync), then applies each
+   * in order, then — the log grown past maxFileSize — checkpoints: after the apply, so that what the
+   * checkpoint rewrites includes every change it acknowledged (before, a put that crossed the limit was
+   * left out of the generation that replaced its log). Answers false for a put refused for want of room.
+   */
+  #logged(change: Omit<LogChange, 'resolve' | 'reject'>): Promise<boolean> {
+    const done = new Promise<boolean>((resolve, reject) => this.#changes.push({ ...change, resolve, reject }));
+    void this.#mutex.run(() => this.#writeChanges()).catch(() => undefined);
+    return done;
+  }
+
+  async #writeChanges(): Promise<void> {
+    const queued = this.#changes.splice(0);
+    const admitted: LogChange[] = [];
+    const records: Buffer[] = [];
+    let adding = 0;
+    // A put refused for want of room makes every later put of the group wait too (they come again in their
+    // order); commits, which only free room, are never refused.
+    let refusing = false;
+    for (const change of queued) {
+      const record = refusing && change.events > 0 ? undefined : change.record(adding);
+      if (record === undefined) {
+        refusing = true;
+        change.resolve(false);
+        continue;
+      }
+      adding += change.events;
+      if (record.length > 0) records.push(record);
+      admitted.push(change);
+    }
+    if (admitted.length === 0) return;
+    try {
+      if (records.length > 0) await this.#append(records.length === 1 ? records[0]! : Buffer.concat(records));
+    } catch (error) {
+      for (const change of admitted) change.reject(error);
+      return;
+    }
+    for (const change of admitted) change.apply();
+    for (const change of admitted) change.resolve(true);
+    if (this.#logBytes > this.#options.maxFileSize) {
+      // Acknowledged already (written and fsynced): a failed checkpoint only leaves the longer log, and
+      // the next change tries it again first.
+      await this.#checkpoint().catch((error: unknown) => {
+        this.#logFailure ??= error as Error;
+      });
+    }
   }
 
   async #recoverLog(): Promise<void> {
@@ -265,15 +329,19 @@ export class FileChannel implements Channel {
     if (free < this.#options.minimumRequiredSpace) {
       throw new ChannelError(`${this.#dir}: ${free} bytes free, below minimumRequiredSpace ${this.#options.minimumRequiredSpace}; put refused`);
     }
-    // The room is checked again under the lock: two puts that both waited for it must not both take it.
+    // The room is checked again under the lock (with what the same group adds before it): two puts that
+    // both waited for it must not both take it.
     for (;;) {
       while (this.size + events.length > this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-      const accepted = await this.#mutex.run(async () => {
-        if (this.size + events.length > this.capacity) return false;
-        const stored = events.map((event) => ({ id: this.#nextId++, event }));
-        await this.#append(putRecords(stored));
-        this.#queue.push(stored);
-        return true;
+      let stored: Stored[] = [];
+      const accepted = await this.#logged({
+        events: events.length,
+        record: (adding) => {
+          if (this.size + adding + events.length > this.capacity) return undefined;
+          stored = events.map((event) => ({ id: this.#nextId++, event }));
+          return putRecords(stored);
+        },
+        apply: () => this.#queue.push(stored),
       });
       if (accepted) break;
     }
@@ -284,11 +352,9 @@ export class FileChannel implements Channel {
     const tx = this.#queue.transaction(
       this.transactionCapacity,
       // Logged under the lock: a checkpoint sees the take either not at all or in full.
-      (taken, apply) =>
-        this.#mutex.run(async () => {
-          if (taken.length > 0) await this.#append(takeRecords(taken));
-          apply();
-        }),
+      async (taken, apply) => {
+        await this.#logged({ events: 0, record: () => (taken.length > 0 ? takeRecords(taken) : Buffer.alloc(0)), apply });
+      },
       () => {
         for (const wake of this.#waiting.splice(0)) wake();
       },

@@ -89,6 +89,64 @@ describe('FileChannel', () => {
     await expect(broken.open()).rejects.toThrow(new RegExp(`${file}: record at offset 0 fails its CRC-32; the log is damaged`));
   });
 
+  it('a put that takes the log past maxFileSize is in the checkpoint that follows it: acknowledged, then replayed after a crash', async () => {
+    const where = { ...dirs(), maxFileSize: 64 * 1024 };
+    const channel = new FileChannel(where);
+    await channel.open();
+    const body = Buffer.alloc(20 * 1024, 7);
+    // Each put and its commit add ~20 KiB to the log; the fourth put crosses 64 KiB and checkpoints.
+    for (let i = 0; i < 3; i++) {
+      await channel.put([textEvent(`taken ${i}`)]);
+      const tx = channel.getTransaction();
+      tx.take();
+      await tx.commit();
+      await channel.put([{ headers: { n: String(i) }, body }]);
+      const drain = channel.getTransaction();
+      drain.take();
+      await drain.commit();
+    }
+    await channel.put([textEvent('kept a'), textEvent('kept b')]);
+    await channel.put([{ headers: { n: 'big' }, body }]);
+    await channel.put([textEvent('kept c')]);
+    // Not closed (as after a SIGKILL): the next open replays the newest generation.
+    const reopened = new FileChannel({ ...where, checkpointDir: join(where.checkpointDir, '..', 'other') });
+    expect(await reopened.open()).toBe(4);
+    const tx = reopened.getTransaction();
+    const got = [];
+    for (let e = tx.take(); e; e = tx.take()) got.push(e.headers['n'] ?? Buffer.from(e.body).toString());
+    await tx.commit();
+    expect(got).toEqual(['kept a', 'kept b', 'big', 'kept c']);
+    await reopened.close();
+  });
+
+  it('concurrent puts and commits are logged together (group commit); a put without room waits for a commit; what was acknowledged is what replays', async () => {
+    const where = { ...dirs(), capacity: 5, transactionCapacity: 5 };
+    const channel = new FileChannel(where);
+    await channel.open();
+    const settled: string[] = [];
+    const put = (names: string[]) => channel.put(names.map((n) => textEvent(n))).then(() => settled.push(names.join('')));
+    const puts = [put(['a', 'b']), put(['c', 'd']), put(['e', 'f'])];
+    // The first two fit (4 of 5), the third waits for room.
+    await puts[1];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toEqual(['ab', 'cd']);
+    expect(channel.size).toBe(4);
+    const tx = channel.getTransaction();
+    expect([tx.take(), tx.take()].map((e) => e?.body.toString())).toEqual(['a', 'b']);
+    await tx.commit();
+    await Promise.all(puts);
+    expect(settled).toEqual(['ab', 'cd', 'ef']);
+    // Not closed (as after a SIGKILL): the log holds exactly what was acknowledged and not committed, in order.
+    const reopened = new FileChannel({ ...where, checkpointDir: join(where.checkpointDir, '..', 'other') });
+    expect(await reopened.open()).toBe(4);
+    const again = reopened.getTransaction();
+    const got = [];
+    for (let e = again.take(); e; e = again.take()) got.push(e.body.toString());
+    await again.commit();
+    expect(got).toEqual(['c', 'd', 'e', 'f']);
+    await reopened.close();
+  });
+
   it('writes equal headers of consecutive events once (whatever object holds them), and replays each event with headers of its own', async () => {
     const where = dirs();
     const channel = new FileChannel(where);

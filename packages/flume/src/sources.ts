@@ -52,8 +52,8 @@ function applyAll(interceptors: Interceptor[], event: FlumeEvent): FlumeEvent {
   return intercepted;
 }
 
-/** What a tail source reads at once: the lines in it become one put. */
-const TAIL_READ = 256 * 1024;
+/** What a tail source reads at once: the lines in it become one put (or several, of at most transactionCapacity). */
+const TAIL_READ = 1024 * 1024;
 
 /** Lines of a stream (stdin by default) as events. */
 export class StdinSource implements Source {
@@ -234,14 +234,18 @@ export class TailSource implements Source {
     await rename(tmp, this.positionFile);
   }
 
-  /** Where the next unread byte is (what to give as offset to resume). */
+  /** Where the line after the last one the channel accepted begins (what to give as offset to resume). */
   get position(): number {
-    return this.#position - this.#partial.length;
+    return this.#accepted;
   }
+
+  /** File offset just after the last line the channel accepted. */
+  #accepted = 0;
 
   async start(): Promise<void> {
     const recorded = await this.#recordedPosition();
     if (recorded !== undefined) this.#position = recorded;
+    this.#accepted = this.#position;
     this.#loop = (async () => {
       let handle: FileHandle | undefined;
       const buffer = Buffer.allocUnsafe(TAIL_READ);
@@ -251,19 +255,29 @@ export class TailSource implements Source {
         if (handle) {
           ({ bytesRead: n } = await handle.read(buffer, 0, buffer.length, this.#position));
           if (n > 0) {
+            const dataStart = this.#position - this.#partial.length;
             this.#position += n;
             // A copy of its own (the read buffer is reused): the events' bodies are views into it, the
             // lines' bytes as they are in the file (no decoding and encoding again).
             const data = Buffer.concat([this.#partial, buffer.subarray(0, n)]);
             const events: FlumeEvent[] = [];
+            const ends: number[] = [];
             let start = 0;
             for (let newline = data.indexOf(10); newline >= 0; newline = data.indexOf(10, start)) {
               events.push(applyAll(this.interceptors, { headers: {}, body: data.subarray(start, newline) }));
               start = newline + 1;
+              ends.push(dataStart + start);
             }
             this.#partial = start === 0 ? data : Buffer.from(data.subarray(start));
-            if (events.length > 0) {
-              await putCounted(this.channel, this.counters, events);
+            this.counters.received += events.length;
+            // A put is one channel transaction: at most transactionCapacity events (a read of short lines holds more).
+            const most = Math.max(1, this.channel.transactionCapacity);
+            for (let at = 0; at < events.length && !this.#stopped; ) {
+              const batch = events.length <= most ? events : events.slice(at, at + most);
+              if (!(await this.#put(batch))) break;
+              at += batch.length;
+              this.counters.accepted += batch.length;
+              this.#accepted = ends[at - 1]!;
               this.#positionDirty = true;
             }
           }
@@ -273,6 +287,28 @@ export class TailSource implements Source {
       }
       await handle?.close();
     })();
+  }
+
+  #failures = 0;
+
+  /**
+   * One put, tried again while the channel refuses it (a full disk, a log that cannot be written), backing
+   * off as Flume's sources do (250 ms doubling to 5 s): a failing channel does not end the source. False
+   * when stopped first: those lines were not accepted, and the position stays before them.
+   */
+  async #put(events: FlumeEvent[]): Promise<boolean> {
+    for (;;) {
+      try {
+        await this.channel.put(events);
+        this.#failures = 0;
+        return true;
+      } catch {
+        if (this.#stopped) return false;
+        this.#failures++;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** (this.#failures - 1))));
+        if (this.#stopped) return false;
+      }
+    }
   }
 
   async #writePosition(): Promise<void> {

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryChannel, TailSource, timestampInterceptor, type FlumeEvent } from '@hadoopfs/flume';
+import { FileChannel, MemoryChannel, TailSource, timestampInterceptor, type Channel, type FlumeEvent } from '@hadoopfs/flume';
 
 let dir: string;
 beforeAll(async () => {
@@ -62,5 +62,61 @@ describe('TailSource', () => {
     await appendFile(file, 'four\n');
     expect((await takeAll(again, 1)).map((e) => e.body.toString())).toEqual(['four']);
     await restarted.stop();
+  });
+
+  it('puts a read of many short lines in transactions of at most the channel’s transactionCapacity (a file channel refuses more)', async () => {
+    const file = join(dir, 'short.log');
+    const lines = Array.from({ length: 35 }, (_, i) => `l${i}`);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const channel = new FileChannel({ checkpointDir: join(dir, 'cp'), dataDirs: [join(dir, 'data')], capacity: 100, transactionCapacity: 10, minimumRequiredSpace: 0 });
+    await channel.open();
+    const source = new TailSource(channel, [], file, 0, 5);
+    await source.start();
+    const got: string[] = [];
+    while (got.length < lines.length) {
+      if (channel.size === 0) await new Promise<void>((resolve) => (channel.onPut = resolve));
+      const tx = channel.getTransaction();
+      for (let n = 0, e = tx.take(); e; e = ++n < 10 ? tx.take() : undefined) got.push(Buffer.from(e.body).toString());
+      await tx.commit();
+    }
+    await source.stop();
+    await channel.close();
+    expect(got).toEqual(lines);
+    expect(source.counters).toEqual({ received: 35, accepted: 35 });
+  });
+
+  it('a channel that refuses puts is tried again (backing off), nothing lost or doubled; stopped meanwhile, the position stays before the refused lines', async () => {
+    const file = join(dir, 'refused.log');
+    await writeFile(file, 'one\ntwo\n');
+    const inner = new MemoryChannel(100, 100);
+    let refusals = 2;
+    const flaky: Channel = {
+      capacity: 100,
+      transactionCapacity: 100,
+      get size() {
+        return inner.size;
+      },
+      put: (events) => (refusals-- > 0 ? Promise.reject(new Error('disk full')) : inner.put(events)),
+      getTransaction: () => inner.getTransaction(),
+      set onPut(callback) {
+        inner.onPut = callback;
+      },
+      get onPut() {
+        return inner.onPut;
+      },
+    };
+    const source = new TailSource(flaky, [], file, 0, 5);
+    await source.start();
+    expect((await takeAll(inner, 2)).map((e) => e.body.toString())).toEqual(['one', 'two']);
+    await expect.poll(() => source.counters.accepted).toBe(2);
+    expect(source.counters).toEqual({ received: 2, accepted: 2 });
+    expect(source.position).toBe(8);
+    // Refused for good: stopping leaves the position where the accepted lines end.
+    refusals = Infinity;
+    await writeFile(file, 'one\ntwo\nthree\n');
+    await expect.poll(() => source.counters.received).toBe(3);
+    await source.stop();
+    expect(source.position).toBe(8);
+    expect(source.counters).toEqual({ received: 3, accepted: 2 });
   });
 });

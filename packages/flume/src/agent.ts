@@ -230,7 +230,10 @@ export class Agent {
       });
       await new Promise<void>((resolve) => this.#metricsServer!.listen(this.#options.metricsPort, '127.0.0.1', () => resolve()));
     }
-    for (const source of this.sources) await source.start();
+    for (const [i, source] of this.sources.entries()) {
+      if (source instanceof TailSource) source.onError = (error) => this.#options.log?.(`source ${this.#names.sources[i]}: the channel refused a put (${error.message}); trying again`);
+      await source.start();
+    }
   }
 
   get metricsPort(): number | undefined {

@@ -290,6 +290,8 @@ export class TailSource implements Source {
   }
 
   #failures = 0;
+  /** Told of each put the channel refused (the agent logs it); the source tries again either way. */
+  onError: ((error: Error) => void) | undefined;
 
   /**
    * One put, tried again while the channel refuses it (a full disk, a log that cannot be written), backing
@@ -302,9 +304,10 @@ export class TailSource implements Source {
         await this.channel.put(events);
         this.#failures = 0;
         return true;
-      } catch {
+      } catch (error) {
         if (this.#stopped) return false;
         this.#failures++;
+        this.onError?.(error as Error);
         await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** (this.#failures - 1))));
         if (this.#stopped) return false;
       }

@@ -106,8 +106,11 @@ describe('TailSource', () => {
       },
     };
     const source = new TailSource(flaky, [], file, 0, 5);
+    const told: string[] = [];
+    source.onError = (error) => told.push(error.message);
     await source.start();
     expect((await takeAll(inner, 2)).map((e) => e.body.toString())).toEqual(['one', 'two']);
+    expect(told).toEqual(['disk full', 'disk full']);
     await expect.poll(() => source.counters.accepted).toBe(2);
     expect(source.counters).toEqual({ received: 2, accepted: 2 });
     expect(source.position).toBe(8);

@@ -22,7 +22,22 @@ export function serialize(event: FlumeEvent, kind: SerializerKind, appendNewline
  */
 export function* serializeChunks(events: readonly FlumeEvent[], kind: SerializerKind, appendNewline: boolean, scratch: Buffer): Generator<Uint8Array> {
   let at = 0;
-  for (const event of events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (kind === 'TEXT' && appendNewline) {
+      // Lines a source read in one go lie one after another in its buffer, a newline apart: serialised, they
+      // are those bytes as they are — handed on as one view, no copy per event.
+      const run = contiguousLines(events, i);
+      if (run) {
+        if (at > 0) {
+          yield scratch.subarray(0, at);
+          at = 0;
+        }
+        yield run.bytes;
+        i = run.last;
+        continue;
+      }
+    }
     const prefix = kind === 'HEADER_AND_TEXT' ? headerText(event) : undefined;
     const size = (prefix === undefined ? 0 : Buffer.byteLength(prefix)) + event.body.byteLength + (appendNewline ? 1 : 0);
     if (at + size > scratch.length && at > 0) {
@@ -39,6 +54,36 @@ export function* serializeChunks(events: readonly FlumeEvent[], kind: Serializer
     if (appendNewline) scratch[at++] = 10;
   }
   if (at > 0) yield scratch.subarray(0, at);
+}
+
+/** Below this many events a run is not worth looking for: they are copied as any others. */
+const MIN_RUN = 16;
+
+/**
+ * The events from `first` on whose bodies lie one after another in one buffer, each followed there by a
+ * newline: their serialised form (TEXT with newlines) is that stretch of the buffer. Undefined when fewer
+ * than MIN_RUN do.
+ */
+function contiguousLines(events: readonly FlumeEvent[], first: number): { bytes: Uint8Array; last: number } | undefined {
+  if (events.length - first < MIN_RUN) return undefined;
+  const body = events[first]!.body;
+  const buffer = body.buffer;
+  const start = body.byteOffset;
+  let end = start + body.byteLength;
+  if (end >= buffer.byteLength) return undefined;
+  const whole = new Uint8Array(buffer);
+  if (whole[end] !== 10) return undefined;
+  let last = first;
+  for (let j = first + 1; j < events.length; j++) {
+    const next = events[j]!.body;
+    if (next.buffer !== buffer || next.byteOffset !== end + 1) break;
+    const nextEnd = next.byteOffset + next.byteLength;
+    if (nextEnd >= buffer.byteLength || whole[nextEnd] !== 10) break;
+    end = nextEnd;
+    last = j;
+  }
+  if (last - first + 1 < MIN_RUN) return undefined;
+  return { bytes: whole.subarray(start, end + 1), last };
 }
 
 function headerText(event: FlumeEvent): string {

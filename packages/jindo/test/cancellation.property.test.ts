@@ -99,8 +99,9 @@ describe('AbortSignal against durable flush and recover (property)', () => {
     await out.write(bytes(PART + 1, 1));
     await out.hflush();
     await out.write(bytes(3 * PART, 2));
-    let parts = 0;
-    const stop = server.onRequest((r) => void (r.api === 'UploadPart' && ++parts === 3 && controller.abort()));
+    // Cut at a request only the close sends, before its commit (its listing of strays): the parts the
+    // write started may reach the store before or after this line, so counting them would race.
+    const stop = server.onRequest((r) => void (r.api === 'ListMultipartUploads' && controller.abort()));
     await out.close().then(
       () => expect.unreachable('the close was cut before its commit'),
       async (error: unknown) => {
@@ -274,7 +275,8 @@ describe('AbortSignal against durable flush and recover (property)', () => {
       RUN.parameters,
     );
     // The schedules did cut flushes and closes, durable ones among them.
-    coverage.expectFloors({ 'flushes cut': 0.05, 'closes cut': 0.05, 'durable closes cut and closed again': 0.02 }, RUN);
+    // (durable closes cut and closed again: ~7 in 100 runs; a floor of 2 failed one seed in ~200.)
+    coverage.expectFloors({ 'flushes cut': 0.05, 'closes cut': 0.05, 'durable closes cut and closed again': 0.01 }, RUN);
   });
 
   it('recover stopped by its signal at any request is finished by the next recover: exactly the last flush, nothing left, the dead writer fenced', async () => {

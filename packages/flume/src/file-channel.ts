@@ -274,7 +274,14 @@ export class FileChannel implements Channel {
     // order); commits, which only free room, are never refused.
     let refusing = false;
     for (const change of queued) {
-      const record = refusing && change.events > 0 ? undefined : change.record(adding);
+      let record: Buffer | undefined;
+      try {
+        record = refusing && change.events > 0 ? undefined : change.record(adding);
+      } catch (error) {
+        // An event that cannot be written (a body that is no byte array): that put fails, the others go on.
+        change.reject(error);
+        continue;
+      }
       if (record === undefined) {
         refusing = true;
         change.resolve(false);

@@ -22,13 +22,15 @@ export function serialize(event: FlumeEvent, kind: SerializerKind, appendNewline
  */
 export function* serializeChunks(events: readonly FlumeEvent[], kind: SerializerKind, appendNewline: boolean, scratch: Buffer): Generator<Uint8Array> {
   let at = 0;
+  // Events up to this index were found not to make a run: copied without looking again.
+  let copyThrough = -1;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    if (kind === 'TEXT' && appendNewline) {
+    if (kind === 'TEXT' && appendNewline && i > copyThrough && follows(event.body, events[i + 1]?.body)) {
       // Lines a source read in one go lie one after another in its buffer, a newline apart: serialised, they
       // are those bytes as they are — handed on as one view, no copy per event.
       const run = contiguousLines(events, i);
-      if (run) {
+      if (run.bytes) {
         if (at > 0) {
           yield scratch.subarray(0, at);
           at = 0;
@@ -37,6 +39,7 @@ export function* serializeChunks(events: readonly FlumeEvent[], kind: Serializer
         i = run.last;
         continue;
       }
+      copyThrough = run.last;
     }
     const prefix = kind === 'HEADER_AND_TEXT' ? headerText(event) : undefined;
     const size = (prefix === undefined ? 0 : Buffer.byteLength(prefix)) + event.body.byteLength + (appendNewline ? 1 : 0);
@@ -59,20 +62,23 @@ export function* serializeChunks(events: readonly FlumeEvent[], kind: Serializer
 /** Below this many events a run is not worth looking for: they are copied as any others. */
 const MIN_RUN = 16;
 
+/** `next` begins one byte after `body` ends, in the same buffer (the cheap test before looking for a run). */
+function follows(body: Uint8Array, next: Uint8Array | undefined): boolean {
+  return next !== undefined && next.buffer === body.buffer && next.byteOffset === body.byteOffset + body.byteLength + 1;
+}
+
 /**
  * The events from `first` on whose bodies lie one after another in one buffer, each followed there by a
- * newline: their serialised form (TEXT with newlines) is that stretch of the buffer. Undefined when fewer
- * than MIN_RUN do.
+ * newline: their serialised form (TEXT with newlines) is that stretch of the buffer (`bytes`, when at least
+ * MIN_RUN do). `last`: the last event of the stretch examined.
  */
-function contiguousLines(events: readonly FlumeEvent[], first: number): { bytes: Uint8Array; last: number } | undefined {
-  if (events.length - first < MIN_RUN) return undefined;
+function contiguousLines(events: readonly FlumeEvent[], first: number): { bytes?: Uint8Array; last: number } {
   const body = events[first]!.body;
   const buffer = body.buffer;
   const start = body.byteOffset;
   let end = start + body.byteLength;
-  if (end >= buffer.byteLength) return undefined;
   const whole = new Uint8Array(buffer);
-  if (whole[end] !== 10) return undefined;
+  if (end >= buffer.byteLength || whole[end] !== 10) return { last: first };
   let last = first;
   for (let j = first + 1; j < events.length; j++) {
     const next = events[j]!.body;
@@ -82,7 +88,7 @@ function contiguousLines(events: readonly FlumeEvent[], first: number): { bytes:
     end = nextEnd;
     last = j;
   }
-  if (last - first + 1 < MIN_RUN) return undefined;
+  if (last - first + 1 < MIN_RUN) return { last };
   return { bytes: whole.subarray(start, end + 1), last };
 }
 

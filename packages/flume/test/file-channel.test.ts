@@ -147,6 +147,18 @@ describe('FileChannel', () => {
     await reopened.close();
   });
 
+  it('a put whose events cannot be written fails on its own; a put beside it in the same group is logged', async () => {
+    const where = dirs();
+    const channel = new FileChannel(where);
+    await channel.open();
+    const bad = channel.put([{ headers: {}, body: 'not bytes' as unknown as Uint8Array }]);
+    const good = channel.put([textEvent('fine')]);
+    await expect(bad).rejects.toBeInstanceOf(Error);
+    await good;
+    expect(channel.size).toBe(1);
+    await channel.close();
+  });
+
   it('writes equal headers of consecutive events once (whatever object holds them), and replays each event with headers of its own', async () => {
     const where = dirs();
     const channel = new FileChannel(where);

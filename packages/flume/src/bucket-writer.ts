@@ -86,31 +86,33 @@ export class BucketWriter {
     return this.#mutex.run(async () => {
       this.#cancelIdle();
       if (this.#broken) await this.#retire();
-      let pending: FlumeEvent[] = [];
+      // Events [from, i) are appended but not yet written: written as one range (a slice only when a roll
+      // or a flush splits the events given).
+      let from = 0;
+      let i = 0;
       const writePending = async () => {
-        if (pending.length === 0) return;
+        if (i === from) return;
+        const pending = from === 0 && i === events.length ? events : events.slice(from, i);
+        from = i;
         if (this.#sequence) {
           this.#sequence.append(pending);
-          pending = [];
           const bytes = await this.#sequence.take();
           if (bytes.length > 0) await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
           return;
         }
-        const batch = pending;
-        pending = [];
-        for (const chunk of serializeChunks(batch, this.#config.serializer, this.#config.appendNewline, scratch())) {
+        for (const chunk of serializeChunks(pending, this.#config.serializer, this.#config.appendNewline, scratch())) {
           if (this.#config.fileType === 'CompressedStream') this.#pendingCompressed.push(Buffer.from(chunk));
           else await this.#guard(this.#call(this.#out!.write(chunk), 'append'));
         }
       };
-      for (const event of events) {
+      for (; i < events.length; ) {
         if (!this.#out) await this.#open();
         else if (this.#shouldRoll()) {
           await writePending();
           await this.#close();
           await this.#open();
         }
-        pending.push(event);
+        const event = events[i++]!;
         this.#eventCount++;
         this.#bodyBytes += event.body.byteLength;
         this.#batchCount++;

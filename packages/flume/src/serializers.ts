@@ -24,12 +24,16 @@ export function* serializeChunks(events: readonly FlumeEvent[], kind: Serializer
   let at = 0;
   // Events up to this index were found not to make a run: copied without looking again.
   let copyThrough = -1;
+  // A view of the whole buffer the last bodies looked at lie in (small Buffers share a pool: bodies made
+  // one after another are often adjacent without a newline between them — one view, not one per event).
+  let whole: Uint8Array | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (kind === 'TEXT' && appendNewline && i > copyThrough && follows(event.body, events[i + 1]?.body)) {
+      if (whole?.buffer !== event.body.buffer) whole = new Uint8Array(event.body.buffer);
       // Lines a source read in one go lie one after another in its buffer, a newline apart: serialised, they
       // are those bytes as they are — handed on as one view, no copy per event.
-      const run = contiguousLines(events, i);
+      const run = contiguousLines(events, i, whole);
       if (run.bytes) {
         if (at > 0) {
           yield scratch.subarray(0, at);
@@ -72,12 +76,11 @@ function follows(body: Uint8Array, next: Uint8Array | undefined): boolean {
  * newline: their serialised form (TEXT with newlines) is that stretch of the buffer (`bytes`, when at least
  * MIN_RUN do). `last`: the last event of the stretch examined.
  */
-function contiguousLines(events: readonly FlumeEvent[], first: number): { bytes?: Uint8Array; last: number } {
+function contiguousLines(events: readonly FlumeEvent[], first: number, whole: Uint8Array): { bytes?: Uint8Array; last: number } {
   const body = events[first]!.body;
   const buffer = body.buffer;
   const start = body.byteOffset;
   let end = start + body.byteLength;
-  const whole = new Uint8Array(buffer);
   if (end >= buffer.byteLength || whole[end] !== 10) return { last: first };
   let last = first;
   for (let j = first + 1; j < events.length; j++) {

@@ -30,7 +30,11 @@ export interface Source {
 
 export type Interceptor = (event: FlumeEvent) => FlumeEvent;
 
-/** Flume's timestamp interceptor: a `timestamp` header with the current time, unless one is kept. */
+/**
+ * Flume's timestamp interceptor: a `timestamp` header with the current time, unless one is kept. Like
+ * Flume's, it sets the header on the event it is given (its headers object is changed, not copied: a
+ * source makes one per event, and a copy per event was a third of the agent's garbage).
+ */
 export function timestampInterceptor(preserveExisting: boolean, now: () => number = Date.now): Interceptor {
   // The decimal text of the last millisecond seen: events come many to a millisecond.
   let lastMs = NaN;
@@ -42,7 +46,8 @@ export function timestampInterceptor(preserveExisting: boolean, now: () => numbe
       lastMs = ms;
       lastText = String(ms);
     }
-    return { headers: { ...event.headers, timestamp: lastText }, body: event.body };
+    event.headers['timestamp'] = lastText;
+    return event;
   };
 }
 

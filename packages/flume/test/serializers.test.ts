@@ -35,4 +35,24 @@ describe('serializeChunks (TEXT, newline after each event)', () => {
     });
     expect(Buffer.concat(serialised(bodies)).toString()).toBe(`${unterminated.toString()}\n`);
   });
+
+  it('finds runs in each of several buffers taken in turn, and copies bodies that are adjacent in one buffer without a newline between them', () => {
+    const linesOf = (text: Buffer): FlumeEvent[] => {
+      const out: FlumeEvent[] = [];
+      for (let start = 0, nl = text.indexOf(10); nl >= 0; start = nl + 1, nl = text.indexOf(10, start)) out.push({ headers: {}, body: text.subarray(start, nl) });
+      return out;
+    };
+    // Buffers of their own (Buffer.from(string) may place both in one shared pool).
+    const own = (text: string) => Buffer.from(new TextEncoder().encode(text).buffer);
+    const a = own(Array.from({ length: 20 }, (_, i) => `a${i}\n`).join(''));
+    const b = own(Array.from({ length: 20 }, (_, i) => `b${i}\n`).join(''));
+    // One buffer holding bodies end to end (as small Buffers share a pool): no newline between them.
+    const packed = Buffer.from('p0p1p2p3p4p5p6p7p8p9q0q1q2q3q4q5q6q7q8q9');
+    const adjacent: FlumeEvent[] = Array.from({ length: 20 }, (_, i) => ({ headers: {}, body: packed.subarray(2 * i, 2 * i + 2) }));
+    const events = [...linesOf(a), ...adjacent, ...linesOf(b), ...linesOf(a)];
+    const chunks = [...serializeChunks(events, 'TEXT', true, Buffer.alloc(64))].map((c) => ({ buffer: c.buffer, text: Buffer.from(c).toString() }));
+    expect(chunks.map((c) => c.text).join('')).toBe(`${a.toString()}${adjacent.map((e) => `${Buffer.from(e.body).toString()}\n`).join('')}${b.toString()}${a.toString()}`);
+    expect(chunks.filter((c) => c.buffer === a.buffer).map((c) => c.text)).toEqual([a.toString(), a.toString()]);
+    expect(chunks.filter((c) => c.buffer === b.buffer).map((c) => c.text)).toEqual([b.toString()]);
+  });
 });

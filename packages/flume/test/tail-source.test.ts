@@ -123,3 +123,20 @@ describe('TailSource', () => {
     expect(source.counters).toEqual({ received: 3, accepted: 2 });
   });
 });
+
+describe('timestampInterceptor', () => {
+  it('sets the header on the event it is given, as Flume’s does (headers put in place), and keeps an existing one only with preserveExisting', () => {
+    let now = 1000;
+    const stamp = timestampInterceptor(false, () => now);
+    const event: FlumeEvent = { headers: { host: 'a', timestamp: '7' }, body: Buffer.from('x') };
+    const headers = event.headers;
+    expect(stamp(event)).toBe(event);
+    expect(event.headers).toBe(headers);
+    expect(headers).toEqual({ host: 'a', timestamp: '1000' });
+    now = 1001;
+    expect(stamp({ headers: {}, body: Buffer.alloc(0) }).headers).toEqual({ timestamp: '1001' });
+    const kept: FlumeEvent = { headers: { timestamp: '7' }, body: Buffer.alloc(0) };
+    expect(timestampInterceptor(true, () => now)(kept).headers).toEqual({ timestamp: '7' });
+    expect(timestampInterceptor(true, () => now)({ headers: {}, body: Buffer.alloc(0) }).headers).toEqual({ timestamp: '1001' });
+  });
+});

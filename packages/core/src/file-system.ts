@@ -11,8 +11,9 @@ import {
   PathIsNotEmptyDirectoryError,
   UnsupportedOperationError,
 } from './errors.js';
-import type { BlockLocation, ContentSummary, FileStatus, FsPermission, FsStatus, LocatedFileStatus } from './file-status.js';
-import { globStatuses, type PathFilter } from './glob.js';
+import { ContentSummary, FsPermission, LocatedFileStatus, type BlockLocation, type FileStatus, type FsStatus } from './file-status.js';
+import { describeValue, globStatuses, pathFilterFunction, type PathFilter } from './glob.js';
+import { checkPathArgument, createOptionsOf, type Progressable } from './java-arguments.js';
 import { cancellableIterable, currentSignal, effectiveSignal, runCancellable, throwIfAborted } from './cancellation.js';
 import { FSDataOutputStreamBuilder, FutureDataInputStreamBuilder, OpenFileOptions, type ResolvedOpenOptions } from './builders.js';
 import { copy, type CopyOptions } from './copy.js';
@@ -58,9 +59,47 @@ function bindSignal<T extends FSDataInputStream | FSDataOutputStream>(stream: T,
   return stream;
 }
 
-function listOptions(filterOrOptions: PathFilter | ListOptions | undefined): ListOptions {
+/** Java's `bufferSize` argument or the options object; anything else is a TypeError naming the call. */
+function bufferSizeOrOptions<T extends { bufferSize?: number }>(value: T | number | undefined, call: string): T {
+  if (value === undefined) return {} as T;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`${call}: bufferSize must be a positive integer, got ${value}`);
+    return { bufferSize: value } as T;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${call}: expected an options object or bufferSize (a number), got ${describeValue(value)}`);
+  return value;
+}
+
+/** copyFromLocalFile / copyToLocalFile: `(src, dst[, options])` or Java's `(delSrc[, overwrite], src, dst)`. */
+function copyArguments(args: readonly unknown[], call: string): { src: PathLike; dst: PathLike; options: CopyOptions } {
+  if (typeof args[0] === 'boolean') {
+    const overwrite = typeof args[1] === 'boolean' ? args[1] : undefined;
+    const [src, dst] = overwrite === undefined ? args.slice(1) : args.slice(2);
+    checkPathArgument(src, call, 'src');
+    checkPathArgument(dst, call, 'dst');
+    return { src, dst, options: { deleteSource: args[0], ...(overwrite !== undefined ? { overwrite } : {}) } };
+  }
+  const [src, dst, options] = args;
+  checkPathArgument(src, call, 'src');
+  checkPathArgument(dst, call, 'dst');
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError(`${call}: options must be an object, got ${describeValue(options)}`);
+  return { src, dst, options: (options ?? {}) as CopyOptions };
+}
+
+/** A listing's filter (a function or Java's `{ accept }`) and signal, from its second argument. */
+function listOptions(filterOrOptions: PathFilter | ListOptions | undefined, call: string): { filter?: (path: Path) => boolean; signal?: AbortSignal } {
   if (filterOrOptions === undefined) return {};
-  return typeof filterOrOptions === 'function' ? { filter: filterOrOptions } : filterOrOptions;
+  if (typeof filterOrOptions === 'function' || typeof (filterOrOptions as { accept?: unknown } | null)?.accept === 'function') {
+    return { filter: pathFilterFunction(filterOrOptions as PathFilter, `${call}: filter`) };
+  }
+  if (filterOrOptions === null || typeof filterOrOptions !== 'object') {
+    throw new TypeError(`${call}: expected a PathFilter or { filter, signal }, got ${describeValue(filterOrOptions)}`);
+  }
+  for (const key of Object.keys(filterOrOptions)) {
+    if (key !== 'filter' && key !== 'signal') throw new TypeError(`${call}: ${key} is neither a PathFilter’s accept(path) function nor an option (filter, signal)`);
+  }
+  const { filter, signal } = filterOrOptions as ListOptions;
+  return { ...(filter !== undefined ? { filter: pathFilterFunction(filter, `${call}: options.filter`) } : {}), ...(signal !== undefined ? { signal } : {}) };
 }
 
 export interface FileSystemUri {
@@ -194,13 +233,39 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
    * the call uses the class as a value, so its import — and the registration it makes — cannot be dropped
    * as a type-only import.
    */
-  static get<T extends FileSystem>(this: FileSystemType<T>, uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<T> {
-    return checkedType(this, cachedInstance(FileSystem.uriOf(uri, conf), conf));
+  static get<T extends FileSystem>(this: FileSystemType<T>, conf: Configuration): Promise<T>;
+  static get<T extends FileSystem>(this: FileSystemType<T>, uri: PathLike | URL, conf?: Configuration): Promise<T>;
+  static get<T extends FileSystem>(this: FileSystemType<T>, uriOrConf: PathLike | URL | Configuration, conf: Configuration = new Configuration()): Promise<T> {
+    // Hadoop's FileSystem.get(conf): the default filesystem, fs.defaultFS.
+    if (uriOrConf instanceof Configuration) return checkedType(this, cachedInstance(FileSystem.uriOf(FileSystem.getDefaultUri(uriOrConf), uriOrConf), uriOrConf));
+    return checkedType(this, cachedInstance(FileSystem.uriOf(uriOrConf, conf), conf));
   }
 
   /** A new, uncached instance. Called on a backend class (`JindoOssFileSystem.newInstance(…)`), as get(). */
-  static newInstance<T extends FileSystem>(this: FileSystemType<T>, uri: PathLike | URL, conf: Configuration = new Configuration()): Promise<T> {
-    return checkedType(this, instantiate(FileSystem.uriOf(uri, conf), conf));
+  static newInstance<T extends FileSystem>(this: FileSystemType<T>, conf: Configuration): Promise<T>;
+  static newInstance<T extends FileSystem>(this: FileSystemType<T>, uri: PathLike | URL, conf?: Configuration): Promise<T>;
+  static newInstance<T extends FileSystem>(this: FileSystemType<T>, uriOrConf: PathLike | URL | Configuration, conf: Configuration = new Configuration()): Promise<T> {
+    if (uriOrConf instanceof Configuration) return checkedType(this, instantiate(FileSystem.uriOf(FileSystem.getDefaultUri(uriOrConf), uriOrConf), uriOrConf));
+    return checkedType(this, instantiate(FileSystem.uriOf(uriOrConf, conf), conf));
+  }
+
+  /** Hadoop's FileSystem.getDefaultUri(conf): `fs.defaultFS` (default `file:///`) as a URL. */
+  static getDefaultUri(conf: Configuration): URL {
+    if (!(conf instanceof Configuration)) throw new TypeError(`getDefaultUri: conf must be a Configuration, got ${describeValue(conf)}`);
+    const text = conf.getTrimmed('fs.defaultFS') ?? 'file:///';
+    const path = new Path(text);
+    if (path.scheme === undefined) throw new ConfigurationError(`fs.defaultFS: "${text}" has no scheme (such as file:/// or oss://bucket)`, { key: 'fs.defaultFS' });
+    return new URL(`${path.scheme}://${path.authority ?? ''}/`);
+  }
+
+  /** Hadoop's FileSystem.setDefaultUri(conf, uri): sets `fs.defaultFS`. */
+  static setDefaultUri(conf: Configuration, uri: string | URL): void {
+    conf.set('fs.defaultFS', uri instanceof URL ? uri.href : uri);
+  }
+
+  /** Hadoop's FileSystem.getLocal(conf): the file:/// filesystem. */
+  static getLocal(conf: Configuration = new Configuration()): Promise<FileSystem> {
+    return FileSystem.get('file:///', conf);
   }
 
   /** Closes every cached instance. */
@@ -315,7 +380,23 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
 
   // ---- the contract ------------------------------------------------------------------------------
 
-  create(path: PathLike, options: CreateOptions = {}): Promise<FSDataOutputStream> {
+  /**
+   * Creates a file for writing (overwriting by default). Beside the options object, Hadoop's overloads as
+   * Java code calls them: `create(f, overwrite)`, `create(f, progress)`, `create(f, replication[,
+   * progress])`, `create(f, overwrite, bufferSize[, progress])`, `create(f, overwrite, bufferSize,
+   * replication, blockSize[, progress])`, `create(f, permission, overwrite, bufferSize, replication,
+   * blockSize[, progress])`. An argument of another kind is a TypeError naming it, never a default.
+   */
+  create(path: PathLike, options?: CreateOptions): Promise<FSDataOutputStream>;
+  create(path: PathLike, overwrite: boolean): Promise<FSDataOutputStream>;
+  create(path: PathLike, progress: Progressable): Promise<FSDataOutputStream>;
+  create(path: PathLike, replication: number, progress?: Progressable): Promise<FSDataOutputStream>;
+  create(path: PathLike, overwrite: boolean, bufferSize: number, progress?: Progressable): Promise<FSDataOutputStream>;
+  create(path: PathLike, overwrite: boolean, bufferSize: number, replication: number, blockSize: number, progress?: Progressable): Promise<FSDataOutputStream>;
+  create(path: PathLike, permission: FsPermission, overwrite: boolean, bufferSize: number, replication: number, blockSize: number, progress?: Progressable): Promise<FSDataOutputStream>;
+  create(path: PathLike, ...args: unknown[]): Promise<FSDataOutputStream> {
+    checkPathArgument(path, 'create');
+    const options: CreateOptions = createOptionsOf(args);
     this.#count(options.recursive === false ? S.OP_CREATE_NON_RECURSIVE : S.OP_CREATE);
     const signal = effectiveSignal(options.signal);
     return this.#guard(path, async (p) => {
@@ -334,7 +415,12 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** Opens an existing file for appending; UnsupportedOperationError where the store cannot append. */
-  append(path: PathLike, options: { bufferSize?: number; signal?: AbortSignal } = {}): Promise<FSDataOutputStream> {
+  append(path: PathLike, options?: { bufferSize?: number; signal?: AbortSignal }): Promise<FSDataOutputStream>;
+  /** Hadoop's append(f, bufferSize[, progress]). */
+  append(path: PathLike, bufferSize: number, progress?: Progressable): Promise<FSDataOutputStream>;
+  append(path: PathLike, optionsOrBufferSize: { bufferSize?: number; signal?: AbortSignal } | number = {}): Promise<FSDataOutputStream> {
+    checkPathArgument(path, 'append');
+    const options = bufferSizeOrOptions(optionsOrBufferSize, 'append');
     this.#count(S.OP_APPEND);
     const signal = effectiveSignal(options.signal);
     return this.#guard(
@@ -346,7 +432,12 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** Opens a file for reading; a missing path is FileNotFoundError, a directory PathIsDirectoryError. */
-  open(path: PathLike, options: OpenOptions = {}): Promise<FSDataInputStream> {
+  open(path: PathLike, options?: OpenOptions): Promise<FSDataInputStream>;
+  /** Hadoop's open(f, bufferSize). */
+  open(path: PathLike, bufferSize: number): Promise<FSDataInputStream>;
+  open(path: PathLike, optionsOrBufferSize: OpenOptions | number = {}): Promise<FSDataInputStream> {
+    checkPathArgument(path, 'open');
+    const options = bufferSizeOrOptions(optionsOrBufferSize, 'open');
     this.#count(S.OP_OPEN);
     const signal = effectiveSignal(options.signal);
     return this.#guard(
@@ -465,7 +556,12 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** Hadoop's copyFromLocalFile: a local file or tree to this filesystem (FileUtil.copy; overwrite by default). */
-  async copyFromLocalFile(src: PathLike, dst: PathLike, options: CopyOptions = {}): Promise<void> {
+  async copyFromLocalFile(src: PathLike, dst: PathLike, options?: CopyOptions): Promise<void>;
+  /** Hadoop's copyFromLocalFile(delSrc, src, dst) and copyFromLocalFile(delSrc, overwrite, src, dst). */
+  async copyFromLocalFile(deleteSource: boolean, src: PathLike, dst: PathLike): Promise<void>;
+  async copyFromLocalFile(deleteSource: boolean, overwrite: boolean, src: PathLike, dst: PathLike): Promise<void>;
+  async copyFromLocalFile(...args: unknown[]): Promise<void> {
+    const { src, dst, options } = copyArguments(args, 'copyFromLocalFile');
     this.#count(S.OP_COPY_FROM_LOCAL_FILE);
     await copy(await FileSystem.get('file:///', this.getConf()), src, this, dst, { overwrite: true, ...options });
   }
@@ -476,7 +572,11 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** Hadoop's copyToLocalFile: a file or tree of this filesystem to local disk (overwrite by default). */
-  async copyToLocalFile(src: PathLike, dst: PathLike, options: CopyOptions = {}): Promise<void> {
+  async copyToLocalFile(src: PathLike, dst: PathLike, options?: CopyOptions): Promise<void>;
+  /** Hadoop's copyToLocalFile(delSrc, src, dst). */
+  async copyToLocalFile(deleteSource: boolean, src: PathLike, dst: PathLike): Promise<void>;
+  async copyToLocalFile(...args: unknown[]): Promise<void> {
+    const { src, dst, options } = copyArguments(args, 'copyToLocalFile');
     await copy(this, src, await FileSystem.get('file:///', this.getConf()), dst, { overwrite: true, ...options });
   }
 
@@ -652,9 +752,19 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   }
 
   /** The children of a directory, or the file itself for a file; FileNotFoundError for a missing path. */
-  async listStatus(path: PathLike, filterOrOptions?: PathFilter | ListOptions): Promise<FileStatus[]> {
+  async listStatus(path: PathLike | readonly PathLike[], filterOrOptions?: PathFilter | ListOptions): Promise<FileStatus[]> {
+    if (Array.isArray(path)) {
+      // Hadoop's listStatus(Path[], filter): each path's listing in turn, concatenated.
+      const out: FileStatus[] = [];
+      for (const [i, one] of (path as readonly PathLike[]).entries()) {
+        checkPathArgument(one, 'listStatus', `paths[${i}]`);
+        out.push(...(await this.listStatus(one, filterOrOptions)));
+      }
+      return out;
+    }
+    checkPathArgument(path, 'listStatus');
     this.#count(S.OP_LIST_STATUS);
-    const { filter, signal } = listOptions(filterOrOptions);
+    const { filter, signal } = listOptions(filterOrOptions, 'listStatus');
     const p = this.#qualifyChecked(path);
     return runCancellable(signal, 'listStatus', p.toString(), async () => {
       const out: FileStatus[] = [];
@@ -699,20 +809,23 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     return cancellableIterable(options.signal, 'listLocatedStatus', undefined, () => ({
       async *[Symbol.asyncIterator]() {
         for await (const page of self.#pages(self.#qualifyChecked(path))) for (const status of page) {
-          yield { status, blockLocations: status.isFile() ? self.getFileBlockLocations(status, 0, status.length) : [] };
+          yield new LocatedFileStatus(status, status.isFile() ? self.getFileBlockLocations(status, 0, status.length) : []);
         }
       },
     }));
   }
 
   /** Every file (never a directory) at or under `path`; recursive descends depth-first. */
-  listFiles(path: PathLike, recursive: boolean, options: SignalOptions = {}): AsyncIterable<FileStatus> {
+  listFiles(path: PathLike, recursive: boolean, options: SignalOptions = {}): AsyncIterable<LocatedFileStatus> {
+    checkPathArgument(path, 'listFiles');
+    if (typeof recursive !== 'boolean') throw new TypeError(`listFiles: recursive must be a boolean, got ${describeValue(recursive)}`);
     this.#count(S.OP_LIST_FILES);
     const self = this;
     return cancellableIterable(options.signal, 'listFiles', undefined, () => ({
       async *[Symbol.asyncIterator]() {
         const start = self.#qualifyChecked(path);
-        yield* self.walkFiles(start, recursive);
+        // Hadoop's listFiles answers LocatedFileStatus.
+        for await (const status of self.walkFiles(start, recursive)) yield new LocatedFileStatus(status, self.getFileBlockLocations(status, 0, status.length));
       },
     }));
   }
@@ -720,7 +833,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   /** Hadoop glob (`* ? [abc] [a-z] [^a] {a,b} \\x`): matching statuses sorted by path; [] when none match. */
   globStatus(pattern: PathLike, filterOrOptions?: PathFilter | ListOptions): Promise<FileStatus[]> {
     this.#count(S.OP_GLOB_STATUS);
-    const { filter, signal } = listOptions(filterOrOptions);
+    const { filter, signal } = listOptions(filterOrOptions, 'globStatus');
     return this.#guard(pattern, (p) => globStatuses(this, p, filter), signal, 'globStatus');
   }
 
@@ -821,7 +934,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   getContentSummary(path: PathLike, options: SignalOptions = {}): Promise<ContentSummary> {
     this.#count(S.OP_GET_CONTENT_SUMMARY);
     return this.#guard(path, async (p) => {
-      const summary: ContentSummary = { length: 0, fileCount: 0, directoryCount: 0 };
+      const summary = { length: 0, fileCount: 0, directoryCount: 0 };
       const visit = async (status: FileStatus): Promise<void> => {
         if (status.isFile()) {
           summary.fileCount++;
@@ -832,7 +945,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
         for await (const page of this.#pages(status.path)) for (const child of page) await visit(child);
       };
       await visit(await this.statPath(p));
-      return summary;
+      return new ContentSummary(summary);
     }, options.signal, 'getContentSummary');
   }
 

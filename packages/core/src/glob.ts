@@ -3,8 +3,28 @@ import type { FileStatus } from './file-status.js';
 import { Path } from './path.js';
 import { statOrUndefined } from './stat-or-undefined.js';
 
-/** Accepts or rejects a path in listings and globs (Hadoop's PathFilter). */
-export type PathFilter = (path: Path) => boolean;
+/**
+ * Accepts or rejects a path in listings and globs (Hadoop's PathFilter): a function, or an object with
+ * `accept(path)` as Java code writes one.
+ */
+export type PathFilter = ((path: Path) => boolean) | { accept(path: Path): boolean };
+
+/** The filter as a function; a TypeError naming `parameter` for anything that is not a PathFilter. */
+export function pathFilterFunction(filter: PathFilter, parameter: string): (path: Path) => boolean {
+  if (typeof filter === 'function') return filter;
+  if (filter !== null && typeof filter === 'object' && typeof (filter as { accept?: unknown }).accept === 'function') {
+    return (path) => filter.accept(path);
+  }
+  throw new TypeError(`${parameter}: expected a PathFilter (a function, or an object with accept(path)), got ${describeValue(filter)}`);
+}
+
+/** What a value is, for a TypeError (never the value itself: it may hold a secret). */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'no prototype'})`;
+  return `a ${typeof value}`;
+}
 
 const META = /[*?[{\\]/;
 
@@ -106,7 +126,7 @@ interface Candidate {
  * Hadoop's globStatus over `fs`: the statuses of existing paths that match `pattern` (already qualified),
  * sorted by path, without duplicates. A pattern without glob syntax gives its own status or nothing.
  */
-export async function globStatuses(fs: GlobTarget, pattern: Path, filter?: PathFilter): Promise<FileStatus[]> {
+export async function globStatuses(fs: GlobTarget, pattern: Path, filter?: (path: Path) => boolean): Promise<FileStatus[]> {
   const found = new Map<string, FileStatus>();
   for (const expanded of expandBraces(pattern.path)) {
     const elements = expanded.split('/').filter((e) => e !== '');

@@ -44,10 +44,12 @@ export {
   type BuiltCreateOptions,
   type ResolvedOpenOptions,
 } from './builders.js';
-export { FileStatus, FsPermission, type BlockLocation, type ContentSummary, type FileStatusInit, type FsStatus, type LocatedFileStatus } from './file-status.js';
+export { ContentSummary, FileStatus, FsPermission, LocatedFileStatus, type BlockLocation, type ContentSummaryInit, type FileStatusInit, type FsStatus } from './file-status.js';
 export { FSDataOutputStream, StreamCapabilities, type StreamCallOptions } from './output-stream.js';
 export { FSDataInputStream, DEFAULT_READ_BUFFER, type FileRange } from './input-stream.js';
 export { expandBraces, globElementToRegExp, hasGlob, type PathFilter } from './glob.js';
+export type { CreateArguments, Progressable } from './java-arguments.js';
+export { IOUtils, type ByteSink, type ByteSource } from './io/io-utils.js';
 export {
   AbortError,
   AccessDeniedError,

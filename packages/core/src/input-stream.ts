@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { abortErrorFor, runCancellable, runWithSignal, withoutSignal } from './cancellation.js';
-import { ClosedError, EOFError, IllegalArgumentError } from './errors.js';
+import { ClosedError, EOFError, IllegalArgumentError, IOError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
 import { BIND_SIGNAL, MERGE_STATISTICS_ON_CLOSE } from './internal/statistics-link.js';
 import type { Path } from './path.js';
@@ -95,15 +95,100 @@ export abstract class FSDataInputStream implements AsyncIterable<Uint8Array>, IO
     return this.#sequentialRead(a, b as number | undefined, c);
   }
 
-  /** One byte at the current position, or −1 at EOF. */
+  /**
+   * One byte (0–255) at the current position, or −1 at EOF: Java's InputStream.read(). (DataInput's
+   * readByte, a signed byte that throws at EOF, is readSignedByte here.)
+   */
   async readByte(): Promise<number> {
     const one = new Uint8Array(1);
     const n = await this.read(one, 0, 1);
     return n === 1 ? one[0]! : -1;
   }
 
-  /** Fills `target[offset, offset+length)` from `position`, or raises EOFError; the position is untouched. */
-  async readFully(position: number, target: Uint8Array, offset = 0, length?: number): Promise<void> {
+  /**
+   * Sequential readFully (Java's DataInput.readFully(byte[] b[, off, len])): fills `target[offset,
+   * offset+length)` from the current position and moves it on, or raises EOFError.
+   */
+  async readFully(target: Uint8Array, offset?: number, length?: number): Promise<void>;
+  /** Positioned readFully: fills `target[offset, offset+length)` from `position`, or raises EOFError; the position is untouched. */
+  async readFully(position: number, target: Uint8Array, offset?: number, length?: number): Promise<void>;
+  async readFully(a: number | Uint8Array, b?: Uint8Array | number, c?: number, d?: number): Promise<void> {
+    if (typeof a !== 'number') return this.#sequentialReadFully(a, b as number | undefined, c);
+    if (!(b instanceof Uint8Array)) throw new TypeError(`readFully: target must be a Uint8Array (readFully(position, target[, offset, length])), got ${b === null ? 'null' : typeof b}`);
+    return this.#positionedReadFully(a, b, c, d);
+  }
+
+  async #sequentialReadFully(target: Uint8Array, offset = 0, length?: number): Promise<void> {
+    if (!(target instanceof Uint8Array)) throw new TypeError(`readFully: target must be a Uint8Array or a position (a number), got ${target === null ? 'null' : typeof target}`);
+    const len = checkRange(target, offset, length);
+    let done = 0;
+    while (done < len) {
+      const n = await this.read(target, offset + done, len - done);
+      if (n < 0) throw this.#eof(`readFully: reached end of file after ${done} of ${len} bytes at position ${this.#position}`);
+      done += n;
+    }
+  }
+
+  // ---- Java's DataInput, big-endian, each read from the current position or EOFError ----------------
+
+  /** The next `n` bytes (a view valid until the next DataInput read). */
+  async #next(n: number): Promise<DataView> {
+    const bytes = (this.#dataScratch ??= new Uint8Array(8));
+    await this.#sequentialReadFully(bytes, 0, n);
+    return new DataView(bytes.buffer, bytes.byteOffset, n);
+  }
+  #dataScratch: Uint8Array | undefined;
+
+  async readBoolean(): Promise<boolean> {
+    return (await this.#next(1)).getUint8(0) !== 0;
+  }
+  /** DataInput's readByte: a signed byte, EOFError at the end (readByte() here is InputStream.read()). */
+  async readSignedByte(): Promise<number> {
+    return (await this.#next(1)).getInt8(0);
+  }
+  async readUnsignedByte(): Promise<number> {
+    return (await this.#next(1)).getUint8(0);
+  }
+  async readShort(): Promise<number> {
+    return (await this.#next(2)).getInt16(0);
+  }
+  async readUnsignedShort(): Promise<number> {
+    return (await this.#next(2)).getUint16(0);
+  }
+  /** A UTF-16 code unit, as a one-character string. */
+  async readChar(): Promise<string> {
+    return String.fromCharCode((await this.#next(2)).getUint16(0));
+  }
+  async readInt(): Promise<number> {
+    return (await this.#next(4)).getInt32(0);
+  }
+  /** A 64-bit signed integer, as a bigint (a number cannot hold every long). */
+  async readLong(): Promise<bigint> {
+    return (await this.#next(8)).getBigInt64(0);
+  }
+  async readFloat(): Promise<number> {
+    return (await this.#next(4)).getFloat32(0);
+  }
+  async readDouble(): Promise<number> {
+    return (await this.#next(8)).getFloat64(0);
+  }
+  /** DataInput's readUTF: a 2-byte length, then that many bytes of Java's modified UTF-8. */
+  async readUTF(): Promise<string> {
+    const length = await this.readUnsignedShort();
+    const bytes = new Uint8Array(length);
+    await this.#sequentialReadFully(bytes);
+    return decodeModifiedUtf8(bytes, this.path.toString());
+  }
+  /** Skips up to `n` bytes (fewer at EOF); the number skipped. */
+  async skipBytes(n: number): Promise<number> {
+    if (!Number.isInteger(n)) throw new TypeError(`skipBytes: n must be an integer, got ${n}`);
+    if (n <= 0) return 0;
+    const skip = Math.min(n, Math.max(0, (await this.#getLength()) - this.#position));
+    await this.seek(this.#position + skip);
+    return skip;
+  }
+
+  async #positionedReadFully(position: number, target: Uint8Array, offset = 0, length?: number): Promise<void> {
     const len = checkRange(target, offset, length);
     if (len === 0) return;
     this.#checkOpen('readFully');
@@ -311,4 +396,25 @@ function checkRange(target: Uint8Array, offset: number, length: number | undefin
     throw new RangeError(`offset ${offset} + length ${len} exceeds the buffer size ${target.length}`);
   }
   return len;
+}
+
+/** Java's modified UTF-8 (DataOutput.writeUTF) to a string; malformed bytes are an IOError naming the file. */
+function decodeModifiedUtf8(bytes: Uint8Array, path: string): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const a = bytes[i]!;
+    if (a < 0x80) {
+      out += String.fromCharCode(a);
+      i += 1;
+    } else if ((a & 0xe0) === 0xc0 && i + 1 < bytes.length && (bytes[i + 1]! & 0xc0) === 0x80) {
+      out += String.fromCharCode(((a & 0x1f) << 6) | (bytes[i + 1]! & 0x3f));
+      i += 2;
+    } else if ((a & 0xf0) === 0xe0 && i + 2 < bytes.length && (bytes[i + 1]! & 0xc0) === 0x80 && (bytes[i + 2]! & 0xc0) === 0x80) {
+      out += String.fromCharCode(((a & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f));
+      i += 3;
+    } else {
+      throw new IOError(`readUTF: malformed modified UTF-8 at byte ${i} of ${bytes.length}: ${path}`, 'EIO', { path });
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { abortErrorFor, abortIn, runCancellable, withoutSignal } from './cancellation.js';
-import { ClosedError } from './errors.js';
+import { ClosedError, IOError } from './errors.js';
 import { SerialQueue } from './internal/serial-queue.js';
 import { BIND_SIGNAL, MERGE_STATISTICS_ON_CLOSE, SET_PROGRESS_LISTENER } from './internal/statistics-link.js';
 import type { Path } from './path.js';
@@ -146,19 +146,33 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
 
   abstract hasCapability(capability: string): boolean;
 
-  write(data: Uint8Array | string): Promise<void> {
-    const bytes = typeof data === 'string' ? FSDataOutputStream.#encoder.encode(data) : data;
+  /**
+   * Writes bytes (a string as UTF-8). Java's shapes too: `write(b, off, len)` writes that range of `b`,
+   * `write(int)` one byte (its low 8 bits).
+   */
+  write(data: Uint8Array | string, offset?: number, length?: number): Promise<void>;
+  write(byte: number): Promise<void>;
+  write(data: Uint8Array | string | number, offset?: number, length?: number): Promise<void> {
+    let bytes = typeof data === 'string' ? FSDataOutputStream.#encoder.encode(data) : typeof data === 'number' ? oneByte(data) : data;
     if (!(bytes instanceof Uint8Array)) {
-      return Promise.reject(new TypeError('write() takes a Uint8Array or a string'));
+      return Promise.reject(new TypeError(`write() takes a Uint8Array, a string or a byte (a number), got ${data === null ? 'null' : typeof data}`));
+    }
+    if (offset !== undefined || length !== undefined) {
+      const from = offset ?? 0;
+      const len = length ?? bytes.byteLength - from;
+      if (!Number.isInteger(from) || !Number.isInteger(len) || from < 0 || len < 0 || from + len > bytes.byteLength) {
+        return Promise.reject(new RangeError(`write: offset ${from} and length ${len} do not lie within ${bytes.byteLength} bytes`));
+      }
+      bytes = bytes.subarray(from, from + len);
     }
     // Java's rule: once write() was called, the caller may reuse its buffer. A write that must wait for
-    // earlier calls works on a copy; one that starts at once hands writeBytes the caller's bytes, which it
+    // earlier calls works on a copy; one that starts at once hands writeChunk the caller's bytes, which it
     // takes (copies) before its first await.
     const owned = this.#queue.busy ? Buffer.from(bytes) : bytes;
     return this.#run('write', async () => {
       if (owned.byteLength === 0) return;
       try {
-        await this.writeBytes(owned);
+        await this.writeChunk(owned);
       } catch (error) {
         this.ioStatistics.incrementCounter(S.STREAM_WRITE_EXCEPTIONS);
         throw error;
@@ -170,6 +184,81 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
 
   flush(): Promise<void> {
     return this.#run('flush', () => this.flushBuffers());
+  }
+
+  // ---- Java's DataOutput, big-endian ------------------------------------------------------------------
+
+  writeBoolean(value: boolean): Promise<void> {
+    return this.write(dataBytes(1, (view) => view.setUint8(0, value ? 1 : 0)));
+  }
+  /** The low 8 bits of `value`. */
+  writeByte(value: number): Promise<void> {
+    return this.write(oneByte(value));
+  }
+  writeShort(value: number): Promise<void> {
+    return this.write(dataBytes(2, (view) => view.setUint16(0, checkedInteger(value, 'writeShort') & 0xffff)));
+  }
+  /** A UTF-16 code unit: a number, or the first of a string. */
+  writeChar(value: number | string): Promise<void> {
+    const unit = typeof value === 'string' ? value.charCodeAt(0) : checkedInteger(value, 'writeChar');
+    return this.write(dataBytes(2, (view) => view.setUint16(0, unit & 0xffff)));
+  }
+  writeInt(value: number): Promise<void> {
+    return this.write(dataBytes(4, (view) => view.setInt32(0, checkedInteger(value, 'writeInt') | 0)));
+  }
+  /** A 64-bit signed integer: a bigint, or a number that is a safe integer. */
+  writeLong(value: bigint | number): Promise<void> {
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) return Promise.reject(new TypeError(`writeLong: ${value} is not a safe integer (pass a bigint)`));
+    if (typeof value !== 'number' && typeof value !== 'bigint') return Promise.reject(new TypeError(`writeLong: value must be a bigint or a number, got ${typeof value}`));
+    return this.write(dataBytes(8, (view) => view.setBigInt64(0, BigInt.asIntN(64, BigInt(value)))));
+  }
+  writeFloat(value: number): Promise<void> {
+    return this.write(dataBytes(4, (view) => view.setFloat32(0, value)));
+  }
+  writeDouble(value: number): Promise<void> {
+    return this.write(dataBytes(8, (view) => view.setFloat64(0, value)));
+  }
+  /** DataOutput's writeBytes: the low byte of each UTF-16 unit. */
+  writeBytes(text: string): Promise<void> {
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+    return this.write(out);
+  }
+  /** DataOutput's writeChars: each UTF-16 unit as two bytes. */
+  writeChars(text: string): Promise<void> {
+    return this.write(dataBytes(text.length * 2, (view) => {
+      for (let i = 0; i < text.length; i++) view.setUint16(i * 2, text.charCodeAt(i));
+    }));
+  }
+  /**
+   * DataOutput's writeUTF: a 2-byte length, then Java's modified UTF-8 (NUL as two bytes, characters
+   * outside the BMP as their two surrogates of three bytes each). Over 65 535 bytes is an IOError, as
+   * Java's UTFDataFormatException, and nothing is written.
+   */
+  writeUTF(text: string): Promise<void> {
+    let length = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      length += c >= 0x01 && c <= 0x7f ? 1 : c <= 0x7ff ? 2 : 3;
+    }
+    if (length > 0xffff) return Promise.reject(new IOError(`writeUTF: encoded string too long: ${length} bytes (at most 65535): ${this.path.toString()}`, 'EINVAL', { path: this.path.toString() }));
+    const out = new Uint8Array(2 + length);
+    out[0] = length >>> 8;
+    out[1] = length & 0xff;
+    let at = 2;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x01 && c <= 0x7f) out[at++] = c;
+      else if (c <= 0x7ff) {
+        out[at++] = 0xc0 | (c >> 6);
+        out[at++] = 0x80 | (c & 0x3f);
+      } else {
+        out[at++] = 0xe0 | (c >> 12);
+        out[at++] = 0x80 | ((c >> 6) & 0x3f);
+        out[at++] = 0x80 | (c & 0x3f);
+      }
+    }
+    return this.write(out);
   }
 
   /**
@@ -294,7 +383,7 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
    * Buffers `bytes` or passes them on; may return before they reach the store. It must not read `bytes`
    * after its first await (the caller may already be reusing them): copy what has to wait.
    */
-  protected abstract writeBytes(bytes: Uint8Array): Promise<void>;
+  protected abstract writeChunk(bytes: Uint8Array): Promise<void>;
   /** Pushes buffered bytes to the store as far as a plain flush goes. */
   protected abstract flushBuffers(): Promise<void>;
   protected hflushBytes(): Promise<void> {
@@ -324,4 +413,19 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     this.#mergeInto?.aggregate(this.ioStatistics);
     this.#mergeInto = undefined;
   }
+}
+
+function oneByte(value: number): Uint8Array {
+  return Uint8Array.of(checkedInteger(value, 'write') & 0xff);
+}
+
+function checkedInteger(value: number, call: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${call}: ${String(value)} is not an integer`);
+  return value;
+}
+
+function dataBytes(size: number, fill: (view: DataView) => void): Uint8Array {
+  const bytes = new Uint8Array(size);
+  fill(new DataView(bytes.buffer));
+  return bytes;
 }

@@ -16,9 +16,12 @@ export interface PathUri {
 
 /**
  * A Hadoop path: `[scheme:][//authority]path`. Paths are kept raw (never percent-encoded) and normalised on
- * construction: repeated '/' collapse, a trailing '/' goes. Elements `.` and `..` and control characters are
- * refused rather than resolved, because an object store has no such elements and silently resolving them
- * would let a caller escape a configured root.
+ * construction as Hadoop's Path is (java.net.URI's normalize): repeated '/' collapse, a trailing '/' goes,
+ * `.` elements go and `..` removes the element before it — `/a/../b` is `/b`, `./x` is `x`. A relative
+ * path keeps the `..` it starts with (`../data.csv`: resolved against the working directory when
+ * qualified); an absolute path that climbs above its root is an InvalidPathError naming it, so a resolved
+ * path never escapes a configured root. `Path.of` (parts from a store's listing) still refuses `.` and
+ * `..` elements: a key holding them is not silently read as another. Control characters are refused.
  */
 export class Path implements PathUri {
   static readonly SEPARATOR = '/';
@@ -139,7 +142,7 @@ export class Path implements PathUri {
 
 function toPath(p: string | Path): Path {
   if (p instanceof Path) return p;
-  if (typeof p !== 'string') throw new InvalidPathError(`a path must be a string or a Path, got ${typeof p}`);
+  if (typeof p !== 'string') throw new TypeError(`a path must be a Path or a string, got ${p === null ? 'null' : typeof p}`);
   return parse(p);
 }
 
@@ -163,8 +166,27 @@ function parse(text: string): Path {
     if (rest === '') rest = '/';
     if (!rest.startsWith('/')) throw new InvalidPathError(`path with scheme must be absolute: "${text}"`, { path: text });
   }
-  const parts = validated(scheme, authority, normalisePath(rest, text), text);
+  const parts = validated(scheme, authority, resolveDots(normalisePath(rest, text), text), text, false);
   return trusted(parts.scheme, parts.authority, parts.path);
+}
+
+/**
+ * `.` and `..` resolved as java.net.URI's normalize does, but strict at the root: a relative path keeps
+ * its leading `..` (and is `.` when nothing is left), an absolute path cannot climb above `/`.
+ */
+function resolveDots(path: string, original: string): string {
+  if (!/(^|\/)\.\.?(\/|$)/.test(path)) return path;
+  const absolute = path.startsWith('/');
+  const kept: string[] = [];
+  for (const element of path.split('/')) {
+    if (element === '' || element === '.') continue;
+    if (element !== '..') kept.push(element);
+    else if (kept.length > 0 && kept[kept.length - 1] !== '..') kept.pop();
+    else if (absolute) throw new InvalidPathError(`path climbs above the root with "..": "${original}"`, { path: original });
+    else kept.push('..');
+  }
+  if (absolute) return `/${kept.join('/')}`;
+  return kept.length === 0 ? '.' : kept.join('/');
 }
 
 /** A Path from parts already validated and normalised (parsing or deriving from a valid Path). */
@@ -188,6 +210,7 @@ function validated(
   authority: string | undefined,
   path: string,
   original: string,
+  refuseDots = true,
 ): PathUri {
   if (CONTROL.test(original)) {
     throw new InvalidPathError(`path contains a control character: ${JSON.stringify(original)}`, { path: original });
@@ -195,7 +218,7 @@ function validated(
   if (scheme !== undefined && !SCHEME.test(scheme)) {
     throw new InvalidPathError(`invalid scheme "${scheme}" in "${original}"`, { path: original });
   }
-  for (const element of path.split('/')) {
+  if (refuseDots) for (const element of path.split('/')) {
     if (element === '.' || element === '..') {
       throw new InvalidPathError(`path element "${element}" is not allowed: "${original}"`, { path: original });
     }
@@ -207,5 +230,8 @@ function resolveChild(parent: Path, child: Path): Path {
   if (child.scheme !== undefined) return child;
   if (child.isAbsolute()) return trusted(parent.scheme, parent.authority, child.path);
   const base = parent.path === '/' ? '' : parent.path;
-  return trusted(parent.scheme, parent.authority, `${base}/${child.path}`);
+  const joined = `${base}/${child.path}`;
+  // A child starting with `..` (or `.`) steps up from the parent; `./x` under `.` stays relative.
+  const path = child.path.startsWith('.') || parent.path.startsWith('.') ? resolveDots(parent.path === '.' ? child.path : joined, `${parent.toString()} + ${child.path}`) : joined;
+  return trusted(parent.scheme, parent.authority, path);
 }

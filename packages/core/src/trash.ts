@@ -1,4 +1,5 @@
-import type { FileSystem, PathLike } from './file-system.js';
+import type { Configuration } from './configuration.js';
+import { FileSystem, type PathLike } from './file-system.js';
 import { InvalidPathError } from './errors.js';
 import { Path } from './path.js';
 
@@ -19,10 +20,24 @@ export class Trash {
   readonly #fs: FileSystem;
   readonly #intervalMs: number;
 
-  constructor(fs: FileSystem) {
+  /** `conf` (Java's Trash(fs, conf)) gives fs.trash.interval; by default the filesystem's own configuration. */
+  constructor(fs: FileSystem, conf: Configuration = fs.getConf()) {
     this.#fs = fs;
-    const minutes = Number(fs.getConf().get(TRASH_INTERVAL_KEY, '0'));
+    const minutes = Number(conf.get(TRASH_INTERVAL_KEY, '0'));
     this.#intervalMs = Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : 0;
+  }
+
+  /**
+   * Hadoop's Trash.moveToAppropriateTrash(fs, p, conf): moves `path` to the trash of the filesystem that
+   * holds it (`path` qualified by `fs`; a path of another scheme or bucket goes to that filesystem's
+   * trash), with fs.trash.interval from `conf`. False when the trash is off there.
+   */
+  static async moveToAppropriateTrash(fs: FileSystem, path: PathLike, conf: Configuration): Promise<boolean> {
+    const given = path instanceof Path ? path : new Path(path);
+    const root = fs.makeQualified('/');
+    const qualified = given.scheme === undefined ? fs.makeQualified(given) : given;
+    const owner = qualified.scheme === root.scheme && qualified.authority === root.authority ? fs : await FileSystem.get(qualified, conf);
+    return new Trash(owner, conf).moveToTrash(qualified);
   }
 
   isEnabled(): boolean {

@@ -44,7 +44,50 @@ describe('Path', () => {
     expect(() => new Path('/').suffix('.tmp')).toThrow(InvalidPathError);
   });
 
-  it.each(['', '/a/./b', '/a/../b', '..', 'oss://b/x/..', '/a\u0000b', '/line\nbreak', '/del\u007f'])(
+  it('normalises . and .. as Hadoop’s Path does (java.net.URI normalize)', () => {
+    const cases: Array<[string, string]> = [
+      ['/a/../b', '/b'],
+      ['/a/./b', '/a/b'],
+      ['/a/b/..', '/a'],
+      ['/a/..', '/'],
+      ['oss://b/x/..', 'oss://b/'],
+      ['oss://b/x/../y/./z', 'oss://b/y/z'],
+      ['./x', 'x'],
+      ['.', '.'],
+      ['a/..', '.'],
+      ['../data.csv', '../data.csv'],
+      ['a/../../x', '../x'],
+      ['../../x/./y/..', '../../x'],
+      ['/a/.hidden/..b/...', '/a/.hidden/..b/...'],
+    ];
+    for (const [text, normalised] of cases) expect(new Path(text).toString(), text).toBe(normalised);
+    // Relative paths with .. resolve against their parent (the working directory when qualified).
+    expect(new Path('/user/me/work', '../data.csv').toString()).toBe('/user/me/data.csv');
+    expect(new Path('mem://m/a/b', '../../c').toString()).toBe('mem://m/c');
+    expect(new Path('/a', '.').toString()).toBe('/a');
+    expect(new Path('.', 'x').toString()).toBe('x');
+    expect(new Path('..', 'x').toString()).toBe('../x');
+    expect(new Path('../data.csv').makeQualified({ scheme: 'file', authority: '' }, new Path('file:///home/me/in')).toString()).toBe('file:///home/me/data.csv');
+  });
+
+  it.each(['/..', '/a/../..', 'oss://b/..', 'oss://b/x/../../y'])('refuses %j, which climbs above the root, with InvalidPathError naming it', (text) => {
+    expect(() => new Path(text)).toThrow(InvalidPathError);
+    expect(() => new Path(text)).toThrow(`"${text}"`);
+  });
+
+  it('refuses a relative .. that climbs above the root when resolved against a parent, naming both', () => {
+    expect(() => new Path('/a', '../../b')).toThrow(InvalidPathError);
+    expect(() => new Path('/a', '../../b')).toThrow('/a + ../../b');
+    expect(() => new Path('x/y').makeQualified({ scheme: 'mem', authority: 'm' }, new Path('mem://m/'))).not.toThrow();
+    expect(() => new Path('../y').makeQualified({ scheme: 'mem', authority: 'm' }, new Path('mem://m/'))).toThrow(InvalidPathError);
+  });
+
+  it('Path.of (parts from a store listing) still refuses . and .. elements: a key holding them is not read as another', () => {
+    expect(() => Path.of('oss', 'b', '/a/../b')).toThrow(InvalidPathError);
+    expect(() => Path.of('oss', 'b', '/a/./b')).toThrow(InvalidPathError);
+  });
+
+  it.each(['', '/a\u0000b', '/line\nbreak', '/del\u007f'])(
     'refuses %j with InvalidPathError naming the path',
     (text) => {
       let error: unknown;

@@ -165,7 +165,7 @@ class FlakyFileSystem extends MemoryFileSystem {
       hasCapability(c: string) {
         return c === StreamCapabilities.HFLUSH;
       }
-      protected writeBytes(bytes: Uint8Array) {
+      protected writeChunk(bytes: Uint8Array) {
         return inner.write(bytes);
       }
       protected flushBuffers() {

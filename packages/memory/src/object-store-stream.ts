@@ -18,7 +18,7 @@ export class ObjectStoreOutputStream extends FSDataOutputStream {
     return capability === StreamCapabilities.ABORTABLE;
   }
 
-  protected async writeBytes(bytes: Uint8Array): Promise<void> {
+  protected async writeChunk(bytes: Uint8Array): Promise<void> {
     this.#chunks.push(Buffer.from(bytes));
   }
 

@@ -45,7 +45,7 @@ export class PosixOutputStream extends FSDataOutputStream {
     return capability === StreamCapabilities.HFLUSH || capability === StreamCapabilities.HSYNC;
   }
 
-  protected async writeBytes(bytes: Uint8Array): Promise<void> {
+  protected async writeChunk(bytes: Uint8Array): Promise<void> {
     if (this.#buffered + bytes.byteLength > this.#bufferSize) {
       // The OS reads the bytes while this awaits, and the caller may reuse its buffer at once: a large
       // write goes out of a scratch buffer of the stream's own (writes run one at a time, so one is enough).

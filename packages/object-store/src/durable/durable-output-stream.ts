@@ -120,7 +120,7 @@ export class DurableOutputStream extends FSDataOutputStream {
     return this.#durable?.length ?? 0;
   }
 
-  protected writeBytes(bytes: Uint8Array): Promise<void> {
+  protected writeChunk(bytes: Uint8Array): Promise<void> {
     if (this.#fenced) return Promise.reject(this.#fenced);
     return this.#parts.write(bytes);
   }

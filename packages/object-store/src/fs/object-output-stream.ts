@@ -41,7 +41,7 @@ export class ObjectOutputStream extends FSDataOutputStream {
     return this.#parts.uploadId;
   }
 
-  protected writeBytes(bytes: Uint8Array): Promise<void> {
+  protected writeChunk(bytes: Uint8Array): Promise<void> {
     return this.#parts.write(bytes);
   }
 

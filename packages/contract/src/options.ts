@@ -1,4 +1,4 @@
-import type { Configuration } from '@hadoopfs/core';
+import { Configuration } from '@hadoopfs/core';
 
 /**
  * Hadoop's contract options (`fs.contract.<key>`), with Hadoop's meaning: an option that is not set is
@@ -114,3 +114,15 @@ export const OBJECT_STORE_OPTIONS: ContractOptions = {
   'test.root-tests-enabled': true,
   'test.random-seek-count': 10,
 };
+
+/** The Hadoop contract option files this package carries (packages/contract/hadoop/<name>.xml). */
+export type HadoopContractFile = 'hdfs' | 'rawlocal' | 'aliyun-oss';
+
+/**
+ * The options of one of Hadoop's contract XML files, as Hadoop's contract tests read them: hdfs.xml (HDFS),
+ * rawlocal.xml (RawLocalFileSystem, file://), aliyun-oss.xml (hadoop-aliyun, oss://).
+ */
+export function hadoopContractOptions(file: HadoopContractFile): ContractOptions {
+  const conf = new Configuration({ loadDefaults: false }).addResource(new URL(`../hadoop/${file}.xml`, import.meta.url));
+  return contractOptionsFrom(conf);
+}

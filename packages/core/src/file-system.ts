@@ -70,6 +70,11 @@ function bufferSizeOrOptions<T extends { bufferSize?: number }>(value: T | numbe
   return value;
 }
 
+/** A statistic's operation as Hadoop names the call: op_get_file_status → getFileStatus. */
+function operationName(statistic: string): string {
+  return statistic.replace(/^op_/, '').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
 /** copyFromLocalFile / copyToLocalFile: `(src, dst[, options])` or Java's `(delSrc[, overwrite], src, dst)`. */
 function copyArguments(args: readonly unknown[], call: string): { src: PathLike; dst: PathLike; options: CopyOptions } {
   if (typeof args[0] === 'boolean') {
@@ -170,8 +175,9 @@ export const PathCapabilities = {
 } as const;
 
 /**
- * What rename does where HDFS and POSIX differ (Hadoop's contract options rename-overwrites-dest,
- * rename-creates-dest-dirs, rename-remove-dest-if-empty-dir, rename-returns-false-if-source-missing).
+ * What rename does where HDFS, POSIX and the object stores differ (Hadoop's contract options
+ * rename-overwrites-dest, rename-creates-dest-dirs, rename-remove-dest-if-empty-dir,
+ * rename-returns-false-if-source-missing, rename-returns-false-if-dest-exists).
  */
 export interface RenameRules {
   /** A file replaces an existing file (rename(2)) instead of failing. */
@@ -180,11 +186,23 @@ export interface RenameRules {
   readonly createParents: boolean;
   /** An empty destination directory is replaced instead of receiving the source. */
   readonly replaceEmptyDirectory: boolean;
-  /** A missing source answers false instead of FileNotFoundError (S3A). */
+  /** A missing source answers false instead of FileNotFoundError (HDFS, S3A). */
   readonly missingSourceReturnsFalse?: boolean;
+  /**
+   * An existing destination file, a missing destination parent or a parent that is a file answer false
+   * instead of an exception (HDFS: DistributedFileSystem.rename logs why and returns false).
+   */
+  readonly refusalReturnsFalse?: boolean;
 }
 
-export const HDFS_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: false, createParents: false, replaceEmptyDirectory: false });
+/** HDFS's rename(src, dst): never overwrites, and answers false where filesystem.md allows either (hdfs.xml). */
+export const HDFS_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: false, createParents: false, replaceEmptyDirectory: false, missingSourceReturnsFalse: true, refusalReturnsFalse: true });
+/**
+ * filesystem.md's rename with strict exceptions: a missing source or destination parent is
+ * FileNotFoundError, an existing destination file FileAlreadyExistsError. FileSystem's default (oss://,
+ * as hadoop-aliyun's code does).
+ */
+export const STRICT_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: false, createParents: false, replaceEmptyDirectory: false });
 /** Hadoop's RawLocalFileSystem: rename(2), and its copying fallback where rename(2) fails. */
 export const POSIX_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: true, createParents: true, replaceEmptyDirectory: true });
 
@@ -213,6 +231,15 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
   protected readonly ioStatistics = new IOStatisticsStore();
   /** Who hears of each request a store makes (addRequestListener). */
   protected readonly requestListeners = new RequestListeners();
+  /**
+   * Wraps each public operation's work (`create`, `open`, `append`, `rename`, `delete`, `mkdirs`,
+   * `getFileStatus`, `listStatus`, … — Hadoop's names) on its qualified path: where a test double injects
+   * faults and delays and reports its operations as requests. Undefined (the default) costs nothing;
+   * operations a public one makes inside itself are not wrapped again.
+   */
+  protected operationHook: (<T>(operation: string, path: Path, body: () => Promise<T>) => Promise<T>) | undefined;
+  /** The public operation just counted, until its first #guard takes it (same synchronous turn). */
+  #pendingOperation: string | undefined;
 
   // ---- instances ---------------------------------------------------------------------------------
 
@@ -766,13 +793,15 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     this.#count(S.OP_LIST_STATUS);
     const { filter, signal } = listOptions(filterOrOptions, 'listStatus');
     const p = this.#qualifyChecked(path);
-    return runCancellable(signal, 'listStatus', p.toString(), async () => {
+    const list = async (): Promise<FileStatus[]> => {
       const out: FileStatus[] = [];
       for await (const page of this.#pages(p)) {
         for (const status of page) if (!filter || filter(status.path)) out.push(status);
       }
       return out;
-    });
+    };
+    const run = this.operationHook === undefined ? list : this.#hooked(p, list);
+    return runCancellable(signal, 'listStatus', p.toString(), () => run(p));
   }
 
   /**
@@ -894,10 +923,12 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
         if (target.equals(from)) return true;
         const inside = await this.#statOrUndefined(target);
         if (inside && !(rules.overwriteFile && inside.isFile() && source.isFile())) {
+          if (rules.refusalReturnsFalse) return false;
           throw new FileAlreadyExistsError(`rename destination ${target.toString()} already exists`, { path: target.toString() });
         }
       } else if (existing) {
         if (!(rules.overwriteFile && source.isFile())) {
+          if (rules.refusalReturnsFalse) return false;
           throw new FileAlreadyExistsError(`rename destination ${to.toString()} is an existing file`, { path: to.toString() });
         }
       } else {
@@ -905,9 +936,9 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
         const parentStatus = await this.#statOrUndefined(parent);
         if (!parentStatus && rules.createParents) {
           await this.makeDirectories(parent);
-        } else if (!parentStatus) {
-          throw new FileNotFoundError(`rename destination parent ${parent.toString()} does not exist`, { path: parent.toString() });
-        } else if (!parentStatus.isDirectory()) {
+        } else if (!parentStatus || !parentStatus.isDirectory()) {
+          if (rules.refusalReturnsFalse) return false;
+          if (!parentStatus) throw new FileNotFoundError(`rename destination parent ${parent.toString()} does not exist`, { path: parent.toString() });
           throw new ParentNotDirectoryError(`rename destination parent ${parent.toString()} is a file`, { path: parent.toString() });
         }
       }
@@ -927,7 +958,7 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
    * (RawLocalFileSystem's POSIX rules for file://).
    */
   protected renameRules(): RenameRules {
-    return HDFS_RENAME_RULES;
+    return STRICT_RENAME_RULES;
   }
 
   /** Totals under `path`, the path itself included (a directory counts itself). */
@@ -1034,6 +1065,27 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
 
   #count(operation: string): void {
     this.ioStatistics.incrementCounter(operation);
+    if (this.operationHook === undefined) return;
+    // Taken by the operation's own #guard in this synchronous turn; dropped after it otherwise, so that an
+    // inner call made later by another operation is never taken for this one.
+    this.#pendingOperation = operation;
+    queueMicrotask(() => {
+      if (this.#pendingOperation === operation) this.#pendingOperation = undefined;
+    });
+  }
+
+  /** The hook around `body` for the operation counted just now, or `body` as it is. */
+  #hooked<T>(path: Path, body: (p: Path) => Promise<T>): (p: Path) => Promise<T> {
+    const operation = this.#pendingOperation;
+    const hook = this.operationHook;
+    if (operation === undefined || hook === undefined) return body;
+    this.#pendingOperation = undefined;
+    return (p) => hook(operationName(operation), path, () => body(p));
+  }
+
+  /** Resets this instance's IOStatistics to nothing (a test's set-up is then not counted). */
+  resetStatistics(): void {
+    this.ioStatistics.reset();
   }
 
   /** A stream whose statistics join this filesystem's when it closes. */
@@ -1071,9 +1123,10 @@ export abstract class FileSystem implements AsyncDisposable, IOStatisticsSource 
     } catch (error) {
       return Promise.reject(error);
     }
+    const run = this.operationHook === undefined ? body : this.#hooked(qualified, body);
     // Without a signal (none given, none current) no extra promise on the hot path.
-    if (!signal && !currentSignal()) return body(qualified);
-    return runCancellable(signal, `${what} ${qualified.toString()}`, qualified.toString(), () => body(qualified));
+    if (!signal && !currentSignal()) return run(qualified);
+    return runCancellable(signal, `${what} ${qualified.toString()}`, qualified.toString(), () => run(qualified));
   }
 
   /** listPages with a check of the current call's signal before each page (a long listing stops between pages). */

@@ -17,6 +17,7 @@ export {
   DEFAULT_BUFFER_SIZE,
   HDFS_RENAME_RULES,
   POSIX_RENAME_RULES,
+  STRICT_RENAME_RULES,
   type RenameRules,
   type CreateOptions,
   type FileSystemUri,
@@ -95,6 +96,7 @@ export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';
 export { translateErrno, errnoOf } from './posix/errno.js';
 export { isProcessRunning } from './process.js';
+export { currentUserName } from './user.js';
 export { runBounded } from './bounded.js';
 export {
   compressionCodecFor,

@@ -1,6 +1,6 @@
 import type { Configuration } from './configuration.js';
 import { FileSystem, type PathLike } from './file-system.js';
-import { InvalidPathError } from './errors.js';
+import { InvalidPathError, IOError } from './errors.js';
 import { Path } from './path.js';
 
 /** Hadoop's keys: minutes a deleted path is kept (0: no trash), and minutes between checkpoints. */
@@ -59,7 +59,9 @@ export class Trash {
     let target = new Path(current, source.path.slice(1));
     await this.#fs.mkdirs(target.getParent()!);
     if (await this.#fs.exists(target)) target = target.suffix(String(Date.now()));
-    await this.#fs.rename(source, target);
+    if (!(await this.#fs.rename(source, target))) {
+      throw new IOError(`could not move ${source.toString()} to the trash (${target.toString()}): rename refused`, 'EIO', { path: source.toString() });
+    }
     onMoved?.(target);
     return true;
   }

@@ -1,5 +1,5 @@
 import { withoutSignal } from './cancellation.js';
-import { FileAlreadyExistsError } from './errors.js';
+import { FileAlreadyExistsError, IOError } from './errors.js';
 import { PathCapabilities, type FileSystem } from './file-system.js';
 import type { FSDataOutputStream } from './output-stream.js';
 import type { Path } from './path.js';
@@ -57,12 +57,17 @@ export async function writeWhole<T>(fs: FileSystem, target: Path, fill: (out: FS
       }
       // Where rename replaces a file (POSIX, file://) it is one atomic step: the path is never without a
       // file. Only a store whose rename refuses an existing destination (HDFS's rules) needs the delete.
+      // (HDFS's rename answers false where another throws FileAlreadyExistsError.)
+      let renamed: boolean;
       try {
-        await fs.rename(written, target);
+        renamed = await fs.rename(written, target);
       } catch (error) {
         if (!(error instanceof FileAlreadyExistsError)) throw error;
+        renamed = false;
+      }
+      if (!renamed) {
         await fs.delete(target, false);
-        await fs.rename(written, target);
+        if (!(await fs.rename(written, target))) throw new IOError(`write: ${written.toString()} could not be renamed to ${target.toString()}`, 'EIO', { path: target.toString() });
       }
     });
   }

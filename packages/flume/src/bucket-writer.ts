@@ -285,6 +285,8 @@ export class BucketWriter {
   async #rename(from: Path, to: Path): Promise<void> {
     try {
       const renamed = await this.#call((signal) => this.#fs.rename(from, to, signal ? { signal } : {}), 'rename');
+      // HDFS answers false where others throw: a retried rename finding its earlier attempt done included.
+      if (!renamed && !(await this.#fs.exists(from)) && (await this.#fs.exists(to))) return;
       if (!renamed) throw new Error(`rename ${from.toString()} → ${to.toString()} returned false`);
     } catch (error) {
       // A retried rename may find its own earlier attempt done.

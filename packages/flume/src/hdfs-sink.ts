@@ -136,7 +136,10 @@ export class HdfsEventSink {
         }
         continue;
       }
-      await fs.rename(status.path, finalPath);
+      if (!(await fs.rename(status.path, finalPath))) {
+        this.#log(`leftover ${status.path.toString()} not renamed to ${finalPath.toString()}: the filesystem refused (rename returned false)`);
+        continue;
+      }
       count++;
     }
     this.metrics.leftoversRecovered += count;

@@ -696,13 +696,13 @@ describe('version 1 staging, each way it ends (mutation testing)', () => {
     expect(staging(b)).toEqual([]);
   });
 
-  it('an aborted upload: upload-gone, with an error; a part that differs: failed, staging kept; no parts and no tail: an empty file', async () => {
+  it('an aborted upload: lost, with an error; a part that differs: failed, staging kept; no parts and no tail: an empty file', async () => {
     const b = await bucket();
     const { uploadId } = await v1Staging(b, { parts: 1, tail: 10 });
     const fs = await afterLease(b);
     await fs.client.abort('data/v1', uploadId!);
     const gone = await fs.recoverAll('/data/v1');
-    expect(gone.map((r) => r.state)).toEqual(['upload-gone']);
+    expect(gone.map((r) => r.state)).toEqual(['lost']);
     expect(gone[0]!.error!.message).toMatch(new RegExp(`upload ${uploadId} no longer exists`));
     expect(staging(b)).toEqual([]);
 

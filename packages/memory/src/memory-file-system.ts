@@ -20,8 +20,10 @@ import {
   type FsPromisesApi,
   Path,
   type RenameRules,
+  type RequestListener,
   type ResolvedCreateOptions,
 } from '@hadoopfs/core';
+import { MemoryFaults } from './faults.js';
 import { ObjectStoreOutputStream } from './object-store-stream.js';
 
 /** Text that round-trips through UTF-8 as itself; other bytes as base64. */
@@ -32,14 +34,21 @@ function contentOf(bytes: Buffer): string | { base64: string } {
 
 /**
  * fs.mem.semantics: which filesystem mem:// behaves like.
- * - `hdfs` (the default): Hadoop's FileSystem specification as HDFS implements it — rename never
- *   overwrites, seek past EOF refused, hflush visible at once. The reference the other schemes are
- *   measured against, and what mem:// always was.
- * - `posix`: Hadoop's RawLocalFileSystem, as file:// (rename as rename(2), seek past EOF allowed).
- * - `object-store`: like OSS — nothing visible before close, no hflush/hsync, no append, rename as copy
- *   + delete one file at a time — so that a test suite on mem:// meets what an object store would show.
+ * - `hdfs` (the default): Hadoop's FileSystem specification as HDFS implements it (hdfs.xml) — rename
+ *   never overwrites and answers false for a missing source, an existing destination file or a missing
+ *   destination parent; seek past EOF refused, hflush visible at once.
+ * - `posix`: Hadoop's RawLocalFileSystem, as file:// (rawlocal.xml: rename as rename(2), seek past EOF allowed).
+ * - `object-store`: like OSS (aliyun-oss.xml) — nothing visible before close, no hflush/hsync, no append,
+ *   rename as copy + delete one file at a time, a file destination replaced — so that a test suite on
+ *   mem:// meets what an object store would show.
  */
 export type MemorySemantics = 'hdfs' | 'posix' | 'object-store';
+
+/**
+ * The object-store profile's rename, as aliyun-oss.xml declares hadoop-aliyun's (rename-overwrites-dest):
+ * a file replaces an existing file; a missing source or parent is FileNotFoundError.
+ */
+const OBJECT_STORE_RENAME_RULES: RenameRules = Object.freeze({ overwriteFile: true, createParents: false, replaceEmptyDirectory: false });
 export const MEMORY_SEMANTICS_KEY = 'fs.mem.semantics';
 const SEMANTICS: readonly MemorySemantics[] = ['hdfs', 'posix', 'object-store'];
 
@@ -71,6 +80,10 @@ export class MemoryFileSystem extends PosixFileSystem {
   static readonly SCHEME = 'mem';
   readonly #volume: Volume;
   #semantics: MemorySemantics;
+  readonly #faults: MemoryFaults = new MemoryFaults(
+    (path) => this.makeQualified(path),
+    () => this.#hookIfNeeded(),
+  );
 
   /** Usable at once, as mem://default/ (or `authority`); FileSystem.get/newInstance initialize it again for their URI. */
   constructor(options: MemoryFileSystemOptions = {}) {
@@ -84,11 +97,12 @@ export class MemoryFileSystem extends PosixFileSystem {
 
   /**
    * A test double in one call: a new filesystem at mem://<authority>/ holding `files` (paths or qualified
-   * paths to contents, as snapshot() gives them).
+   * paths to contents, as snapshot() gives them). The set-up is not counted in its IOStatistics: a test
+   * asserts the calls its code made.
    */
   static async of(files: MemoryFiles = {}, options: MemoryFileSystemOptions = {}): Promise<MemoryFileSystem> {
     const fs = new MemoryFileSystem(options);
-    await fs.restore(files);
+    fs.restore(files);
     return fs;
   }
 
@@ -97,28 +111,108 @@ export class MemoryFileSystem extends PosixFileSystem {
     return this.#volume;
   }
 
-  /** Every file and empty directory, by qualified path (JSON: see MemorySnapshot). */
-  async snapshot(): Promise<MemorySnapshot> {
+  /**
+   * Faults to inject: `fs.faults.add({ operation: 'rename', nth: 2 })` fails the second rename,
+   * `{ operation: 'write', path, afterBytes: 10 }` makes the next stream on `path` fail after 10 bytes,
+   * `{ operation: 'open', delayMs: 50 }` slows every open. The function add() returns disarms the fault;
+   * `faults.clear()` disarms all. See MemoryFault.
+   */
+  get faults(): MemoryFaults {
+    return this.#faults;
+  }
+
+  /**
+   * Every file and empty directory, by qualified path (JSON: see MemorySnapshot). Read from the volume
+   * directly: not counted in IOStatistics, not subject to faults.
+   */
+  snapshot(): MemorySnapshot {
     const tree: MemorySnapshot = {};
-    const walk = async (dir: Path): Promise<void> => {
-      const children = await this.listStatus(dir);
-      if (children.length === 0 && !dir.isRoot()) tree[dir.toString()] = null;
-      for (const child of children) {
-        if (child.isDirectory()) await walk(child.path);
-        else tree[child.path.toString()] = contentOf(await this.readFile(child.path));
+    const walk = (native: string): void => {
+      const names = (this.#volume.readdirSync(native) as string[]).map(String).sort();
+      if (names.length === 0 && native !== '/') tree[this.#qualifiedOf(native)] = null;
+      for (const name of names) {
+        const child = native === '/' ? `/${name}` : `${native}/${name}`;
+        if (this.#volume.statSync(child).isDirectory()) walk(child);
+        else tree[this.#qualifiedOf(child)] = contentOf(this.#volume.readFileSync(child) as Buffer);
       }
     };
-    await walk(this.makeQualified('/'));
+    walk('/');
     return tree;
   }
 
-  /** Writes a snapshot's files and directories (over what is there; nothing is removed). */
-  async restore(files: MemoryFiles): Promise<void> {
-    for (const [path, content] of Object.entries(files)) {
-      if (content === null) await this.mkdirs(path);
-      else await this.writeFile(path, typeof content === 'string' || content instanceof Uint8Array ? content : Buffer.from(content.base64, 'base64'));
+  /**
+   * Makes the volume exactly `files` (a snapshot, or paths to strings, bytes, `{ base64 }`, or null for
+   * an empty directory): what is there and not in `files` goes. Written to the volume directly: not
+   * counted, not subject to faults. Statistics, faults and listeners stay as they are.
+   */
+  restore(files: MemoryFiles): void {
+    const entries = Object.entries(files).map(([path, content]) => [this.#nativeOf(path), content] as const);
+    this.reset();
+    for (const [native, content] of entries) {
+      if (content === null) {
+        this.#volume.mkdirSync(native, { recursive: true });
+        continue;
+      }
+      const parent = native.slice(0, native.lastIndexOf('/')) || '/';
+      this.#volume.mkdirSync(parent, { recursive: true });
+      this.#volume.writeFileSync(native, typeof content === 'string' || content instanceof Uint8Array ? content : Buffer.from(content.base64, 'base64'));
     }
   }
+
+  /** Empties the volume (the root stays). Statistics, faults and listeners stay as they are. */
+  reset(): void {
+    for (const name of this.#volume.readdirSync('/') as string[]) this.#volume.rmSync(`/${String(name)}`, { recursive: true, force: true });
+  }
+
+  /** A path of this filesystem (qualified or not) as the volume names it; another filesystem's is InvalidPathError. */
+  #nativeOf(path: string): string {
+    return this.nativePath(this.makeQualified(path));
+  }
+
+  #qualifiedOf(native: string): string {
+    return this.makeQualified(native).toString();
+  }
+
+  override addRequestListener(listener: RequestListener): () => void {
+    const remove = super.addRequestListener(listener);
+    this.#hookIfNeeded();
+    return () => {
+      const removed = remove();
+      this.#hookIfNeeded();
+      return removed;
+    };
+  }
+
+  /** The operation hook is installed only while faults or request listeners want it: none costs nothing. */
+  #hookIfNeeded(): void {
+    this.operationHook = this.#faults.size > 0 || this.requestListeners.size > 0 ? this.#hook : undefined;
+  }
+
+  /** Faults first (a delay, a failure), then the work; each operation a request event, as a store's request is. */
+  readonly #hook = async <T>(operation: string, path: Path, body: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const report = (outcome: 'ok' | 'failed', error?: unknown) => {
+      if (this.requestListeners.size === 0) return;
+      const code = (error as { code?: unknown } | undefined)?.code;
+      this.requestListeners.emit({
+        operation,
+        path: path.toString(),
+        attempt: 1,
+        durationMs: performance.now() - started,
+        outcome,
+        ...(error !== undefined ? { code: typeof code === 'string' ? code : (error as Error).name } : {}),
+      });
+    };
+    try {
+      await this.#faults.before(operation, path);
+      const result = await body();
+      report('ok');
+      return result;
+    } catch (error) {
+      report('failed', error);
+      throw error;
+    }
+  };
 
   override toString(): string {
     return `MemoryFileSystem{${this.getUri()}, ${this.#semantics}}`;
@@ -144,7 +238,8 @@ export class MemoryFileSystem extends PosixFileSystem {
   }
 
   protected fsApi(): FsPromisesApi {
-    return this.#volume.promises as unknown as FsPromisesApi;
+    const api = this.#volume.promises as unknown as FsPromisesApi;
+    return this.#faults.hasStreamFaults ? this.#faults.wrap(api, (native) => this.makeQualified(native)) : api;
   }
 
   protected nativePath(path: Path): string {
@@ -152,7 +247,8 @@ export class MemoryFileSystem extends PosixFileSystem {
   }
 
   protected override renameRules(): RenameRules {
-    return this.#semantics === 'posix' ? POSIX_RENAME_RULES : HDFS_RENAME_RULES;
+    if (this.#semantics === 'posix') return POSIX_RENAME_RULES;
+    return this.#semantics === 'hdfs' ? HDFS_RENAME_RULES : OBJECT_STORE_RENAME_RULES;
   }
 
   protected override seekPastEndOfFile(): boolean {

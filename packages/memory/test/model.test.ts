@@ -71,9 +71,10 @@ class TreeModel {
     return { ok: true };
   }
 
+  /** HDFS's rename (mem://'s default profile, hdfs.xml): false, changing nothing, where HDFS refuses. */
   rename(src: string, dst: string): Outcome {
     const source = this.stat(src);
-    if (!source) return { error: 'FileNotFoundError' };
+    if (!source) return { ok: false };
     if (src === dst) return { ok: true };
     if (dst.startsWith(`${src}/`)) return { error: 'InvalidPathError' };
     let target = dst;
@@ -81,13 +82,12 @@ class TreeModel {
     if (existing?.kind === 'dir') {
       target = `${dst === '/' ? '' : dst}/${src.slice(src.lastIndexOf('/') + 1)}`;
       if (target === src) return { ok: true };
-      if (this.stat(target)) return { error: 'FileAlreadyExistsError' };
+      if (this.stat(target)) return { ok: false };
     } else if (existing) {
-      return { error: 'FileAlreadyExistsError' };
+      return { ok: false };
     } else {
       const parent = this.stat(this.parentOf(dst));
-      if (!parent) return { error: 'FileNotFoundError' };
-      if (parent.kind === 'file') return { error: 'ParentNotDirectoryError' };
+      if (!parent || parent.kind === 'file') return { ok: false };
     }
     for (const k of this.under(src)) {
       const node = this.nodes.get(k)!;

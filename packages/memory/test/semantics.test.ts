@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, Configuration, FileSystem, FileAlreadyExistsError, PathCapabilities, StreamCapabilities, UnsupportedOperationError } from '@hadoopfs/core';
+import { ConfigurationError, Configuration, FileSystem, FileAlreadyExistsError, FileNotFoundError, PathCapabilities, StreamCapabilities, UnsupportedOperationError } from '@hadoopfs/core';
 import '@hadoopfs/memory';
 
 // Issue 12: fs.mem.semantics makes mem:// behave like HDFS (the default), a POSIX disk or an object store.
@@ -61,17 +61,35 @@ describe('fs.mem.semantics', () => {
     await fs.close();
   });
 
-  it('hdfs (the default) refuses rename onto a file; posix replaces it, as rename(2)', async () => {
+  it('hdfs (the default) answers false where HDFS does — a missing source, a file destination, a missing or file parent — and changes nothing; posix replaces a file, as rename(2); object-store replaces it (aliyun-oss.xml) but a missing source is FileNotFoundError', async () => {
     const hdfs = await memFs();
     await write(hdfs, '/x', 'x');
     await write(hdfs, '/y', 'y');
-    await expect(hdfs.rename('/x', '/y')).rejects.toThrow(FileAlreadyExistsError);
+    expect(await hdfs.rename('/x', '/y')).toBe(false);
+    expect(await hdfs.rename('/missing', '/z')).toBe(false);
+    expect(await hdfs.rename('/x', '/no/parent/x')).toBe(false);
+    expect(await hdfs.rename('/x', '/y/under-a-file')).toBe(false);
+    await hdfs.mkdirs('/d');
+    await write(hdfs, '/d/x', 'inside');
+    expect(await hdfs.rename('/x', '/d')).toBe(false);
+    expect((await hdfs.readFile('/x')).toString()).toBe('x');
+    expect((await hdfs.readFile('/y')).toString()).toBe('y');
+    expect((await hdfs.readFile('/d/x')).toString()).toBe('inside');
+    expect(await hdfs.exists('/z')).toBe(false);
+    expect(await hdfs.rename('/x', '/d/moved')).toBe(true);
     const posix = await memFs('posix');
     await write(posix, '/x', 'x');
     await write(posix, '/y', 'y');
     expect(await posix.rename('/x', '/y')).toBe(true);
     expect(await posix.exists('/x')).toBe(false);
-    await Promise.all([hdfs.close(), posix.close()]);
+    const store = await memFs('object-store');
+    await write(store, '/x', 'x');
+    await write(store, '/y', 'y');
+    expect(await store.rename('/x', '/y')).toBe(true);
+    expect((await store.readFile('/y')).toString()).toBe('x');
+    await expect(store.rename('/missing', '/z')).rejects.toThrow(FileNotFoundError);
+    await expect(store.rename('/y', '/no/parent/y')).rejects.toThrow(FileNotFoundError);
+    await Promise.all([hdfs.close(), posix.close(), store.close()]);
   });
 
   it('an unknown value is refused, naming the key and the values it takes', async () => {

@@ -37,3 +37,92 @@ describe('MemoryFileSystem as a test double', () => {
     await fs.close();
   });
 });
+
+// Issue 23, finding 7: a test double people enjoy — restore() is the snapshot, set-up is not counted,
+// faults and request events as on a store.
+describe('MemoryFileSystem: snapshots, statistics, faults and request events', () => {
+  const counters = (fs: FileSystem) => Object.fromEntries([...fs.getIOStatistics().counters()].filter(([, v]) => v > 0));
+
+  it('restore(snapshot) makes the volume exactly the snapshot (what came after goes); reset() empties it', async () => {
+    const fs = await MemoryFileSystem.of({ '/keep.txt': 'v1', '/dir/a': 'a' });
+    const before = fs.snapshot();
+    await fs.writeFile('/keep.txt', 'v2');
+    await fs.writeFile('/new.txt', 'new');
+    await fs.delete('/dir/a');
+    fs.restore(before);
+    expect(fs.snapshot()).toEqual(before);
+    expect(await fs.exists('/new.txt')).toBe(false);
+    expect((await fs.readFile('/keep.txt')).toString()).toBe('v1');
+    fs.reset();
+    expect(fs.snapshot()).toEqual({});
+    expect(await fs.listStatus('/')).toEqual([]);
+  });
+
+  it('of(), snapshot() and restore() are not counted in IOStatistics; resetStatistics() forgets the rest', async () => {
+    const fs = await MemoryFileSystem.of({ '/a': 'x', '/b/c': 'y' });
+    expect(counters(fs)).toEqual({});
+    fs.snapshot();
+    fs.restore({ '/z': 'z' });
+    expect(counters(fs)).toEqual({});
+    await fs.readFile('/z');
+    expect(counters(fs)).toMatchObject({ op_open: 1 });
+    fs.resetStatistics();
+    expect(counters(fs)).toEqual({});
+  });
+
+  it('faults: the n-th call of an operation fails, a path-bound fault only there, and a disarmed fault is gone', async () => {
+    const fs = await MemoryFileSystem.of({ '/a': 'a', '/b': 'b' });
+    const disarm = fs.faults.add({ operation: 'rename', nth: 2, error: new Error('disk on fire') });
+    expect(await fs.rename('/a', '/a2')).toBe(true);
+    await expect(fs.rename('/b', '/b2')).rejects.toThrow('disk on fire');
+    expect(await fs.exists('/b')).toBe(true); // nothing done
+    expect(await fs.rename('/b', '/b2')).toBe(true); // nth: once
+    fs.faults.add({ operation: 'open', path: '/a2' });
+    await expect(fs.open('/a2')).rejects.toThrow(/injected fault: open mem:\/\/default\/a2/);
+    await (await fs.open('/b2')).close();
+    fs.faults.add({ operation: 'listStatus', path: /\/dir$/, times: 1 });
+    await fs.mkdirs('/dir');
+    await expect(fs.listStatus('/dir')).rejects.toThrow(/listStatus/);
+    expect(await fs.listStatus('/dir')).toEqual([]);
+    disarm();
+    fs.faults.clear();
+    await (await fs.open('/a2')).close();
+    expect(fs.faults.size).toBe(0);
+  });
+
+  it('faults: a stream that fails after k bytes (write and read), and a slow operation', async () => {
+    const fs = await MemoryFileSystem.of({ '/big': 'x'.repeat(100) });
+    fs.faults.add({ operation: 'write', path: '/out', afterBytes: 10 });
+    const out = await fs.create('/out');
+    await expect(out.write(Buffer.alloc(64, 1)).then(() => out.hflush())).rejects.toThrow(/injected fault: write/);
+    await out.abort();
+    fs.faults.add({ operation: 'read', path: '/big', afterBytes: 30 });
+    const input = await fs.open('/big');
+    const buffer = new Uint8Array(100);
+    await expect(input.readFully(0, buffer)).rejects.toThrow(/injected fault: read/);
+    await input.close();
+    fs.faults.clear();
+    fs.faults.add({ operation: 'getFileStatus', delayMs: 30 });
+    const started = performance.now();
+    expect((await fs.getFileStatus('/big')).length).toBe(100);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(() => fs.faults.add({ operation: 'write' })).toThrow(/afterBytes/);
+    expect(() => fs.faults.add({ operation: 'open', nth: 0 })).toThrow(/nth/);
+  });
+
+  it('request events: one per public operation, with its outcome (the listener’s own operations are not doubled)', async () => {
+    const fs = await MemoryFileSystem.of({ '/a': 'a' });
+    const events: Array<{ operation: string; path: string; outcome: string; code?: string }> = [];
+    const stop = fs.addRequestListener(({ operation, path, outcome, code }) => events.push({ operation, path, outcome, ...(code ? { code } : {}) }));
+    await fs.rename('/a', '/b');
+    await fs.getFileStatus('/missing').catch(() => undefined);
+    await fs.listStatus('/');
+    stop();
+    await fs.delete('/b');
+    expect(events).toEqual([
+      { operation: 'rename', path: 'mem://default/a', outcome: 'ok' },
+      { operation: 'getFileStatus', path: 'mem://default/missing', outcome: 'failed', code: 'ENOENT' },
+      { operation: 'listStatus', path: 'mem://default/', outcome: 'ok' },
+    ]);
+  });
+});

@@ -27,7 +27,7 @@ export { PartUploader, type PartUploaderOptions, type UploadedPart } from './fs/
 export { PartBuffer, UploadBuffers, type UploadBufferMode, type UploadBufferSettings } from './fs/upload-buffers.js';
 export { cancelRequestsOnAbort } from './http/cancel-on-abort.js';
 export { watchIdleSockets } from './http/idle-sockets.js';
-export { reportFor, type DurableFlushRecovery, type RecoverAllOptions, type RecoverOptions, type RecoverReport, type RecoverState } from './durable/recover-report.js';
+export { FlushedBytesLostError, reportFor, type DurableFlushRecovery, type RecoverAllOptions, type RecoverOptions, type RecoverReport, type RecoverState } from './durable/recover-report.js';
 export { durableFlushRecoveryOf } from './durable/durable-flush-recovery.js';
 export { DurableFlush } from './durable/durable-flush.js';
 export { DEFAULT_REMOVAL_BATCH, durableFlushSettings, type DurableFlushSettings } from './durable/settings.js';

@@ -26,6 +26,13 @@ const GENERIC_HELP = `Generic options supported are:
 -fs <file:///|hdfs://namenode:port|oss://bucket|mem://name> specify default filesystem URL to use, overrides 'fs.defaultFS' property from configurations.
 -json                             (hadoopfs) one JSON object per line where a command has them`;
 
+/** Words that ask a bin for its usage (answered on stdout, exit 0). */
+const HELP_WORDS: ReadonlySet<string> = new Set(['--help', '-help', '-h', 'help', '--usage', '-usage']);
+
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+}
+
 /** FsShell's exit codes: 0, 1 when any path failed, -1 (255 to the shell) for a command line it cannot take. */
 export const EXIT_USAGE = 255;
 /** A command stopped by its signal: 128 + SIGINT, as a shell reports a process interrupted by Ctrl-C. */
@@ -41,11 +48,24 @@ export async function runShell(argv: readonly string[], io: ShellIo, options: Sh
   const summary = () =>
     [`Usage: ${options.program} [generic options]`, ...[...byName.values()].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `\t[${usageLine(c)}]`)].join('\n');
   const args = [...argv];
+  const bin = options.program.split(' ')[0];
+  // A request for help is answered on stdout with exit 0 (`hadoopfs --help`, `hadoopfs fs -help`).
+  if (HELP_WORDS.has(args[0] ?? '')) {
+    io.out(`${summary()}\n\n${GENERIC_HELP}\n`);
+    return 0;
+  }
   if (args.shift() !== options.word) {
-    io.err(`${options.program.split(' ')[0]}: the first word must be "${options.word}"\n${summary()}\n`);
+    io.err(`${bin}: the first word must be "${options.word}"\n${summary()}\n`);
     return EXIT_USAGE;
   }
-  const conf = new Configuration();
+  let conf: Configuration;
+  try {
+    conf = new Configuration();
+  } catch (error) {
+    // A malformed $HADOOP_CONF_DIR/core-site.xml: what is wrong and where, on one line (no stack, no usage).
+    io.err(`${bin}: ${oneLine(error)}\n`);
+    return 1;
+  }
   let json = false;
   try {
     for (;;) {
@@ -73,7 +93,12 @@ export async function runShell(argv: readonly string[], io: ShellIo, options: Sh
       } else break;
     }
   } catch (error) {
-    io.err(`${(error as Error).message}\n${summary()}\n\n${GENERIC_HELP}\n`);
+    if (!(error instanceof UsageError)) {
+      // -conf naming a file that is missing or malformed: a configuration error, not a usage one.
+      io.err(`${bin}: ${oneLine(error)}\n`);
+      return 1;
+    }
+    io.err(`${error.message}\n${summary()}\n\n${GENERIC_HELP}\n`);
     return EXIT_USAGE;
   }
   const word = args.shift();
@@ -81,7 +106,7 @@ export async function runShell(argv: readonly string[], io: ShellIo, options: Sh
     io.err(`${summary()}\n\n${GENERIC_HELP}\n`);
     return EXIT_USAGE;
   }
-  if (word === '-help' || word === '-usage') {
+  if (word === '-help' || word === '--help' || word === '-usage') {
     const wanted = args.length > 0 ? args.map((n) => n.replace(/^-/, '')) : [...byName.keys()].sort();
     const unknown = wanted.filter((n) => !byName.has(n));
     if (unknown.length > 0) {

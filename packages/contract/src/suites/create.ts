@@ -56,6 +56,8 @@ export function createTests(ctx: ContractContext): void {
       const path = ctx.path('testCreatedFileIsImmediatelyVisible');
       const out = await ctx.fs.create(path, { overwrite: false });
       try {
+        // Hadoop's test: an object store (is-blobstore) that does not show the file yet is a skip, not a failure.
+        if (ctx.isSupported('is-blobstore') && !(await ctx.fs.exists(path))) skip('blobstore: newly created files are not immediately visible');
         await ctx.assertPathExists(path);
       } finally {
         await out.close();

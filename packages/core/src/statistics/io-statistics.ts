@@ -108,6 +108,15 @@ export class IOStatisticsStore implements IOStatistics {
     }
   }
 
+  /** Forgets every value (FileSystem.resetStatistics: a test's set-up not counted). */
+  reset(): void {
+    this.#counters.clear();
+    this.#gauges.clear();
+    this.#minimums.clear();
+    this.#maximums.clear();
+    this.#means.clear();
+  }
+
   /** Adds another source's values: counters summed, minimums and maximums kept, means merged (IOStatisticsSnapshot.aggregate). */
   aggregate(other: IOStatistics | undefined): void {
     if (!other) return;

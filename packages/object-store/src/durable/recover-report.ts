@@ -1,5 +1,5 @@
 /** What recover says about each file (and, recursively, each purged upload), and the options it takes. */
-import type { PathLike } from '@hadoopfs/core';
+import { IOError, type IOErrorOptions, type PathLike } from '@hadoopfs/core';
 import type { StoreClient } from '../store/store-client.js';
 
 export type RecoverState =
@@ -10,10 +10,18 @@ export type RecoverState =
   | 'live-writer'
   | 'corrupt-manifest'
   | 'superseded'
-  | 'upload-gone'
+  | 'lost'
   | 'failed'
   | 'purged'
   | 'would-purge';
+
+/** recover found the upload behind a manifest destroyed: the bytes it promised are gone (state `lost`). */
+export class FlushedBytesLostError extends IOError {
+  override name = 'FlushedBytesLostError';
+  constructor(message: string, options: IOErrorOptions = {}) {
+    super(message, 'EIO', options);
+  }
+}
 
 export interface RecoverReport {
   /** The URI of the target file. */

@@ -2,6 +2,7 @@ import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { StoreClient } from '../store/store-client.js';
 import { CorruptManifestError, expectedCrc, isManifestKind, parseManifestV1 } from './manifest.js';
 import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
+import { FlushedBytesLostError } from './recover-report.js';
 import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
 
 /**
@@ -77,8 +78,8 @@ export async function recoverV1(client: StoreClient, folder: StagedFolder, optio
       const uploaded = await client.listParts(folder.targetKey, uploadId);
       if (!uploaded) {
         await tidy();
-        return report('upload-gone', 'staging removed', {
-          error: new IOError(`${path}: upload ${uploadId} no longer exists and the target does not hold the flushed bytes (aborted by someone?)`, 'EIO', { path }),
+        return report('lost', 'staging removed', {
+          error: new FlushedBytesLostError(`${path}: upload ${uploadId} was destroyed (aborted by someone else or a lifecycle rule): its ${manifest.flushedLength} flushed bytes cannot be recovered`, { path }),
         });
       }
       const byNumber = new Map(uploaded.map((p) => [p.number, p]));

@@ -5,7 +5,7 @@ import { multipartEtag, sameEtag } from '../store/store-client.js';
 import { publishFlushed, PublishSourceVanishedError } from './publish.js';
 import { CorruptManifestError, expectedCrc, type DecodedManifest } from './manifest.js';
 import { recoverV1 } from './recover-v1.js';
-import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
+import { FlushedBytesLostError, reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import { listStagedFolder, readManifest } from './staged-folder.js';
 import {
   CLAIM_PART,
@@ -195,7 +195,10 @@ async function recoverWriter(
     const seconds = shownAgeSeconds(folder.serverTime, manifests[0]!.lastModified);
     return report('live-writer', `writer ${writerId} flushed ${seconds} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease: it may be alive (force takes over)`, {
       uploadId: manifest.uploadId,
-      error: new LeaseExpiredError(`${path}: refusing to recover a file whose writer flushed ${seconds} s ago (within its lease)`, { path }),
+      error: new LeaseExpiredError(
+        `${path}: refusing to recover: its writer flushed ${seconds} s ago, within the ${Math.round(options.leaseMs / 1000)} s lease, and may be alive; if it is dead, -force (recover's force option) takes over`,
+        { path },
+      ),
     });
   }
   const superseded = newerWriter !== undefined || (head !== undefined && head.etag !== manifest.replaces);
@@ -217,14 +220,12 @@ async function recoverWriter(
       await removeStaging();
       return report('already-complete', 'the writer (or another recover) completed the upload meanwhile; staging removed', { recoveredBytes: now!.size });
     }
-    // Not an error of this run: the bytes were already gone (the writer's own abort, a takeover, or a
-    // lifecycle rule; the writer's next flush failed on it). Said once, then the staging is removed.
+    // The bytes were destroyed before this run (someone aborted the upload, a lifecycle rule, a takeover
+    // that died half-way; a live writer's next flush failed on it): an error, since flushed bytes are
+    // lost, said once with what the manifest promised — then the staging goes and the next run finds nothing.
     await removeStaging();
-    return report(
-      'upload-gone',
-      `the upload ${manifest.uploadId} of writer ${writerId} no longer exists (aborted by the writer, another writer or a lifecycle rule): its ${manifest.flushedLength} flushed bytes cannot be recovered; staging removed`,
-      { uploadId: manifest.uploadId },
-    );
+    const lost = `the upload ${manifest.uploadId} of writer ${writerId} was destroyed (aborted by someone else or a lifecycle rule): its ${manifest.flushedLength} flushed bytes cannot be recovered; staging removed`;
+    return report('lost', lost, { uploadId: manifest.uploadId, error: new FlushedBytesLostError(`${path}: ${lost}`, { path }) });
   };
   if (manifest.dataKey !== undefined) {
     return recoverFromData(client, folder, writerId, found, { report, removeStaging, gone, proven, targetExisted: head !== undefined });

@@ -4,6 +4,8 @@ import {
   FileNotFoundError,
   FileStatus,
   FileSystem,
+  FsPermission,
+  currentUserName,
   InvalidPathError,
   ParentNotDirectoryError,
   Path,
@@ -35,6 +37,14 @@ import { UploadBuffers } from './upload-buffers.js';
 
 const COPY_CONCURRENCY = 8;
 
+
+/**
+ * What hadoop-aliyun and S3A show for paths that have no owner in the store: the current user as owner
+ * and group, and FileStatus's defaults — rw-rw-rw- for a file, rwxrwxrwx for a directory.
+ */
+const FILE_PERMISSION = new FsPermission(0o666);
+const DIRECTORY_PERMISSION = new FsPermission(0o777);
+
 /**
  * A FileSystem over an object store bucket, as Hadoop's object-store connectors are.
  * Directories are `dir/` marker objects or prefixes of other keys; a marker is written by mkdirs and put
@@ -47,6 +57,8 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
   #durable: DurableFlush | undefined;
   #client!: StoreClient;
   #buffers!: UploadBuffers;
+  /** Owner and group of every path, as hadoop-aliyun and S3A show them (read once, as UGI's login user). */
+  readonly #user = currentUserName();
   /** What the HEAD behind a status said (type, metadata): concat builds on it instead of asking again. */
   readonly #headed = new WeakMap<FileStatus, ObjectInfo>();
 
@@ -143,11 +155,14 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
       etag: info.etag,
       // A HEAD gives it, a listing does not.
       ...(info.checksum ? { crc64: info.checksum } : {}),
+      owner: this.#user,
+      group: this.#user,
+      permission: FILE_PERMISSION,
     });
   }
 
   #dirStatus(path: Path, modificationTime = 0): FileStatus {
-    return new FileStatus({ path, length: 0, isDirectory: true, modificationTime, blockSize: 0 });
+    return new FileStatus({ path, length: 0, isDirectory: true, modificationTime, blockSize: 0, owner: this.#user, group: this.#user, permission: DIRECTORY_PERMISSION });
   }
 
   /** A directory exists if its marker or any key below it does: one LIST of at most one key. */

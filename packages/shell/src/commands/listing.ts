@@ -35,43 +35,46 @@ and file entries are of the form:
     const ecColumn = flags.has('e') ? ` ${ERASURE_CODING_POLICY} ` : '';
     if (args.length === 0) args.push('.');
     const compare = sortBy(flags);
-    // Ls's column widths only grow over a run, from these starting widths.
+    // FsShell's Ls: the column widths are fields that only grow over a run, widened by each listing before
+    // its lines are printed — and a recursive run prints a directory's tree before its next sibling, so a
+    // wide entry deep in one directory widens the siblings printed after it.
     const widths = { repl: 3, len: 10, owner: 0, group: 0 };
     const printable = (text: string) => (flags.has('q') ? text.replace(/[\p{Cc}\p{Cf}]/gu, '?') : text);
-    const lines = (items: PathItem[]) => {
-      items.sort(compare);
+    const adjustWidths = (items: PathItem[]) => {
       for (const { status } of items) {
         widths.repl = Math.max(widths.repl, String(status!.replication).length);
         widths.len = Math.max(widths.len, formatSize(status!.length, flags.has('h')).length);
         widths.owner = Math.max(widths.owner, status!.owner.length);
         widths.group = Math.max(widths.group, status!.group.length);
       }
+    };
+    const line = (item: PathItem) => {
+      const s = item.status!;
+      if (ctx.json) return ctx.io.out(`${JSON.stringify(s.toJSON())}\n`);
+      if (flags.has('C')) return ctx.io.out(`${printable(item.display)}\n`);
+      const owner = widths.owner > 0 ? `${s.owner.padEnd(widths.owner)} ` : s.owner;
+      const group = widths.group > 0 ? `${s.group.padEnd(widths.group)} ` : s.group;
+      const replication = (s.isFile() ? String(s.replication) : '-').padStart(widths.repl);
+      const size = formatSize(s.length, flags.has('h')).padStart(widths.len);
+      const time = lsDate(flags.has('u') ? s.accessTime : s.modificationTime);
+      ctx.io.out(`${s.isDirectory() ? 'd' : '-'}${s.permission.toString()} ${replication} ${ecColumn}${owner}${group}${size} ${time} ${printable(item.display)}\n`);
+    };
+    // Ls.processPaths: "Found N items" and the sort for a directory's non-empty listing when not recursive
+    // (a recursive listing keeps the store's order, name order here); each item, then (-R) its tree.
+    const processPaths = async (items: PathItem[], listing: boolean): Promise<void> => {
+      if (listing && !flags.has('R') && items.length > 0) {
+        if (!flags.has('C') && !ctx.json) ctx.io.out(`Found ${items.length} items\n`);
+        items.sort(compare);
+      }
+      if (!flags.has('C')) adjustWidths(items);
       for (const item of items) {
-        const s = item.status!;
-        if (ctx.json) {
-          ctx.io.out(`${JSON.stringify(s.toJSON())}\n`);
-          continue;
-        }
-        if (flags.has('C')) {
-          ctx.io.out(`${printable(item.display)}\n`);
-          continue;
-        }
-        const owner = widths.owner > 0 ? `${s.owner.padEnd(widths.owner)} ` : s.owner;
-        const group = widths.group > 0 ? `${s.group.padEnd(widths.group)} ` : s.group;
-        const replication = (s.isFile() ? String(s.replication) : '-').padStart(widths.repl);
-        const size = formatSize(s.length, flags.has('h')).padStart(widths.len);
-        const time = lsDate(flags.has('u') ? s.accessTime : s.modificationTime);
-        ctx.io.out(`${s.isDirectory() ? 'd' : '-'}${s.permission.toString()} ${replication} ${ecColumn}${owner}${group}${size} ${time} ${printable(item.display)}\n`);
+        line(item);
+        if (flags.has('R') && item.status!.isDirectory()) await processPaths(await childItems(item), true);
       }
     };
-    const walk = async (items: PathItem[], parent: boolean): Promise<void> => {
-      if (parent && !flags.has('R') && !flags.has('C') && !ctx.json) ctx.io.out(`Found ${items.length} items\n`);
-      lines(items);
-      if (flags.has('R')) for (const item of items) if (item.status!.isDirectory()) await walk(await childItems(item), true);
-    };
     await forEachExistingItem(args, ctx, async (item) => {
-      if (item.status.isDirectory() && !flags.has('d')) await walk(await childItems(item), true);
-      else lines([item]);
+      if (item.status.isDirectory() && !flags.has('d')) await processPaths(await childItems(item), true);
+      else await processPaths([item], false);
     });
   },
 };

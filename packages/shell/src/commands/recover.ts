@@ -6,7 +6,23 @@ import { parseOptions, SilentFailure, UsageError, type ShellCommand } from '../c
 
 function describe(r: RecoverReport): string {
   const bytes = r.recoveredBytes > 0 ? ` (${r.recoveredBytes} bytes)` : '';
-  return `${r.state.padEnd(16)} ${r.path}${bytes}: ${r.error ? r.error.message : r.action}`;
+  // The line names the path once: an error's own "path: " prefix (for API callers) is left out here.
+  const said = r.error ? (r.error.message.startsWith(`${r.path}: `) ? r.error.message.slice(r.path.length + 2) : r.error.message) : r.action;
+  return `${r.state.padEnd(16)} ${r.path}${bytes}: ${said}`;
+}
+
+/**
+ * -flushStagingPath as a path in the bucket (`/tmp`), or as a URI of the target's own bucket
+ * (`oss://bucket/tmp`, taken as its path); a URI of another bucket or scheme cannot be the staging of
+ * this one.
+ */
+function stagingPathOf(value: string, target: Path): string {
+  const given = new Path(value);
+  if (given.scheme === undefined) return value;
+  if (given.scheme !== target.scheme || (given.authority ?? '') !== (target.authority ?? '')) {
+    throw new UsageError(`-flushStagingPath ${value} is in another bucket than ${target.scheme}://${target.authority ?? ''}/ (the staging directory lies in the target's bucket)`);
+  }
+  return given.path;
 }
 
 /** What -recover's own options set, per scheme: that scheme's keys (Hadoop's and JindoSDK's names). */
@@ -42,7 +58,7 @@ One line a file (its state, path and what was done); exit code 1 if any file fai
     const conf = ctx.conf;
     const staging = values.get('flushStagingPath');
     if (staging) {
-      conf.set(keys.staging, staging, '-flushStagingPath');
+      conf.set(keys.staging, stagingPathOf(staging, target), '-flushStagingPath');
       if (keys.stagingAlias) conf.unset(keys.stagingAlias);
     }
     for (const option of ['accessKeyId', 'accessKeySecret', 'endpoint'] as const) {

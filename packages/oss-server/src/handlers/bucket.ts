@@ -257,7 +257,13 @@ export async function deleteMultipleObjects(ctx: RequestContext): Promise<void> 
   const keys = objects.map((o) => {
     const key = o['Key'];
     if (typeof key !== 'string' || key === '') throw Errors.malformedXml('each <Object> needs a <Key>');
-    return encodingType === 'url' ? decodeURIComponent(key) : key;
+    if (encodingType !== 'url') return key;
+    try {
+      return decodeURIComponent(key);
+    } catch {
+      // OSS answers a key that is not valid URL encoding with 400, never a server error.
+      throw Errors.invalidArgument(`<Key> is not valid URL encoding (encoding-type=url): ${JSON.stringify(key.slice(0, 64))}`);
+    }
   });
   for (const key of keys) await ctx.store.deleteObject(bucket, key);
   const encode = encoder(ctx);

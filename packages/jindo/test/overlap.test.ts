@@ -703,7 +703,7 @@ describe('version 1 staging, each way it ends (mutation testing)', () => {
     await fs.client.abort('data/v1', uploadId!);
     const gone = await fs.recoverAll('/data/v1');
     expect(gone.map((r) => r.state)).toEqual(['lost']);
-    expect(gone[0]!.error!.message).toMatch(new RegExp(`upload ${uploadId} no longer exists`));
+    expect(gone[0]!.error!.message).toMatch(new RegExp(`upload ${uploadId} was destroyed .*flushed bytes cannot be recovered`));
     expect(staging(b)).toEqual([]);
 
     const c = await bucket();

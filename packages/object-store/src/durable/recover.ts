@@ -77,6 +77,7 @@ async function recoverListed(client: StoreClient, folder: StagedFolder, options:
   // writer's manifest landed late): only the newest is recovered, the others are superseded by it.
   const usable = read.filter((r) => r.found && claimed.get(r.found.decoded.manifest.uploadId) === 1);
   let newest: string | undefined;
+  const takenOver = new Map<string, string>();
   if (usable.length > 1) {
     // A writer that replaces another object than the one at the target now lost to whoever wrote it (D7):
     // it is not a candidate; among the others the newest wins.
@@ -93,6 +94,12 @@ async function recoverListed(client: StoreClient, folder: StagedFolder, options:
       return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
     });
     if (live.length > 1) newest = live[live.length - 1]!.writerId;
+    // A writer whose upload is gone beside one whose upload is open was taken over (a create aborts the
+    // upload it replaces): superseded by it, not a loss to report — even when its last manifest landed late.
+    if (live.length >= 1) {
+      const taker = live[live.length - 1]!.writerId;
+      for (const r of usable) if (!live.includes(r)) takenOver.set(r.writerId, taker);
+    }
   }
   for (const r of read) {
     if (r.error) {
@@ -102,7 +109,7 @@ async function recoverListed(client: StoreClient, folder: StagedFolder, options:
       const error = new CorruptManifestError(`manifest ${location}: its upload ${r.found.decoded.manifest.uploadId} is named by another writer's manifest too`, location);
       reports.push(reportFor(client, targetKey)('corrupt-manifest', 'left the staging folder untouched', { error }));
     } else {
-      reports.push(await recoverWriter(client, folder, r.writerId, r.manifests, r.found!, options, newest !== undefined && newest !== r.writerId ? newest : undefined));
+      reports.push(await recoverWriter(client, folder, r.writerId, r.manifests, r.found!, options, newest !== undefined && newest !== r.writerId ? newest : takenOver.get(r.writerId)));
     }
   }
   if (reports.length === 0) reports.push(reportFor(client, targetKey)('nothing-staged', 'no flush manifest: nothing to recover'));

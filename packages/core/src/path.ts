@@ -146,8 +146,17 @@ function toPath(p: string | Path): Path {
   return parse(p);
 }
 
+/**
+ * What makes a path need more than a split into scheme, authority and path: repeated or trailing '/',
+ * `.` or `..` elements, control characters. Most paths have none: they skip the normalising passes.
+ */
+// eslint-disable-next-line no-control-regex
+const NEEDS_NORMALISING = /\/\/|\/$|(?:^|\/)\.\.?(?:\/|$)|[\u0000-\u001f\u007f]/;
+
 function parse(text: string): Path {
   if (text === '') throw new InvalidPathError('cannot make a Path from an empty string');
+  // The common case, an absolute path without a scheme that needs no normalising: as it is.
+  if (text.charCodeAt(0) === 47 && text.length > 1 && !NEEDS_NORMALISING.test(text)) return trusted(undefined, undefined, text);
   let rest = text;
   let scheme: string | undefined;
   let authority: string | undefined;

@@ -50,25 +50,27 @@ export function retrieveIOStatistics(source: unknown): IOStatistics | undefined 
  */
 export class IOStatisticsStore implements IOStatistics {
   readonly #counters = new Map<string, number>();
-  readonly #gauges = new Map<string, number>();
-  readonly #minimums = new Map<string, number>();
-  readonly #maximums = new Map<string, number>();
-  readonly #means = new Map<string, MeanStatistic>();
+  // Made on first use (a map asked for is made then too, so that it stays live): a stream per small file
+  // must not allocate four empty maps it never fills.
+  #gauges: Map<string, number> | undefined;
+  #minimums: Map<string, number> | undefined;
+  #maximums: Map<string, number> | undefined;
+  #means: Map<string, MeanStatistic> | undefined;
 
   counters(): ReadonlyMap<string, number> {
     return this.#counters;
   }
   gauges(): ReadonlyMap<string, number> {
-    return this.#gauges;
+    return (this.#gauges ??= new Map());
   }
   minimums(): ReadonlyMap<string, number> {
-    return this.#minimums;
+    return (this.#minimums ??= new Map());
   }
   maximums(): ReadonlyMap<string, number> {
-    return this.#maximums;
+    return (this.#maximums ??= new Map());
   }
   meanStatistics(): ReadonlyMap<string, MeanStatistic> {
-    return this.#means;
+    return (this.#means ??= new Map());
   }
 
   incrementCounter(name: string, by = 1): void {
@@ -76,22 +78,26 @@ export class IOStatisticsStore implements IOStatistics {
   }
 
   setGauge(name: string, value: number): void {
-    this.#gauges.set(name, value);
+    (this.#gauges ??= new Map()).set(name, value);
   }
 
   incrementGauge(name: string, by = 1): void {
-    this.#gauges.set(name, (this.#gauges.get(name) ?? 0) + by);
+    const gauges = (this.#gauges ??= new Map());
+    gauges.set(name, (gauges.get(name) ?? 0) + by);
   }
 
   addDuration(name: string, ms: number, failed = false): void {
     const key = failed ? `${name}.failures` : name;
     if (failed) this.incrementCounter(key);
-    this.#minimums.set(`${key}.min`, Math.min(this.#minimums.get(`${key}.min`) ?? Infinity, ms));
-    this.#maximums.set(`${key}.max`, Math.max(this.#maximums.get(`${key}.max`) ?? -Infinity, ms));
-    const mean = this.#means.get(`${key}.mean`) ?? new MeanStatistic();
+    const minimums = (this.#minimums ??= new Map());
+    const maximums = (this.#maximums ??= new Map());
+    const means = (this.#means ??= new Map());
+    minimums.set(`${key}.min`, Math.min(minimums.get(`${key}.min`) ?? Infinity, ms));
+    maximums.set(`${key}.max`, Math.max(maximums.get(`${key}.max`) ?? -Infinity, ms));
+    const mean = means.get(`${key}.mean`) ?? new MeanStatistic();
     mean.samples++;
     mean.sum += ms;
-    this.#means.set(`${key}.mean`, mean);
+    means.set(`${key}.mean`, mean);
   }
 
   /** Counts a call of `name` and times it (the promise's outcome is passed on untouched). */
@@ -111,34 +117,55 @@ export class IOStatisticsStore implements IOStatistics {
   /** Forgets every value (FileSystem.resetStatistics: a test's set-up not counted). */
   reset(): void {
     this.#counters.clear();
-    this.#gauges.clear();
-    this.#minimums.clear();
-    this.#maximums.clear();
-    this.#means.clear();
+    this.#gauges?.clear();
+    this.#minimums?.clear();
+    this.#maximums?.clear();
+    this.#means?.clear();
   }
 
   /** Adds another source's values: counters summed, minimums and maximums kept, means merged (IOStatisticsSnapshot.aggregate). */
   aggregate(other: IOStatistics | undefined): void {
     if (!other) return;
     for (const [k, v] of other.counters()) this.incrementCounter(k, v);
-    for (const [k, v] of other.gauges()) this.incrementGauge(k, v);
-    for (const [k, v] of other.minimums()) this.#minimums.set(k, Math.min(this.#minimums.get(k) ?? Infinity, v));
-    for (const [k, v] of other.maximums()) this.#maximums.set(k, Math.max(this.#maximums.get(k) ?? -Infinity, v));
-    for (const [k, v] of other.meanStatistics()) {
-      const mean = this.#means.get(k) ?? new MeanStatistic();
-      mean.add(v);
-      this.#means.set(k, mean);
+    if (other instanceof IOStatisticsStore) {
+      // Maps the other store never made are empty: nothing to walk (nor to make).
+      if (other.#gauges) for (const [k, v] of other.#gauges) this.incrementGauge(k, v);
+      if (other.#minimums) for (const [k, v] of other.#minimums) this.#setMinimum(k, v);
+      if (other.#maximums) for (const [k, v] of other.#maximums) this.#setMaximum(k, v);
+      if (other.#means) for (const [k, v] of other.#means) this.#addMean(k, v);
+      return;
     }
+    for (const [k, v] of other.gauges()) this.incrementGauge(k, v);
+    for (const [k, v] of other.minimums()) this.#setMinimum(k, v);
+    for (const [k, v] of other.maximums()) this.#setMaximum(k, v);
+    for (const [k, v] of other.meanStatistics()) this.#addMean(k, v);
+  }
+
+  #setMinimum(k: string, v: number): void {
+    const minimums = (this.#minimums ??= new Map());
+    minimums.set(k, Math.min(minimums.get(k) ?? Infinity, v));
+  }
+
+  #setMaximum(k: string, v: number): void {
+    const maximums = (this.#maximums ??= new Map());
+    maximums.set(k, Math.max(maximums.get(k) ?? -Infinity, v));
+  }
+
+  #addMean(k: string, v: MeanStatistic): void {
+    const means = (this.#means ??= new Map());
+    const mean = means.get(k) ?? new MeanStatistic();
+    mean.add(v);
+    means.set(k, mean);
   }
 
   /** A copy of the values now (Hadoop's IOStatisticsSnapshot), as plain JSON. */
   toJSON(): IOStatisticsJson {
     return {
       counters: Object.fromEntries(this.#counters),
-      gauges: Object.fromEntries(this.#gauges),
-      minimums: Object.fromEntries(this.#minimums),
-      maximums: Object.fromEntries(this.#maximums),
-      meanstatistics: Object.fromEntries([...this.#means].map(([k, m]) => [k, { samples: m.samples, sum: m.sum }])),
+      gauges: Object.fromEntries(this.gauges()),
+      minimums: Object.fromEntries(this.minimums()),
+      maximums: Object.fromEntries(this.maximums()),
+      meanstatistics: Object.fromEntries([...this.meanStatistics()].map(([k, m]) => [k, { samples: m.samples, sum: m.sum }])),
     };
   }
 

@@ -1,6 +1,7 @@
 import { FsPermission } from './file-status.js';
 import { describeValue } from './glob.js';
 import { Path } from './path.js';
+import type { CreateOptions } from './file-system.js';
 
 /**
  * Java's overloads read from a call's arguments: code ported line by line from Hadoop calls
@@ -15,7 +16,7 @@ export type Progressable = (() => void) | { progress(): void };
 /** What create() takes after the path, Hadoop's overloads beside the options object. */
 export type CreateArguments =
   | []
-  | [options: CreateOptionsLike | undefined]
+  | [options: CreateOptions | undefined]
   | [overwrite: boolean]
   | [progress: Progressable]
   | [replication: number, progress?: Progressable]
@@ -23,19 +24,7 @@ export type CreateArguments =
   | [overwrite: boolean, bufferSize: number, replication: number, blockSize: number, progress?: Progressable]
   | [permission: FsPermission, overwrite: boolean, bufferSize: number, replication: number, blockSize: number, progress?: Progressable];
 
-/** The options object create() takes (file-system.ts's CreateOptions; kept structural here). */
-export interface CreateOptionsLike {
-  overwrite?: boolean;
-  recursive?: boolean;
-  bufferSize?: number;
-  blockSize?: number;
-  replication?: number;
-  permission?: FsPermission;
-  onProgress?: (bytes: number) => void;
-  signal?: AbortSignal;
-}
-
-const CREATE_OPTION_KINDS: Record<keyof CreateOptionsLike, 'boolean' | 'number' | 'function' | 'permission' | 'signal'> = {
+const CREATE_OPTION_KINDS: Record<keyof CreateOptions, 'boolean' | 'number' | 'function' | 'permission' | 'signal'> = {
   overwrite: 'boolean',
   recursive: 'boolean',
   bufferSize: 'number',
@@ -63,13 +52,13 @@ function expectKind(call: string, parameter: string, value: unknown, kind: 'bool
 }
 
 /** create()'s options from any of Hadoop's overloads, or from the options object (its values checked). */
-export function createOptionsOf(args: readonly unknown[]): CreateOptionsLike {
+export function createOptionsOf(args: readonly unknown[]): CreateOptions {
   const call = 'create';
   const [first] = args;
   if (args.length === 0 || (args.length === 1 && first === undefined)) return {};
   if (typeof first === 'boolean') {
     // create(f, overwrite[, bufferSize[, progress | replication, blockSize[, progress]]])
-    const options: CreateOptionsLike = { overwrite: first };
+    const options: CreateOptions = { overwrite: first };
     if (args.length === 1) return options;
     expectKind(call, 'bufferSize', args[1], 'number');
     options.bufferSize = args[1] as number;
@@ -86,7 +75,7 @@ export function createOptionsOf(args: readonly unknown[]): CreateOptionsLike {
     // create(f, permission, overwrite, bufferSize, replication, blockSize[, progress])
     const names = ['overwrite', 'bufferSize', 'replication', 'blockSize'] as const;
     names.forEach((name, i) => expectKind(call, name, args[i + 1], name === 'overwrite' ? 'boolean' : 'number'));
-    const options: CreateOptionsLike = { permission: first, overwrite: args[1] as boolean, bufferSize: args[2] as number, replication: args[3] as number, blockSize: args[4] as number };
+    const options: CreateOptions = { permission: first, overwrite: args[1] as boolean, bufferSize: args[2] as number, replication: args[3] as number, blockSize: args[4] as number };
     return withProgress(options, args, 5);
   }
   if (typeof first === 'number') {
@@ -99,23 +88,23 @@ export function createOptionsOf(args: readonly unknown[]): CreateOptionsLike {
   return fail(call, 'its second argument', 'an options object, overwrite (boolean), replication (number), a permission or a Progressable', first);
 }
 
-function withProgress(options: CreateOptionsLike, args: readonly unknown[], at: number): CreateOptionsLike {
+function withProgress(options: CreateOptions, args: readonly unknown[], at: number): CreateOptions {
   if (args.length > at + 1) fail('create', 'its arguments', `at most ${at + 2} (one more than Hadoop's overload takes here)`, args[at + 1]);
   if (args.length === at || args[at] === undefined) return options;
   if (!isProgressable(args[at])) fail('create', 'progress', 'a Progressable (a function, or an object with progress())', args[at]);
   return { ...options, onProgress: progressListener(args[at]) };
 }
 
-function checkedCreateOptions(options: Record<string, unknown>): CreateOptionsLike {
+function checkedCreateOptions(options: Record<string, unknown>): CreateOptions {
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
-    const kind = CREATE_OPTION_KINDS[key as keyof CreateOptionsLike];
+    const kind = CREATE_OPTION_KINDS[key as keyof CreateOptions];
     if (kind === undefined) throw new TypeError(`create: options.${key} is not an option of create (${Object.keys(CREATE_OPTION_KINDS).join(', ')})`);
     if (kind === 'permission' ? !(value instanceof FsPermission) : kind === 'signal' ? !(value instanceof AbortSignal) : typeof value !== kind) {
       fail('create', `options.${key}`, kind === 'permission' ? 'an FsPermission' : kind === 'signal' ? 'an AbortSignal' : `a ${kind}`, value);
     }
   }
-  return options as CreateOptionsLike;
+  return options as CreateOptions;
 }
 
 /** A path argument: a string or a Path, else a TypeError naming the call and parameter. */

@@ -1,5 +1,5 @@
 import { Configuration, FileSystem, Path } from '@hadoopfs/core';
-import { hadoopContractOptions, runContractSuite, type HadoopContractFile } from '@hadoopfs/contract';
+import { hadoopContractOptions, runContractSuite, type ContractOptions, type HadoopContractFile } from '@hadoopfs/contract';
 import '@hadoopfs/memory';
 
 // Issue 23: each fs.mem.semantics profile passes the contract suite with the options file of the Hadoop
@@ -10,16 +10,14 @@ const PROFILES: Array<[string, HadoopContractFile]> = [
   ['object-store', 'aliyun-oss'],
 ];
 
-for (const [semantics, file] of PROFILES) {
+function suiteFor(name: string, semantics: string, authority: string, options: ContractOptions): void {
   runContractSuite({
-    name: `memory (fs.mem.semantics = ${semantics}, ${file}.xml)`,
-    // hadoopfs adds concat to every profile (the object-store one as OSS has it, by UploadPartCopy), and
-    // runs the root tests everywhere (mem:// has no real root to protect).
-    options: { ...hadoopContractOptions(file), 'supports-concat': true, 'test.root-tests-enabled': true },
+    name,
+    options,
     async setup() {
       const conf = new Configuration({ loadDefaults: false }).set('fs.mem.semantics', semantics);
-      const fs = await FileSystem.newInstance('mem://contract/', conf);
-      const testDirectory = new Path('mem://contract/test');
+      const fs = await FileSystem.newInstance(`mem://${authority}/`, conf);
+      const testDirectory = new Path(`mem://${authority}/test`);
       await fs.mkdirs(testDirectory);
       return { fs, testDirectory };
     },
@@ -29,20 +27,10 @@ for (const [semantics, file] of PROFILES) {
   });
 }
 
-// With exactly the options of the files (no additions): the suites they skip stay skipped, and nothing fails.
 for (const [semantics, file] of PROFILES) {
-  runContractSuite({
-    name: `memory (fs.mem.semantics = ${semantics}, ${file}.xml as it is)`,
-    options: hadoopContractOptions(file),
-    async setup() {
-      const conf = new Configuration({ loadDefaults: false }).set('fs.mem.semantics', semantics);
-      const fs = await FileSystem.newInstance('mem://contract-plain/', conf);
-      const testDirectory = new Path('mem://contract-plain/test');
-      await fs.mkdirs(testDirectory);
-      return { fs, testDirectory };
-    },
-    async teardown({ fs }) {
-      await fs.close();
-    },
-  });
+  // hadoopfs adds concat to every profile (the object-store one as OSS has it, by UploadPartCopy), and
+  // runs the root tests everywhere (mem:// has no real root to protect).
+  suiteFor(`memory (fs.mem.semantics = ${semantics}, ${file}.xml)`, semantics, 'contract', { ...hadoopContractOptions(file), 'supports-concat': true, 'test.root-tests-enabled': true });
+  // With exactly the options of the file (no additions): the suites it skips stay skipped, and nothing fails.
+  suiteFor(`memory (fs.mem.semantics = ${semantics}, ${file}.xml as it is)`, semantics, 'contract-plain', hadoopContractOptions(file));
 }

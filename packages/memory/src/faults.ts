@@ -116,7 +116,14 @@ export class MemoryFaults {
       const fault = this.#hit(writing ? 'write' : 'read', path);
       return fault ? limited(handle, fault, writing ? 'write' : 'read', path) : handle;
     };
-    return new Proxy(api, { get: (target, key, receiver) => (key === 'open' ? open : Reflect.get(target, key, receiver)) });
+    return new Proxy(api, {
+      get: (target, key) => {
+        if (key === 'open') return open;
+        const value: unknown = Reflect.get(target, key, target);
+        // The volume's methods run on the volume, not on this proxy.
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
   }
 }
 

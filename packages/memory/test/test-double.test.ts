@@ -126,3 +126,18 @@ describe('MemoryFileSystem: snapshots, statistics, faults and request events', (
     ]);
   });
 });
+
+describe('MemoryFileSystem: a stream fault leaves every other call working', () => {
+  it('with a write fault armed, stat, rename, listing and delete of other paths work as before', async () => {
+    const fs = await MemoryFileSystem.of({ '/a': 'a', '/d/b': 'b' });
+    fs.faults.add({ operation: 'write', path: '/only-this', afterBytes: 1 });
+    expect((await fs.getFileStatus('/a')).getLen()).toBe(1);
+    expect(await fs.rename('/a', '/d/a')).toBe(true);
+    expect((await fs.listStatus('/d')).map((s) => s.getPath().getName())).toEqual(['a', 'b']);
+    await fs.writeFile('/other', 'fine');
+    expect((await fs.readFile('/other')).toString()).toBe('fine');
+    await fs.setTimes('/other', 1000, 1000);
+    expect(await fs.delete('/d', true)).toBe(true);
+    expect(fs.snapshot()).toEqual({ 'mem://default/other': 'fine' });
+  });
+});

@@ -115,3 +115,15 @@ it('file://: a directory made at the path while writeFile writes is not given th
   expect((await readdir(join(env.dir, 'replace'))).filter((n) => n.includes('_COPYING_'))).toEqual([]);
   await fs.close();
 });
+
+it('mem:// (hdfs): when writeFile’s own file is gone before its rename (HDFS answers false), the older file is left whole, not deleted', async () => {
+  const { MemoryFileSystem } = await import('@hadoopfs/memory');
+  const fs = await MemoryFileSystem.of({ '/kept.log': 'older' });
+  // Someone removes the file writeFile wrote beside the target, just after it checked the target.
+  const stop = fs.addRequestListener((event) => {
+    if (event.operation === 'getFileStatus' && event.path.endsWith('/kept.log')) fs.volume.rmSync('/kept.log._COPYING_', { force: true });
+  });
+  await expect(fs.writeFile('/kept.log', 'newer')).rejects.toThrow(/could not be renamed/);
+  stop();
+  expect((await fs.readFile('/kept.log')).toString()).toBe('older');
+});

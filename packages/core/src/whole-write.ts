@@ -66,8 +66,11 @@ export async function writeWhole<T>(fs: FileSystem, target: Path, fill: (out: FS
         renamed = false;
       }
       if (!renamed) {
+        // False also means our file is gone (HDFS's missing source): then the older file is not ours to delete.
+        const refused = () => new IOError(`write: ${written.toString()} could not be renamed to ${target.toString()}`, 'EIO', { path: target.toString() });
+        if (!(await fs.exists(written))) throw refused();
         await fs.delete(target, false);
-        if (!(await fs.rename(written, target))) throw new IOError(`write: ${written.toString()} could not be renamed to ${target.toString()}`, 'EIO', { path: target.toString() });
+        if (!(await fs.rename(written, target))) throw refused();
       }
     });
   }

@@ -146,27 +146,21 @@ export class MemoryFileSystem extends PosixFileSystem {
    * counted, not subject to faults. Statistics, faults and listeners stay as they are.
    */
   restore(files: MemoryFiles): void {
-    const entries = Object.entries(files).map(([path, content]) => [this.#nativeOf(path), content] as const);
+    const entries = Object.entries(files).map(([path, content]) => [this.makeQualified(path), content] as const);
     this.reset();
-    for (const [native, content] of entries) {
+    for (const [path, content] of entries) {
       if (content === null) {
-        this.#volume.mkdirSync(native, { recursive: true });
+        this.#volume.mkdirSync(this.nativePath(path), { recursive: true });
         continue;
       }
-      const parent = native.slice(0, native.lastIndexOf('/')) || '/';
-      this.#volume.mkdirSync(parent, { recursive: true });
-      this.#volume.writeFileSync(native, typeof content === 'string' || content instanceof Uint8Array ? content : Buffer.from(content.base64, 'base64'));
+      this.#volume.mkdirSync(this.nativePath(path.getParent() ?? path), { recursive: true });
+      this.#volume.writeFileSync(this.nativePath(path), typeof content === 'string' || content instanceof Uint8Array ? content : Buffer.from(content.base64, 'base64'));
     }
   }
 
   /** Empties the volume (the root stays). Statistics, faults and listeners stay as they are. */
   reset(): void {
     for (const name of this.#volume.readdirSync('/') as string[]) this.#volume.rmSync(`/${String(name)}`, { recursive: true, force: true });
-  }
-
-  /** A path of this filesystem (qualified or not) as the volume names it; another filesystem's is InvalidPathError. */
-  #nativeOf(path: string): string {
-    return this.nativePath(this.makeQualified(path));
   }
 
   #qualifiedOf(native: string): string {
@@ -186,7 +180,13 @@ export class MemoryFileSystem extends PosixFileSystem {
   /** The operation hook is installed only while faults or request listeners want it: none costs nothing. */
   #hookIfNeeded(): void {
     this.operationHook = this.#faults.size > 0 || this.requestListeners.size > 0 ? this.#hook : undefined;
+    // The volume's API with counting file handles only while a stream fault is armed; made once per change.
+    const api = this.#volume.promises as unknown as FsPromisesApi;
+    this.#api = this.#faults.hasStreamFaults ? this.#faults.wrap(api, (native) => this.makeQualified(native)) : api;
   }
+
+  /** What fsApi() hands out: the volume's promises API, or it wrapped for stream faults. */
+  #api: FsPromisesApi | undefined;
 
   /** Faults first (a delay, a failure), then the work; each operation a request event, as a store's request is. */
   readonly #hook = async <T>(operation: string, path: Path, body: () => Promise<T>): Promise<T> => {
@@ -238,8 +238,7 @@ export class MemoryFileSystem extends PosixFileSystem {
   }
 
   protected fsApi(): FsPromisesApi {
-    const api = this.#volume.promises as unknown as FsPromisesApi;
-    return this.#faults.hasStreamFaults ? this.#faults.wrap(api, (native) => this.makeQualified(native)) : api;
+    return (this.#api ??= this.#volume.promises as unknown as FsPromisesApi);
   }
 
   protected nativePath(path: Path): string {

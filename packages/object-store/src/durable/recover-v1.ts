@@ -1,8 +1,7 @@
 import { IOError, LeaseExpiredError } from '@hadoopfs/core';
 import type { StoreClient } from '../store/store-client.js';
 import { CorruptManifestError, expectedCrc, isManifestKind, parseManifestV1 } from './manifest.js';
-import { reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
-import { FlushedBytesLostError } from './recover-report.js';
+import { FlushedBytesLostError, reportFor, type RecoverOptions, type RecoverReport } from './recover-report.js';
 import { minimumAge, shownAgeSeconds, type StagedFolder } from './staging.js';
 
 /**

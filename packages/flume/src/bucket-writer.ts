@@ -1,6 +1,6 @@
 import { FileNotFoundError, Path, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { durableFlushRecoveryOf } from '@hadoopfs/object-store';
-import type { FlumeEvent } from './event.js';
+import { bodyLength, type FlumeEvent } from './event.js';
 import { FlumeSequenceFile } from './sequence-file.js';
 import { serializeChunks } from './serializers.js';
 import type { HdfsSinkConfig } from './sink-config.js';
@@ -114,7 +114,7 @@ export class BucketWriter {
         }
         const event = events[i++]!;
         this.#eventCount++;
-        this.#bodyBytes += event.body.byteLength;
+        this.#bodyBytes += bodyLength(event);
         this.#batchCount++;
         if (this.#batchCount >= this.#config.batchSize) {
           await writePending();

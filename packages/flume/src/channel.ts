@@ -1,4 +1,4 @@
-import type { FlumeEvent } from './event.js';
+import type { FlumeEvent, LineBatch } from './event.js';
 
 /** Flume's ChannelException: a transaction asked for more than the channel allows. */
 export class ChannelError extends Error {
@@ -21,6 +21,11 @@ export interface Channel {
   /** Events stored, those taken by an open transaction included. */
   readonly size: number;
   put(events: readonly FlumeEvent[]): Promise<void>;
+  /**
+   * Puts the events of lines a source read, as put(lines.events()) would, where the channel can keep
+   * them as the batch (made into events when taken); a channel without it is given the events.
+   */
+  putLines?(lines: LineBatch): Promise<void>;
   getTransaction(): ChannelTransaction;
   /** Called after every put: the sink runner sleeps on an empty channel until then. */
   onPut: (() => void) | undefined;
@@ -34,25 +39,64 @@ export interface Channel {
  * rollback moves it back (the items are delivered again, in order), a commit forgets them. One
  * transaction at a time (one sink per channel, as the agent wires it). `persist` runs a commit (the file
  * channel logs the take, then calls `apply` under its lock); if it fails before `apply`, the transaction
- * stays open for a rollback.
+ * stays open for a rollback. Items are kept in the arrays they were put in (a copy of each): a put of
+ * 100 000 events is one array, not 100 000 pushes onto a growing one.
  */
+/** Items put at once: an array (the queue keeps a copy), or a batch that makes each item when it is taken. */
+export type ItemBlock<T> = readonly T[] | { readonly length: number; at(index: number): T; slice(start: number, end?: number): ItemBlock<T> };
+
 export class TakeQueue<T> {
-  #items: T[] = [];
-  #head = 0;
+  #chunks: Array<T[] | Exclude<ItemBlock<T>, readonly T[]>> = [];
+  /** The first item not committed (the open transaction's first take): chunk index and offset. */
+  #baseChunk = 0;
+  #baseOffset = 0;
+  /** The next item to take. */
+  #headChunk = 0;
+  #headOffset = 0;
+  /** Items from the head on. */
+  #waiting = 0;
+  /** Items between the base and the head: taken by the open transaction. */
   #inFlight = 0;
 
   /** Items stored, those taken by an open transaction included. */
   get size(): number {
-    return this.#items.length - this.#head + this.#inFlight;
+    return this.#waiting + this.#inFlight;
   }
 
-  push(items: readonly T[]): void {
-    for (const item of items) this.#items.push(item);
+  push(items: ItemBlock<T>): void {
+    if (items.length === 0) return;
+    this.#chunks.push(isArray(items) ? items.slice() : items);
+    this.#waiting += items.length;
   }
 
   /** Every item still stored, those taken by an open transaction first. */
   held(): T[] {
-    return this.#items.slice(this.#head - this.#inFlight);
+    return this.#between(this.#baseChunk, this.#baseOffset, this.#chunks.length, 0);
+  }
+
+  /** Items from (chunk, offset) up to (endChunk, endOffset). */
+  #between(chunk: number, offset: number, endChunk: number, endOffset: number): T[] {
+    const items: T[] = [];
+    for (let c = chunk; c <= endChunk && c < this.#chunks.length; c++) {
+      const from = c === chunk ? offset : 0;
+      const to = c === endChunk ? endOffset : this.#chunks[c]!.length;
+      const block = this.#chunks[c]!;
+      for (let i = from; i < to; i++) items.push(isArray(block) ? block[i]! : block.at(i));
+    }
+    return items;
+  }
+
+  #take(): T | undefined {
+    const chunk = this.#chunks[this.#headChunk];
+    if (chunk === undefined) return undefined;
+    const item = isArray(chunk) ? chunk[this.#headOffset++]! : chunk.at(this.#headOffset++);
+    if (this.#headOffset === chunk.length) {
+      this.#headChunk++;
+      this.#headOffset = 0;
+    }
+    this.#waiting--;
+    this.#inFlight++;
+    return item;
   }
 
   transaction(
@@ -60,9 +104,6 @@ export class TakeQueue<T> {
     persist?: (taken: readonly T[], apply: () => void) => Promise<void>,
     afterCommit?: () => void,
   ): { take(): T | undefined; commit(): void | Promise<void>; rollback(): void } {
-    // Takes are contiguous from the head: the transaction's items are items[start, start + count), start
-    // fixed at the first take (slots are dropped only while no transaction holds any).
-    let start = 0;
     let count = 0;
     let open = true;
     const check = () => {
@@ -71,10 +112,13 @@ export class TakeQueue<T> {
     const forget = () => {
       open = false;
       this.#inFlight -= count;
-      // Taken slots are dropped only between transactions, so that a rollback can step the head back.
-      if (this.#inFlight === 0 && this.#head > 1024) {
-        this.#items.splice(0, this.#head);
-        this.#head = 0;
+      this.#baseChunk = this.#headChunk;
+      this.#baseOffset = this.#headOffset;
+      // Chunks wholly taken are dropped only between transactions, so that a rollback can step the head back.
+      if (this.#inFlight === 0 && this.#baseChunk > 0) {
+        this.#chunks.splice(0, this.#baseChunk);
+        this.#headChunk -= this.#baseChunk;
+        this.#baseChunk = 0;
       }
       afterCommit?.();
     };
@@ -82,23 +126,27 @@ export class TakeQueue<T> {
       take: () => {
         if (!open) check();
         if (count >= limit) throw new ChannelError(`take() beyond transactionCapacity ${limit}`);
-        if (this.#head >= this.#items.length) return undefined;
-        if (count === 0) start = this.#head;
-        this.#inFlight++;
-        count++;
-        return this.#items[this.#head++]!;
+        const item = this.#take();
+        if (item !== undefined) count++;
+        return item;
       },
       commit: () => {
         check();
         if (!persist) return forget();
-        return persist(this.#items.slice(start, start + count), forget);
+        return persist(this.#between(this.#baseChunk, this.#baseOffset, this.#headChunk, this.#headOffset), forget);
       },
       rollback: () => {
         check();
         open = false;
         this.#inFlight -= count;
-        this.#head -= count;
+        this.#waiting += count;
+        this.#headChunk = this.#baseChunk;
+        this.#headOffset = this.#baseOffset;
       },
     };
   }
+}
+
+function isArray<T>(items: ItemBlock<T>): items is readonly T[] {
+  return Array.isArray(items);
 }

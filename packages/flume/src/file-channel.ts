@@ -3,7 +3,7 @@ import { open, readdir, readFile, rename, rm, statfs, type FileHandle } from 'no
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isProcessRunning } from '@hadoopfs/core';
-import type { FlumeEvent } from './event.js';
+import { bodyLength, copyBody, type FlumeEvent } from './event.js';
 import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
 import { Mutex } from './timeouts.js';
 
@@ -400,7 +400,7 @@ function putRecords(stored: readonly Stored[]): Buffer {
       headerBytes[i] = 0;
     }
     previous = event.headers;
-    payloadLength += 16 + headerBytes[i]! + event.body.byteLength;
+    payloadLength += 16 + headerBytes[i]! + bodyLength(event);
   }
   const out = Buffer.allocUnsafe(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
@@ -418,9 +418,9 @@ function putRecords(stored: readonly Stored[]): Buffer {
       out.writeUInt32BE(headerBytes[i]!, at + 8);
       at += 12 + out.write(text, at + 12, 'utf8');
     }
-    out.writeUInt32BE(event.body.byteLength, at);
-    out.set(event.body, at + 4);
-    at += 4 + event.body.byteLength;
+    const length = copyBody(event, out, at + 4);
+    out.writeUInt32BE(length, at);
+    at += 4 + length;
   }
   out.writeUInt32BE(crc32(out.subarray(8)), 4);
   return out;

@@ -2,7 +2,7 @@ import { FileSystem, Path, PathCapabilities, runBounded, type Configuration } fr
 import { durableFlushRecoveryOf } from '@hadoopfs/object-store';
 import { BucketWriter } from './bucket-writer.js';
 import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
-import type { FlumeEvent } from './event.js';
+import { bodyLength, type FlumeEvent } from './event.js';
 import type { Channel } from './channel.js';
 import { FlumeConfigurationError, type HdfsSinkConfig } from './sink-config.js';
 
@@ -287,7 +287,7 @@ export class HdfsEventSink {
           }
         }
         bucket.events.push(event);
-        bucket.bytes += event.body.byteLength;
+        bucket.bytes += bodyLength(event);
         bucket.last = count;
         if (bucket.bytes >= APPEND_CHUNK) await appendGathered(bucket);
       }

@@ -1,5 +1,5 @@
-import type { FlumeEvent } from './event.js';
-import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
+import type { FlumeEvent, LineBatch } from './event.js';
+import { ChannelError, TakeQueue, type Channel, type ChannelTransaction, type ItemBlock } from './channel.js';
 
 /**
  * Flume's memory channel: at most `capacity` events; a sink takes up to `transactionCapacity` per
@@ -24,7 +24,16 @@ export class MemoryChannel implements Channel {
   }
 
   /** Adds events, waiting while the channel is full. */
-  async put(events: readonly FlumeEvent[]): Promise<void> {
+  put(events: readonly FlumeEvent[]): Promise<void> {
+    return this.#put(events);
+  }
+
+  /** Adds the lines' events, kept as the batch until taken. */
+  putLines(lines: LineBatch): Promise<void> {
+    return this.#put(lines);
+  }
+
+  async #put(events: ItemBlock<FlumeEvent>): Promise<void> {
     for (let at = 0; at < events.length; ) {
       while (this.size >= this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
       // As many as there is room for, at once (one at a time, the same order, the same waits).

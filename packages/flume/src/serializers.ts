@@ -1,4 +1,4 @@
-import type { FlumeEvent } from './event.js';
+import { LineEvent, type FlumeEvent } from './event.js';
 import type { SerializerKind } from './sink-config.js';
 
 const NEWLINE = Buffer.from('\n');
@@ -22,6 +22,7 @@ export function serialize(event: FlumeEvent, kind: SerializerKind, appendNewline
  */
 export function* serializeChunks(events: readonly FlumeEvent[], kind: SerializerKind, appendNewline: boolean, scratch: Buffer): Generator<Uint8Array> {
   let at = 0;
+  const lines = kind === 'TEXT' && appendNewline;
   // Events up to this index were found not to make a run: copied without looking again.
   let copyThrough = -1;
   // A view of the whole buffer the last bodies looked at lie in (small Buffers share a pool: bodies made
@@ -29,24 +30,37 @@ export function* serializeChunks(events: readonly FlumeEvent[], kind: Serializer
   let whole: Uint8Array | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    if (kind === 'TEXT' && appendNewline && i > copyThrough && follows(event.body, events[i + 1]?.body)) {
-      if (whole?.buffer !== event.body.buffer) whole = new Uint8Array(event.body.buffer);
+    if (lines && i > copyThrough) {
       // Lines a source read in one go lie one after another in its buffer, a newline apart: serialised, they
       // are those bytes as they are — handed on as one view, no copy per event.
-      const run = contiguousLines(events, i, whole);
-      if (run.bytes) {
+      let last = -1;
+      let bytes: Uint8Array | undefined;
+      if (event instanceof LineEvent && event.isLine) {
+        last = lastLineOfBlock(events, i);
+        if (last - i + 1 >= MIN_RUN) bytes = event.block.subarray(event.start, (events[last] as LineEvent).end + 1);
+      } else if (follows(event.body, events[i + 1]?.body)) {
+        if (whole?.buffer !== event.body.buffer) whole = new Uint8Array(event.body.buffer);
+        last = lastContiguousLine(events, i, whole);
+        if (last - i + 1 >= MIN_RUN) {
+          const first = event.body;
+          const end = events[last]!.body;
+          bytes = whole.subarray(first.byteOffset, end.byteOffset + end.byteLength + 1);
+        } else if (last < i) last = i;
+      }
+      if (bytes) {
         if (at > 0) {
           yield scratch.subarray(0, at);
           at = 0;
         }
-        yield run.bytes;
-        i = run.last;
+        yield bytes;
+        i = last;
         continue;
       }
-      copyThrough = run.last;
+      copyThrough = last;
     }
     const prefix = kind === 'HEADER_AND_TEXT' ? headerText(event) : undefined;
-    const size = (prefix === undefined ? 0 : Buffer.byteLength(prefix)) + event.body.byteLength + (appendNewline ? 1 : 0);
+    const body = event.body;
+    const size = (prefix === undefined ? 0 : Buffer.byteLength(prefix)) + body.byteLength + (appendNewline ? 1 : 0);
     if (at + size > scratch.length && at > 0) {
       yield scratch.subarray(0, at);
       at = 0;
@@ -56,8 +70,8 @@ export function* serializeChunks(events: readonly FlumeEvent[], kind: Serializer
       continue;
     }
     if (prefix !== undefined) at += scratch.write(prefix, at, 'utf8');
-    scratch.set(event.body, at);
-    at += event.body.byteLength;
+    scratch.set(body, at);
+    at += body.byteLength;
     if (appendNewline) scratch[at++] = 10;
   }
   if (at > 0) yield scratch.subarray(0, at);
@@ -66,22 +80,39 @@ export function* serializeChunks(events: readonly FlumeEvent[], kind: Serializer
 /** Below this many events a run is not worth looking for: they are copied as any others. */
 const MIN_RUN = 16;
 
+/**
+ * The last of the line events from `first` on that are the next lines of the same block (a line event's
+ * block holds a newline after each of its lines, and is never written again: nothing to look at).
+ */
+function lastLineOfBlock(events: readonly FlumeEvent[], first: number): number {
+  const head = events[first] as LineEvent;
+  const block = head.block;
+  let end = head.end;
+  let last = first;
+  for (let j = first + 1; j < events.length; j++) {
+    const next = events[j];
+    if (!(next instanceof LineEvent) || next.block !== block || next.start !== end + 1 || !next.isLine) break;
+    end = next.end;
+    last = j;
+  }
+  return last;
+}
+
 /** `next` begins one byte after `body` ends, in the same buffer (the cheap test before looking for a run). */
 function follows(body: Uint8Array, next: Uint8Array | undefined): boolean {
   return next !== undefined && next.buffer === body.buffer && next.byteOffset === body.byteOffset + body.byteLength + 1;
 }
 
 /**
- * The events from `first` on whose bodies lie one after another in one buffer, each followed there by a
- * newline: their serialised form (TEXT with newlines) is that stretch of the buffer (`bytes`, when at least
- * MIN_RUN do). `last`: the last event of the stretch examined.
+ * The last of the events from `first` on whose bodies lie one after another in one buffer, each followed
+ * there by a newline (their serialised form, TEXT with newlines, is that stretch of the buffer); `first - 1`
+ * when the first is not followed by a newline.
  */
-function contiguousLines(events: readonly FlumeEvent[], first: number, whole: Uint8Array): { bytes?: Uint8Array; last: number } {
+function lastContiguousLine(events: readonly FlumeEvent[], first: number, whole: Uint8Array): number {
   const body = events[first]!.body;
   const buffer = body.buffer;
-  const start = body.byteOffset;
-  let end = start + body.byteLength;
-  if (end >= buffer.byteLength || whole[end] !== 10) return { last: first };
+  let end = body.byteOffset + body.byteLength;
+  if (end >= buffer.byteLength || whole[end] !== 10) return first - 1;
   let last = first;
   for (let j = first + 1; j < events.length; j++) {
     const next = events[j]!.body;
@@ -91,8 +122,7 @@ function contiguousLines(events: readonly FlumeEvent[], first: number, whole: Ui
     end = nextEnd;
     last = j;
   }
-  if (last - first + 1 < MIN_RUN) return { last };
-  return { bytes: whole.subarray(start, end + 1), last };
+  return last;
 }
 
 function headerText(event: FlumeEvent): string {

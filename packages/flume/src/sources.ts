@@ -1,7 +1,7 @@
 import { open as openFile, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
-import type { FlumeEvent } from './event.js';
+import { LineBatch, LineEvent, type FlumeEvent } from './event.js';
 import type { Channel } from './channel.js';
 
 /** A source pushes events into its channel and can be stopped. */
@@ -28,27 +28,40 @@ export interface Source {
   readonly finished: Promise<void>;
 }
 
-export type Interceptor = (event: FlumeEvent) => FlumeEvent;
+export type Interceptor = ((event: FlumeEvent) => FlumeEvent) & {
+  /**
+   * Where an interceptor changes every event of a read the same way (no header of its own, a time): that
+   * change made to one headers object the read's events are given copies of (LineBatch).
+   */
+  readonly interceptHeaders?: (headers: Record<string, string>) => void;
+};
 
 /**
  * Flume's timestamp interceptor: a `timestamp` header with the current time, unless one is kept. Like
  * Flume's, it sets the header on the event it is given (its headers object is changed, not copied: a
- * source makes one per event, and a copy per event was a third of the agent's garbage).
+ * source makes one per event, and a copy per event was a third of the agent's garbage). The lines of one
+ * read get one time (the read's): Flume's takes the clock per event, microseconds apart.
  */
 export function timestampInterceptor(preserveExisting: boolean, now: () => number = Date.now): Interceptor {
   // The decimal text of the last millisecond seen: events come many to a millisecond.
   let lastMs = NaN;
   let lastText = '';
-  return (event) => {
-    if (preserveExisting && event.headers['timestamp'] !== undefined) return event;
+  const stamp = (headers: Record<string, string>) => {
+    if (preserveExisting && headers['timestamp'] !== undefined) return;
     const ms = now();
     if (ms !== lastMs) {
       lastMs = ms;
       lastText = String(ms);
     }
-    event.headers['timestamp'] = lastText;
-    return event;
+    headers['timestamp'] = lastText;
   };
+  return Object.assign(
+    (event: FlumeEvent) => {
+      stamp(event.headers);
+      return event;
+    },
+    { interceptHeaders: stamp },
+  );
 }
 
 function applyAll(interceptors: Interceptor[], event: FlumeEvent): FlumeEvent {
@@ -182,7 +195,7 @@ export class TailSource implements Source {
   readonly counters: SourceCounters = { received: 0, accepted: 0 };
   readonly finished = new Promise<void>(() => undefined);
   #position: number;
-  #partial = Buffer.alloc(0);
+  #partial: Buffer = Buffer.alloc(0);
   #stopped = false;
   #loop: Promise<void> | undefined;
   /** Lines were accepted since the position file was last written, and when that was. */
@@ -253,36 +266,45 @@ export class TailSource implements Source {
     this.#accepted = this.#position;
     this.#loop = (async () => {
       let handle: FileHandle | undefined;
-      const buffer = Buffer.allocUnsafe(TAIL_READ);
+      let buffer = Buffer.allocUnsafeSlow(TAIL_READ);
       while (!this.#stopped) {
         handle ??= await openFile(this.file, 'r').catch(() => undefined);
         let n = 0;
         if (handle) {
-          ({ bytesRead: n } = await handle.read(buffer, 0, buffer.length, this.#position));
+          // The partial line goes first, then the read: a full read's buffer becomes the lines' block as
+          // it is (a new one is read into next), a short one is copied out (a few lines do not hold a MiB).
+          const partial = this.#partial;
+          const room = partial.length <= TAIL_READ / 2 ? partial.length : 0;
+          if (room > 0) buffer.set(partial);
+          ({ bytesRead: n } = await handle.read(buffer, room, buffer.length - room, this.#position));
           if (n > 0) {
-            const dataStart = this.#position - this.#partial.length;
+            const dataStart = this.#position - partial.length;
             this.#position += n;
-            // A copy of its own (the read buffer is reused): the events' bodies are views into it, the
-            // lines' bytes as they are in the file (no decoding and encoding again).
-            const data = Buffer.concat([this.#partial, buffer.subarray(0, n)]);
-            const events: FlumeEvent[] = [];
-            const ends: number[] = [];
+            // The lines' block is the events' own (never written again): their bodies are views into it,
+            // the lines' bytes as they are in the file (no decoding and encoding again).
+            let data: Buffer;
+            if (room === 0 && partial.length > 0) data = Buffer.concat([partial, buffer.subarray(0, n)]);
+            else if (room + n >= TAIL_READ / 2) {
+              data = buffer.subarray(0, room + n);
+              buffer = Buffer.allocUnsafeSlow(TAIL_READ);
+            } else data = Buffer.from(buffer.subarray(0, room + n));
+            const newlines: number[] = [];
             let start = 0;
             for (let newline = data.indexOf(10); newline >= 0; newline = data.indexOf(10, start)) {
-              events.push(applyAll(this.interceptors, { headers: {}, body: data.subarray(start, newline) }));
+              newlines.push(newline);
               start = newline + 1;
-              ends.push(dataStart + start);
             }
             this.#partial = start === 0 ? data : Buffer.from(data.subarray(start));
-            this.counters.received += events.length;
+            const lines = this.#linesOf(data, newlines);
+            this.counters.received += lines.length;
             // A put is one channel transaction: at most transactionCapacity events (a read of short lines holds more).
             const most = Math.max(1, this.channel.transactionCapacity);
-            for (let at = 0; at < events.length && !this.#stopped; ) {
-              const batch = events.length <= most ? events : events.slice(at, at + most);
+            for (let at = 0; at < lines.length && !this.#stopped; ) {
+              const batch = lines.length <= most ? lines : lines.slice(at, at + most);
               if (!(await this.#put(batch))) break;
               at += batch.length;
               this.counters.accepted += batch.length;
-              this.#accepted = ends[at - 1]!;
+              this.#accepted = dataStart + newlines[at - 1]! + 1;
               this.#positionDirty = true;
             }
           }
@@ -294,6 +316,19 @@ export class TailSource implements Source {
     })();
   }
 
+  /**
+   * A read's lines as one batch where the channel keeps batches and every interceptor changes all events
+   * alike (their headers changed once); else an event per line, each intercepted.
+   */
+  #linesOf(data: Buffer, newlines: number[]): LineBatch | FlumeEvent[] {
+    if (this.channel.putLines && this.interceptors.every((i) => i.interceptHeaders)) {
+      const headers: Record<string, string> = {};
+      for (const interceptor of this.interceptors) interceptor.interceptHeaders!(headers);
+      return new LineBatch(data, newlines, headers);
+    }
+    return newlines.map((end, k) => applyAll(this.interceptors, new LineEvent({}, data, k === 0 ? 0 : newlines[k - 1]! + 1, end)));
+  }
+
   #failures = 0;
   /** Told of each put the channel refused (the agent logs it); the source tries again either way. */
   onError: ((error: Error) => void) | undefined;
@@ -303,10 +338,10 @@ export class TailSource implements Source {
    * off as Flume's sources do (250 ms doubling to 5 s): a failing channel does not end the source. False
    * when stopped first: those lines were not accepted, and the position stays before them.
    */
-  async #put(events: FlumeEvent[]): Promise<boolean> {
+  async #put(events: LineBatch | FlumeEvent[]): Promise<boolean> {
     for (;;) {
       try {
-        await this.channel.put(events);
+        await (events instanceof LineBatch ? this.channel.putLines!(events) : this.channel.put(events));
         this.#failures = 0;
         return true;
       } catch (error) {

@@ -125,6 +125,9 @@ describe.each<ClientStyle>(['ip', 'path', 'v4'])('objects through ali-oss (%s)',
     await oss.copy(key('dst2'), key('src'), { meta: { b: '2' } as never });
     expect((await oss.head(key('dst2'))).meta).toEqual({ b: '2' });
     expect(((await oss.get(key('dst2'))).content as Buffer).toString()).toBe('copy me');
+    // A copy is its own object: the source overwritten, then deleted, leaves it as it was.
+    await oss.put(key('src'), Buffer.from('other bytes'));
+    expect(((await oss.get(key('dst'))).content as Buffer).toString()).toBe('copy me');
     await oss.delete(key('src'));
     expect(((await oss.get(key('dst'))).content as Buffer).toString()).toBe('copy me');
     await expectOssError(oss.copy(key('dst'), key('missing')), 'NoSuchKey', 404);

@@ -83,6 +83,8 @@ export class DurableOutputStream extends FSDataOutputStream {
    * plus half × part size.
    */
   readonly #flushPartBudget: number;
+  /** What a writer sends as a part before it is full while nothing is uploading (writeChunk). */
+  readonly #earlyPartSize: number;
 
   constructor(path: Path, client: StoreClient, options: DurableOutputOptions) {
     super(path);
@@ -90,6 +92,7 @@ export class DurableOutputStream extends FSDataOutputStream {
     this.#options = options;
     const maxParts = Math.min(MAX_WRITER_PART, options.maxParts ?? MAX_WRITER_PART);
     this.#flushPartBudget = Math.floor(maxParts / 2);
+    this.#earlyPartSize = Math.max(client.capabilities.minPartSize, Math.floor(options.partSize / 4));
     this.#uploadKey = options.layout === 'data' ? dataKeyFor(options.folder, this.writerId) : options.key;
     this.#parts = new PartUploader(client, {
       key: this.#uploadKey,
@@ -122,7 +125,14 @@ export class DurableOutputStream extends FSDataOutputStream {
 
   protected writeChunk(bytes: Uint8Array): Promise<void> {
     if (this.#fenced) return Promise.reject(this.#fenced);
-    return this.#parts.write(bytes);
+    const written = this.#parts.write(bytes);
+    // A writer that flushes often waits at each flush for every byte since the last one; while no part is
+    // uploading, a quarter part goes up now rather than when the part is full, so that the store works
+    // while the writer fills the rest (within the flushes' part budget: whole parts can still follow).
+    if (this.#parts.idle && this.#parts.bufferedLength >= this.#earlyPartSize && this.#parts.partsStarted < this.#flushPartBudget) {
+      return written.then(() => (this.#parts.idle && this.#parts.bufferedLength >= this.#earlyPartSize ? this.#parts.sendBuffered() : undefined));
+    }
+    return written;
   }
 
   /** The fencing read found the upload completed or aborted (not merely claimed by a recover at work). */
@@ -161,6 +171,7 @@ export class DurableOutputStream extends FSDataOutputStream {
     });
     const tail = await this.#parts.bufferedBytes();
     const { key, manifest } = await this.#saveManifest(uploadId, tail);
+
     // The fencing read comes after the manifest is durable: a recover that claims the upload later sees
     // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
     // goes at the same time, off the flush's path: the new one, durable now, supersedes it whatever the

@@ -86,6 +86,11 @@ export class PartUploader {
     return [...this.#parts.values()].sort((a, b) => a.number - b.number);
   }
 
+  /** No part is uploading now. */
+  get idle(): boolean {
+    return this.#inFlight.size === 0;
+  }
+
   /** Part numbers handed out so far (uploaded, in flight or failed). */
   get partsStarted(): number {
     return this.#nextPart - 1;
@@ -185,9 +190,22 @@ export class PartUploader {
       await this.#send(part);
       return;
     }
+    // Every piece at least floor(length / count) ≥ the minimum; the last takes the remainder.
+    const shared = part.split(count);
+    if (shared) {
+      for (let i = 0; i < shared.length; i++) {
+        try {
+          await this.#send(shared[i]!);
+        } catch (error) {
+          // Pieces not handed on hold their share of the memory: given back with them.
+          for (const unsent of shared.slice(i + 1)) await unsent.release();
+          throw error;
+        }
+      }
+      return;
+    }
     const bytes = await part.bytes();
     await part.release();
-    // Every piece at least floor(length / count) ≥ the minimum; the last takes the remainder.
     const size = Math.floor(bytes.length / count);
     for (let i = 0; i < count; i++) {
       const piece = this.#options.buffers.newPart(this.#options.partSize, false);

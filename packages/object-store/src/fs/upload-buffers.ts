@@ -170,6 +170,8 @@ export class PartBuffer {
   #failure: Error | undefined;
   readonly #streaming: boolean;
   #released = false;
+  /** A piece of a split part: its memory is a view, given back (by this) once every piece is released. */
+  #onRelease: (() => void) | undefined;
 
   constructor(buffers: UploadBuffers, partSize: number, kind: 'memory' | 'disk', streaming: boolean) {
     this.#buffers = buffers;
@@ -287,13 +289,43 @@ export class PartBuffer {
     return { body: { size, open: () => createReadStream(file, { start: 0, end: size - 1, highWaterMark: UPLOAD_CHUNK }) }, crc64 };
   }
 
+  /**
+   * A memory part's bytes as `count` parts of their own (the last takes the remainder), sharing its memory
+   * — no copy; the memory goes back once every piece is released, and this part is spent. Undefined for a
+   * part with bytes on disk.
+   */
+  split(count: number): PartBuffer[] | undefined {
+    if (this.#onDisk > 0 || !this.#memory || this.#released || this.#filled === 0) return undefined;
+    const memory = this.#memory;
+    const total = this.#filled;
+    const previous = this.#onRelease;
+    this.#memory = undefined;
+    this.#filled = 0;
+    this.#released = true;
+    let unreleased = count;
+    const giveBack = () => {
+      if (--unreleased > 0) return;
+      if (previous) previous();
+      else this.#buffers.giveMemory(memory);
+    };
+    const size = Math.floor(total / count);
+    return Array.from({ length: count }, (_, i) => {
+      const piece = new PartBuffer(this.#buffers, this.#partSize, 'memory', false);
+      piece.#memory = memory.subarray(i * size, i === count - 1 ? total : (i + 1) * size);
+      piece.#filled = piece.#memory.length;
+      piece.#onRelease = giveBack;
+      return piece;
+    });
+  }
+
   /** Gives the memory back (pooled when whole) and removes the file. Idempotent. */
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
     this.#crc?.cancel();
     this.#crc = undefined;
-    if (this.#memory) this.#buffers.giveMemory(this.#memory);
+    if (this.#onRelease) this.#onRelease();
+    else if (this.#memory) this.#buffers.giveMemory(this.#memory);
     this.#memory = undefined;
     this.#filled = 0;
     // Appends still queued land first, or a late one would recreate the removed file.

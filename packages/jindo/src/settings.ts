@@ -9,6 +9,7 @@ export const JINDO_KEYS = {
   lease: 'fs.jfs.cache.flush.lease',
   purgeAge: 'fs.jfs.cache.flush.purge.age',
   removalBatch: 'fs.jfs.cache.flush.removal.batch',
+  overlapSize: 'fs.jfs.cache.flush.overlap.size',
 } as const;
 
 /**
@@ -44,6 +45,8 @@ export function readJindoSettings(conf: Configuration): JindoSettings {
     purgeAgeMs: conf.getTimeDuration(JINDO_KEYS.purgeAge, '86400s', 'ms'),
     removalBatch: conf.getInt(JINDO_KEYS.removalBatch, DEFAULT_REMOVAL_BATCH),
     removalBatchKey: JINDO_KEYS.removalBatch,
+    overlapSize: conf.getBytes(JINDO_KEYS.overlapSize, '0'),
+    overlapSizeKey: JINDO_KEYS.overlapSize,
   });
   return { ...settings, manifestKind: JINDO_MANIFEST_KIND };
 }

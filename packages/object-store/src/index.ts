@@ -31,7 +31,7 @@ export { FlushedBytesLostError, reportFor, type DurableFlushRecovery, type Recov
 export { durableFlushRecoveryOf } from './durable/durable-flush-recovery.js';
 export { DurableFlush } from './durable/durable-flush.js';
 export { DEFAULT_REMOVAL_BATCH, durableFlushSettings, type DurableFlushSettings } from './durable/settings.js';
-export { DurableOutputStream, type DurableOutputOptions } from './durable/durable-output-stream.js';
+export { DurableFlushStatisticNames, DurableOutputStream, type DurableOutputOptions } from './durable/durable-output-stream.js';
 export { recoverFile } from './durable/recover.js';
 export { publishFlushed, PublishSourceVanishedError, type PublishSource } from './durable/publish.js';
 export { listStagedFolder, readManifest, stagedFolders } from './durable/staged-folder.js';

@@ -62,6 +62,15 @@ describe('enabling durable flush on a store', () => {
     expect(durableFlushSettings({ enable: 'true', enableKey: 'k', stagingPath: undefined, stagingPathKey: 's', leaseMs: 1, purgeAgeMs: 1, removalBatchKey: 'r' }).removalBatch).toBe(8);
   });
 
+  it('an overlap size outside 0–16 MiB names its key; unset, small flushes never overlap', () => {
+    const base = { enable: 'true', enableKey: 'k', stagingPath: undefined, stagingPathKey: 's', leaseMs: 1, purgeAgeMs: 1, removalBatchKey: 'r' };
+    for (const bad of [-1, 16 * 1024 * 1024 + 1, 0.5]) {
+      expect(() => durableFlushSettings({ ...base, overlapSize: bad, overlapSizeKey: 'fs.x.flush.overlap.size' })).toThrow(/^fs\.x\.flush\.overlap\.size: "[^"]+" is not a size from 0 to 16m/);
+    }
+    expect(durableFlushSettings(base).overlapSize).toBe(0);
+    expect(durableFlushSettings({ ...base, overlapSize: 1 << 20, overlapSizeKey: 'o' }).overlapSize).toBe(1 << 20);
+  });
+
   it('a staging path that is a URI, or climbs, names its key', () => {
     for (const bad of ['oss://bucket/x', '/a/../b', '/']) {
       expect(() => durableFlushSettings({ enable: 'true', enableKey: 'k', stagingPath: bad, stagingPathKey: 'fs.x.flush.staging.path', leaseMs: 1, purgeAgeMs: 1, removalBatchKey: 'fs.x.flush.removal.batch' })).toThrow(/^fs\.x\.flush\.staging\.path: /);

@@ -29,6 +29,7 @@ export const S3A_KEYS = {
   flushLease: 'fs.s3a.flush.lease',
   purgeAge: 'fs.s3a.multipart.purge.age',
   flushRemovalBatch: 'fs.s3a.flush.removal.batch',
+  flushOverlapSize: 'fs.s3a.flush.overlap.size',
   storeLacks: 'fs.s3a.store.lacks',
   multipartCopyThreshold: 'fs.s3a.multipart.threshold',
 } as const;
@@ -127,6 +128,8 @@ export function readS3aSettings(bucket: string, given: Configuration): S3aSettin
       purgeAgeMs: conf.getTimeDuration(S3A_KEYS.purgeAge, '86400s', 'ms'),
       removalBatch: conf.getInt(S3A_KEYS.flushRemovalBatch, DEFAULT_REMOVAL_BATCH),
       removalBatchKey: S3A_KEYS.flushRemovalBatch,
+      overlapSize: conf.getBytes(S3A_KEYS.flushOverlapSize, '0'),
+      overlapSizeKey: S3A_KEYS.flushOverlapSize,
     }),
   };
 }

@@ -67,6 +67,7 @@ export class DurableFlush {
       partSizeKey: this.#fs.keys.partSize,
       activeBlocks: this.#fs.activeBlocks,
       removalBatch: this.settings.removalBatch,
+      overlapSize: this.settings.overlapSize,
       forbidOverwrite: !options.overwrite,
       replaces: clearance.replaces,
       buffers: this.#buffers(),

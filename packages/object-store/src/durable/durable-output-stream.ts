@@ -32,6 +32,8 @@ export interface DurableOutputOptions {
   activeBlocks: number;
   /** Superseded manifests removed in one request (settings' removalBatch). */
   removalBatch: number;
+  /** A flush of at most this many new bytes (and half a part) sends its part beside its manifest (settings' overlapSize; 0: never). */
+  overlapSize?: number;
   forbidOverwrite: boolean;
   /** ETag of the object this writer replaces (HEAD at create), or null if there was none. */
   replaces: string | null;
@@ -39,6 +41,14 @@ export interface DurableOutputOptions {
   maxParts?: number;
   buffers: UploadBuffers;
 }
+
+/** What a durable writer counts in its IOStatistics, beside the stream's own. */
+export const DurableFlushStatisticNames = {
+  /** Small flushes whose part went up beside their manifest (hflushBytes). */
+  OVERLAPPED_FLUSHES: 'durable_flush_overlapped',
+  /** Parts sent before they were full, while nothing was uploading (writeChunk). */
+  EARLY_PARTS: 'durable_flush_early_parts',
+} as const;
 
 /**
  * A writer whose hflush()/hsync() survive its own death (protocol v2, package README; DESIGN §4, D1–D5).
@@ -83,7 +93,10 @@ export class DurableOutputStream extends FSDataOutputStream {
    * plus half × part size.
    */
   readonly #flushPartBudget: number;
-  /** What a writer sends as a part before it is full while nothing is uploading (writeChunk). */
+  /**
+   * What a writer sends as a part before it is full while nothing is uploading (writeChunk): a quarter
+   * part, and at least two part minimums (a flush of less goes up beside its manifest instead).
+   */
   readonly #earlyPartSize: number;
 
   constructor(path: Path, client: StoreClient, options: DurableOutputOptions) {
@@ -92,7 +105,7 @@ export class DurableOutputStream extends FSDataOutputStream {
     this.#options = options;
     const maxParts = Math.min(MAX_WRITER_PART, options.maxParts ?? MAX_WRITER_PART);
     this.#flushPartBudget = Math.floor(maxParts / 2);
-    this.#earlyPartSize = Math.max(client.capabilities.minPartSize, Math.floor(options.partSize / 4));
+    this.#earlyPartSize = Math.max(2 * client.capabilities.minPartSize, Math.floor(options.partSize / 4));
     this.#uploadKey = options.layout === 'data' ? dataKeyFor(options.folder, this.writerId) : options.key;
     this.#parts = new PartUploader(client, {
       key: this.#uploadKey,
@@ -130,7 +143,11 @@ export class DurableOutputStream extends FSDataOutputStream {
     // uploading, a quarter part goes up now rather than when the part is full, so that the store works
     // while the writer fills the rest (within the flushes' part budget: whole parts can still follow).
     if (this.#parts.idle && this.#parts.bufferedLength >= this.#earlyPartSize && this.#parts.partsStarted < this.#flushPartBudget) {
-      return written.then(() => (this.#parts.idle && this.#parts.bufferedLength >= this.#earlyPartSize ? this.#parts.sendBuffered() : undefined));
+      return written.then(() => {
+        if (!this.#parts.idle || this.#parts.bufferedLength < this.#earlyPartSize) return undefined;
+        this.ioStatistics.incrementCounter(DurableFlushStatisticNames.EARLY_PARTS);
+        return this.#parts.sendBuffered();
+      });
     }
     return written;
   }
@@ -162,7 +179,11 @@ export class DurableOutputStream extends FSDataOutputStream {
       await this.#checkNotTakenOver(await this.#parts.ensureUpload(), 'flush');
       return;
     }
-    if (this.#parts.bufferedLength >= this.#client.capabilities.minPartSize && this.#parts.partsStarted < this.#flushPartBudget) {
+    const fresh = this.#parts.bufferedLength;
+    const partWorthy = fresh >= this.#client.capabilities.minPartSize && this.#parts.partsStarted < this.#flushPartBudget;
+    // Where the store is far (a round trip costs more than sending a small flush twice): settings' overlapSize.
+    const overlapped = partWorthy && fresh <= Math.min(this.#options.overlapSize ?? 0, this.#options.partSize / 2);
+    if (partWorthy && !overlapped) {
       // Split across the parallel uploads where it is long enough, within the flushes' part budget.
       await this.#parts.sendBuffered(Math.max(1, Math.min(this.#options.activeBlocks, this.#flushPartBudget - this.#parts.partsStarted)));
     }
@@ -170,7 +191,26 @@ export class DurableOutputStream extends FSDataOutputStream {
       throw this.#fencedOr(error, 'flush');
     });
     const tail = await this.#parts.bufferedBytes();
-    const { key, manifest } = await this.#saveManifest(uploadId, tail);
+    let saved: { key: string; manifest: FlushManifest };
+    if (overlapped) {
+      // A small flush: its new bytes go up as a part and, at the same time, as the manifest's tail. The
+      // manifest names only the parts acknowledged before (every one: drained above) and holds every byte
+      // after them, so it needs nothing of the part in flight; the next flush names that part. One round
+      // trip less for twice the bytes of a small flush (jindo's README, step 1).
+      const named = this.#parts.parts;
+      this.ioStatistics.incrementCounter(DurableFlushStatisticNames.OVERLAPPED_FLUSHES);
+      const saving = this.#saveManifest(uploadId, tail, named);
+      const sending = this.#parts
+        .sendBuffered()
+        .then(() => this.#parts.drain())
+        .catch((error: unknown) => {
+          throw this.#fencedOr(error, 'flush');
+        });
+      [saved] = await Promise.all([saving, sending]);
+    } else {
+      saved = await this.#saveManifest(uploadId, tail);
+    }
+    const { key, manifest } = saved;
 
     // The fencing read comes after the manifest is durable: a recover that claims the upload later sees
     // this manifest, one that claimed it earlier is seen here, and the flush fails. The previous manifest
@@ -195,9 +235,9 @@ export class DurableOutputStream extends FSDataOutputStream {
    * One create-only PutObject of a manifest naming every part uploaded so far and `tail`, under a new
    * sequence's key: a failed or late PutObject can only ever create its own key.
    */
-  async #saveManifest(uploadId: string, tail: Buffer): Promise<{ key: string; manifest: FlushManifest; tailOffset: number }> {
+  async #saveManifest(uploadId: string, tail: Buffer, named = this.#parts.parts): Promise<{ key: string; manifest: FlushManifest; tailOffset: number }> {
     const storeChecksums = this.#client.capabilities.checksum !== undefined;
-    const parts = this.#parts.parts.map(({ number, size, etag, checksum: crc }) => {
+    const parts = named.map(({ number, size, etag, checksum: crc }) => {
       if (crc === undefined && storeChecksums) throw new IOError(`the store sent no CRC-64 for part ${number} of ${this.path.toString()}`, 'EIO', { path: this.path.toString() });
       return crc === undefined ? { number, size, etag } : { number, size, etag, crc64: crc };
     });

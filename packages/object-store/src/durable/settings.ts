@@ -15,7 +15,15 @@ export interface DurableFlushSettings {
   manifestKind?: string;
   /** Superseded manifests a writer removes in one request (a flush costs 1/this of a removal). */
   removalBatch: number;
+  /**
+   * A flush of at most this many new bytes sends them as a part and as its manifest's tail at once: one
+   * round trip fewer, the bytes twice. 0 (the default): never.
+   */
+  overlapSize: number;
 }
+
+/** The most `overlapSize` may be: a manifest carries up to this much twice. */
+export const MAX_OVERLAP_SIZE = 16 * 1024 * 1024;
 
 /** The default of `removalBatch`: a flush costs an eighth of a removal, a writer's staging holds up to eight more manifests. */
 export const DEFAULT_REMOVAL_BATCH = 8;
@@ -36,6 +44,9 @@ export function durableFlushSettings(read: {
   /** Superseded manifests removed in one request (1–1000; default 8) and the key it was read from. */
   removalBatch?: number | undefined;
   removalBatchKey: string;
+  /** Bytes (0–16 MiB; default 0) and the key it was read from. */
+  overlapSize?: number | undefined;
+  overlapSizeKey?: string;
 }): DurableFlushSettings {
   let flushEnabled = false;
   if (read.enable !== undefined) {
@@ -50,5 +61,9 @@ export function durableFlushSettings(read: {
   if (!Number.isSafeInteger(removalBatch) || removalBatch < 1 || removalBatch > 1000) {
     throw new ConfigurationError(`${read.removalBatchKey}: "${read.removalBatch}" is not a number of manifests from 1 to 1000`, { key: read.removalBatchKey });
   }
-  return { flushEnabled, enableKey: read.enableKey, stagingPrefix, leaseMs: read.leaseMs, purgeAgeMs: read.purgeAgeMs, removalBatch };
+  const overlapSize = read.overlapSize ?? 0;
+  if (!Number.isSafeInteger(overlapSize) || overlapSize < 0 || overlapSize > MAX_OVERLAP_SIZE) {
+    throw new ConfigurationError(`${read.overlapSizeKey ?? 'overlapSize'}: "${read.overlapSize}" is not a size from 0 to 16m`, { key: read.overlapSizeKey ?? 'overlapSize' });
+  }
+  return { flushEnabled, enableKey: read.enableKey, stagingPrefix, leaseMs: read.leaseMs, purgeAgeMs: read.purgeAgeMs, removalBatch, overlapSize };
 }

@@ -227,13 +227,15 @@ export class PartUploader {
   }
 
   #start(part: PendingPart): void {
+    // Its size now: the buffer is released once an attempt succeeds.
+    const size = part.buffer.length;
     const task = (async () => {
       const uploadId = await this.ensureUpload();
       part.sealed ??= await part.buffer.seal(this.#client.checksums);
       const uploaded = await this.#client.uploadPartWithChecksum(this.#options.key, uploadId, part.number, part.sealed.body, part.sealed.crc64);
       const replaced = this.#parts.has(part.number);
-      this.#parts.set(part.number, { number: part.number, size: part.buffer.length, etag: uploaded.etag, checksum: uploaded.checksum });
-      if (!replaced) this.#options.onPartAcknowledged?.(part.buffer.length);
+      this.#parts.set(part.number, { number: part.number, size, etag: uploaded.etag, checksum: uploaded.checksum });
+      if (!replaced) this.#options.onPartAcknowledged?.(size);
     })().then(
       async () => {
         this.#failed.delete(part.number);
@@ -252,7 +254,11 @@ export class PartUploader {
   async drain(): Promise<void> {
     await Promise.all(this.#inFlight);
     if (this.#failed.size > 0) {
-      for (const part of [...this.#failed.values()]) this.#start(part);
+      // Out of the failed set while tried again (back in it if the attempt fails): two drains at once (a
+      // write's and a flush's) send each part once, never twice with one buffer that the first success releases.
+      const retried = [...this.#failed.values()];
+      this.#failed.clear();
+      for (const part of retried) this.#start(part);
       await Promise.all(this.#inFlight);
     }
     this.throwIfFailed();

@@ -3,8 +3,8 @@ import { open, readdir, readFile, rename, rm, statfs, type FileHandle } from 'no
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isProcessRunning } from '@hadoopfs/core';
-import { bodyLength, copyBody, type FlumeEvent } from './event.js';
-import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
+import { bodyLength, copyBody, LineBatch, type FlumeEvent } from './event.js';
+import { ChannelError, TakeQueue, type Channel, type ChannelTransaction, type ItemBlock } from './channel.js';
 import { Mutex } from './timeouts.js';
 
 export interface FileChannelOptions {
@@ -329,7 +329,19 @@ export class FileChannel implements Channel {
   }
 
   /** Logs and fsyncs the events, then makes them available; waits while the channel is full. */
-  async put(events: readonly FlumeEvent[]): Promise<void> {
+  put(events: readonly FlumeEvent[]): Promise<void> {
+    return this.#put(events);
+  }
+
+  /**
+   * As put(lines.events()), logged from the batch (its headers written once) and kept as the batch: the
+   * events are made when taken.
+   */
+  putLines(lines: LineBatch): Promise<void> {
+    return this.#put(lines);
+  }
+
+  async #put(events: readonly FlumeEvent[] | LineBatch): Promise<void> {
     if (!this.#log) throw new ChannelError('the file channel is not open');
     if (events.length > this.transactionCapacity) throw new ChannelError(`a put of ${events.length} events exceeds transactionCapacity ${this.transactionCapacity}`);
     const free = await this.#freeSpace();
@@ -340,13 +352,20 @@ export class FileChannel implements Channel {
     // both waited for it must not both take it.
     for (;;) {
       while (this.size + events.length > this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-      let stored: Stored[] = [];
+      let stored: ItemBlock<Stored> = [];
       const accepted = await this.#logged({
         events: events.length,
         record: (adding) => {
           if (this.size + adding + events.length > this.capacity) return undefined;
-          stored = events.map((event) => ({ id: this.#nextId++, event }));
-          return putRecords(stored);
+          if (events instanceof LineBatch) {
+            const lines = new StoredLines(this.#nextId, events);
+            this.#nextId += events.length;
+            stored = lines;
+            return lineRecords(lines);
+          }
+          const each = events.map((event) => ({ id: this.#nextId++, event }));
+          stored = each;
+          return putRecords(each);
         },
         apply: () => this.#queue.push(stored),
       });
@@ -419,6 +438,56 @@ function putRecords(stored: readonly Stored[]): Buffer {
       at += 12 + out.write(text, at + 12, 'utf8');
     }
     const length = copyBody(event, out, at + 4);
+    out.writeUInt32BE(length, at);
+    at += 4 + length;
+  }
+  out.writeUInt32BE(crc32(out.subarray(8)), 4);
+  return out;
+}
+
+/** A batch of lines as the channel keeps it: ids from `firstId` on, each event made when taken. */
+class StoredLines {
+  readonly length: number;
+
+  constructor(
+    readonly firstId: number,
+    readonly lines: LineBatch,
+  ) {
+    this.length = lines.length;
+  }
+
+  at(index: number): Stored {
+    return { id: this.firstId + index, event: this.lines.at(index) };
+  }
+
+  slice(start: number, end = this.length): StoredLines {
+    return new StoredLines(this.firstId + start, this.lines.slice(start, end));
+  }
+}
+
+/** The put record of a batch of lines, as putRecords writes it for their events: the headers once, the bodies from the block. */
+function lineRecords({ firstId, lines }: StoredLines): Buffer {
+  const headers = JSON.stringify(lines.headers);
+  const headerBytes = Buffer.byteLength(headers, 'utf8');
+  const bodies = lines.endOf(lines.length - 1) - (lines.from === 0 ? 0 : lines.newlines[lines.from - 1]! + 1) - lines.length;
+  const payloadLength = 5 + 16 * lines.length + headerBytes + bodies;
+  const out = Buffer.allocUnsafe(8 + payloadLength);
+  out.writeUInt32BE(payloadLength, 0);
+  out[8] = PUTS;
+  out.writeUInt32BE(lines.length, 9);
+  let at = 13;
+  for (let i = 0; i < lines.length; i++) {
+    out.writeDoubleBE(firstId + i, at);
+    if (i > 0) {
+      out.writeUInt32BE(SAME_HEADERS, at + 8);
+      at += 12;
+    } else {
+      out.writeUInt32BE(headerBytes, at + 8);
+      at += 12 + out.write(headers, at + 12, 'utf8');
+    }
+    const end = lines.endOf(i) - 1;
+    const start = i === 0 && lines.from === 0 ? 0 : lines.newlines[lines.from + i - 1]! + 1;
+    const length = lines.block.copy(out, at + 4, start, end);
     out.writeUInt32BE(length, at);
     at += 4 + length;
   }

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryChannel, TailSource, timestampInterceptor, type Channel, type FlumeEvent, type Interceptor } from '@hadoopfs/flume';
+import { FileChannel, MemoryChannel, TailSource, timestampInterceptor, type Channel, type FlumeEvent, type Interceptor } from '@hadoopfs/flume';
 import { LineBatch, LineEvent } from '../src/event.js';
 import { serializeChunks } from '../src/serializers.js';
 
@@ -104,6 +104,17 @@ describe('serializeChunks with line events', () => {
   });
 });
 
+async function drain(channel: Channel, count: number): Promise<FlumeEvent[]> {
+  const got: FlumeEvent[] = [];
+  while (got.length < count) {
+    if (channel.size === 0) await new Promise<void>((resolve) => (channel.onPut = resolve));
+    const tx = channel.getTransaction();
+    for (let n = 0, e = tx.take(); e; e = ++n < channel.transactionCapacity ? tx.take() : undefined) got.push(e);
+    await tx.commit();
+  }
+  return got;
+}
+
 describe('TailSource reads', () => {
   let dir: string;
   beforeAll(async () => {
@@ -112,17 +123,6 @@ describe('TailSource reads', () => {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-
-  async function drain(channel: Channel, count: number): Promise<FlumeEvent[]> {
-    const got: FlumeEvent[] = [];
-    while (got.length < count) {
-      if (channel.size === 0) await new Promise<void>((resolve) => (channel.onPut = resolve));
-      const tx = channel.getTransaction();
-      for (let n = 0, e = tx.take(); e; e = ++n < channel.transactionCapacity ? tx.take() : undefined) got.push(e);
-      await tx.commit();
-    }
-    return got;
-  }
 
   it('deliver every line whole, whatever its length against the read size (short, half a read, longer than a read), with the position after the last', async () => {
     const file = join(dir, 'mixed.log');
@@ -155,5 +155,63 @@ describe('TailSource reads', () => {
     expect(texts(await drain(channel, 1))).toEqual(['third']);
     await source.stop();
     expect(source.position).toBe('first\nsecond\nthird\n'.length);
+  });
+});
+
+describe('line batches in the file channel', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flume-lines-channel-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('are logged as their events would be: a reopened channel replays the lines not taken, each with the batch’s headers', async () => {
+    const options = { checkpointDir: join(dir, 'checkpoint'), dataDirs: [join(dir, 'data')], minimumRequiredSpace: 0, transactionCapacity: 100 };
+    const channel = new FileChannel(options);
+    await channel.open();
+    const { block, newlines } = blockOf(['', 'one', 'two', 'three', 'four', 'five', 'six']);
+    await channel.putLines(new LineBatch(block, newlines, { timestamp: '11', host: 'h' }));
+    // A batch that starts inside a read: lines 4–6 of the same block.
+    await channel.putLines(new LineBatch(block, newlines, { timestamp: '12' }, 4));
+    await channel.put([{ headers: {}, body: Buffer.from('plain') }]);
+    const tx = channel.getTransaction();
+    const taken = [tx.take()!, tx.take()!, tx.take()!];
+    expect(texts(taken)).toEqual(['', 'one', 'two']);
+    await tx.commit();
+    const back = channel.getTransaction();
+    expect(texts([back.take()!])).toEqual(['three']);
+    back.rollback();
+    // The log is the truth: what a restart replays (the process gone, the channel reopened).
+    await channel.close();
+    const reopened = new FileChannel(options);
+    expect(await reopened.open()).toBe(8);
+    const again = reopened.getTransaction();
+    const replayed: FlumeEvent[] = [];
+    for (let e = again.take(); e; e = again.take()) replayed.push(e);
+    expect(texts(replayed)).toEqual(['three', 'four', 'five', 'six', 'four', 'five', 'six', 'plain']);
+    expect(replayed.map((e) => e.headers)).toEqual([
+      ...Array.from({ length: 4 }, () => ({ timestamp: '11', host: 'h' })),
+      ...Array.from({ length: 3 }, () => ({ timestamp: '12' })),
+      {},
+    ]);
+    await again.commit();
+    await reopened.close();
+  });
+
+  it('the tail source uses the file channel’s batches too, and every line arrives once, in order', async () => {
+    const file = join(dir, 'app.log');
+    const lines = Array.from({ length: 5000 }, (_, i) => `line ${i} `.padEnd(40 + (i % 50), 'x'));
+    await writeFile(file, lines.map((l) => `${l}\n`).join(''));
+    const channel = new FileChannel({ checkpointDir: join(dir, 'c2'), dataDirs: [join(dir, 'd2')], minimumRequiredSpace: 0, transactionCapacity: 700 });
+    await channel.open();
+    const source = new TailSource(channel, [timestampInterceptor(false, () => 99)], file, 0, 5);
+    await source.start();
+    const got = await drain(channel, lines.length);
+    await source.stop();
+    await channel.close();
+    expect(texts(got)).toEqual(lines);
+    expect(got.every((e) => e.headers['timestamp'] === '99')).toBe(true);
   });
 });

@@ -146,7 +146,7 @@ export class DurableOutputStream extends FSDataOutputStream {
       return written.then(() => {
         if (!this.#parts.idle || this.#parts.bufferedLength < this.#earlyPartSize) return undefined;
         this.ioStatistics.incrementCounter(DurableFlushStatisticNames.EARLY_PARTS);
-        return this.#parts.sendBuffered();
+        return this.#parts.sendBuffered(this.#flushPieces());
       });
     }
     return written;
@@ -184,8 +184,7 @@ export class DurableOutputStream extends FSDataOutputStream {
     // Where the store is far (a round trip costs more than sending a small flush twice): settings' overlapSize.
     const overlapped = partWorthy && fresh <= Math.min(this.#options.overlapSize ?? 0, this.#options.partSize / 2);
     if (partWorthy && !overlapped) {
-      // Split across the parallel uploads where it is long enough, within the flushes' part budget.
-      await this.#parts.sendBuffered(Math.max(1, Math.min(this.#options.activeBlocks, this.#flushPartBudget - this.#parts.partsStarted)));
+      await this.#parts.sendBuffered(this.#flushPieces());
     }
     const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain(), this.#removal]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
@@ -229,6 +228,11 @@ export class DurableOutputStream extends FSDataOutputStream {
     });
     await fencing;
     this.#durable = { key, length: manifest.flushedLength };
+  }
+
+  /** A run sent before its part is full goes up split across the parallel uploads where it is long enough, within the flushes' part budget. */
+  #flushPieces(): number {
+    return Math.max(1, Math.min(this.#options.activeBlocks, this.#flushPartBudget - this.#parts.partsStarted));
   }
 
   /**

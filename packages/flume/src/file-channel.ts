@@ -421,26 +421,33 @@ function putRecords(stored: readonly Stored[]): Buffer {
     previous = event.headers;
     payloadLength += 16 + headerBytes[i]! + bodyLength(event);
   }
+  return putRecord(stored.length, payloadLength, (out) => {
+    let at = 13;
+    for (let i = 0; i < stored.length; i++) {
+      const { id, event } = stored[i]!;
+      out.writeDoubleBE(id, at);
+      const text = headers[i];
+      if (text === undefined) {
+        out.writeUInt32BE(SAME_HEADERS, at + 8);
+        at += 12;
+      } else {
+        out.writeUInt32BE(headerBytes[i]!, at + 8);
+        at += 12 + out.write(text, at + 12, 'utf8');
+      }
+      const length = copyBody(event, out, at + 4);
+      out.writeUInt32BE(length, at);
+      at += 4 + length;
+    }
+  });
+}
+
+/** A put record of `count` events: `u32 length, u32 CRC-32`, then `type 3, u32 count` and what `writeEvents` writes from offset 13. */
+function putRecord(count: number, payloadLength: number, writeEvents: (out: Buffer) => void): Buffer {
   const out = Buffer.allocUnsafe(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
   out[8] = PUTS;
-  out.writeUInt32BE(stored.length, 9);
-  let at = 13;
-  for (let i = 0; i < stored.length; i++) {
-    const { id, event } = stored[i]!;
-    out.writeDoubleBE(id, at);
-    const text = headers[i];
-    if (text === undefined) {
-      out.writeUInt32BE(SAME_HEADERS, at + 8);
-      at += 12;
-    } else {
-      out.writeUInt32BE(headerBytes[i]!, at + 8);
-      at += 12 + out.write(text, at + 12, 'utf8');
-    }
-    const length = copyBody(event, out, at + 4);
-    out.writeUInt32BE(length, at);
-    at += 4 + length;
-  }
+  out.writeUInt32BE(count, 9);
+  writeEvents(out);
   out.writeUInt32BE(crc32(out.subarray(8)), 4);
   return out;
 }
@@ -471,28 +478,24 @@ function lineRecords({ firstId, lines }: StoredLines): Buffer {
   const headerBytes = Buffer.byteLength(headers, 'utf8');
   const bodies = lines.endOf(lines.length - 1) - (lines.from === 0 ? 0 : lines.newlines[lines.from - 1]! + 1) - lines.length;
   const payloadLength = 5 + 16 * lines.length + headerBytes + bodies;
-  const out = Buffer.allocUnsafe(8 + payloadLength);
-  out.writeUInt32BE(payloadLength, 0);
-  out[8] = PUTS;
-  out.writeUInt32BE(lines.length, 9);
-  let at = 13;
-  for (let i = 0; i < lines.length; i++) {
-    out.writeDoubleBE(firstId + i, at);
-    if (i > 0) {
-      out.writeUInt32BE(SAME_HEADERS, at + 8);
-      at += 12;
-    } else {
-      out.writeUInt32BE(headerBytes, at + 8);
-      at += 12 + out.write(headers, at + 12, 'utf8');
+  return putRecord(lines.length, payloadLength, (out) => {
+    let at = 13;
+    for (let i = 0; i < lines.length; i++) {
+      out.writeDoubleBE(firstId + i, at);
+      if (i > 0) {
+        out.writeUInt32BE(SAME_HEADERS, at + 8);
+        at += 12;
+      } else {
+        out.writeUInt32BE(headerBytes, at + 8);
+        at += 12 + out.write(headers, at + 12, 'utf8');
+      }
+      const end = lines.endOf(i) - 1;
+      const start = i === 0 && lines.from === 0 ? 0 : lines.newlines[lines.from + i - 1]! + 1;
+      const length = lines.block.copy(out, at + 4, start, end);
+      out.writeUInt32BE(length, at);
+      at += 4 + length;
     }
-    const end = lines.endOf(i) - 1;
-    const start = i === 0 && lines.from === 0 ? 0 : lines.newlines[lines.from + i - 1]! + 1;
-    const length = lines.block.copy(out, at + 4, start, end);
-    out.writeUInt32BE(length, at);
-    at += 4 + length;
-  }
-  out.writeUInt32BE(crc32(out.subarray(8)), 4);
-  return out;
+  });
 }
 
 /** Equal as JSON would write them (own string values, in any order); cheaper than writing them again. */

@@ -14,7 +14,7 @@ export { parseSinkConfig, FlumeConfigurationError, type HdfsSinkConfig, type Fil
 export { escapeString, needsTimestamp, roundDown, staticPrefix, MissingTimestampError, type EscapeOptions, type RoundUnit } from './escapes.js';
 export { loadProperties, subContext, names } from './properties.js';
 export { serialize } from './serializers.js';
-export { textEvent, type FlumeEvent } from './event.js';
+export { textEvent, type FlumeEvent, type LineBatch } from './event.js';
 export { CallTimeoutError, withTimeout } from './timeouts.js';
 export { Agent, type AgentMetrics, type AgentOptions } from './agent.js';
 export { HttpSource, StdinSource, TailSource, timestampInterceptor, type Interceptor, type Source } from './sources.js';

@@ -22,7 +22,7 @@ export interface Channel {
   readonly size: number;
   put(events: readonly FlumeEvent[]): Promise<void>;
   /**
-   * Puts the events of lines a source read, as put(lines.events()) would, where the channel can keep
+   * Puts the events of lines a source read, as a put of the batch's events (`lines.at(i)` each) would, where the channel can keep
    * them as the batch (made into events when taken); a channel without it is given the events.
    */
   putLines?(lines: LineBatch): Promise<void>;
@@ -71,17 +71,10 @@ export class TakeQueue<T> {
 
   /** Every item still stored, those taken by an open transaction first. */
   held(): T[] {
-    return this.#between(this.#baseChunk, this.#baseOffset, this.#chunks.length, 0);
-  }
-
-  /** Items from (chunk, offset) up to (endChunk, endOffset). */
-  #between(chunk: number, offset: number, endChunk: number, endOffset: number): T[] {
     const items: T[] = [];
-    for (let c = chunk; c <= endChunk && c < this.#chunks.length; c++) {
-      const from = c === chunk ? offset : 0;
-      const to = c === endChunk ? endOffset : this.#chunks[c]!.length;
+    for (let c = this.#baseChunk; c < this.#chunks.length; c++) {
       const block = this.#chunks[c]!;
-      for (let i = from; i < to; i++) items.push(isArray(block) ? block[i]! : block.at(i));
+      for (let i = c === this.#baseChunk ? this.#baseOffset : 0; i < block.length; i++) items.push(isArray(block) ? block[i]! : block.at(i));
     }
     return items;
   }
@@ -106,6 +99,9 @@ export class TakeQueue<T> {
   ): { take(): T | undefined; commit(): void | Promise<void>; rollback(): void } {
     let count = 0;
     let open = true;
+    // What a commit logs (the file channel): the items taken, as take() handed them out — a batch's items
+    // are made when taken, and are not made a second time for the log.
+    const taken: T[] | undefined = persist ? [] : undefined;
     const check = () => {
       if (!open) throw new ChannelError('transaction already finished');
     };
@@ -127,13 +123,16 @@ export class TakeQueue<T> {
         if (!open) check();
         if (count >= limit) throw new ChannelError(`take() beyond transactionCapacity ${limit}`);
         const item = this.#take();
-        if (item !== undefined) count++;
+        if (item !== undefined) {
+          count++;
+          taken?.push(item);
+        }
         return item;
       },
       commit: () => {
         check();
         if (!persist) return forget();
-        return persist(this.#between(this.#baseChunk, this.#baseOffset, this.#headChunk, this.#headOffset), forget);
+        return persist(taken!, forget);
       },
       rollback: () => {
         check();

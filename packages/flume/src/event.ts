@@ -95,8 +95,4 @@ export class LineBatch {
   endOf(index: number): number {
     return this.newlines[this.from + index]! + 1;
   }
-
-  events(): LineEvent[] {
-    return Array.from({ length: this.length }, (_, i) => this.at(i));
-  }
 }

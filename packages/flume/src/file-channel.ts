@@ -334,7 +334,7 @@ export class FileChannel implements Channel {
   }
 
   /**
-   * As put(lines.events()), logged from the batch (its headers written once) and kept as the batch: the
+   * As a put of the batch's events, logged from the batch (its headers written once) and kept as the batch: the
    * events are made when taken.
    */
   putLines(lines: LineBatch): Promise<void> {

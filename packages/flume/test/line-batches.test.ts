@@ -15,6 +15,9 @@ function blockOf(lines: string[]): { block: Buffer; newlines: number[] } {
   return { block, newlines };
 }
 
+/** A batch's events, as a channel hands them out. */
+const eventsOf = (batch: LineBatch) => Array.from({ length: batch.length }, (_, i) => batch.at(i));
+
 const texts = (events: FlumeEvent[]) => events.map((e) => Buffer.from(e.body).toString());
 
 /** Each chunk as it comes (a chunk of the scratch buffer is valid until the next step): its buffer and a copy. */
@@ -75,7 +78,7 @@ describe('serializeChunks with line events', () => {
   it('writes consecutive lines of one block as one view of it, and any other event (a replaced body, another block, a gap) as its own bytes', () => {
     const a = blockOf(Array.from({ length: 60 }, (_, i) => `a${i}`));
     const b = blockOf(Array.from({ length: 20 }, (_, i) => `b${i}`));
-    const lines = (x: { block: Buffer; newlines: number[] }) => new LineBatch(x.block, x.newlines, {}).events();
+    const lines = (x: { block: Buffer; newlines: number[] }) => eventsOf(new LineBatch(x.block, x.newlines, {}));
     const fromA = lines(a);
     const fromB = lines(b);
     const replaced = fromA[25]!;
@@ -97,11 +100,20 @@ describe('serializeChunks with line events', () => {
 
   it('HEADER_AND_TEXT and TEXT without newlines write each event as it is', () => {
     const a = blockOf(Array.from({ length: 20 }, (_, i) => `l${i}`));
-    const events = new LineBatch(a.block, a.newlines, { k: 'v' }).events();
+    const events = eventsOf(new LineBatch(a.block, a.newlines, { k: 'v' }));
     const joined = (kind: 'TEXT' | 'HEADER_AND_TEXT', newline: boolean) => chunksOf(events, kind, newline).map((c) => c.text).join('');
     expect(joined('TEXT', false)).toBe(Array.from({ length: 20 }, (_, i) => `l${i}`).join(''));
     expect(joined('HEADER_AND_TEXT', true)).toBe(Array.from({ length: 20 }, (_, i) => `{k=v} l${i}\n`).join(''));
   });
+});
+
+/** One folder for the files and channels of this file's tests. */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'flume-lines-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 async function drain(channel: Channel, count: number): Promise<FlumeEvent[]> {
@@ -116,13 +128,6 @@ async function drain(channel: Channel, count: number): Promise<FlumeEvent[]> {
 }
 
 describe('TailSource reads', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flume-lines-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('deliver every line whole, whatever its length against the read size (short, half a read, longer than a read), with the position after the last', async () => {
     const file = join(dir, 'mixed.log');
@@ -159,13 +164,6 @@ describe('TailSource reads', () => {
 });
 
 describe('line batches in the file channel', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'flume-lines-channel-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('are logged as their events would be: a reopened channel replays the lines not taken, each with the batch’s headers', async () => {
     const options = { checkpointDir: join(dir, 'checkpoint'), dataDirs: [join(dir, 'data')], minimumRequiredSpace: 0, transactionCapacity: 100 };

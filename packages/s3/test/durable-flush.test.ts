@@ -117,7 +117,7 @@ describe('durable flush on s3a:// (radosgw)', () => {
     await closeLeavingNothing(b, fs);
   });
 
-  it('a long run sent before its part is full (a flush, or a write while nothing uploads) goes up as several parts at once (each at least the minimum), and recover rebuilds it', async () => {
+  it('a flush of a long buffered run sends it as several parts at once (each at least the minimum), and recover rebuilds it', async () => {
     const b = await newBucket(env.sdk, 'durable');
     const fs = await durableFs(b, { 'fs.s3a.multipart.size': '16m' });
     const data = randomBytes(15 * MiB + 3);

@@ -46,8 +46,6 @@ export interface DurableOutputOptions {
 export const DurableFlushStatisticNames = {
   /** Small flushes whose part went up beside their manifest (hflushBytes). */
   OVERLAPPED_FLUSHES: 'durable_flush_overlapped',
-  /** Parts sent before they were full, while nothing was uploading (writeChunk). */
-  EARLY_PARTS: 'durable_flush_early_parts',
 } as const;
 
 /**
@@ -93,11 +91,6 @@ export class DurableOutputStream extends FSDataOutputStream {
    * plus half × part size.
    */
   readonly #flushPartBudget: number;
-  /**
-   * What a writer sends as a part before it is full while nothing is uploading (writeChunk): a quarter
-   * part, and at least two part minimums (a flush of less goes up beside its manifest instead).
-   */
-  readonly #earlyPartSize: number;
 
   constructor(path: Path, client: StoreClient, options: DurableOutputOptions) {
     super(path);
@@ -105,7 +98,6 @@ export class DurableOutputStream extends FSDataOutputStream {
     this.#options = options;
     const maxParts = Math.min(MAX_WRITER_PART, options.maxParts ?? MAX_WRITER_PART);
     this.#flushPartBudget = Math.floor(maxParts / 2);
-    this.#earlyPartSize = Math.max(2 * client.capabilities.minPartSize, Math.floor(options.partSize / 4));
     this.#uploadKey = options.layout === 'data' ? dataKeyFor(options.folder, this.writerId) : options.key;
     this.#parts = new PartUploader(client, {
       key: this.#uploadKey,
@@ -138,18 +130,7 @@ export class DurableOutputStream extends FSDataOutputStream {
 
   protected writeChunk(bytes: Uint8Array): Promise<void> {
     if (this.#fenced) return Promise.reject(this.#fenced);
-    const written = this.#parts.write(bytes);
-    // A writer that flushes often waits at each flush for every byte since the last one; while no part is
-    // uploading, a quarter part goes up now rather than when the part is full, so that the store works
-    // while the writer fills the rest (within the flushes' part budget: whole parts can still follow).
-    if (this.#parts.idle && this.#parts.bufferedLength >= this.#earlyPartSize && this.#parts.partsStarted < this.#flushPartBudget) {
-      return written.then(() => {
-        if (!this.#parts.idle || this.#parts.bufferedLength < this.#earlyPartSize) return undefined;
-        this.ioStatistics.incrementCounter(DurableFlushStatisticNames.EARLY_PARTS);
-        return this.#parts.sendBuffered(this.#flushPieces());
-      });
-    }
-    return written;
+    return this.#parts.write(bytes);
   }
 
   /** The fencing read found the upload completed or aborted (not merely claimed by a recover at work). */
@@ -184,7 +165,8 @@ export class DurableOutputStream extends FSDataOutputStream {
     // Where the store is far (a round trip costs more than sending a small flush twice): settings' overlapSize.
     const overlapped = partWorthy && fresh <= Math.min(this.#options.overlapSize ?? 0, this.#options.partSize / 2);
     if (partWorthy && !overlapped) {
-      await this.#parts.sendBuffered(this.#flushPieces());
+      // Split across the parallel uploads where it is long enough, within the flushes' part budget.
+      await this.#parts.sendBuffered(Math.max(1, Math.min(this.#options.activeBlocks, this.#flushPartBudget - this.#parts.partsStarted)));
     }
     const [uploadId] = await Promise.all([this.#parts.ensureUpload(), this.#parts.drain(), this.#removal]).catch((error: unknown) => {
       throw this.#fencedOr(error, 'flush');
@@ -195,7 +177,7 @@ export class DurableOutputStream extends FSDataOutputStream {
       // A small flush: its new bytes go up as a part and, at the same time, as the manifest's tail. The
       // manifest names only the parts acknowledged before (every one: drained above) and holds every byte
       // after them, so it needs nothing of the part in flight; the next flush names that part. One round
-      // trip less for twice the bytes of a small flush (jindo's README, step 1).
+      // trip less for twice the bytes of a small flush (the durable-flush protocol's README, the writer's step 1).
       const named = this.#parts.parts;
       this.ioStatistics.incrementCounter(DurableFlushStatisticNames.OVERLAPPED_FLUSHES);
       const saving = this.#saveManifest(uploadId, tail, named);
@@ -228,11 +210,6 @@ export class DurableOutputStream extends FSDataOutputStream {
     });
     await fencing;
     this.#durable = { key, length: manifest.flushedLength };
-  }
-
-  /** A run sent before its part is full goes up split across the parallel uploads where it is long enough, within the flushes' part budget. */
-  #flushPieces(): number {
-    return Math.max(1, Math.min(this.#options.activeBlocks, this.#flushPartBudget - this.#parts.partsStarted));
   }
 
   /**

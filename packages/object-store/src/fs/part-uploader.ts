@@ -86,11 +86,6 @@ export class PartUploader {
     return [...this.#parts.values()].sort((a, b) => a.number - b.number);
   }
 
-  /** No part is uploading now. */
-  get idle(): boolean {
-    return this.#inFlight.size === 0;
-  }
-
   /** Part numbers handed out so far (uploaded, in flight or failed). */
   get partsStarted(): number {
     return this.#nextPart - 1;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { CRC64_WASM_BASE64 } from './crc64-wasm.js';
+import { nativeCrc64 } from './crc64-native.js';
 import { Crc64, crc64KernelTables } from './crc64.js';
 
 /**
@@ -162,6 +163,8 @@ class Crc64Service {
 let service: Crc64Service | undefined | null;
 
 function getService(): Crc64Service | undefined {
+  // The native kernel computes faster than the bytes could be copied to a worker.
+  if (nativeCrc64) return undefined;
   if (service === undefined) {
     const tables = crc64KernelTables();
     try {
@@ -174,10 +177,11 @@ function getService(): Crc64Service | undefined {
 }
 
 /**
- * A CRC-64 computed off the caller's thread (a worker), for streams that would otherwise spend a core's
- * second per GiB on it: the reader's thread only copies the bytes. update() answers a promise when too
+ * A CRC-64 computed off the caller's thread (a worker) where only the WebAssembly kernel is present, for
+ * streams that would otherwise spend a core's second per GiB on it: the reader's thread only copies the
+ * bytes. With the native kernel (a tenth of that) it is computed in place: the copy would cost more. update() answers a promise when too
  * many bytes are still on their way (then wait for it); digest() answers the value once all are applied.
- * Without workers (or if the worker fails before the first byte) it computes in the caller's thread.
+ * Without workers (or if the worker fails before the first byte) it computes in the caller's thread too.
  */
 export class Crc64Offload {
   #id: number | undefined;

@@ -90,7 +90,7 @@ export { copy, copyStream, type CopyOptions } from './copy.js';
 export { COPYING_SUFFIX, type WholeWriteOptions } from './whole-write.js';
 export { statOrUndefined } from './stat-or-undefined.js';
 export { Trash, TRASH_CHECKPOINT_INTERVAL_KEY, TRASH_INTERVAL_KEY } from './trash.js';
-export { Crc64, Crc64Js, crc64, crc64Combine, crc64Concat } from './crc64.js';
+export { Crc64, Crc64Js, crc64, crc64Combine, crc64Concat, crc64Kernel } from './crc64.js';
 export { Crc64Offload, crc64Offloaded } from './crc64-offload.js';
 export { PosixFileSystem } from './posix/posix-file-system.js';
 export type { FsFileHandle, FsPromisesApi, FsStats } from './posix/fs-api.js';

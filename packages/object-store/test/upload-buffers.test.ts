@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crc64 } from '@hadoopfs/core';
-import { UploadBuffers } from '@hadoopfs/object-store';
+import { UploadBuffers, type PartBody } from '@hadoopfs/object-store';
 
 const PART = 1024 * 1024;
 const buffersOf = () => new UploadBuffers({ mode: 'array', dirs: [], dirsKey: 'fs.oss.buffer.dir', folder: 'test', memoryLimit: 64 * PART }, PART, 4);
@@ -44,5 +47,63 @@ describe('PartBuffer.split', () => {
     expect(buffers.memoryHeld).toBe(PART);
     await halves[1]!.release();
     expect(buffers.memoryHeld).toBe(0);
+  });
+});
+
+describe('disk parts', () => {
+  const diskBuffers = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hadoopfs-disk-part-'));
+    return { dir, buffers: new UploadBuffers({ mode: 'disk', dirs: [dir], dirsKey: 'fs.oss.buffer.dir', folder: 'test', memoryLimit: 64 * PART }, 8 * PART, 4) };
+  };
+  const bodyOf = async (body: PartBody) => {
+    if (Buffer.isBuffer(body)) return body;
+    const chunks: Buffer[] = [];
+    for await (const chunk of body.open()) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  it('a part that spilled less than a chunk is sealed from its file, not from its (given back) staging memory', async () => {
+    const { dir, buffers } = await diskBuffers();
+    const part = buffers.newPart(8 * PART, false);
+    const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 11) % 253));
+    // 60 000 staged in memory, then 40 000 more: both go to the first chunk, nothing is on disk yet.
+    part.append(bytes.subarray(0, 60_000));
+    part.append(bytes.subarray(60_000));
+    expect(part.length).toBe(100_000);
+    expect(buffers.memoryHeld).toBe(0);
+    const sealed = await part.seal(true);
+    expect(Buffer.isBuffer(sealed.body)).toBe(false);
+    expect((await bodyOf(sealed.body)).equals(bytes)).toBe(true);
+    expect(await sealed.crc64).toBe(crc64(bytes).toString());
+    await part.release();
+    await buffers.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes of any size across chunk boundaries reach the file in order, the caller\'s buffer reusable at once; bytes() midway; chunks reused', async () => {
+    const { dir, buffers } = await diskBuffers();
+    const part = buffers.newPart(8 * PART, false);
+    const expected: Buffer[] = [];
+    const scratch = Buffer.alloc(3 * PART);
+    let seed = 1;
+    for (const size of [10, 70_000, PART - 5, 3, 2 * PART + 17, 1, 500_000, 3 * PART - 1]) {
+      for (let i = 0; i < size; i++) scratch[i] = (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      expected.push(Buffer.from(scratch.subarray(0, size)));
+      await part.append(scratch.subarray(0, size));
+      // Reused before the write reaches the file: what was appended must not change.
+      scratch.fill(0xee, 0, size);
+      if (expected.length === 4) expect((await part.bytes()).equals(Buffer.concat(expected))).toBe(true);
+    }
+    const all = Buffer.concat(expected);
+    expect(part.length).toBe(all.length);
+    const sealed = await part.seal(true);
+    expect((await bodyOf(sealed.body)).equals(all)).toBe(true);
+    expect(await sealed.crc64).toBe(crc64(all).toString());
+    await part.release();
+    // Written chunks went back to the pool: the next one taken still holds bytes of this part.
+    const reused = buffers.takeChunk();
+    expect(all.includes(reused.subarray(0, 4096))).toBe(true);
+    await buffers.close();
+    await rm(dir, { recursive: true, force: true });
   });
 });

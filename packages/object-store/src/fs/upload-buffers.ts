@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Crc64Offload, crc64Offloaded, IOError, isProcessRunning } from '@hadoopfs/core';
 
@@ -23,6 +23,14 @@ export interface UploadBufferSettings {
 const FIRST_CAPACITY = 1024;
 /** Bytes a disk part keeps in memory before appending them to its file: few system calls for small writes. */
 const DISK_STAGING = 64 * 1024;
+/**
+ * Once a part is on disk its bytes go to the file through chunks of this size, taken from a pool and
+ * given back when written: no allocation per write (a fresh 1 MiB Buffer per write cost the writer more
+ * in allocation and collection than the file write itself).
+ */
+const DISK_CHUNK = DISK_STAGING;
+/** Chunks kept for reuse across the parts of one FileSystem (a streaming part has up to DISK_WRITE_AHEAD of them in flight). */
+const DISK_CHUNK_POOL = 128;
 /**
  * Bytes a disk part may have on their way to its file before a write waits for them: writing to disk
  * overlaps with the caller's next writes and with uploads, within a bound.
@@ -50,6 +58,7 @@ export class UploadBuffers {
   #held = 0;
   readonly #pool: Buffer[] = [];
   readonly #poolLimit: number;
+  readonly #chunks: Buffer[] = [];
   #folders: Promise<string[]> | undefined;
   readonly #writes = new Set<Promise<void>>();
   #nextDir = 0;
@@ -87,6 +96,15 @@ export class UploadBuffers {
     if (buffer.length === this.partSize && this.#pool.length < this.#poolLimit) this.#pool.push(buffer);
   }
 
+
+  /** A DISK_CHUNK buffer for bytes on their way to a file (not counted as held: a part has few in flight). */
+  takeChunk(): Buffer {
+    return this.#chunks.pop() ?? Buffer.allocUnsafe(DISK_CHUNK);
+  }
+
+  giveChunk(chunk: Buffer): void {
+    if (this.#chunks.length < DISK_CHUNK_POOL) this.#chunks.push(chunk);
+  }
 
   /** Tracks a queued buffer-file write until it is done. */
   track(write: Promise<void>): void {
@@ -129,6 +147,7 @@ export class UploadBuffers {
     this.#folders = undefined;
     for (const folder of folders ?? []) await rm(folder, { recursive: true, force: true });
     this.#pool.length = 0;
+    this.#chunks.length = 0;
   }
 }
 
@@ -161,7 +180,18 @@ export class PartBuffer {
   #memory: Buffer | undefined;
   #filled = 0;
   #file: string | undefined;
+  /** The file, open for appending from its first write until the part is sealed or released. */
+  #handle: Promise<FileHandle> | undefined;
   #onDisk = 0;
+  /** Whether bytes went to the file's chunks (from then on all do). */
+  get #spilled(): boolean {
+    return this.#chunk !== undefined || this.#onDisk > 0;
+  }
+  /** The pooled chunk being filled once the part is on disk, and how much of it. */
+  #chunk: Buffer | undefined;
+  #chunkFilled = 0;
+  /** Chunks queued for the write after the one under way. */
+  #nextBatch: Array<{ chunk: Buffer; length: number }> | undefined;
   /** A disk part's CRC-64, computed (off the writer's thread) as its bytes go to the file. */
   #crc: Crc64Offload | undefined;
   /** Appends to the file, in order; its failure is raised by the next append, bytes() or seal(). */
@@ -181,7 +211,7 @@ export class PartBuffer {
   }
 
   get length(): number {
-    return this.#onDisk + this.#filled;
+    return this.#onDisk + this.#chunkFilled + this.#filled;
   }
 
 
@@ -194,15 +224,15 @@ export class PartBuffer {
       this.#filled += bytes.length;
       return undefined;
     }
-    if (this.#kind === 'disk' && this.#filled + bytes.length <= DISK_STAGING && this.#fitMemory(this.#filled + bytes.length)) {
+    // Before its first spill a disk part stages small writes in memory (a small file never touches disk); after it, the chunks do that.
+    if (this.#kind === 'disk' && !this.#spilled && this.#filled + bytes.length <= DISK_STAGING && this.#fitMemory(this.#filled + bytes.length)) {
       this.#memory!.set(bytes, this.#filled);
       this.#filled += bytes.length;
       return undefined;
     }
-    const owned = Buffer.from(bytes);
     if (this.#kind === 'memory') this.#kind = 'disk';
     this.#toFile();
-    this.#appendToFile(owned);
+    this.#copyToFile(bytes);
     return this.#writing > DISK_WRITE_AHEAD ? this.#writes : undefined;
   }
 
@@ -225,42 +255,97 @@ export class PartBuffer {
     return true;
   }
 
-  /** Queues the staged memory bytes for the file (created on first use); the staging area is free again. */
+  /** Moves the staged memory bytes to the file's chunks and gives the memory back (from now on the chunks stage). */
   #toFile(): void {
     if (this.#filled === 0) return;
-    const staged = Buffer.from(this.#memory!.subarray(0, this.#filled));
+    this.#copyToFile(this.#memory!.subarray(0, this.#filled));
     this.#filled = 0;
-    this.#appendToFile(staged);
-    if (this.#memory && this.#memory.length > DISK_STAGING) {
-      this.#buffers.giveMemory(this.#memory);
-      this.#memory = undefined;
+    this.#buffers.giveMemory(this.#memory!);
+    this.#memory = undefined;
+  }
+
+  /** Copies `bytes` into pooled chunks, each queued for the file when full. */
+  #copyToFile(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; ) {
+      this.#chunk ??= this.#buffers.takeChunk();
+      const n = Math.min(bytes.length - at, this.#chunk.length - this.#chunkFilled);
+      this.#chunk.set(bytes.subarray(at, at + n), this.#chunkFilled);
+      this.#chunkFilled += n;
+      at += n;
+      if (this.#chunkFilled === this.#chunk.length) this.#queueChunk();
     }
   }
 
-  /** Queues `bytes` (owned) for the file; length and CRC-64 count them at once, the write follows in order. */
-  #appendToFile(bytes: Buffer): void {
-    this.#crc ??= new Crc64Offload();
-    const crc = this.#crc;
-    this.#onDisk += bytes.length;
-    this.#writing += bytes.length;
-    this.#writes = this.#writes.then(async () => {
-      if (this.#failure) return;
-      try {
-        this.#file ??= await this.#buffers.newFile();
-        await appendFile(this.#file, bytes, { mode: 0o600 });
-        // Written: the bytes are no one's now, so the CRC worker may take them without a copy.
-        await crc.give(bytes);
-      } catch (error) {
-        this.#failure = new IOError(`cannot write an upload buffer file under ${this.#buffers.settings.dirs.join(', ')} (${this.#buffers.settings.dirsKey}): ${(error as Error).message}`, (error as { code?: string }).code ?? 'EIO', { cause: error });
-      } finally {
-        this.#writing -= bytes.length;
+  /**
+   * Queues the chunk being filled for the file (created on first use); length and CRC-64 count it at once.
+   * Chunks queued while a write is under way go down together in the next (one writev), in order.
+   */
+  #queueChunk(): void {
+    const chunk = this.#chunk;
+    const length = this.#chunkFilled;
+    this.#chunk = undefined;
+    this.#chunkFilled = 0;
+    if (!chunk || length === 0) {
+      if (chunk) this.#buffers.giveChunk(chunk);
+      return;
+    }
+    this.#onDisk += length;
+    this.#writing += length;
+    let batch = this.#nextBatch;
+    if (!batch) {
+      const next: Array<{ chunk: Buffer; length: number }> = (batch = this.#nextBatch = []);
+      this.#writes = this.#writes.then(() => {
+        if (this.#nextBatch === next) this.#nextBatch = undefined;
+        return this.#writeBatch(next);
+      });
+      this.#buffers.track(this.#writes);
+    }
+    batch.push({ chunk, length });
+  }
+
+  /** Appends the chunks' bytes to the file, adds them to the CRC-64, and gives the chunks back. */
+  async #writeBatch(batch: Array<{ chunk: Buffer; length: number }>): Promise<void> {
+    const views = batch.map(({ chunk, length }) => chunk.subarray(0, length));
+    const total = views.reduce((n, v) => n + v.length, 0);
+    try {
+      // A released part's bytes are no one's: nothing more is written (or checksummed) for it.
+      if (this.#failure || this.#released) return;
+      this.#crc ??= new Crc64Offload();
+      this.#handle ??= (async () => open((this.#file ??= await this.#buffers.newFile()), 'a', 0o600))();
+      const handle = await this.#handle;
+      for (let left = views; left.length > 0; ) {
+        let written = (await handle.writev(left)).bytesWritten;
+        const rest: Buffer[] = [];
+        for (const view of left) {
+          if (written >= view.length) written -= view.length;
+          else {
+            rest.push(view.subarray(written));
+            written = 0;
+          }
+        }
+        left = rest;
       }
-    });
-    this.#buffers.track(this.#writes);
+      // Copied (a worker's batch) or computed in place: the chunks are free once this is done.
+      for (const view of views) await this.#crc.update(view);
+    } catch (error) {
+      this.#failure = new IOError(`cannot write an upload buffer file under ${this.#buffers.settings.dirs.join(', ')} (${this.#buffers.settings.dirsKey}): ${(error as Error).message}`, (error as { code?: string }).code ?? 'EIO', { cause: error });
+    } finally {
+      this.#writing -= total;
+      for (const { chunk } of batch) this.#buffers.giveChunk(chunk);
+    }
+  }
+
+  /** Closes the file's handle once the writes queued before are done (their failure is kept in #failure). */
+  async #closeFile(): Promise<void> {
+    await this.#writes;
+    const handle = this.#handle;
+    this.#handle = undefined;
+    if (handle) await (await handle.catch(() => undefined))?.close().catch(() => undefined);
   }
 
   /** All the bytes, in memory (a durable flush's tail, a small file's PutObject). */
   async bytes(): Promise<Buffer> {
+    this.#queueChunk();
     await this.#writes;
     if (this.#failure) throw this.#failure;
     const memory = this.#memory ? this.#memory.subarray(0, this.#filled) : Buffer.alloc(0);
@@ -275,12 +360,12 @@ export class PartBuffer {
    * wait for it, only the check of the store's answer does.
    */
   async seal(checksums: boolean): Promise<{ body: PartBody; crc64: Promise<string> | string | undefined }> {
-    if (this.#onDisk === 0) {
+    if (!this.#spilled) {
       const body = this.#memory ? this.#memory.subarray(0, this.#filled) : Buffer.alloc(0);
       return { body, crc64: checksums ? crc64Offloaded(body) : undefined };
     }
-    this.#toFile();
-    await this.#writes;
+    this.#queueChunk();
+    await this.#closeFile();
     if (this.#failure) throw this.#failure;
     const file = this.#file!;
     const size = this.#onDisk;
@@ -295,7 +380,7 @@ export class PartBuffer {
    * part with bytes on disk.
    */
   split(count: number): PartBuffer[] | undefined {
-    if (this.#onDisk > 0 || !this.#memory || this.#released || this.#filled === 0) return undefined;
+    if (this.#spilled || !this.#memory || this.#released || this.#filled === 0) return undefined;
     const memory = this.#memory;
     const total = this.#filled;
     const previous = this.#onRelease;
@@ -328,8 +413,11 @@ export class PartBuffer {
     else if (this.#memory) this.#buffers.giveMemory(this.#memory);
     this.#memory = undefined;
     this.#filled = 0;
+    if (this.#chunk) this.#buffers.giveChunk(this.#chunk);
+    this.#chunk = undefined;
+    this.#chunkFilled = 0;
     // Appends still queued land first, or a late one would recreate the removed file.
-    await this.#writes;
+    await this.#closeFile();
     if (this.#file) await rm(this.#file, { force: true });
   }
 

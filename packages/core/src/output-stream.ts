@@ -168,6 +168,13 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     // Java's rule: once write() was called, the caller may reuse its buffer. A write that must wait for
     // earlier calls works on a copy; one that starts at once hands writeChunk the caller's bytes, which it
     // takes (copies) before its first await.
+    // Nothing queued, no signal, and the stream takes the bytes in hand (into its buffer): done now, without
+    // a round through the queue — the common small write of a log line or a small file.
+    if (this.#state === 'open' && !this.#signal && !this.#queue.busy && !this.#cancelled && this.writeBuffered(bytes)) {
+      this.#position += bytes.byteLength;
+      this.ioStatistics.incrementCounter(S.STREAM_WRITE_BYTES, bytes.byteLength);
+      return RESOLVED;
+    }
     const owned = this.#queue.busy ? Buffer.from(bytes) : bytes;
     return this.#run('write', async () => {
       if (owned.byteLength === 0) return;
@@ -384,6 +391,13 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
    * after its first await (the caller may already be reusing them): copy what has to wait.
    */
   protected abstract writeChunk(bytes: Uint8Array): Promise<void>;
+  /**
+   * Takes `bytes` at once if the stream can without waiting for anything (copies them into its buffer) and
+   * answers true; false (the default) sends them through writeChunk in turn.
+   */
+  protected writeBuffered(_bytes: Uint8Array): boolean {
+    return false;
+  }
   /** Pushes buffered bytes to the store as far as a plain flush goes. */
   protected abstract flushBuffers(): Promise<void>;
   protected hflushBytes(): Promise<void> {
@@ -414,6 +428,8 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
     this.#mergeInto = undefined;
   }
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 function oneByte(value: number): Uint8Array {
   return Uint8Array.of(checkedInteger(value, 'write') & 0xff);

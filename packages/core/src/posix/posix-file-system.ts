@@ -150,15 +150,17 @@ export abstract class PosixFileSystem extends FileSystem {
     });
   }
 
-  protected async createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
+  protected createStream(path: Path, options: ResolvedCreateOptions): Promise<FSDataOutputStream> {
     const native = this.nativePath(path);
-    const handle = await this.#openForCreate(path, native, options);
-    return new PosixOutputStream(path, handle, {
-      bufferSize: options.bufferSize,
-      startPosition: 0,
-      syncParentDirectory: this.#syncParentOf,
-      removeOnAbort: (created) => this.#removeIfStill(native, created),
-    });
+    const stream = (handle: FsFileHandle) =>
+      new PosixOutputStream(path, handle, {
+        bufferSize: options.bufferSize,
+        startPosition: 0,
+        syncParentDirectory: this.#syncParentOf,
+        removeOnAbort: (created) => this.#removeIfStill(native, created),
+      });
+    // One promise on the way, not two async layers: a small file's create costs a few microseconds in all.
+    return this.#openForCreate(path, native, options).then(stream);
   }
 
   /** Unlinks `native` only while it is still the file `created` describes (not one put there since). */
@@ -168,29 +170,29 @@ export abstract class PosixFileSystem extends FileSystem {
     await this.fsApi().unlink(native).catch(() => undefined);
   }
 
-  async #openForCreate(path: Path, native: string, options: ResolvedCreateOptions): Promise<FsFileHandle> {
-    const flags = options.overwrite ? 'w' : 'wx';
-    const mode = options.permission?.mode;
-    try {
-      return await this.fsApi().open(native, flags, mode);
-    } catch (error) {
-      const code = errnoOf(error);
-      if (code === 'EISDIR' || (code === 'EEXIST' && !options.overwrite)) {
-        throw new FileAlreadyExistsError(`create: ${path.toString()} already exists`, { path: path.toString(), cause: error });
-      }
-      if (code === 'ENOENT') {
-        const parent = path.getParent()!;
-        if (!options.recursive) {
-          throw new FileNotFoundError(`create: parent directory ${parent.toString()} does not exist`, { path: parent.toString() });
-        }
-        await this.makeDirectories(parent);
-        return this.#openForCreate(path, native, { ...options, recursive: false });
-      }
-      if (code === 'ENOTDIR') {
-        throw new ParentNotDirectoryError(`create: a parent of ${path.toString()} is a file`, { path: path.toString(), cause: error });
-      }
-      throw translateErrno(error, 'create', path);
+  #openForCreate(path: Path, native: string, options: ResolvedCreateOptions): Promise<FsFileHandle> {
+    const opened = this.fsApi().open(native, options.overwrite ? 'w' : 'wx', options.permission?.mode);
+    return opened.then(undefined, (error: unknown) => this.#openForCreateFailed(path, native, options, error));
+  }
+
+  /** Why open() refused, as Hadoop says it; a missing parent is made (recursive create) and open() tried again. */
+  async #openForCreateFailed(path: Path, native: string, options: ResolvedCreateOptions, error: unknown): Promise<FsFileHandle> {
+    const code = errnoOf(error);
+    if (code === 'EISDIR' || (code === 'EEXIST' && !options.overwrite)) {
+      throw new FileAlreadyExistsError(`create: ${path.toString()} already exists`, { path: path.toString(), cause: error });
     }
+    if (code === 'ENOENT') {
+      const parent = path.getParent()!;
+      if (!options.recursive) {
+        throw new FileNotFoundError(`create: parent directory ${parent.toString()} does not exist`, { path: parent.toString() });
+      }
+      await this.makeDirectories(parent);
+      return this.#openForCreate(path, native, { ...options, recursive: false });
+    }
+    if (code === 'ENOTDIR') {
+      throw new ParentNotDirectoryError(`create: a parent of ${path.toString()} is a file`, { path: path.toString(), cause: error });
+    }
+    throw translateErrno(error, 'create', path);
   }
 
   protected override async appendStream(path: Path, options: { bufferSize: number }): Promise<FSDataOutputStream> {

@@ -45,6 +45,14 @@ export class PosixOutputStream extends FSDataOutputStream {
     return capability === StreamCapabilities.HFLUSH || capability === StreamCapabilities.HSYNC;
   }
 
+  protected override writeBuffered(bytes: Uint8Array): boolean {
+    if (bytes.byteLength === 0 || this.#buffered + bytes.byteLength > this.#bufferSize || bytes.byteLength >= this.#bufferSize) return false;
+    this.#reserve(this.#buffered + bytes.byteLength);
+    this.#buffer!.set(bytes, this.#buffered);
+    this.#buffered += bytes.byteLength;
+    return true;
+  }
+
   protected async writeChunk(bytes: Uint8Array): Promise<void> {
     if (this.#buffered + bytes.byteLength > this.#bufferSize) {
       // The OS reads the bytes while this awaits, and the caller may reuse its buffer at once: a large
@@ -103,7 +111,8 @@ export class PosixOutputStream extends FSDataOutputStream {
   protected async closeStream(): Promise<void> {
     this.#scratch = undefined;
     try {
-      await this.flushBuffers();
+      if (this.#buffered > 0) await this.#writeFully(this.#buffer!.subarray(0, this.#buffered));
+      this.#buffered = 0;
     } finally {
       await this.#handle.close().catch((error: unknown) => {
         throw translateErrno(error, 'close', this.path);

@@ -11,6 +11,7 @@
  */
 #define NAPI_VERSION 6
 #include <node_api.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -195,7 +196,7 @@ static napi_value js_kernel(napi_env env, napi_callback_info info) {
   return name;
 }
 
-NAPI_MODULE_INIT() {
+static void build_constants(void) {
   build_tables();
 #ifdef HAVE_CLMUL
   __builtin_cpu_init();
@@ -203,6 +204,13 @@ NAPI_MODULE_INIT() {
   if (use_clmul) build_fold_constants();
   use_vpclmul = use_clmul && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("vpclmulqdq");
 #endif
+}
+
+static pthread_once_t constants_built = PTHREAD_ONCE_INIT;
+
+/* Loaded once per thread (worker_threads too); the constants are the process's, built by the first. */
+NAPI_MODULE_INIT() {
+  pthread_once(&constants_built, build_constants);
   napi_property_descriptor properties[] = {
       {"update", NULL, js_update, NULL, NULL, NULL, napi_enumerable, NULL},
       {"kernel", NULL, js_kernel, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -102,6 +102,29 @@ describe('CRC-64 as OSS computes it (crc64ecma = CRC-64/XZ)', () => {
     );
   });
 
+  it('the native kernel loads in worker threads too (its constants built once for the process), with the same values', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const addon = fileURLToPath(new URL('../native/build/crc64.node', import.meta.url));
+    const source = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const kernel = require(workerData.addon);
+      const register = new BigUint64Array([(1n << 64n) - 1n]);
+      kernel.update(register, new Uint8Array(100000).map((_, i) => (i * 7) & 0xff));
+      parentPort.postMessage((~register[0] & ((1n << 64n) - 1n)).toString());
+    `;
+    const values = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const worker = new Worker(source, { eval: true, workerData: { addon } });
+            worker.once('message', (value: string) => void worker.terminate().then(() => resolve(value)));
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    expect(values).toEqual(Array(3).fill(new Crc64Js().update(new Uint8Array(100000).map((_, i) => (i * 7) & 0xff)).digest()));
+  });
+
   it('refuses a kernel variable it does not know, naming it', async () => {
     await expect(withKernel('fast', () => import('../src/crc64.js'))).rejects.toThrow(/HADOOPFS_CRC64_KERNEL="fast": expected native, wasm or js/);
     const js = await withKernel('js', () => import('../src/crc64.js'));

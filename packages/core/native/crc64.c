@@ -65,7 +65,8 @@ static int use_clmul;
  * H·x^64 + L; moving it D bits later is H·x^(64+D) + L·x^D, and a reflected carry-less product carries
  * one extra factor x, hence x^(63+D) for the low qword and x^(D-1) for the high one.
  */
-static __m128i fold_by_128_bytes, fold_by_16_bytes, fold_lane[7], fold_block[15], fold_by_256_bytes;
+/* fold_block[i]: moves block i of 16 onto the last (15 - i blocks later); the 8-lane loop uses the last 7. */
+static __m128i fold_by_128_bytes, fold_by_16_bytes, fold_block[15], fold_by_256_bytes;
 static int use_vpclmul;
 
 static __m128i fold_constants(unsigned bits) {
@@ -75,13 +76,20 @@ static __m128i fold_constants(unsigned bits) {
 static void build_fold_constants(void) {
   fold_by_128_bytes = fold_constants(1024);
   fold_by_16_bytes = fold_constants(128);
-  for (int i = 0; i < 7; i++) fold_lane[i] = fold_constants((unsigned)(7 - i) * 128);
   fold_by_256_bytes = fold_constants(2048);
   for (int i = 0; i < 15; i++) fold_block[i] = fold_constants((unsigned)(15 - i) * 128);
 }
 
 __attribute__((target("pclmul,sse4.1"))) static inline __m128i fold(__m128i x, __m128i k) {
   return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11));
+}
+
+/* Folds the remaining whole blocks into acc; what is left stands for acc's 16 bytes from register 0, then the tail. */
+__attribute__((target("pclmul,sse4.1"))) static uint64_t finish(__m128i acc, const uint8_t *p, size_t len) {
+  for (; len >= 16; p += 16, len -= 16) acc = _mm_xor_si128(fold(acc, fold_by_16_bytes), _mm_loadu_si128((const __m128i *)p));
+  uint8_t block[16];
+  _mm_storeu_si128((__m128i *)block, acc);
+  return update_tables(update_tables(0, block, 16), p, len);
 }
 
 __attribute__((target("pclmul,sse4.1"))) static uint64_t update_clmul(uint64_t crc, const uint8_t *p, size_t len) {
@@ -96,12 +104,8 @@ __attribute__((target("pclmul,sse4.1"))) static uint64_t update_clmul(uint64_t c
     for (int i = 0; i < 8; i++) x[i] = _mm_xor_si128(fold(x[i], fold_by_128_bytes), _mm_loadu_si128((const __m128i *)(p + 16 * i)));
   }
   __m128i acc = x[7];
-  for (int i = 0; i < 7; i++) acc = _mm_xor_si128(acc, fold(x[i], fold_lane[i]));
-  for (; len >= 16; p += 16, len -= 16) acc = _mm_xor_si128(fold(acc, fold_by_16_bytes), _mm_loadu_si128((const __m128i *)p));
-  /* What is left stands for the 16 bytes of acc from register 0, then the tail. */
-  uint8_t block[16];
-  _mm_storeu_si128((__m128i *)block, acc);
-  return update_tables(update_tables(0, block, 16), p, len);
+  for (int i = 0; i < 7; i++) acc = _mm_xor_si128(acc, fold(x[i], fold_block[8 + i]));
+  return finish(acc, p, len);
 }
 
 /* The same folding four blocks per instruction (AVX-512): 256 bytes a round in four registers. */
@@ -123,10 +127,7 @@ __attribute__((target("avx512f,avx512vl,vpclmulqdq,pclmul,sse4.1"))) static uint
   for (int i = 0; i < 4; i++) _mm512_storeu_si512((void *)(blocks + 4 * i), x[i]);
   __m128i acc = blocks[15];
   for (int i = 0; i < 15; i++) acc = _mm_xor_si128(acc, fold(blocks[i], fold_block[i]));
-  for (; len >= 16; p += 16, len -= 16) acc = _mm_xor_si128(fold(acc, fold_by_16_bytes), _mm_loadu_si128((const __m128i *)p));
-  uint8_t block[16];
-  _mm_storeu_si128((__m128i *)block, acc);
-  return update_tables(update_tables(0, block, 16), p, len);
+  return finish(acc, p, len);
 }
 #endif
 

@@ -32,14 +32,21 @@ export function buildNativeCrc64() {
   const flags = ['-O2', '-std=c11', '-Wall', '-shared', '-fPIC', ...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : [])];
   const reasons = [];
   for (const compiler of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean)) {
-    const run = spawnSync(compiler, [...flags, `-I${headers}`, '-o', partial, join(here, 'crc64.c')], { encoding: 'utf8' });
-    if (run.status === 0) {
-      // Renamed into place whole: a process loading the kernel never sees half a file.
-      renameSync(partial, NATIVE_CRC64_PATH);
-      return { built: true, compiler };
+    // Without the AVX-512 path second: a compiler that does not know its target still builds the rest.
+    for (const extra of [[], ['-DHADOOPFS_NO_AVX512']]) {
+      const run = spawnSync(compiler, [...flags, ...extra, `-I${headers}`, '-o', partial, join(here, 'crc64.c')], { encoding: 'utf8' });
+      if (run.status === 0) {
+        // Renamed into place whole: a process loading the kernel never sees half a file.
+        renameSync(partial, NATIVE_CRC64_PATH);
+        return { built: true, compiler: `${compiler}${extra.length ? ', without AVX-512' : ''}` };
+      }
+      rmSync(partial, { force: true });
+      if (run.error) {
+        reasons.push(`${compiler}: ${run.error.message}`);
+        break;
+      }
+      if (extra.length) reasons.push(`${compiler}: ${(run.stderr || `exit ${run.status}`).trim().split('\n').slice(0, 3).join(' ')}`);
     }
-    rmSync(partial, { force: true });
-    reasons.push(`${compiler}: ${run.error ? run.error.message : (run.stderr || `exit ${run.status}`).trim().split('\n').slice(0, 3).join(' ')}`);
   }
   return { built: false, reason: `no C compiler built it (${reasons.join('; ')})` };
 }

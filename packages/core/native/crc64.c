@@ -22,6 +22,10 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #define HAVE_CLMUL 1
+/* build.mjs sets HADOOPFS_NO_AVX512 for a compiler too old for the vpclmulqdq target (gcc < 8). */
+#ifndef HADOOPFS_NO_AVX512
+#define HAVE_VPCLMUL 1
+#endif
 #endif
 
 /* The polynomial, bits reflected (bit 63 is x^0). */
@@ -108,6 +112,7 @@ __attribute__((target("pclmul,sse4.1"))) static uint64_t update_clmul(uint64_t c
   return finish(acc, p, len);
 }
 
+#ifdef HAVE_VPCLMUL
 /* The same folding four blocks per instruction (AVX-512): 256 bytes a round in four registers. */
 __attribute__((target("avx512f,avx512vl,vpclmulqdq,pclmul,sse4.1"))) static uint64_t update_vpclmul(uint64_t crc, const uint8_t *p, size_t len) {
   if (len < 1024) return update_clmul(crc, p, len);
@@ -130,10 +135,13 @@ __attribute__((target("avx512f,avx512vl,vpclmulqdq,pclmul,sse4.1"))) static uint
   return finish(acc, p, len);
 }
 #endif
+#endif
 
 static uint64_t update(uint64_t crc, const uint8_t *p, size_t len) {
 #ifdef HAVE_CLMUL
+#ifdef HAVE_VPCLMUL
   if (use_vpclmul) return update_vpclmul(crc, p, len);
+#endif
   if (use_clmul) return update_clmul(crc, p, len);
 #endif
   return update_tables(crc, p, len);
@@ -180,7 +188,9 @@ static napi_value js_update_with(napi_env env, napi_callback_info info) {
   if (strcmp(path, "tables") == 0) return run_update(env, argv + 1, update_tables);
 #ifdef HAVE_CLMUL
   if (strcmp(path, "pclmul") == 0 && use_clmul) return run_update(env, argv + 1, update_clmul);
+#ifdef HAVE_VPCLMUL
   if (strcmp(path, "vpclmulqdq") == 0 && use_vpclmul) return run_update(env, argv + 1, update_vpclmul);
+#endif
 #endif
   napi_throw_error(env, NULL, "updateWith: this CPU has no such path");
   return NULL;
@@ -203,7 +213,9 @@ static void build_constants(void) {
   __builtin_cpu_init();
   use_clmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
   if (use_clmul) build_fold_constants();
+#ifdef HAVE_VPCLMUL
   use_vpclmul = use_clmul && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("vpclmulqdq");
+#endif
 #endif
 }
 

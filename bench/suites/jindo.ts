@@ -107,6 +107,37 @@ export async function jindoCases(quick: boolean): Promise<{ cases: BenchCase[]; 
       out.push({ suite, name: `flush latency p99, ${label} pending`, value: percentile(times, 99), unit: 'ms' });
       out.push({ suite, name: `requests per flush beyond parts, ${label} pending`, value: beyondParts / rounds, unit: 'requests' });
     }
+    // A far store (every request 10 ms late, added by the server): what fs.jfs.cache.flush.overlap.size is
+    // for. 200 KB flushes, without and with the part beside the manifest, in turns.
+    {
+      const admin = { authorization: `Bearer ${BENCH.adminToken}`, 'content-type': 'application/json' };
+      const late = JSON.stringify({ action: { type: 'latency', ms: 10 } });
+      const overlapped = await JindoOssFileSystem.newInstance(
+        `oss://${BUCKET}/`,
+        base().set('fs.jfs.cache.oss.flush.enable', 'true').set('fs.jfs.cache.flush.overlap.size', '1m').set('fs.oss.impl', '@hadoopfs/jindo#JindoOssFileSystem'),
+      );
+      const times = new Map<string, number[]>([['off', []], ['on', []]]);
+      await fetch(`${server.endpoint}/-/admin/faults`, { method: 'POST', headers: admin, body: late });
+      try {
+        for (let round = 0; round < (quick ? 1 : 3); round++) {
+          for (const [mode, fs] of [['off', durable], ['on', overlapped]] as const) {
+            const stream = await fs.create(`/far-${mode}`);
+            for (let i = 0; i < 10; i++) {
+              await stream.write(data.subarray(0, 200 * 1024));
+              const start = process.hrtime.bigint();
+              await stream.hflush();
+              times.get(mode)!.push(Number(process.hrtime.bigint() - start) / 1e6);
+            }
+            await stream.close();
+          }
+        }
+      } finally {
+        await fetch(`${server.endpoint}/-/admin/faults`, { method: 'DELETE', headers: admin });
+        await overlapped.close();
+      }
+      out.push({ suite, name: 'flush latency p50, 200 KiB pending, 10 ms per request', value: percentile(times.get('off')!, 50), unit: 'ms' });
+      out.push({ suite, name: 'flush latency p50, 200 KiB pending, 10 ms per request, fs.jfs.cache.flush.overlap.size=1m', value: percentile(times.get('on')!, 50), unit: 'ms' });
+    }
     // recover -R of crashed files: each written with 1 MiB and one hflush, then abandoned.
     const files = quick ? 100 : 1000;
     const writers = await JindoOssFileSystem.newInstance(`oss://${BUCKET}/`, base().set('fs.jfs.cache.oss.flush.enable', 'true').set('fs.oss.impl', '@hadoopfs/jindo#JindoOssFileSystem'));

@@ -165,16 +165,15 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
       }
       bytes = bytes.subarray(from, from + len);
     }
-    // Java's rule: once write() was called, the caller may reuse its buffer. A write that must wait for
-    // earlier calls works on a copy; one that starts at once hands writeChunk the caller's bytes, which it
-    // takes (copies) before its first await.
     // Nothing queued, no signal, and the stream takes the bytes in hand (into its buffer): done now, without
     // a round through the queue — the common small write of a log line or a small file.
     if (this.#state === 'open' && !this.#signal && !this.#queue.busy && !this.#cancelled && this.writeBuffered(bytes)) {
-      this.#position += bytes.byteLength;
-      this.ioStatistics.incrementCounter(S.STREAM_WRITE_BYTES, bytes.byteLength);
+      this.#wrote(bytes.byteLength);
       return RESOLVED;
     }
+    // Java's rule: once write() was called, the caller may reuse its buffer. A write that must wait for
+    // earlier calls works on a copy; one that starts at once hands writeChunk the caller's bytes, which it
+    // takes (copies) before its first await.
     const owned = this.#queue.busy ? Buffer.from(bytes) : bytes;
     return this.#run('write', async () => {
       if (owned.byteLength === 0) return;
@@ -184,9 +183,14 @@ export abstract class FSDataOutputStream implements IOStatisticsSource {
         this.ioStatistics.incrementCounter(S.STREAM_WRITE_EXCEPTIONS);
         throw error;
       }
-      this.#position += owned.byteLength;
-      this.ioStatistics.incrementCounter(S.STREAM_WRITE_BYTES, owned.byteLength);
+      this.#wrote(owned.byteLength);
     });
+  }
+
+  /** `bytes` more taken by the stream: its position and statistics. */
+  #wrote(bytes: number): void {
+    this.#position += bytes;
+    this.ioStatistics.incrementCounter(S.STREAM_WRITE_BYTES, bytes);
   }
 
   flush(): Promise<void> {

@@ -82,8 +82,13 @@ export class LineBatch {
 
   /** The event of the batch's `index`-th line: a new object each time, its own copy of the headers. */
   at(index: number): LineEvent {
+    return new LineEvent({ ...this.headers }, this.block, this.startOf(index), this.newlines[this.from + index]!);
+  }
+
+  /** Offset in the block of the batch's `index`-th line's first byte. */
+  startOf(index: number): number {
     const k = this.from + index;
-    return new LineEvent({ ...this.headers }, this.block, k === 0 ? 0 : this.newlines[k - 1]! + 1, this.newlines[k]!);
+    return k === 0 ? 0 : this.newlines[k - 1]! + 1;
   }
 
   /** Lines [start, end) of this batch, as Array.prototype.slice counts them. */

@@ -476,7 +476,7 @@ class StoredLines {
 function lineRecords({ firstId, lines }: StoredLines): Buffer {
   const headers = JSON.stringify(lines.headers);
   const headerBytes = Buffer.byteLength(headers, 'utf8');
-  const bodies = lines.endOf(lines.length - 1) - (lines.from === 0 ? 0 : lines.newlines[lines.from - 1]! + 1) - lines.length;
+  const bodies = lines.endOf(lines.length - 1) - lines.startOf(0) - lines.length;
   const payloadLength = 5 + 16 * lines.length + headerBytes + bodies;
   return putRecord(lines.length, payloadLength, (out) => {
     let at = 13;
@@ -489,9 +489,7 @@ function lineRecords({ firstId, lines }: StoredLines): Buffer {
         out.writeUInt32BE(headerBytes, at + 8);
         at += 12 + out.write(headers, at + 12, 'utf8');
       }
-      const end = lines.endOf(i) - 1;
-      const start = i === 0 && lines.from === 0 ? 0 : lines.newlines[lines.from + i - 1]! + 1;
-      const length = lines.block.copy(out, at + 4, start, end);
+      const length = lines.block.copy(out, at + 4, lines.startOf(i), lines.endOf(i) - 1);
       out.writeUInt32BE(length, at);
       at += 4 + length;
     }

@@ -1,7 +1,7 @@
 import { open as openFile, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
-import { LineBatch, LineEvent, type FlumeEvent } from './event.js';
+import { LineBatch, type FlumeEvent } from './event.js';
 import type { Channel } from './channel.js';
 
 /** A source pushes events into its channel and can be stopped. */
@@ -326,7 +326,8 @@ export class TailSource implements Source {
       for (const interceptor of this.interceptors) interceptor.interceptHeaders!(headers);
       return new LineBatch(data, newlines, headers);
     }
-    return newlines.map((end, k) => applyAll(this.interceptors, new LineEvent({}, data, k === 0 ? 0 : newlines[k - 1]! + 1, end)));
+    const lines = new LineBatch(data, newlines, {});
+    return newlines.map((_, k) => applyAll(this.interceptors, lines.at(k)));
   }
 
   #failures = 0;

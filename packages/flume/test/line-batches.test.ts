@@ -2,9 +2,10 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileChannel, MemoryChannel, TailSource, timestampInterceptor, type Channel, type FlumeEvent, type Interceptor } from '@hadoopfs/flume';
+import { FileChannel, MemoryChannel, TailSource, timestampInterceptor, type FlumeEvent, type Interceptor } from '@hadoopfs/flume';
 import { LineBatch, LineEvent } from '../src/event.js';
 import { serializeChunks } from '../src/serializers.js';
+import { takeAll } from './fixtures/take-all.js';
 
 /** A read's block and the newline offsets of its lines, as the tail source makes them. */
 function blockOf(lines: string[]): { block: Buffer; newlines: number[] } {
@@ -116,16 +117,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function drain(channel: Channel, count: number): Promise<FlumeEvent[]> {
-  const got: FlumeEvent[] = [];
-  while (got.length < count) {
-    if (channel.size === 0) await new Promise<void>((resolve) => (channel.onPut = resolve));
-    const tx = channel.getTransaction();
-    for (let n = 0, e = tx.take(); e; e = ++n < channel.transactionCapacity ? tx.take() : undefined) got.push(e);
-    await tx.commit();
-  }
-  return got;
-}
 
 describe('TailSource reads', () => {
 
@@ -139,7 +130,7 @@ describe('TailSource reads', () => {
       const channel = new MemoryChannel(1000, 1000);
       const source = new TailSource(channel, interceptors, file, 0, 5);
       await source.start();
-      const got = await drain(channel, lines.length);
+      const got = await takeAll(channel, lines.length);
       await source.stop();
       expect(got.length).toBe(lines.length);
       expect(got.every((e, i) => e.body.length === lines[i]!.length && Buffer.from(e.body).toString() === lines[i])).toBe(true);
@@ -153,11 +144,11 @@ describe('TailSource reads', () => {
     const channel = new MemoryChannel(100, 100);
     const source = new TailSource(channel, [timestampInterceptor(false)], file, 0, 5);
     await source.start();
-    expect(texts(await drain(channel, 1))).toEqual(['first']);
+    expect(texts(await takeAll(channel, 1))).toEqual(['first']);
     await appendFile(file, 'ond\nthi');
-    expect(texts(await drain(channel, 1))).toEqual(['second']);
+    expect(texts(await takeAll(channel, 1))).toEqual(['second']);
     await appendFile(file, 'rd\n');
-    expect(texts(await drain(channel, 1))).toEqual(['third']);
+    expect(texts(await takeAll(channel, 1))).toEqual(['third']);
     await source.stop();
     expect(source.position).toBe('first\nsecond\nthird\n'.length);
   });
@@ -206,7 +197,7 @@ describe('line batches in the file channel', () => {
     await channel.open();
     const source = new TailSource(channel, [timestampInterceptor(false, () => 99)], file, 0, 5);
     await source.start();
-    const got = await drain(channel, lines.length);
+    const got = await takeAll(channel, lines.length);
     await source.stop();
     await channel.close();
     expect(texts(got)).toEqual(lines);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileChannel, MemoryChannel, TailSource, timestampInterceptor, type Channel, type FlumeEvent } from '@hadoopfs/flume';
+import { takeAll } from './fixtures/take-all.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -12,17 +13,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Takes from the channel until `count` events came (each put wakes it), then commits. */
-async function takeAll(channel: MemoryChannel, count: number): Promise<FlumeEvent[]> {
-  const got: FlumeEvent[] = [];
-  while (got.length < count) {
-    if (channel.size === 0) await new Promise<void>((resolve) => (channel.onPut = resolve));
-    const tx = channel.getTransaction();
-    for (let e = tx.take(); e; e = tx.take()) got.push(e);
-    tx.commit();
-  }
-  return got;
-}
 
 describe('TailSource', () => {
   it('delivers each line’s bytes as they are in the file (not decoded and encoded again), with a timestamp', async () => {
@@ -72,13 +62,7 @@ describe('TailSource', () => {
     await channel.open();
     const source = new TailSource(channel, [], file, 0, 5);
     await source.start();
-    const got: string[] = [];
-    while (got.length < lines.length) {
-      if (channel.size === 0) await new Promise<void>((resolve) => (channel.onPut = resolve));
-      const tx = channel.getTransaction();
-      for (let n = 0, e = tx.take(); e; e = ++n < 10 ? tx.take() : undefined) got.push(Buffer.from(e.body).toString());
-      await tx.commit();
-    }
+    const got = (await takeAll(channel, lines.length)).map((e) => Buffer.from(e.body).toString());
     await source.stop();
     await channel.close();
     expect(got).toEqual(lines);

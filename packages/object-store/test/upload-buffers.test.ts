@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crc64 } from '@hadoopfs/core';
+import { crc64, IOError } from '@hadoopfs/core';
 import { UploadBuffers, type PartBody } from '@hadoopfs/object-store';
 
 const PART = 1024 * 1024;
@@ -106,4 +106,21 @@ describe('disk parts', () => {
     await buffers.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('a buffer dir that cannot be written: the append after it (or the seal) fails with an IOError naming the setting; release still ends the part', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hadoopfs-disk-part-'));
+    const notADir = join(dir, 'a-file');
+    await writeFile(notADir, 'x');
+    const buffers = new UploadBuffers({ mode: 'disk', dirs: [join(notADir, 'sub')], dirsKey: 'fs.oss.buffer.dir', folder: 'test', memoryLimit: 64 * PART }, 8 * PART, 4);
+    const part = buffers.newPart(8 * PART, false);
+    await part.append(Buffer.alloc(200_000, 1));
+    await buffers.settled();
+    const failed = await Promise.resolve(part.append(Buffer.alloc(10, 2))).then(() => part.seal(true)).then(() => undefined, (error: unknown) => error);
+    expect(failed).toBeInstanceOf(IOError);
+    expect((failed as Error).message).toMatch(/cannot write an upload buffer file under .*\(fs\.oss\.buffer\.dir\)/);
+    await part.release();
+    await buffers.close();
+    await rm(dir, { recursive: true, force: true });
+  });
 });
+

@@ -34,7 +34,8 @@ function threadCpu(): Map<string, number> {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu.set(tid === String(process.pid) ? 'main' : `thread ${tid}`, (Number(fields[11]) + Number(fields[12])) * 10);
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      cpu.set(tid === String(process.pid) ? 'main' : `${name} ${tid}`, (Number(fields[11]) + Number(fields[12])) * 10);
     } catch {
       // A thread that ended between the listing and the read.
     }
@@ -79,8 +80,10 @@ FSDataOutputStream.prototype.hflush = async function (this: FSDataOutputStream, 
 
 for (let round = 1; round <= rounds; round++) {
   const rawFrom = performance.now();
+  const rawServerBefore = processCpu(server.child.pid!);
   await oss.multipartUpload(`raw-${round}`, bytes, { partSize: 8 * 1024 * 1024, parallel: 4 });
   const rawMs = performance.now() - rawFrom;
+  const rawServerMs = processCpu(server.child.pid!) - rawServerBefore;
   globalThis.gc?.();
   const dir = `agent-${round}`;
   const text = [
@@ -114,7 +117,7 @@ for (let round = 1; round <= rounds; round++) {
   const threadsAfter = threadCpu();
   const threads = [...threadsAfter].map(([name, ms]) => [name, ms - (threadsBefore.get(name) ?? 0)] as const).filter(([, ms]) => ms > 0);
   console.log(
-    `round ${round}: agent ${agentMs.toFixed(0)} ms (${(agentMs / rawMs).toFixed(2)}× ali-oss's ${rawMs.toFixed(0)} ms), hflush ${flushMs.toFixed(0)} ms, ` +
+    `round ${round}: agent ${agentMs.toFixed(0)} ms (${(agentMs / rawMs).toFixed(2)}× ali-oss's ${rawMs.toFixed(0)} ms, server CPU ${rawServerMs} ms), hflush ${flushMs.toFixed(0)} ms, ` +
       `server CPU ${processCpu(server.child.pid!) - serverBefore} ms, this process: ${threads.map(([name, ms]) => `${name} ${ms}`).join(', ')} ms`,
   );
 }

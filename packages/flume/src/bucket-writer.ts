@@ -1,8 +1,8 @@
 import { FileNotFoundError, Path, StreamCapabilities, type FileSystem, type FSDataOutputStream } from '@hadoopfs/core';
 import { durableFlushRecoveryOf } from '@hadoopfs/object-store';
-import { bodyLength, type FlumeEvent } from './event.js';
+import { bodyLength, LineBatch, type FlumeEvent } from './event.js';
 import { FlumeSequenceFile } from './sequence-file.js';
-import { serializeChunks } from './serializers.js';
+import { eventsOf, serializeItems } from './serializers.js';
 import type { HdfsSinkConfig } from './sink-config.js';
 import { Mutex, withTimeout } from './timeouts.js';
 
@@ -80,49 +80,83 @@ export class BucketWriter {
   /**
    * Appends events in order, with Flume's per-event rules (roll check before each write, flush when
    * batchSize events were appended since the last flush), but gathering consecutive events into one
-   * write: a batch of 100 000 small events must not cost 100 000 stream calls.
+   * write: a batch of 100 000 small events must not cost 100 000 stream calls. A run of lines (a
+   * LineBatch) is its lines' events, appended as they are: split only where a roll or a flush falls.
    */
-  appendAll(events: readonly FlumeEvent[]): Promise<void> {
+  appendAll(items: ReadonlyArray<FlumeEvent | LineBatch>): Promise<void> {
     return this.#mutex.run(async () => {
       this.#cancelIdle();
       if (this.#broken) await this.#retire();
-      // Events [from, i) are appended but not yet written: written as one range (a slice only when a roll
-      // or a flush splits the events given).
-      let from = 0;
-      let i = 0;
+      // Appended but not yet written: written together, before a roll or a flush.
+      let pending: Array<FlumeEvent | LineBatch> = [];
       const writePending = async () => {
-        if (i === from) return;
-        const pending = from === 0 && i === events.length ? events : events.slice(from, i);
-        from = i;
+        if (pending.length === 0) return;
+        const items = pending;
+        pending = [];
         if (this.#sequence) {
-          this.#sequence.append(pending);
+          this.#sequence.append(eventsOf(items));
           const bytes = await this.#sequence.take();
           if (bytes.length > 0) await this.#guard(this.#call(this.#out!.write(bytes), 'append'));
           return;
         }
-        for (const chunk of serializeChunks(pending, this.#config.serializer, this.#config.appendNewline, scratch())) {
+        for (const chunk of serializeItems(items, this.#config.serializer, this.#config.appendNewline, scratch())) {
           if (this.#config.fileType === 'CompressedStream') this.#pendingCompressed.push(Buffer.from(chunk));
           else await this.#guard(this.#call(this.#out!.write(chunk), 'append'));
         }
       };
-      for (; i < events.length; ) {
-        if (!this.#out) await this.#open();
-        else if (this.#shouldRoll()) {
-          await writePending();
-          await this.#close();
-          await this.#open();
-        }
-        const event = events[i++]!;
-        this.#eventCount++;
-        this.#bodyBytes += bodyLength(event);
-        this.#batchCount++;
-        if (this.#batchCount >= this.#config.batchSize) {
-          await writePending();
-          await this.#flush();
+      for (const item of items) {
+        const lines = item instanceof LineBatch ? item : undefined;
+        for (let k = 0; k < (lines ? lines.length : 1); ) {
+          if (!this.#out) await this.#open();
+          else if (this.#shouldRoll()) {
+            await writePending();
+            await this.#close();
+            await this.#open();
+          }
+          if (lines) {
+            const n = this.#linesBeforeCheck(lines, k);
+            const run = n === lines.length ? lines : lines.slice(k, k + n);
+            pending.push(run);
+            this.#eventCount += n;
+            this.#bodyBytes += run.bodyBytes();
+            this.#batchCount += n;
+            k += n;
+          } else {
+            pending.push(item);
+            this.#eventCount++;
+            this.#bodyBytes += bodyLength(item as FlumeEvent);
+            this.#batchCount++;
+            k++;
+          }
+          if (this.#batchCount >= this.#config.batchSize) {
+            await writePending();
+            await this.#flush();
+          }
         }
       }
       await writePending();
     });
+  }
+
+  /**
+   * How many of `lines` from `k` on go in before the next roll check could fire or the batch is full: the
+   * lines an event-by-event walk would append without rolling or flushing in between (at least one).
+   */
+  #linesBeforeCheck(lines: LineBatch, k: number): number {
+    const { rollCount, rollSize, batchSize } = this.#config;
+    let n = Math.min(lines.length - k, batchSize - this.#batchCount);
+    if (rollCount > 0) n = Math.min(n, rollCount - this.#eventCount);
+    if (rollSize > 0 && this.#bodyBytes + lines.slice(k, k + n).bodyBytes() >= rollSize) {
+      let bytes = this.#bodyBytes;
+      for (let j = 0; j < n; j++) {
+        bytes += lines.endOf(k + j) - lines.startOf(k + j) - 1;
+        if (bytes >= rollSize) {
+          n = j + 1;
+          break;
+        }
+      }
+    }
+    return Math.max(1, n);
   }
 
   /** hflush if anything was appended since the last one (Flume's flush), then rearms the idle timer. */

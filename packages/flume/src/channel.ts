@@ -8,6 +8,12 @@ export class ChannelError extends Error {
 export interface ChannelTransaction {
   /** The next event, or undefined when the channel is empty. */
   take(): FlumeEvent | undefined;
+  /**
+   * Where the next events are lines a source put as one batch: up to `most` of them at once, as the batch
+   * they were put in (no event object made; a take of each, counted against transactionCapacity alike).
+   * Undefined when the next event is not such a line (take() it), or the channel is empty.
+   */
+  takeLines?(most: number): LineBatch | undefined;
   /** The taken events leave the channel for good (a file channel logs it first: await it). */
   commit(): void | Promise<void>;
   /** The taken events go back to the head of the channel, in order, to be delivered again. */
@@ -43,10 +49,17 @@ export interface Channel {
  * 100 000 events is one array, not 100 000 pushes onto a growing one.
  */
 /** Items put at once: an array (the queue keeps a copy), or a batch that makes each item when it is taken. */
-export type ItemBlock<T> = readonly T[] | { readonly length: number; at(index: number): T; slice(start: number, end?: number): ItemBlock<T> };
+export type ItemBlock<T> = readonly T[] | ItemBatch<T>;
+/** A batch of items made when taken; a slice is a batch again. */
+export interface ItemBatch<T> {
+  readonly length: number;
+  at(index: number): T;
+  slice(start: number, end?: number): ItemBatch<T>;
+}
 
-export class TakeQueue<T> {
-  #chunks: Array<T[] | Exclude<ItemBlock<T>, readonly T[]>> = [];
+/** `B`: the batches put (the kind takeRun hands back). */
+export class TakeQueue<T, B extends ItemBatch<T> = ItemBatch<T>> {
+  #chunks: Array<T[] | B> = [];
   /** The first item not committed (the open transaction's first take): chunk index and offset. */
   #baseChunk = 0;
   #baseOffset = 0;
@@ -63,7 +76,7 @@ export class TakeQueue<T> {
     return this.#waiting + this.#inFlight;
   }
 
-  push(items: ItemBlock<T>): void {
+  push(items: readonly T[] | B): void {
     if (items.length === 0) return;
     this.#chunks.push(isArray(items) ? items.slice() : items);
     this.#waiting += items.length;
@@ -92,16 +105,33 @@ export class TakeQueue<T> {
     return item;
   }
 
+  /** Up to `most` items of the head's batch, as a batch; undefined when the head is an array's item or there is none. */
+  #takeRun(most: number): B | undefined {
+    const chunk = this.#chunks[this.#headChunk];
+    if (chunk === undefined || isArray(chunk) || most <= 0) return undefined;
+    const n = Math.min(most, chunk.length - this.#headOffset);
+    // A batch's slice is a batch of the same kind (LineBatch, StoredLines).
+    const run = n === chunk.length ? chunk : (chunk.slice(this.#headOffset, this.#headOffset + n) as B);
+    this.#headOffset += n;
+    if (this.#headOffset === chunk.length) {
+      this.#headChunk++;
+      this.#headOffset = 0;
+    }
+    this.#waiting -= n;
+    this.#inFlight += n;
+    return run;
+  }
+
   transaction(
     limit: number,
-    persist?: (taken: readonly T[], apply: () => void) => Promise<void>,
+    persist?: (taken: ReadonlyArray<T | B>, apply: () => void) => Promise<void>,
     afterCommit?: () => void,
-  ): { take(): T | undefined; commit(): void | Promise<void>; rollback(): void } {
+  ): { take(): T | undefined; takeRun(most: number): B | undefined; commit(): void | Promise<void>; rollback(): void } {
     let count = 0;
     let open = true;
-    // What a commit logs (the file channel): the items taken, as take() handed them out — a batch's items
-    // are made when taken, and are not made a second time for the log.
-    const taken: T[] | undefined = persist ? [] : undefined;
+    // What a commit logs (the file channel): the items taken, as take() and takeRun() handed them out — a
+    // batch's items are made when taken, and are not made a second time for the log.
+    const taken: Array<T | B> | undefined = persist ? [] : undefined;
     const check = () => {
       if (!open) throw new ChannelError('transaction already finished');
     };
@@ -128,6 +158,16 @@ export class TakeQueue<T> {
           taken?.push(item);
         }
         return item;
+      },
+      takeRun: (most) => {
+        if (!open) check();
+        if (count >= limit) throw new ChannelError(`take() beyond transactionCapacity ${limit}`);
+        const run = this.#takeRun(Math.min(most, limit - count));
+        if (run !== undefined) {
+          count += run.length;
+          taken?.push(run);
+        }
+        return run;
       },
       commit: () => {
         check();

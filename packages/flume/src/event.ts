@@ -100,4 +100,14 @@ export class LineBatch {
   endOf(index: number): number {
     return this.newlines[this.from + index]! + 1;
   }
+
+  /** The lines as they lie in the block, each followed by its newline (TEXT with appendNewline, serialised). */
+  text(): Buffer {
+    return this.block.subarray(this.startOf(0), this.endOf(this.length - 1));
+  }
+
+  /** The bytes of the lines' bodies (newlines not counted). */
+  bodyBytes(): number {
+    return this.length === 0 ? 0 : this.endOf(this.length - 1) - this.startOf(0) - this.length;
+  }
 }

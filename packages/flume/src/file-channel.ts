@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isProcessRunning } from '@hadoopfs/core';
 import { bodyLength, copyBody, LineBatch, type FlumeEvent } from './event.js';
-import { ChannelError, TakeQueue, type Channel, type ChannelTransaction, type ItemBlock } from './channel.js';
+import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
 import { Mutex } from './timeouts.js';
 
 export interface FileChannelOptions {
@@ -71,7 +71,7 @@ export class FileChannel implements Channel {
   readonly #mutex = new Mutex();
   /** Changes queued for the next group commit. */
   #changes: LogChange[] = [];
-  #queue = new TakeQueue<Stored>();
+  #queue = new TakeQueue<Stored, StoredLines>();
   #nextId = 1;
   #generation = 0;
   #log: FileHandle | undefined;
@@ -193,7 +193,7 @@ export class FileChannel implements Channel {
       }
       at = end;
     }
-    this.#queue = new TakeQueue<Stored>();
+    this.#queue = new TakeQueue<Stored, StoredLines>();
     this.#queue.push([...pending.entries()].sort((a, b) => a[0] - b[0]).map(([id, event]) => ({ id, event })));
   }
 
@@ -352,7 +352,7 @@ export class FileChannel implements Channel {
     // both waited for it must not both take it.
     for (;;) {
       while (this.size + events.length > this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-      let stored: ItemBlock<Stored> = [];
+      let stored: readonly Stored[] | StoredLines = [];
       const accepted = await this.#logged({
         events: events.length,
         record: (adding) => {
@@ -385,7 +385,7 @@ export class FileChannel implements Channel {
         for (const wake of this.#waiting.splice(0)) wake();
       },
     );
-    return { take: () => tx.take()?.event, commit: () => tx.commit(), rollback: () => tx.rollback() };
+    return { take: () => tx.take()?.event, takeLines: (most) => tx.takeRun(most)?.lines, commit: () => tx.commit(), rollback: () => tx.rollback() };
   }
 
   /** A last checkpoint, then the log and the lock are released. */
@@ -508,14 +508,23 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string>): bool
   return keys === 0;
 }
 
-/** One take record (a commit) of `stored`: payload `type 4, u32 count, f64 id…`. */
-function takeRecords(stored: readonly Stored[]): Buffer {
-  const payloadLength = 5 + 8 * stored.length;
+/** One take record (a commit) of what was taken, events and runs of lines: payload `type 4, u32 count, f64 id…`. */
+function takeRecords(taken: ReadonlyArray<Stored | StoredLines>): Buffer {
+  let count = 0;
+  for (const item of taken) count += item instanceof StoredLines ? item.length : 1;
+  const payloadLength = 5 + 8 * count;
   const out = Buffer.allocUnsafe(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
   out[8] = TAKES;
-  out.writeUInt32BE(stored.length, 9);
-  for (let i = 0; i < stored.length; i++) out.writeDoubleBE(stored[i]!.id, 13 + 8 * i);
+  out.writeUInt32BE(count, 9);
+  let at = 13;
+  for (const item of taken) {
+    if (item instanceof StoredLines) for (let i = 0; i < item.length; i++, at += 8) out.writeDoubleBE(item.firstId + i, at);
+    else {
+      out.writeDoubleBE(item.id, at);
+      at += 8;
+    }
+  }
   out.writeUInt32BE(crc32(out.subarray(8)), 4);
   return out;
 }

@@ -2,7 +2,7 @@ import { FileSystem, Path, PathCapabilities, runBounded, type Configuration } fr
 import { durableFlushRecoveryOf } from '@hadoopfs/object-store';
 import { BucketWriter } from './bucket-writer.js';
 import { escapeString, MissingTimestampError, staticPrefix, type EscapeOptions } from './escapes.js';
-import { bodyLength, type FlumeEvent } from './event.js';
+import { bodyLength, type FlumeEvent, type LineBatch } from './event.js';
 import type { Channel } from './channel.js';
 import { FlumeConfigurationError, type HdfsSinkConfig } from './sink-config.js';
 
@@ -233,17 +233,19 @@ export class HdfsEventSink {
     let count = 0;
     try {
       // Events are gathered per bucket and appended a chunk at a time while the take goes on, so that
-      // parts fill and upload during the batch, not only at its flush.
-      type Bucket = { path: string; name: string; events: FlumeEvent[]; bytes: number; last: number };
+      // parts fill and upload during the batch, not only at its flush. A run of lines a source put as one
+      // batch is taken, placed and appended as that run: one headers object, so one bucket, and no event
+      // made for any of its lines.
+      type Bucket = { path: string; name: string; items: Array<FlumeEvent | LineBatch>; bytes: number; last: number };
       const buckets = new Map<string, Bucket>();
       const touched = new Set<BucketWriter>();
       const appendGathered = async (bucket: Bucket) => {
         const writer = await this.#writerFor(bucket.path, bucket.name);
         const wasOpen = writer.isOpen;
-        const events = bucket.events;
-        bucket.events = [];
+        const items = bucket.items;
+        bucket.items = [];
         bucket.bytes = 0;
-        await writer.appendAll(events);
+        await writer.appendAll(items);
         if (!wasOpen) this.metrics.filesOpened++;
         touched.add(writer);
       };
@@ -253,48 +255,58 @@ export class HdfsEventSink {
       const byTimestamp = this.#timeOnly ? new Map<string, string>() : undefined;
       let lastStamp: string | undefined;
       let lastBucket: Bucket | undefined;
-      for (; count < this.config.batchSize; count++) {
-        const event = tx.take();
-        if (!event) break;
-        this.metrics.eventsTaken++;
-        const stamp = event.headers['timestamp'];
-        let bucket: Bucket | undefined;
-        if (stamp !== undefined && stamp === lastStamp) {
-          // The same time as the event before (a source's batch often is): the same bucket.
-          bucket = lastBucket!;
-        } else {
-          let lookup = stamp !== undefined ? byTimestamp?.get(stamp) : undefined;
-          let realPath = '';
-          let realName = '';
-          if (lookup === undefined) {
-            try {
-              realPath = escapeString(this.config.path, event.headers, this.#escape);
-              realName = escapeString(this.config.filePrefix, event.headers, this.#escape);
-            } catch (error) {
-              if (!(error instanceof MissingTimestampError)) throw error;
-              deadLetters.push({ event, reason: error.message });
-              continue;
-            }
-            lookup = `${realPath}/${realName}`;
-            if (stamp !== undefined) byTimestamp?.set(stamp, lookup);
+      /** The bucket of an event with these headers, or why it has none (it goes to the dead letters). */
+      const bucketOf = (headers: Readonly<Record<string, string>>): Bucket | string => {
+        const stamp = headers['timestamp'];
+        // The same time as the event before (a source's batch often is): the same bucket.
+        if (stamp !== undefined && stamp === lastStamp) return lastBucket!;
+        let lookup = stamp !== undefined ? byTimestamp?.get(stamp) : undefined;
+        let realPath = '';
+        let realName = '';
+        if (lookup === undefined) {
+          try {
+            realPath = escapeString(this.config.path, headers, this.#escape);
+            realName = escapeString(this.config.filePrefix, headers, this.#escape);
+          } catch (error) {
+            if (!(error instanceof MissingTimestampError)) throw error;
+            return error.message;
           }
-          bucket = buckets.get(lookup);
-          if (!bucket) buckets.set(lookup, (bucket = { path: realPath, name: realName, events: [], bytes: 0, last: 0 }));
-          // (a bucket found through byTimestamp was created with its path and name by an earlier event)
-          if (byTimestamp) {
-            lastStamp = stamp;
-            lastBucket = bucket;
-          }
+          lookup = `${realPath}/${realName}`;
+          if (stamp !== undefined) byTimestamp?.set(stamp, lookup);
         }
-        bucket.events.push(event);
-        bucket.bytes += bodyLength(event);
-        bucket.last = count;
+        let bucket = buckets.get(lookup);
+        // (a bucket found through byTimestamp was created with its path and name by an earlier event)
+        if (!bucket) buckets.set(lookup, (bucket = { path: realPath, name: realName, items: [], bytes: 0, last: 0 }));
+        if (byTimestamp) {
+          lastStamp = stamp;
+          lastBucket = bucket;
+        }
+        return bucket;
+      };
+      while (count < this.config.batchSize) {
+        const lines = tx.takeLines?.(this.config.batchSize - count);
+        const event = lines ? undefined : tx.take();
+        const item = lines ?? event;
+        if (!item) break;
+        const n = lines ? lines.length : 1;
+        this.metrics.eventsTaken += n;
+        const bucket = bucketOf(item.headers);
+        if (typeof bucket === 'string') {
+          if (lines) for (let i = 0; i < n; i++) deadLetters.push({ event: lines.at(i), reason: bucket });
+          else deadLetters.push({ event: event!, reason: bucket });
+          count += n;
+          continue;
+        }
+        bucket.items.push(item);
+        bucket.bytes += lines ? lines.bodyBytes() : bodyLength(event!);
+        bucket.last = count + n - 1;
+        count += n;
         if (bucket.bytes >= APPEND_CHUNK) await appendGathered(bucket);
       }
       // The rest, buckets in the order of their last event, so that the LRU of open files ends as
       // Flume's event-by-event walk leaves it.
       for (const bucket of [...buckets.values()].sort((x, y) => x.last - y.last)) {
-        if (bucket.events.length > 0) await appendGathered(bucket);
+        if (bucket.items.length > 0) await appendGathered(bucket);
         else this.#touch(`${bucket.path}/${bucket.name}`);
       }
       for (const { event, reason } of deadLetters) await this.#toDeadLetter(event, reason);

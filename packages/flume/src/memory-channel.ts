@@ -1,12 +1,12 @@
 import type { FlumeEvent, LineBatch } from './event.js';
-import { ChannelError, TakeQueue, type Channel, type ChannelTransaction, type ItemBlock } from './channel.js';
+import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
 
 /**
  * Flume's memory channel: at most `capacity` events; a sink takes up to `transactionCapacity` per
  * transaction, and a rollback puts them back at the head. Sources wait (backpressure) while it is full.
  */
 export class MemoryChannel implements Channel {
-  readonly #queue = new TakeQueue<FlumeEvent>();
+  readonly #queue = new TakeQueue<FlumeEvent, LineBatch>();
   readonly #waiting: Array<() => void> = [];
   /** Called after every put: the sink runner sleeps on an empty channel until then. */
   onPut: (() => void) | undefined;
@@ -33,7 +33,7 @@ export class MemoryChannel implements Channel {
     return this.#put(lines);
   }
 
-  async #put(events: ItemBlock<FlumeEvent>): Promise<void> {
+  async #put(events: readonly FlumeEvent[] | LineBatch): Promise<void> {
     for (let at = 0; at < events.length; ) {
       while (this.size >= this.capacity) await new Promise<void>((resolve) => this.#waiting.push(resolve));
       // As many as there is room for, at once (one at a time, the same order, the same waits).
@@ -45,8 +45,9 @@ export class MemoryChannel implements Channel {
   }
 
   getTransaction(): ChannelTransaction {
-    return this.#queue.transaction(this.transactionCapacity, undefined, () => {
+    const tx = this.#queue.transaction(this.transactionCapacity, undefined, () => {
       for (const wake of this.#waiting.splice(0)) wake();
     });
+    return { take: tx.take, takeLines: tx.takeRun, commit: tx.commit, rollback: tx.rollback };
   }
 }

@@ -1,4 +1,4 @@
-import { LineEvent, type FlumeEvent } from './event.js';
+import { LineBatch, LineEvent, type FlumeEvent } from './event.js';
 import type { SerializerKind } from './sink-config.js';
 
 const NEWLINE = Buffer.from('\n');
@@ -13,6 +13,35 @@ export function serialize(event: FlumeEvent, kind: SerializerKind, appendNewline
   parts.push(Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength));
   if (appendNewline) parts.push(NEWLINE);
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/**
+ * Events and runs of lines serialised in order, as serializeChunks serialises events: a run of lines with
+ * TEXT and appendNewline is its stretch of the block as it is (no event made); otherwise its events.
+ */
+export function* serializeItems(items: ReadonlyArray<FlumeEvent | LineBatch>, kind: SerializerKind, appendNewline: boolean, scratch: Buffer): Generator<Uint8Array> {
+  const asText = kind === 'TEXT' && appendNewline;
+  let from = 0;
+  for (let i = 0; i <= items.length; i++) {
+    const item = items[i];
+    if (item !== undefined && !(item instanceof LineBatch)) continue;
+    // Events [from, i) first, then the run.
+    if (i > from) yield* serializeChunks(from === 0 && i === items.length ? (items as FlumeEvent[]) : (items.slice(from, i) as FlumeEvent[]), kind, appendNewline, scratch);
+    from = i + 1;
+    if (item === undefined || item.length === 0) continue;
+    if (asText) yield item.text();
+    else yield* serializeChunks(eventsOf([item]), kind, appendNewline, scratch);
+  }
+}
+
+/** Every event of `items`, a run of lines as its events (made now). */
+export function eventsOf(items: ReadonlyArray<FlumeEvent | LineBatch>): FlumeEvent[] {
+  const events: FlumeEvent[] = [];
+  for (const item of items) {
+    if (item instanceof LineBatch) for (let i = 0; i < item.length; i++) events.push(item.at(i));
+    else events.push(item);
+  }
+  return events;
 }
 
 /**

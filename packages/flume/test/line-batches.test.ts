@@ -55,6 +55,30 @@ describe('line batches in the memory channel', () => {
     expect(channel.size).toBe(0);
   });
 
+  it('are taken as runs: at most what is asked and the transaction has left, never past an array; a rollback delivers them again', () => {
+    const channel = new MemoryChannel(100, 6);
+    const { block, newlines } = blockOf(['a', 'b', 'c', 'd', 'e']);
+    void channel.putLines(new LineBatch(block, newlines, { timestamp: '7' }));
+    void channel.put([{ headers: {}, body: Buffer.from('x') }]);
+    const tx = channel.getTransaction();
+    const first = tx.takeLines!(2)!;
+    expect(first.text().toString()).toBe('a\nb\n');
+    expect(first.headers).toEqual({ timestamp: '7' });
+    // What is left of the put (three lines), though more was asked.
+    expect(tx.takeLines!(10)!.text().toString()).toBe('c\nd\ne\n');
+    // The head is an array's event: no run, take() it.
+    expect(tx.takeLines!(10)).toBeUndefined();
+    expect(texts([tx.take()!])).toEqual(['x']);
+    // Six taken: the transaction's capacity, counted line by line.
+    expect(() => tx.takeLines!(1)).toThrow(/transactionCapacity 6/);
+    tx.rollback();
+    const again = channel.getTransaction();
+    expect(again.take()!.body).toEqual(Buffer.from('a'));
+    expect(again.takeLines!(4)!.text().toString()).toBe('b\nc\nd\ne\n');
+    again.commit();
+    expect(channel.size).toBe(1);
+  });
+
   it('a batch beyond the room waits, and goes in as room is made, in order', async () => {
     const channel = new MemoryChannel(3, 3);
     const { block, newlines } = blockOf(['1', '2', '3', '4', '5', '6', '7']);
@@ -187,6 +211,33 @@ describe('line batches in the file channel', () => {
     ]);
     await again.commit();
     await reopened.close();
+  });
+
+  it('a run taken and committed is logged as the takes of its lines: a reopened channel replays only the rest; a run rolled back is replayed', async () => {
+    const options = { checkpointDir: join(dir, 'checkpoint-runs'), dataDirs: [join(dir, 'data-runs')], minimumRequiredSpace: 0, transactionCapacity: 100 };
+    const channel = new FileChannel(options);
+    await channel.open();
+    const { block, newlines } = blockOf(['one', 'two', 'three', 'four', 'five']);
+    await channel.putLines(new LineBatch(block, newlines, { timestamp: '11' }));
+    await channel.put([{ headers: {}, body: Buffer.from('plain') }]);
+    const tx = channel.getTransaction();
+    expect(tx.takeLines!(2)!.text().toString()).toBe('one\ntwo\n');
+    expect(texts([tx.take()!])).toEqual(['three']);
+    await tx.commit();
+    const back = channel.getTransaction();
+    expect(back.takeLines!(10)!.text().toString()).toBe('four\nfive\n');
+    back.rollback();
+    // A crash: the channel never closed (no last checkpoint), so what the log says is all a restart has.
+    const reopened = new FileChannel(options);
+    expect(await reopened.open()).toBe(3);
+    const again = reopened.getTransaction();
+    const replayed: FlumeEvent[] = [];
+    for (let e = again.take(); e; e = again.take()) replayed.push(e);
+    expect(texts(replayed)).toEqual(['four', 'five', 'plain']);
+    expect(replayed[0]!.headers).toEqual({ timestamp: '11' });
+    await again.commit();
+    await reopened.close();
+    await channel.close();
   });
 
   it('the tail source uses the file channel’s batches too, and every line arrives once, in order', async () => {

@@ -103,6 +103,7 @@ for (let round = 1; round <= rounds; round++) {
   const threadsBefore = threadCpu();
   const serverBefore = processCpu(server.child.pid!);
   started = performance.now();
+  (globalThis as { __extOn?: (on: boolean) => void }).__extOn?.(round === rounds);
   const agent = new Agent(loadProperties({ text }), 'a', {
     conf,
     onCommit: (count) => {

@@ -71,7 +71,7 @@ export class LineBatch {
 
   constructor(
     readonly block: Buffer,
-    readonly newlines: readonly number[],
+    readonly newlines: ArrayLike<number>,
     readonly headers: Readonly<Record<string, string>>,
     /** The read's lines [from, to) are this batch's. */
     readonly from = 0,

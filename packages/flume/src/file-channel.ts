@@ -42,11 +42,62 @@ interface Stored {
 }
 
 /** A put or a commit waiting to be logged (FileChannel#logged). */
+/** Room for a record of `size` bytes. */
+type Allocate = (size: number) => Buffer;
+const allocate: Allocate = (size) => Buffer.allocUnsafe(size);
+
+/**
+ * The records of one group, built one after another in one buffer that every group reuses: a fresh buffer
+ * per record (a megabyte per put of a tail source's read) was external memory that V8 counts against the
+ * old generation's limit, and it brought a full collection every few tens of megabytes logged. Kept while
+ * at most `KEPT_RECORDS` large; a larger group's buffer is let go after it is written.
+ */
+class GroupRecords {
+  #buffer = Buffer.allocUnsafeSlow(64 * 1024);
+  #used = 0;
+
+  /** Room after the records built so far (the buffer grown and those records moved, as needed: each is whole by then). */
+  readonly alloc: Allocate = (size) => {
+    if (this.#used + size > this.#buffer.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(this.#buffer.length * 2, this.#used + size));
+      this.#buffer.copy(grown, 0, 0, this.#used);
+      this.#buffer = grown;
+    }
+    const room = this.#buffer.subarray(this.#used, this.#used + size);
+    this.#used += size;
+    return room;
+  };
+
+  get used(): number {
+    return this.#used;
+  }
+
+  /** Drops what was built after `used` (a record that failed midway, or a put refused). */
+  rewind(used: number): void {
+    this.#used = used;
+  }
+
+  /** The group's records, to be written before the next group is built. */
+  bytes(): Buffer {
+    return this.#buffer.subarray(0, this.#used);
+  }
+
+  /** The group was written: the room is free again. */
+  reset(): void {
+    this.#used = 0;
+    if (this.#buffer.length > KEPT_RECORDS) this.#buffer = Buffer.allocUnsafeSlow(64 * 1024);
+  }
+}
+const KEPT_RECORDS = 32 * 1024 * 1024;
+
 interface LogChange {
   /** Events it adds (a put), or 0 (a commit). */
   events: number;
-  /** Its record, built in log order (`adding`: events admitted before it in the same group); undefined: no room. */
-  record: (adding: number) => Buffer | undefined;
+  /**
+   * Its record, built in log order (`adding`: events admitted before it in the same group) in room `alloc`
+   * gives; undefined: no room.
+   */
+  record: (adding: number, alloc: Allocate) => Buffer | undefined;
   /** Makes it visible, once logged. */
   apply: () => void;
   resolve: (logged: boolean) => void;
@@ -72,6 +123,8 @@ export class FileChannel implements Channel {
   /** Changes queued for the next group commit. */
   #changes: LogChange[] = [];
   #queue = new TakeQueue<Stored, StoredLines>();
+  /** Where each group's records are built (under the mutex, written before the next group). */
+  readonly #records = new GroupRecords();
   #nextId = 1;
   #generation = 0;
   #log: FileHandle | undefined;
@@ -268,35 +321,39 @@ export class FileChannel implements Channel {
   async #writeChanges(): Promise<void> {
     const queued = this.#changes.splice(0);
     const admitted: LogChange[] = [];
-    const records: Buffer[] = [];
+    const records = this.#records;
     let adding = 0;
     // A put refused for want of room makes every later put of the group wait too (they come again in their
     // order); commits, which only free room, are never refused.
     let refusing = false;
     for (const change of queued) {
       let record: Buffer | undefined;
+      const before = records.used;
       try {
-        record = refusing && change.events > 0 ? undefined : change.record(adding);
+        record = refusing && change.events > 0 ? undefined : change.record(adding, records.alloc);
       } catch (error) {
         // An event that cannot be written (a body that is no byte array): that put fails, the others go on.
+        records.rewind(before);
         change.reject(error);
         continue;
       }
       if (record === undefined) {
+        records.rewind(before);
         refusing = true;
         change.resolve(false);
         continue;
       }
       adding += change.events;
-      if (record.length > 0) records.push(record);
       admitted.push(change);
     }
-    if (admitted.length === 0) return;
     try {
-      if (records.length > 0) await this.#append(records.length === 1 ? records[0]! : Buffer.concat(records));
+      if (admitted.length === 0) return;
+      if (records.used > 0) await this.#append(records.bytes());
     } catch (error) {
       for (const change of admitted) change.reject(error);
       return;
+    } finally {
+      records.reset();
     }
     for (const change of admitted) change.apply();
     for (const change of admitted) change.resolve(true);
@@ -355,17 +412,17 @@ export class FileChannel implements Channel {
       let stored: readonly Stored[] | StoredLines = [];
       const accepted = await this.#logged({
         events: events.length,
-        record: (adding) => {
+        record: (adding, alloc) => {
           if (this.size + adding + events.length > this.capacity) return undefined;
           if (events instanceof LineBatch) {
             const lines = new StoredLines(this.#nextId, events);
             this.#nextId += events.length;
             stored = lines;
-            return lineRecords(lines);
+            return lineRecords(lines, alloc);
           }
           const each = events.map((event) => ({ id: this.#nextId++, event }));
           stored = each;
-          return putRecords(each);
+          return putRecords(each, alloc);
         },
         apply: () => this.#queue.push(stored),
       });
@@ -379,7 +436,7 @@ export class FileChannel implements Channel {
       this.transactionCapacity,
       // Logged under the lock: a checkpoint sees the take either not at all or in full.
       async (taken, apply) => {
-        await this.#logged({ events: 0, record: () => (taken.length > 0 ? takeRecords(taken) : Buffer.alloc(0)), apply });
+        await this.#logged({ events: 0, record: (_, alloc) => (taken.length > 0 ? takeRecords(taken, alloc) : Buffer.alloc(0)), apply });
       },
       () => {
         for (const wake of this.#waiting.splice(0)) wake();
@@ -404,7 +461,7 @@ export class FileChannel implements Channel {
  * payload `type 3, u32 count`, and per event `f64 id, u32 headers length (SAME_HEADERS: those of the
  * event before), headers JSON, u32 body length, body`.
  */
-function putRecords(stored: readonly Stored[]): Buffer {
+function putRecords(stored: readonly Stored[], alloc: Allocate = allocate): Buffer {
   const headers: Array<string | undefined> = new Array(stored.length);
   const headerBytes: number[] = new Array(stored.length);
   let payloadLength = 5;
@@ -438,12 +495,12 @@ function putRecords(stored: readonly Stored[]): Buffer {
       out.writeUInt32BE(length, at);
       at += 4 + length;
     }
-  });
+  }, alloc);
 }
 
 /** A put record of `count` events: `u32 length, u32 CRC-32`, then `type 3, u32 count` and what `writeEvents` writes from offset 13. */
-function putRecord(count: number, payloadLength: number, writeEvents: (out: Buffer) => void): Buffer {
-  const out = Buffer.allocUnsafe(8 + payloadLength);
+function putRecord(count: number, payloadLength: number, writeEvents: (out: Buffer) => void, alloc: Allocate): Buffer {
+  const out = alloc(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
   out[8] = PUTS;
   out.writeUInt32BE(count, 9);
@@ -473,7 +530,7 @@ class StoredLines {
 }
 
 /** The put record of a batch of lines, as putRecords writes it for their events: the headers once, the bodies from the block. */
-function lineRecords({ firstId, lines }: StoredLines): Buffer {
+function lineRecords({ firstId, lines }: StoredLines, alloc: Allocate): Buffer {
   const headers = JSON.stringify(lines.headers);
   const headerBytes = Buffer.byteLength(headers, 'utf8');
   const bodies = lines.endOf(lines.length - 1) - lines.startOf(0) - lines.length;
@@ -493,7 +550,7 @@ function lineRecords({ firstId, lines }: StoredLines): Buffer {
       out.writeUInt32BE(length, at);
       at += 4 + length;
     }
-  });
+  }, alloc);
 }
 
 /** Equal as JSON would write them (own string values, in any order); cheaper than writing them again. */
@@ -509,11 +566,11 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string>): bool
 }
 
 /** One take record (a commit) of what was taken, events and runs of lines: payload `type 4, u32 count, f64 id…`. */
-function takeRecords(taken: ReadonlyArray<Stored | StoredLines>): Buffer {
+function takeRecords(taken: ReadonlyArray<Stored | StoredLines>, alloc: Allocate): Buffer {
   let count = 0;
   for (const item of taken) count += item instanceof StoredLines ? item.length : 1;
   const payloadLength = 5 + 8 * count;
-  const out = Buffer.allocUnsafe(8 + payloadLength);
+  const out = alloc(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
   out[8] = TAKES;
   out.writeUInt32BE(count, 9);

@@ -35,4 +35,35 @@ describe('PartUploader', () => {
     expect(parts.parts).toEqual([{ number: 1, size: 300, etag: '"etag-1"', checksum: undefined }]);
     expect(buffers.memoryHeld).toBe(0);
   });
+
+  it('a part after a flushed run starts at the size that run reached, in a pooled buffer: a writer flushing runs smaller than a part allocates once', async () => {
+    const client = {
+      capabilities: { maxPartNumber: 10_000, minPartSize: 1 },
+      checksums: false,
+      display: (key: string) => `mem://b/${key}`,
+      initUpload: async () => 'upload-1',
+      uploadPartWithChecksum: async (_key: string, _uploadId: string, number: number) => ({ etag: `"etag-${number}"`, checksum: undefined }),
+    } as unknown as StoreClient;
+    const PART = 1 << 20;
+    const buffers = new UploadBuffers({ mode: 'array', dirs: [], dirsKey: 'k', folder: 'f', memoryLimit: 64 * PART }, PART, 4);
+    const asked: number[] = [];
+    const take = buffers.takeMemory.bind(buffers);
+    buffers.takeMemory = (size) => (asked.push(size), take(size));
+    const parts = new PartUploader(client, { key: 'k', partSize: PART, partSizeKey: 'fs.test.part.size', activeBlocks: 4, buffers });
+    const run = Buffer.alloc(300_000, 1);
+    // The first run grows its buffer as it comes (from the first capacity, 1 KiB, doubled to fit each write) to 512 KiB.
+    for (let at = 0; at < run.length; at += 50_000) await parts.write(run.subarray(at, at + 50_000));
+    await parts.sendBuffered();
+    await parts.drain();
+    expect(asked).toEqual([64, 128, 256, 512].map((k) => k * 1024));
+    const grown = asked.length;
+    // Every later run of that size: one buffer of 512 KiB each, the pooled one.
+    for (let flush = 0; flush < 5; flush++) {
+      for (let at = 0; at < run.length; at += 50_000) await parts.write(run.subarray(at, at + 50_000));
+      await parts.sendBuffered();
+      await parts.drain();
+    }
+    expect(asked.slice(grown)).toEqual(Array.from({ length: 5 }, () => 512 * 1024));
+    expect(buffers.memoryHeld).toBe(0);
+  });
 });

@@ -11,7 +11,7 @@ const buffersOf = () => new UploadBuffers({ mode: 'array', dirs: [], dirsKey: 'f
 describe('PartBuffer.split', () => {
   it('cuts a memory part into pieces that share its memory: their bytes in order, the last with the remainder, the memory given back once all are released', async () => {
     const buffers = buffersOf();
-    const part = buffers.newPart(PART, true);
+    const part = buffers.newPart(PART, PART);
     const bytes = Buffer.from(Array.from({ length: 700_001 }, (_, i) => (i * 7) % 251));
     expect(part.append(bytes)).toBeUndefined();
     expect(buffers.memoryHeld).toBe(PART);
@@ -30,7 +30,7 @@ describe('PartBuffer.split', () => {
     await pieces[1]!.release();
     expect(buffers.memoryHeld).toBe(0);
     // Whole: back in the pool, so the next streaming part takes the same memory.
-    const next = buffers.newPart(PART, true);
+    const next = buffers.newPart(PART, PART);
     next.append(Buffer.from('x'));
     const [{ body }] = [await next.seal(false)];
     expect((body as Buffer).buffer).toBe((sealed[0]!.body as Buffer).buffer);
@@ -38,7 +38,7 @@ describe('PartBuffer.split', () => {
 
   it('a piece split again gives the memory back once, after the last of all pieces', async () => {
     const buffers = buffersOf();
-    const part = buffers.newPart(PART, true);
+    const part = buffers.newPart(PART, PART);
     part.append(Buffer.alloc(400_000, 1));
     const [first, second] = part.split(2)!;
     const halves = second!.split(2)!;
@@ -47,6 +47,33 @@ describe('PartBuffer.split', () => {
     expect(buffers.memoryHeld).toBe(PART);
     await halves[1]!.release();
     expect(buffers.memoryHeld).toBe(0);
+  });
+});
+
+describe('the memory pool', () => {
+  it('keeps buffers of every size, up to its limit in bytes, and a part given a start capacity takes one of that size', async () => {
+    const buffers = buffersOf();
+    const bodyBuffer = async (part: ReturnType<typeof buffers.newPart>) => ((await part.seal(false)).body as Buffer).buffer;
+    const small = buffers.newPart(PART);
+    small.append(Buffer.alloc(300_000, 1));
+    expect(small.capacity).toBe(512 * 1024);
+    const smallMemory = await bodyBuffer(small);
+    await small.release();
+    const again = buffers.newPart(PART, 512 * 1024);
+    again.append(Buffer.from('x'));
+    expect(again.capacity).toBe(512 * 1024);
+    expect(await bodyBuffer(again)).toBe(smallMemory);
+    await again.release();
+    // Five whole parts given back to a pool of four parts' worth (and the 512 KiB one): four are kept.
+    const whole = Array.from({ length: 5 }, () => buffers.newPart(PART, PART));
+    for (const part of whole) part.append(Buffer.from('y'));
+    const memories = await Promise.all(whole.map(bodyBuffer));
+    for (const part of whole) await part.release();
+    const next = Array.from({ length: 5 }, () => buffers.newPart(PART, PART));
+    for (const part of next) part.append(Buffer.from('z'));
+    const reused = (await Promise.all(next.map(bodyBuffer))).filter((m) => memories.includes(m));
+    expect(reused).toHaveLength(3);
+    expect(buffers.memoryHeld).toBe(5 * PART);
   });
 });
 
@@ -64,7 +91,7 @@ describe('disk parts', () => {
 
   it('a part that spilled less than a chunk is sealed from its file, not from its (given back) staging memory', async () => {
     const { dir, buffers } = await diskBuffers();
-    const part = buffers.newPart(8 * PART, false);
+    const part = buffers.newPart(8 * PART);
     const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 11) % 253));
     // 60 000 staged in memory, then 40 000 more: both go to the first chunk, nothing is on disk yet.
     part.append(bytes.subarray(0, 60_000));
@@ -82,7 +109,7 @@ describe('disk parts', () => {
 
   it('writes of any size across chunk boundaries reach the file in order, the caller\'s buffer reusable at once; bytes() midway; chunks reused', async () => {
     const { dir, buffers } = await diskBuffers();
-    const part = buffers.newPart(8 * PART, false);
+    const part = buffers.newPart(8 * PART);
     const expected: Buffer[] = [];
     const scratch = Buffer.alloc(3 * PART);
     let seed = 1;
@@ -112,7 +139,7 @@ describe('disk parts', () => {
     const notADir = join(dir, 'a-file');
     await writeFile(notADir, 'x');
     const buffers = new UploadBuffers({ mode: 'disk', dirs: [join(notADir, 'sub')], dirsKey: 'fs.oss.buffer.dir', folder: 'test', memoryLimit: 64 * PART }, 8 * PART, 4);
-    const part = buffers.newPart(8 * PART, false);
+    const part = buffers.newPart(8 * PART);
     await part.append(Buffer.alloc(200_000, 1));
     await buffers.settled();
     const failed = await Promise.resolve(part.append(Buffer.alloc(10, 2))).then(() => part.seal(true)).then(() => undefined, (error: unknown) => error);

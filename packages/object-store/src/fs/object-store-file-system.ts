@@ -81,7 +81,7 @@ export abstract class ObjectStoreFileSystem<S extends ObjectStoreSettings = Obje
     this.#client = new StoreClient(store, settings);
     this.#client.statistics = this.ioStatistics;
     this.#client.listeners = this.requestListeners;
-    // Whole part buffers kept for reuse: enough for the parts in flight of a few streaming writers.
+    // Part buffers kept for reuse: as much memory as the parts in flight of a few streaming writers hold.
     this.#buffers = new UploadBuffers(this.#settings.uploadBuffer, this.#settings.partSize, 2 * (this.#settings.activeBlocks + 1));
     const durable = this.readDurableFlushSettings(uri, conf);
     if (durable) {

@@ -51,8 +51,8 @@ export class PartUploader {
   readonly #client: StoreClient;
   readonly #options: PartUploaderOptions;
   #current: PartBuffer | undefined;
-  /** Once a part was filled, the stream is streaming: its next parts start whole (no growing). */
-  #streaming = false;
+  /** The size the stream's last part reached (a full one's is the part size): its next part starts there. */
+  #startCapacity = 0;
   #uploadId: Promise<string> | undefined;
   readonly #parts = new Map<number, UploadedPart>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -140,7 +140,7 @@ export class PartUploader {
   #appendFrom(bytes: Uint8Array, at: number): Promise<void> | undefined {
     const { partSize } = this.#options;
     while (at < bytes.byteLength) {
-      const part = (this.#current ??= this.#options.buffers.newPart(partSize, this.#streaming));
+      const part = (this.#current ??= this.#options.buffers.newPart(partSize, this.#startCapacity));
       const n = Math.min(partSize - part.length, bytes.byteLength - at);
       const pending = part.append(bytes.subarray(at, at + n));
       at += n;
@@ -158,7 +158,7 @@ export class PartUploader {
 
   #sendFull(part: PartBuffer): Promise<void> {
     if (this.#current === part) this.#current = undefined;
-    this.#streaming = true;
+    this.#startCapacity = this.#options.partSize;
     return this.#send(part);
   }
 
@@ -178,8 +178,9 @@ export class PartUploader {
    * waits for several streams rather than one.
    */
   async sendBuffered(pieces = 1): Promise<void> {
-    const part = this.#current ?? this.#options.buffers.newPart(this.#options.partSize, false);
+    const part = this.#current ?? this.#options.buffers.newPart(this.#options.partSize);
     this.#current = undefined;
+    this.#startCapacity = part.capacity;
     const count = Math.min(pieces, Math.floor(part.length / this.#client.capabilities.minPartSize));
     if (count <= 1) {
       await this.#send(part);
@@ -203,7 +204,7 @@ export class PartUploader {
     await part.release();
     const size = Math.floor(bytes.length / count);
     for (let i = 0; i < count; i++) {
-      const piece = this.#options.buffers.newPart(this.#options.partSize, false);
+      const piece = this.#options.buffers.newPart(this.#options.partSize);
       await piece.append(bytes.subarray(i * size, i === count - 1 ? bytes.length : (i + 1) * size));
       await this.#send(piece);
     }

@@ -42,9 +42,9 @@ const UPLOAD_CHUNK = 1024 * 1024;
 import type { PartBody } from '../store/object-store.js';
 
 /**
- * The bytes of all streams of one FileSystem waiting to go up. Memory parts grow with their data
- * (a stream that filled a part takes whole part buffers from a pool from then on, so steady streaming
- * does not allocate); disk parts append to a file under the buffer dirs; array_disk keeps parts in
+ * The bytes of all streams of one FileSystem waiting to go up. Memory parts grow with their data, and
+ * a stream's next part starts at the size its last one reached, from a pool of buffers by size (so
+ * steady streaming, and steady flushing of runs smaller than a part, does not allocate); disk parts append to a file under the buffer dirs; array_disk keeps parts in
  * memory until the streams together hold the memory limit, then starts new growth on disk. A
  * bound applied by waiting could deadlock (every stream holding half a part, none able to send), so
  * the bound spills instead.
@@ -56,7 +56,9 @@ export class UploadBuffers {
   readonly settings: UploadBufferSettings;
   readonly partSize: number;
   #held = 0;
-  readonly #pool: Buffer[] = [];
+  /** Buffers given back, by length; at most #poolLimit bytes in all. */
+  readonly #pool = new Map<number, Buffer[]>();
+  #pooled = 0;
   readonly #poolLimit: number;
   readonly #chunks: Buffer[] = [];
   #folders: Promise<string[]> | undefined;
@@ -64,10 +66,11 @@ export class UploadBuffers {
   #nextDir = 0;
   #nextFile = 0;
 
-  constructor(settings: UploadBufferSettings, partSize: number, poolLimit: number) {
+  /** `poolParts`: how many part sizes of memory the pool may keep. */
+  constructor(settings: UploadBufferSettings, partSize: number, poolParts: number) {
     this.settings = settings;
     this.partSize = partSize;
-    this.#poolLimit = poolLimit;
+    this.#poolLimit = poolParts * partSize;
   }
 
   /** Bytes of memory the streams hold now (capacity of their buffers). */
@@ -75,25 +78,38 @@ export class UploadBuffers {
     return this.#held;
   }
 
-  /** A new, empty part; `streaming` when the stream already filled one (its parts will be whole). */
-  newPart(partSize: number, streaming: boolean): PartBuffer {
-    return new PartBuffer(this, partSize, this.settings.mode === 'disk' ? 'disk' : 'memory', streaming);
+  /**
+   * A new, empty part. A memory part's buffer starts at `startCapacity` (the size the stream's last part
+   * reached: a part it filled, or a run it flushed) and doubles from there up to the part size.
+   */
+  newPart(partSize: number, startCapacity = 0): PartBuffer {
+    return new PartBuffer(this, partSize, this.settings.mode === 'disk' ? 'disk' : 'memory', startCapacity);
   }
 
-  /** A memory buffer of `size` bytes, counted as held; undefined when array_disk must spill instead. */
-  takeMemory(size: number, whole: boolean): Buffer | undefined {
+  /**
+   * A memory buffer of `size` bytes, counted as held; undefined when array_disk must spill instead. A
+   * fresh buffer is external memory V8 counts against the old generation's limit until a collection
+   * frees it: a part grown afresh after every flush (1, 2, 4, 8 MiB: 15 MiB for a run of 8) brought a full
+   * collection every few flushes, hence the pool.
+   */
+  takeMemory(size: number): Buffer | undefined {
     if (this.settings.mode === 'array_disk' && this.#held + size > this.settings.memoryLimit) return undefined;
     this.#held += size;
-    if (whole && size === this.partSize) {
-      const pooled = this.#pool.pop();
-      if (pooled) return pooled;
+    const pooled = this.#pool.get(size)?.pop();
+    if (pooled) {
+      this.#pooled -= size;
+      return pooled;
     }
     return Buffer.allocUnsafe(size);
   }
 
   giveMemory(buffer: Buffer): void {
     this.#held -= buffer.length;
-    if (buffer.length === this.partSize && this.#pool.length < this.#poolLimit) this.#pool.push(buffer);
+    if (this.#pooled + buffer.length > this.#poolLimit) return;
+    let same = this.#pool.get(buffer.length);
+    if (!same) this.#pool.set(buffer.length, (same = []));
+    same.push(buffer);
+    this.#pooled += buffer.length;
   }
 
 
@@ -146,7 +162,8 @@ export class UploadBuffers {
     const folders = await this.#folders?.catch(() => undefined);
     this.#folders = undefined;
     for (const folder of folders ?? []) await rm(folder, { recursive: true, force: true });
-    this.#pool.length = 0;
+    this.#pool.clear();
+    this.#pooled = 0;
     this.#chunks.length = 0;
   }
 }
@@ -198,20 +215,25 @@ export class PartBuffer {
   #writes: Promise<void> = Promise.resolve();
   #writing = 0;
   #failure: Error | undefined;
-  readonly #streaming: boolean;
+  readonly #startCapacity: number;
   #released = false;
   /** A piece of a split part: its memory is a view, given back (by this) once every piece is released. */
   #onRelease: (() => void) | undefined;
 
-  constructor(buffers: UploadBuffers, partSize: number, kind: 'memory' | 'disk', streaming: boolean) {
+  constructor(buffers: UploadBuffers, partSize: number, kind: 'memory' | 'disk', startCapacity: number) {
     this.#buffers = buffers;
     this.#partSize = partSize;
     this.#kind = kind;
-    this.#streaming = streaming;
+    this.#startCapacity = startCapacity;
   }
 
   get length(): number {
     return this.#onDisk + this.#chunkFilled + this.#filled;
+  }
+
+  /** The size of its memory buffer (0 for a part on disk). */
+  get capacity(): number {
+    return this.#memory?.length ?? 0;
   }
 
 
@@ -241,11 +263,11 @@ export class PartBuffer {
     const capacity = this.#memory?.length ?? 0;
     if (needed <= capacity) return true;
     const limit = this.#kind === 'disk' ? DISK_STAGING : this.#partSize;
-    let size = this.#streaming && this.#kind === 'memory' ? this.#partSize : Math.max(FIRST_CAPACITY, capacity);
+    let size = Math.max(FIRST_CAPACITY, capacity === 0 && this.#kind === 'memory' ? this.#startCapacity : capacity);
     while (size < needed) size *= 2;
     size = Math.min(size, limit);
     if (size < needed) return false;
-    const grown = this.#buffers.takeMemory(size, size === this.#partSize);
+    const grown = this.#buffers.takeMemory(size);
     if (!grown) return false;
     if (this.#memory) {
       grown.set(this.#memory.subarray(0, this.#filled));
@@ -395,7 +417,7 @@ export class PartBuffer {
     };
     const size = Math.floor(total / count);
     return Array.from({ length: count }, (_, i) => {
-      const piece = new PartBuffer(this.#buffers, this.#partSize, 'memory', false);
+      const piece = new PartBuffer(this.#buffers, this.#partSize, 'memory', 0);
       piece.#memory = memory.subarray(i * size, i === count - 1 ? total : (i + 1) * size);
       piece.#filled = piece.#memory.length;
       piece.#onRelease = giveBack;

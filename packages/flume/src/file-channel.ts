@@ -3,7 +3,7 @@ import { open, readdir, readFile, rename, rm, statfs, type FileHandle } from 'no
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { isProcessRunning } from '@hadoopfs/core';
-import { bodyLength, copyBody, LineBatch, type FlumeEvent } from './event.js';
+import { bodyLength, copyBody, LineBatch, newlineOffsets, type FlumeEvent } from './event.js';
 import { ChannelError, TakeQueue, type Channel, type ChannelTransaction } from './channel.js';
 import { Mutex } from './timeouts.js';
 
@@ -22,13 +22,17 @@ export interface FileChannelOptions {
   maxFileSize?: number;
 }
 
-// Record types. 1 and 2 (one event per record) are what hadoopfs 0.1 wrote, still replayed; a put or a
-// commit is now one record of many events (3, 4): one CRC-32 and one framing per transaction, which is
-// also the unit a crash can tear.
+// Record types. 1 and 2 (one event per record) are what hadoopfs 0.1 wrote, 3 and 4 what 0.2 wrote for
+// every put and commit, all still replayed; a put or a commit is one record of many events: one CRC-32
+// and one framing per transaction, which is also the unit a crash can tear. A put of a source's lines is
+// 5 (their headers once, then the lines as they were read: one copy, no framing per line), a commit is 6
+// (the ids taken as runs of consecutive ids: a batch of 100 000 takes is a few bytes, not 800 KB).
 const PUT = 1;
 const TAKE = 2;
 const PUTS = 3;
 const TAKES = 4;
+const LINES = 5;
+const TAKE_RUNS = 6;
 /** A header length meaning "the same headers as the event before it in this record". */
 const SAME_HEADERS = 0xffffffff;
 const LOG = /^log-(\d+)$/;
@@ -241,6 +245,28 @@ export class FileChannel implements Channel {
       } else if (type === TAKES) {
         const count = payload.readUInt32BE(1);
         for (let i = 0; i < count; i++) pending.delete(payload.readDoubleBE(5 + 8 * i));
+      } else if (type === LINES) {
+        if (payload.length < 17) badRecord('ends inside its header');
+        const count = payload.readUInt32BE(1);
+        const firstId = payload.readDoubleBE(5);
+        const headersLength = payload.readUInt32BE(13);
+        if (17 + headersLength > payload.length) badRecord('ends inside its headers');
+        const headers = JSON.parse(payload.subarray(17, 17 + headersLength).toString('utf8')) as Record<string, string>;
+        // The lines' own block (the log's buffer is let go after replay).
+        const block = Buffer.from(payload.subarray(17 + headersLength));
+        const newlines = newlineOffsets(block);
+        if (newlines.length !== count || (count > 0 && newlines[count - 1] !== block.length - 1)) badRecord(`holds ${newlines.length} whole lines where it says ${count}`);
+        const lines = new LineBatch(block, newlines, headers);
+        for (let i = 0; i < count; i++) pending.set(firstId + i, lines.at(i));
+        this.#nextId = Math.max(this.#nextId, firstId + count);
+      } else if (type === TAKE_RUNS) {
+        const runs = payload.readUInt32BE(1);
+        if (payload.length !== 5 + 12 * runs) badRecord(`is ${payload.length} bytes for ${runs} runs of ids`);
+        for (let r = 0; r < runs; r++) {
+          const first = payload.readDoubleBE(5 + 12 * r);
+          const count = payload.readUInt32BE(13 + 12 * r);
+          for (let i = 0; i < count; i++) pending.delete(first + i);
+        }
       } else {
         badRecord(`has unknown type ${String(type)}`);
       }
@@ -529,28 +555,22 @@ class StoredLines {
   }
 }
 
-/** The put record of a batch of lines, as putRecords writes it for their events: the headers once, the bodies from the block. */
+/** The put record of a batch of lines: `type 5, u32 count, f64 first id, u32 headers length, headers JSON`, then the lines as read, each with its newline. */
 function lineRecords({ firstId, lines }: StoredLines, alloc: Allocate): Buffer {
   const headers = JSON.stringify(lines.headers);
   const headerBytes = Buffer.byteLength(headers, 'utf8');
-  const bodies = lines.endOf(lines.length - 1) - lines.startOf(0) - lines.length;
-  const payloadLength = 5 + 16 * lines.length + headerBytes + bodies;
-  return putRecord(lines.length, payloadLength, (out) => {
-    let at = 13;
-    for (let i = 0; i < lines.length; i++) {
-      out.writeDoubleBE(firstId + i, at);
-      if (i > 0) {
-        out.writeUInt32BE(SAME_HEADERS, at + 8);
-        at += 12;
-      } else {
-        out.writeUInt32BE(headerBytes, at + 8);
-        at += 12 + out.write(headers, at + 12, 'utf8');
-      }
-      const length = lines.block.copy(out, at + 4, lines.startOf(i), lines.endOf(i) - 1);
-      out.writeUInt32BE(length, at);
-      at += 4 + length;
-    }
-  }, alloc);
+  const text = lines.text();
+  const payloadLength = 17 + headerBytes + text.length;
+  const out = alloc(8 + payloadLength);
+  out.writeUInt32BE(payloadLength, 0);
+  out[8] = LINES;
+  out.writeUInt32BE(lines.length, 9);
+  out.writeDoubleBE(firstId, 13);
+  out.writeUInt32BE(headerBytes, 21);
+  out.write(headers, 25, 'utf8');
+  out.set(text, 25 + headerBytes);
+  out.writeUInt32BE(crc32(out.subarray(8)), 4);
+  return out;
 }
 
 /** Equal as JSON would write them (own string values, in any order); cheaper than writing them again. */
@@ -565,22 +585,27 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string>): bool
   return keys === 0;
 }
 
-/** One take record (a commit) of what was taken, events and runs of lines: payload `type 4, u32 count, f64 id…`. */
+/** One take record (a commit) of what was taken, events and runs of lines: `type 6, u32 runs`, then per run of consecutive ids `f64 first, u32 count`. */
 function takeRecords(taken: ReadonlyArray<Stored | StoredLines>, alloc: Allocate): Buffer {
-  let count = 0;
-  for (const item of taken) count += item instanceof StoredLines ? item.length : 1;
-  const payloadLength = 5 + 8 * count;
+  const firsts: number[] = [];
+  const counts: number[] = [];
+  for (const item of taken) {
+    const [first, count] = item instanceof StoredLines ? [item.firstId, item.length] : [item.id, 1];
+    const last = firsts.length - 1;
+    if (last >= 0 && firsts[last]! + counts[last]! === first) counts[last]! += count;
+    else {
+      firsts.push(first);
+      counts.push(count);
+    }
+  }
+  const payloadLength = 5 + 12 * firsts.length;
   const out = alloc(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
-  out[8] = TAKES;
-  out.writeUInt32BE(count, 9);
-  let at = 13;
-  for (const item of taken) {
-    if (item instanceof StoredLines) for (let i = 0; i < item.length; i++, at += 8) out.writeDoubleBE(item.firstId + i, at);
-    else {
-      out.writeDoubleBE(item.id, at);
-      at += 8;
-    }
+  out[8] = TAKE_RUNS;
+  out.writeUInt32BE(firsts.length, 9);
+  for (let r = 0; r < firsts.length; r++) {
+    out.writeDoubleBE(firsts[r]!, 13 + 12 * r);
+    out.writeUInt32BE(counts[r]!, 21 + 12 * r);
   }
   out.writeUInt32BE(crc32(out.subarray(8)), 4);
   return out;

@@ -1,7 +1,7 @@
 import { open as openFile, readFile, rename, stat, type FileHandle } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createInterface } from 'node:readline';
-import { LineBatch, type FlumeEvent } from './event.js';
+import { LineBatch, newlineOffsets, type FlumeEvent } from './event.js';
 import type { Channel } from './channel.js';
 
 /** A source pushes events into its channel and can be stopped. */
@@ -73,27 +73,6 @@ function applyAll(interceptors: Interceptor[], event: FlumeEvent): FlumeEvent {
 /** What a tail source reads at once: the lines in it become one put (or several, of at most transactionCapacity). */
 const TAIL_READ = 1024 * 1024;
 
-/** Where newlines are gathered before a read's offsets are copied out at their size (grown as a read needs). */
-let offsetScratch = new Uint32Array(16 * 1024);
-
-/**
- * The offset of every newline in `data`, in a typed array of its own: its backing store lies outside the
- * JS heap. A number[] per read (kept until the lines are taken and written, so it outlived young
- * collections and was allocated in old space) grew the old generation by 13 MB per 100 MB read, and every
- * few MB of that growth cost a full collection.
- */
-function newlineOffsets(data: Buffer): Uint32Array {
-  let count = 0;
-  for (let newline = data.indexOf(10); newline >= 0; newline = data.indexOf(10, newline + 1)) {
-    if (count === offsetScratch.length) {
-      const grown = new Uint32Array(offsetScratch.length * 2);
-      grown.set(offsetScratch);
-      offsetScratch = grown;
-    }
-    offsetScratch[count++] = newline;
-  }
-  return offsetScratch.slice(0, count);
-}
 
 /** Lines of a stream (stdin by default) as events. */
 export class StdinSource implements Source {

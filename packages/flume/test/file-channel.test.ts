@@ -238,6 +238,63 @@ describe('FileChannel', () => {
     expect(await upgraded.open()).toBe(2);
     expect(await drain(upgraded)).toEqual(['b', 'c']);
     await upgraded.close();
+    // A log as hadoopfs 0.2 wrote it: a record of many events per put (type 3, equal headers once) and per take (type 4).
+    const puts = (events: Array<[number, string, Record<string, string> | 'same']>) => {
+      const parts = [Buffer.from([3, 0, 0, 0, events.length])];
+      for (const [id, body, headers] of events) {
+        const fixed = Buffer.alloc(12);
+        fixed.writeDoubleBE(id, 0);
+        const text = headers === 'same' ? undefined : Buffer.from(JSON.stringify(headers));
+        fixed.writeUInt32BE(text ? text.length : 0xffffffff, 8);
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(body.length);
+        parts.push(fixed, ...(text ? [text] : []), length, Buffer.from(body));
+      }
+      return record(Buffer.concat(parts));
+    };
+    const takes = (ids: number[]) => {
+      const payload = Buffer.alloc(5 + 8 * ids.length);
+      payload[0] = 4;
+      payload.writeUInt32BE(ids.length, 1);
+      ids.forEach((id, i) => payload.writeDoubleBE(id, 5 + 8 * i));
+      return record(payload);
+    };
+    const older = dirs();
+    await mkdir(older.dataDirs[0]!, { recursive: true });
+    await writeFile(join(older.dataDirs[0]!, 'log-7'), Buffer.concat([puts([[1, 'x', { h: '1' }], [2, 'y', 'same'], [3, 'z', { h: '3' }]]), takes([1, 3])]));
+    const fromOlder = new FileChannel(older);
+    expect(await fromOlder.open()).toBe(1);
+    const olderTx = fromOlder.getTransaction();
+    const left = olderTx.take()!;
+    expect([Buffer.from(left.body).toString(), left.headers]).toEqual(['y', { h: '1' }]);
+    await olderTx.commit();
+    await fromOlder.close();
+  });
+
+  it('a record of lines whose newlines do not match its count stops the start, naming the file and offset', async () => {
+    const where = dirs();
+    await mkdir(where.dataDirs[0]!, { recursive: true });
+    const linesRecord = (count: number, text: string) => {
+      const headers = Buffer.from('{}');
+      const fixed = Buffer.alloc(17);
+      fixed[0] = 5;
+      fixed.writeUInt32BE(count, 1);
+      fixed.writeDoubleBE(1, 5);
+      fixed.writeUInt32BE(headers.length, 13);
+      const payload = Buffer.concat([fixed, headers, Buffer.from(text)]);
+      const head = Buffer.alloc(8);
+      head.writeUInt32BE(payload.length, 0);
+      head.writeUInt32BE(crc32(payload), 4);
+      return Buffer.concat([head, payload]);
+    };
+    const good = linesRecord(2, 'a\nb\n');
+    await writeFile(join(where.dataDirs[0]!, 'log-1'), Buffer.concat([good, linesRecord(2, 'a\nb')]));
+    await expect(new FileChannel(where).open()).rejects.toThrow(new RegExp(`log-1: record at offset ${good.length} holds 1 whole lines where it says 2`));
+    await writeFile(join(where.dataDirs[0]!, 'log-1'), good);
+    const channel = new FileChannel(where);
+    expect(await channel.open()).toBe(2);
+    expect(await drain(channel)).toEqual(['a', 'b']);
+    await channel.close();
   });
 
   it('two puts that waited for room do not both take it: the channel never holds more than its capacity', async () => {

@@ -45,10 +45,8 @@ interface Stored {
   event: FlumeEvent;
 }
 
-/** A put or a commit waiting to be logged (FileChannel#logged). */
 /** Room for a record of `size` bytes. */
 type Allocate = (size: number) => Buffer;
-const allocate: Allocate = (size) => Buffer.allocUnsafe(size);
 
 /**
  * Where the records of a group's puts of lines are built, one after another, in one buffer that every group
@@ -89,6 +87,7 @@ class GroupRecords {
 }
 const KEPT_RECORDS = 32 * 1024 * 1024;
 
+/** A put or a commit waiting to be logged (FileChannel#logged). */
 interface LogChange {
   /** Events it adds (a put), or 0 (a commit). */
   events: number;
@@ -486,7 +485,7 @@ export class FileChannel implements Channel {
  * payload `type 3, u32 count`, and per event `f64 id, u32 headers length (SAME_HEADERS: those of the
  * event before), headers JSON, u32 body length, body`.
  */
-function putRecords(stored: readonly Stored[], alloc: Allocate = allocate): Buffer {
+function putRecords(stored: readonly Stored[]): Buffer {
   const headers: Array<string | undefined> = new Array(stored.length);
   const headerBytes: number[] = new Array(stored.length);
   let payloadLength = 5;
@@ -520,12 +519,12 @@ function putRecords(stored: readonly Stored[], alloc: Allocate = allocate): Buff
       out.writeUInt32BE(length, at);
       at += 4 + length;
     }
-  }, alloc);
+  });
 }
 
 /** A put record of `count` events: `u32 length, u32 CRC-32`, then `type 3, u32 count` and what `writeEvents` writes from offset 13. */
-function putRecord(count: number, payloadLength: number, writeEvents: (out: Buffer) => void, alloc: Allocate): Buffer {
-  const out = alloc(8 + payloadLength);
+function putRecord(count: number, payloadLength: number, writeEvents: (out: Buffer) => void): Buffer {
+  const out = Buffer.allocUnsafe(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
   out[8] = PUTS;
   out.writeUInt32BE(count, 9);
@@ -585,7 +584,7 @@ function sameHeaders(a: Record<string, string>, b: Record<string, string>): bool
 }
 
 /** One take record (a commit) of what was taken, events and runs of lines: `type 6, u32 runs`, then per run of consecutive ids `f64 first, u32 count`. */
-function takeRecords(taken: ReadonlyArray<Stored | StoredLines>, alloc: Allocate = allocate): Buffer {
+function takeRecords(taken: ReadonlyArray<Stored | StoredLines>): Buffer {
   const firsts: number[] = [];
   const counts: number[] = [];
   for (const item of taken) {
@@ -598,7 +597,7 @@ function takeRecords(taken: ReadonlyArray<Stored | StoredLines>, alloc: Allocate
     }
   }
   const payloadLength = 5 + 12 * firsts.length;
-  const out = alloc(8 + payloadLength);
+  const out = Buffer.allocUnsafe(8 + payloadLength);
   out.writeUInt32BE(payloadLength, 0);
   out[8] = TAKE_RUNS;
   out.writeUInt32BE(firsts.length, 9);

@@ -73,7 +73,6 @@ function applyAll(interceptors: Interceptor[], event: FlumeEvent): FlumeEvent {
 /** What a tail source reads at once: the lines in it become one put (or several, of at most transactionCapacity). */
 const TAIL_READ = 1024 * 1024;
 
-
 /** Lines of a stream (stdin by default) as events. */
 export class StdinSource implements Source {
   readonly counters: SourceCounters = { received: 0, accepted: 0 };

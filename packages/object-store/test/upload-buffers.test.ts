@@ -77,6 +77,25 @@ describe('the memory pool', () => {
   });
 });
 
+describe('the memory pool and growing parts', () => {
+  it('keeps the sizes parts end at, not the steps of their growth: four parts grown to whole and given back are all taken again', async () => {
+    const buffers = buffersOf();
+    const bodyBuffer = async (part: ReturnType<typeof buffers.newPart>) => ((await part.seal(false)).body as Buffer).buffer;
+    // Four parts held at once, each grown from the first capacity to the part size (steps of 1 KiB to
+    // 512 KiB: about a part's worth each, the pool's whole budget together).
+    const grown = Array.from({ length: 4 }, () => buffers.newPart(PART));
+    for (const part of grown) for (let i = 0; i < 16; i++) part.append(Buffer.alloc(PART / 16, i));
+    expect(grown.map((p) => p.capacity)).toEqual([PART, PART, PART, PART]);
+    const memories = await Promise.all(grown.map(bodyBuffer));
+    for (const part of grown) await part.release();
+    const next = Array.from({ length: 4 }, () => buffers.newPart(PART, PART));
+    for (const part of next) part.append(Buffer.from('z'));
+    expect((await Promise.all(next.map(bodyBuffer))).filter((m) => memories.includes(m))).toHaveLength(4);
+    for (const part of next) await part.release();
+    expect(buffers.memoryHeld).toBe(0);
+  });
+});
+
 describe('disk parts', () => {
   const diskBuffers = async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hadoopfs-disk-part-'));

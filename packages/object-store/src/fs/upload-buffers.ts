@@ -44,8 +44,8 @@ import type { PartBody } from '../store/object-store.js';
 /**
  * The bytes of all streams of one FileSystem waiting to go up. Memory parts grow with their data, and
  * a stream's next part starts at the size its last one reached, from a pool of buffers by size (so
- * steady streaming, and steady flushing of runs smaller than a part, does not allocate); disk parts append to a file under the buffer dirs; array_disk keeps parts in
- * memory until the streams together hold the memory limit, then starts new growth on disk. A
+ * steady streaming, and steady flushing of runs smaller than a part, does not allocate); disk parts
+ * append to a file under the buffer dirs; array_disk keeps parts in memory until the streams together hold the memory limit, then starts new growth on disk. A
  * bound applied by waiting could deadlock (every stream holding half a part, none able to send), so
  * the bound spills instead.
  *
@@ -103,9 +103,13 @@ export class UploadBuffers {
     return Buffer.allocUnsafe(size);
   }
 
-  giveMemory(buffer: Buffer): void {
+  /**
+   * Back to the pool, within its byte limit — unless it is a step of a buffer's growth (`pooled` false):
+   * a size the stream just grew past, which would fill the pool and keep out the sizes parts end at.
+   */
+  giveMemory(buffer: Buffer, pooled = true): void {
     this.#held -= buffer.length;
-    if (this.#pooled + buffer.length > this.#poolLimit) return;
+    if (!pooled || this.#pooled + buffer.length > this.#poolLimit) return;
     let same = this.#pool.get(buffer.length);
     if (!same) this.#pool.set(buffer.length, (same = []));
     same.push(buffer);
@@ -271,7 +275,7 @@ export class PartBuffer {
     if (!grown) return false;
     if (this.#memory) {
       grown.set(this.#memory.subarray(0, this.#filled));
-      this.#buffers.giveMemory(this.#memory);
+      this.#buffers.giveMemory(this.#memory, false);
     }
     this.#memory = grown;
     return true;
